@@ -1,0 +1,147 @@
+//! Extract: bytes (+ a name hint) → [`Document`].
+//!
+//! Each format has one file. `extract()` picks the format ([`sniff`]), runs
+//! the extractor inside [`guard`] (panics become `unscannable`, never a crash)
+//! and returns a document. PDF parsing runs in a worker subprocess
+//! ([`worker`]) because pdf-extract panics on purpose and lopdf can abort the
+//! process (unbounded allocation, stack overflow), which no in-process guard
+//! can catch.
+//!
+//! Extractors never normalize or detect: they only turn bytes into pieces.
+
+pub mod docx;
+pub mod guard;
+pub mod html;
+pub mod json;
+pub mod pdf;
+pub mod sniff;
+pub mod text;
+pub mod worker;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::model::{Document, Format};
+
+/// Size, time and memory bounds for the extractors. Every bound exists
+/// because a hostile or broken file can otherwise take the process down.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest input accepted at all.
+    pub max_input_bytes: usize,
+    /// DOCX: largest total of decompressed bytes over all entries read.
+    pub max_docx_total_bytes: u64,
+    /// DOCX: largest decompressed size of one entry.
+    pub max_docx_entry_bytes: u64,
+    /// DOCX: most entries in the archive.
+    pub max_docx_entries: usize,
+    /// XML: deepest element nesting accepted.
+    pub max_xml_depth: usize,
+    /// HTML: lol_html's memory cap for its internal buffers.
+    pub max_html_memory_bytes: usize,
+    /// JSON: deepest nesting accepted (serde_json's own limit is 128).
+    pub max_json_depth: usize,
+    /// PDF: the worker is killed after this long.
+    pub pdf_timeout: Duration,
+    /// PDF: address-space limit of the worker process.
+    pub pdf_memory_bytes: u64,
+    /// PDF: most pages extracted.
+    pub max_pdf_pages: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_input_bytes: 100 << 20,
+            max_docx_total_bytes: 200 << 20,
+            max_docx_entry_bytes: 50 << 20,
+            max_docx_entries: 10_000,
+            max_xml_depth: 256,
+            max_html_memory_bytes: 64 << 20,
+            max_json_depth: 128,
+            pdf_timeout: Duration::from_secs(10),
+            pdf_memory_bytes: 1 << 30,
+            max_pdf_pages: 500,
+        }
+    }
+}
+
+/// How to start the isolated PDF worker: a program (normally the `pubgate`
+/// binary itself) and the arguments that put it in worker mode.
+#[derive(Debug, Clone)]
+pub struct WorkerCommand {
+    /// Path of the executable.
+    pub program: PathBuf,
+    /// Arguments, normally `["extract-worker"]`.
+    pub args: Vec<String>,
+}
+
+impl WorkerCommand {
+    /// The worker of the running `pubgate` binary, or the one named by the
+    /// `PUBGATE_WORKER` environment variable (used by tests and embedders
+    /// whose own executable is not pubgate).
+    pub fn current() -> Option<WorkerCommand> {
+        let program = match std::env::var_os("PUBGATE_WORKER") {
+            Some(p) => PathBuf::from(p),
+            None => std::env::current_exe().ok()?,
+        };
+        Some(WorkerCommand { program, args: vec!["extract-worker".to_string()] })
+    }
+}
+
+/// Everything the extractors need besides the bytes.
+#[derive(Debug, Clone)]
+pub struct Extractors {
+    /// Bounds.
+    pub limits: Limits,
+    /// The PDF worker; `None` makes every PDF `unscannable` (fail closed).
+    pub worker: Option<WorkerCommand>,
+}
+
+impl Default for Extractors {
+    fn default() -> Extractors {
+        Extractors { limits: Limits::default(), worker: WorkerCommand::current() }
+    }
+}
+
+impl Extractors {
+    /// Extracts `bytes`, named `name` (a path or a file name; used for the
+    /// extension hint). Never panics and never fails: what cannot be read is
+    /// recorded in [`Document::unreadable`].
+    pub fn extract(&self, name: &str, bytes: &[u8]) -> Document {
+        let sniffed = sniff::sniff(name, bytes);
+        if bytes.len() > self.limits.max_input_bytes {
+            let mut doc = Document::new(sniffed.format);
+            doc.unreadable(
+                "file",
+                format!(
+                    "文件过大（{} 字节，上限 {} 字节），未检查 / input too large",
+                    bytes.len(),
+                    self.limits.max_input_bytes
+                ),
+            );
+            return doc;
+        }
+        self.extract_as(sniffed.format, bytes, sniffed.reason)
+    }
+
+    /// Extracts `bytes` as a known format.
+    pub fn extract_as(&self, format: Format, bytes: &[u8], unknown_reason: Option<String>) -> Document {
+        let limits = &self.limits;
+        match format {
+            Format::Text => guard::run(format, || text::extract(bytes)),
+            Format::Html => guard::run(format, || html::extract(bytes, limits)),
+            Format::Json => guard::run(format, || json::extract(bytes, limits)),
+            Format::Docx => guard::run(format, || docx::extract(bytes, limits)),
+            Format::Pdf => pdf::extract(bytes, self.worker.as_ref(), limits),
+            Format::Unknown => {
+                let mut doc = Document::new(Format::Unknown);
+                doc.unreadable(
+                    "file",
+                    unknown_reason.unwrap_or_else(|| "无法识别的文件类型 / unknown file type".into()),
+                );
+                doc
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! Plain text: UTF-8, UTF-16 (with BOM) and GB18030/GBK, detected.
+//!
+//! Government files are very often GBK. GB18030 is a superset of GBK and
+//! GB2312, so decoding as GB18030 reads all three. Detection: a BOM wins;
+//! valid UTF-8 is UTF-8; otherwise GB18030 if it decodes with few errors.
+
+use encoding_rs::{Encoding, GB18030, UTF_8};
+
+use crate::model::{Document, Format, PartKind};
+
+/// Decoded text and what it was decoded from.
+#[derive(Debug)]
+pub struct Decoded {
+    /// The text.
+    pub text: String,
+    /// The encoding used.
+    pub encoding: &'static Encoding,
+    /// How many malformed sequences were replaced with U+FFFD.
+    pub errors: usize,
+}
+
+/// Decodes bytes, guessing the encoding. `declared` (an HTML `<meta charset>`
+/// or HTTP charset) is tried before the GB18030 fallback.
+pub fn decode(bytes: &[u8], declared: Option<&'static Encoding>) -> Decoded {
+    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        let errors = if had_errors { count_replacements(&text) } else { 0 };
+        return Decoded { text: text.into_owned(), encoding: enc, errors };
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Decoded { text: s.to_string(), encoding: UTF_8, errors: 0 };
+    }
+    let candidates: Vec<&'static Encoding> = match declared {
+        Some(enc) if enc != UTF_8 => vec![enc, GB18030, UTF_8],
+        _ => vec![GB18030, UTF_8],
+    };
+    let mut best: Option<Decoded> = None;
+    for enc in candidates {
+        let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+        let errors = if had_errors { count_replacements(&text) } else { 0 };
+        let better = best.as_ref().is_none_or(|b| errors < b.errors);
+        if better {
+            best = Some(Decoded { text: text.into_owned(), encoding: enc, errors });
+        }
+        if errors == 0 {
+            break;
+        }
+    }
+    best.unwrap_or(Decoded { text: String::new(), encoding: UTF_8, errors: 0 })
+}
+
+fn count_replacements(text: &str) -> usize {
+    text.chars().filter(|c| *c == '\u{FFFD}').count()
+}
+
+/// Whether decoding went so badly that the input is not really text.
+pub fn mostly_garbage(d: &Decoded) -> bool {
+    let chars = d.text.chars().count().max(1);
+    d.errors * 20 > chars
+}
+
+/// Extracts a plain-text file.
+pub fn extract(bytes: &[u8]) -> Document {
+    let decoded = decode(bytes, None);
+    let mut doc = Document::new(Format::Text);
+    if mostly_garbage(&decoded) {
+        doc.unreadable(
+            "body",
+            format!(
+                "文本编码无法识别（{} 处无法解码）/ undecodable text",
+                decoded.errors
+            ),
+        );
+        return doc;
+    }
+    doc.push("body", PartKind::Content, decoded.text);
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gbk_is_detected() {
+        let (bytes, _, _) = GB18030.encode("招标公告：项目编号 ZB-1");
+        let d = decode(&bytes, None);
+        assert_eq!(d.text, "招标公告：项目编号 ZB-1");
+        assert_eq!(d.encoding, GB18030);
+    }
+
+    #[test]
+    fn utf16_with_bom() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "公告".encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        assert_eq!(decode(&bytes, None).text, "公告");
+    }
+
+    #[test]
+    fn garbage_is_unreadable() {
+        // 0xFF starts no sequence in UTF-8 or GB18030.
+        let bytes = [0xFFu8; 400];
+        let doc = extract(&bytes);
+        assert!(doc.pieces.is_empty());
+        assert_eq!(doc.unreadable.len(), 1);
+    }
+}

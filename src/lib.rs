@@ -1,0 +1,3 @@
+//! pubgate library (work in progress)
+pub mod extract;
+pub mod model;

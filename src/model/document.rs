@@ -1,0 +1,138 @@
+//! What an extractor produces: a [`Document`] made of text [`Piece`]s.
+//!
+//! A piece keeps the part of the file it came from (body, page 3, a DOCX
+//! comment, a tracked deletion, HTML metadata…) so that a finding can say
+//! *where* the problem hides. Leaks are found mostly outside the visible body,
+//! so the part is as important as the text.
+
+use serde::Serialize;
+
+/// The formats pubgate can read. `Unknown` is a format, not an error: it
+/// becomes an `unscannable` finding so nothing passes silently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Plain text (UTF-8, UTF-16 with BOM, GB18030/GBK).
+    Text,
+    /// HTML pages and fragments.
+    Html,
+    /// PDF documents.
+    Pdf,
+    /// Office Open XML word-processing documents.
+    Docx,
+    /// JSON: every string value is scanned.
+    Json,
+    /// Anything else.
+    Unknown,
+}
+
+impl Format {
+    /// The name used in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Html => "html",
+            Format::Pdf => "pdf",
+            Format::Docx => "docx",
+            Format::Json => "json",
+            Format::Unknown => "unknown",
+        }
+    }
+}
+
+/// How a piece relates to what a reader of the published page sees.
+///
+/// Mandatory-field checks only trust [`PartKind::is_content`] pieces: a
+/// project code that survives only in a tracked deletion is not published.
+/// Every kind is scanned for leaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartKind {
+    /// Visible body text, table cells, PDF page text.
+    Content,
+    /// A document title (HTML `<title>`, DOCX/PDF title metadata).
+    Title,
+    /// DOCX headers and footers.
+    HeaderFooter,
+    /// DOCX footnotes and endnotes.
+    Footnote,
+    /// Text a browser does not render: `display:none`, `<template>`, `<script>`…
+    Hidden,
+    /// HTML comments and DOCX reviewer comments.
+    Comment,
+    /// Text deleted with change tracking on but still stored in the file.
+    TrackedDeletion,
+    /// `title`/`alt` attributes and `<meta>` content.
+    Attribute,
+    /// Document properties: author, last modified by, subject, keywords…
+    Metadata,
+}
+
+impl PartKind {
+    /// Whether the piece is part of what the announcement visibly says.
+    pub fn is_content(self) -> bool {
+        matches!(
+            self,
+            PartKind::Content | PartKind::Title | PartKind::HeaderFooter | PartKind::Footnote
+        )
+    }
+}
+
+/// One run of extracted text and where it came from.
+#[derive(Debug, Clone)]
+pub struct Piece {
+    /// A stable, human-readable part name: `body`, `page 3`, `word/comments.xml`,
+    /// `docProps/core.xml#creator`, `/content` (a JSON pointer)…
+    pub part: String,
+    /// What kind of part this is.
+    pub kind: PartKind,
+    /// The decoded text. Locations are byte offsets into this string.
+    pub text: String,
+}
+
+/// An extracted document: its format, text pieces, and the reasons any part
+/// could not be read.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The format the bytes were read as.
+    pub format: Format,
+    /// All text, in document order.
+    pub pieces: Vec<Piece>,
+    /// Why some or all of the input could not be read. Each becomes an
+    /// `unscannable` finding.
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// A part of the input that could not be read, and why.
+#[derive(Debug, Clone)]
+pub struct Unreadable {
+    /// The part name, as in [`Piece::part`].
+    pub part: String,
+    /// A reason in Chinese and English for the reviewer; never document text.
+    pub reason: String,
+}
+
+impl Document {
+    /// An empty document of the given format.
+    pub fn new(format: Format) -> Document {
+        Document { format, pieces: Vec::new(), unreadable: Vec::new() }
+    }
+
+    /// Adds a piece unless its text is empty.
+    pub fn push(&mut self, part: impl Into<String>, kind: PartKind, text: String) {
+        if !text.trim().is_empty() {
+            self.pieces.push(Piece { part: part.into(), kind, text });
+        }
+    }
+
+    /// Records that a part could not be read.
+    pub fn unreadable(&mut self, part: impl Into<String>, reason: impl Into<String>) {
+        self.unreadable.push(Unreadable { part: part.into(), reason: reason.into() });
+    }
+
+    /// Total bytes of extracted text.
+    pub fn text_len(&self) -> usize {
+        self.pieces.iter().map(|p| p.text.len()).sum()
+    }
+}
+

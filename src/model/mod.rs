@@ -1,0 +1,14 @@
+//! The shared vocabulary of the pipeline: documents, pieces, locations,
+//! findings and masked values.
+//!
+//! This module owns data only. It must not import any other pubgate module,
+//! so every stage (extract → normalize → detect → decide → report) can depend
+//! on it without creating cycles.
+
+mod document;
+mod finding;
+mod masked;
+
+pub use document::{Document, Format, PartKind, Piece, Unreadable};
+pub use finding::{Action, Category, Confidence, Finding, Location, Severity};
+pub use masked::{Sensitive, mask_digits, mask_email, mask_name, mask_value};
