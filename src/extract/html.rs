@@ -82,6 +82,9 @@ impl State {
 
     fn newline(&mut self) {
         self.flush();
+        if self.body.ends_with('\t') {
+            self.body.pop();
+        }
         if !self.body.is_empty() && !self.body.ends_with('\n') {
             self.body.push('\n');
         }
