@@ -1,4 +1,8 @@
 //! pubgate library (work in progress)
+pub mod config;
+pub mod detect;
+pub mod engine;
 pub mod extract;
-pub mod normalize;
 pub mod model;
+pub mod normalize;
+pub mod policy;

@@ -7,8 +7,10 @@
 
 mod document;
 mod finding;
+mod file_error;
 mod masked;
 
 pub use document::{Document, Format, PartKind, Piece, Unreadable};
 pub use finding::{Action, Category, Confidence, Finding, Location, Severity};
+pub use file_error::{FileError, FileErrors};
 pub use masked::{Sensitive, mask_digits, mask_email, mask_name, mask_value};

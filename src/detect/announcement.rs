@@ -1,0 +1,187 @@
+//! Announcement types and their mandatory fields, loaded from
+//! `dictionaries/announcements.toml`, and the classifier that recognises the
+//! type from the title and the content.
+//!
+//! The file is data an operator edits (label spellings differ between
+//! provinces); this module only knows how to read and apply it.
+
+use std::collections::BTreeSet;
+
+use serde::Deserialize;
+
+use crate::model::PartKind;
+use crate::normalize::NormalizedDoc;
+
+/// The type ids pubgate knows (JSONL contract).
+pub const TYPE_IDS: &[&str] = &[
+    "intent",
+    "tender",
+    "consultation",
+    "negotiation",
+    "inquiry",
+    "single_source",
+    "prequalification",
+    "award",
+    "correction",
+    "termination",
+    "contract",
+    "acceptance",
+];
+
+/// How a field's value is recognised after its label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueKind {
+    /// Any non-empty text on the label's line or the next line.
+    Text,
+    /// Letters or digits (a code).
+    Code,
+    /// A number or 大写 amount.
+    Amount,
+    /// A date.
+    Date,
+    /// Person names.
+    Names,
+    /// A phone number.
+    Phone,
+    /// The label itself is a heading; something must follow it.
+    Section,
+}
+
+/// One field: its labels and how its value looks.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    /// The field's Chinese name, for explanations.
+    pub name: String,
+    /// Label variants (whitespace inside them is tolerated when matching).
+    pub labels: Vec<String>,
+    /// What the value looks like.
+    pub value: ValueKind,
+    /// How many characters after the label to look for the value.
+    #[serde(default = "default_window")]
+    pub window: usize,
+    /// The rule that makes the field mandatory.
+    pub enforces: String,
+}
+
+fn default_window() -> usize {
+    80
+}
+
+/// One announcement type.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocType {
+    /// The type id (`tender`…).
+    pub id: String,
+    /// Chinese name.
+    pub name: String,
+    /// Phrases that identify the type in a title.
+    pub title: Vec<String>,
+    /// Phrases that identify the type in the body when the title does not.
+    #[serde(default)]
+    pub body: Vec<String>,
+    /// Mandatory field ids.
+    pub required: Vec<String>,
+    /// Published before the award: expert names, bidders and 标底 are secret.
+    pub pre_award: bool,
+    /// Minimum calendar days from publication (or document issue) to the
+    /// bid/response deadline, if the law sets one.
+    #[serde(default)]
+    pub min_bid_days: Option<i64>,
+    /// The article that sets `min_bid_days`.
+    #[serde(default)]
+    pub min_bid_days_rule: Option<String>,
+}
+
+/// The whole announcement spec.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnnouncementSpec {
+    /// Types, in the order they are tried (more specific first: an award
+    /// notice title often also says 招标).
+    pub types: Vec<DocType>,
+    /// Fields by id.
+    pub fields: std::collections::BTreeMap<String, FieldSpec>,
+}
+
+impl AnnouncementSpec {
+    /// Checks references: type ids known, required fields defined.
+    pub fn validate(&self) -> Result<(), String> {
+        let mut seen = BTreeSet::new();
+        for t in &self.types {
+            if !TYPE_IDS.contains(&t.id.as_str()) {
+                return Err(format!("unknown announcement type id \"{}\" (known: {})", t.id, TYPE_IDS.join(", ")));
+            }
+            if !seen.insert(t.id.clone()) {
+                return Err(format!("announcement type \"{}\" defined twice", t.id));
+            }
+            for f in &t.required {
+                if !self.fields.contains_key(f) {
+                    return Err(format!("type \"{}\" requires undefined field \"{f}\"", t.id));
+                }
+            }
+            if t.title.is_empty() {
+                return Err(format!("type \"{}\" has no title phrases", t.id));
+            }
+        }
+        for (id, f) in &self.fields {
+            if f.labels.iter().any(|l| l.trim().is_empty()) || f.labels.is_empty() {
+                return Err(format!("field \"{id}\" has an empty label list or label"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Recognises the announcement type: title first (title pieces and the
+    /// first lines of the body), then body phrases near the top.
+    pub fn classify(&self, doc: &NormalizedDoc) -> Option<&DocType> {
+        let title = title_text(doc);
+        let title: String = title.chars().filter(|c| !c.is_whitespace()).collect();
+        if let Some(t) = self.types.iter().find(|t| t.title.iter().any(|p| title.contains(p.as_str()))) {
+            return Some(t);
+        }
+        let head: String = content_head(doc, 3000);
+        self.types.iter().find(|t| t.body.iter().any(|p| head.contains(p.as_str())))
+    }
+
+    /// The type with this id.
+    pub fn get(&self, id: &str) -> Option<&DocType> {
+        self.types.iter().find(|t| t.id == id)
+    }
+}
+
+/// Title pieces, plus the first three non-empty lines of the first content
+/// piece (a plain-text or PDF announcement has its title there).
+fn title_text(doc: &NormalizedDoc) -> String {
+    let mut out = String::new();
+    for span in &doc.spans {
+        if span.kind == PartKind::Title {
+            out.push_str(&doc.text[span.range.clone()]);
+            out.push('\n');
+        }
+    }
+    if let Some(span) = doc.spans.iter().find(|s| s.kind == PartKind::Content) {
+        for line in doc.text[span.range.clone()].lines().filter(|l| !l.trim().is_empty()).take(3) {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn content_head(doc: &NormalizedDoc, max_bytes: usize) -> String {
+    let mut out = String::new();
+    for span in doc.spans.iter().filter(|s| s.kind.is_content()) {
+        for c in doc.text[span.range.clone()].chars() {
+            if out.len() >= max_bytes {
+                return out;
+            }
+            if !c.is_whitespace() {
+                out.push(c);
+            }
+        }
+    }
+    out
+}

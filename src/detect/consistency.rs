@@ -1,0 +1,263 @@
+//! Figures that contradict each other or a legal minimum: a 大写 amount that
+//! differs from the 小写 amount beside it, a bid deadline too soon after
+//! publication, an award above the budget, and dates that do not exist.
+//!
+//! Enforces 财政部令第101号 第九条 (information must be true and accurate),
+//! 《政府采购法》第三十五条 (等标期 ≥ 20 日) and the periods in
+//! `dictionaries/announcements.toml` (`min_bid_days`).
+
+use std::ops::Range;
+
+use regex::Regex;
+
+use super::amount::{format_fen, parse_number, parse_words};
+use super::dates::find_dates;
+use super::dictionary::normalize_term;
+use super::layout::{after, before};
+use super::{Candidate, Context, Detector};
+use crate::model::{Category, Confidence, Severity};
+
+const ACCURACY: &str = "《政府采购信息发布管理办法》（财政部令第101号）第九条（发布主体对信息的真实性、准确性负责）";
+
+/// Labels that start the period in which bidders prepare: publication or
+/// the first day the documents can be obtained.
+const START_LABELS: &[&str] = &[
+    "发布日期", "发布时间", "公告日期", "公告时间", "发布于", "获取招标文件", "获取采购文件", "获取磋商文件",
+    "获取谈判文件", "获取询价文件", "获取资格预审文件", "领取资格预审文件", "文件发售时间", "文件获取时间",
+];
+
+/// The consistency detector.
+pub struct Consistency {
+    words: Regex,
+    number: Regex,
+}
+
+impl Consistency {
+    /// Compiles the patterns.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Consistency {
+        #[allow(clippy::unwrap_used)] // Constant patterns, covered by tests.
+        Consistency {
+            words: Regex::new(r"(?:人民币)?[零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正]{2,}").unwrap(),
+            number: Regex::new(r"(小写)?[:：]?[ \t]*([¥￥])?[ \t]*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?[ \t]*(万元|万|元)?").unwrap(),
+        }
+    }
+
+    fn amount_words(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {
+        let text = &cx.doc.text;
+        for m in self.words.find_iter(text) {
+            let s = m.as_str();
+            let has_digit = s.chars().any(|c| "壹贰叁肆伍陆柒捌玖".contains(c));
+            let has_unit = s.chars().any(|c| "元圆万角".contains(c));
+            if !has_digit || !has_unit {
+                continue;
+            }
+            let Some(words) = parse_words(s) else { continue };
+            let Some((figure, range)) = self.nearby_figure(text, m.range()) else { continue };
+            if figure == words {
+                continue;
+            }
+            let shown = format!("{}（¥{}）", s, format_fen(figure));
+            out.push(Candidate {
+                rule: "consistency.amount_words".into(),
+                category: Category::Consistency,
+                field: None,
+                severity: Severity::Medium,
+                confidence: Confidence::High,
+                span: Some(m.start().min(range.start)..m.end().max(range.end)),
+                value: Some(format!("{s}|{figure}")),
+                excerpt: shown,
+                explanation: format!(
+                    "大写金额（¥{}）与小写金额（¥{}）不一致，请核对后修改。",
+                    format_fen(words),
+                    format_fen(figure)
+                ),
+                enforces: ACCURACY.into(),
+            });
+        }
+    }
+
+    /// The 小写 amount nearest to a 大写 amount: within 40 characters after
+    /// or before it, marked as money (¥, 元, 万元, 小写, or in brackets
+    /// right beside it).
+    fn nearby_figure(&self, text: &str, words: Range<usize>) -> Option<(u64, Range<usize>)> {
+        let tail = after(text, words.end, 40);
+        let head = before(text, words.start, 40);
+        let mut best: Option<(usize, u64, Range<usize>)> = None;
+        let mut consider = |region: &str, base: usize, distance_from: &dyn Fn(&Range<usize>) -> usize| {
+            for c in self.number.captures_iter(region) {
+                let (Some(whole), Some(int)) = (c.get(0), c.get(3)) else { continue };
+                let unit = c.get(5).map(|m| m.as_str());
+                let marked = c.get(1).is_some() || c.get(2).is_some() || unit.is_some() || bracketed(region, whole.start());
+                if !marked {
+                    continue;
+                }
+                let num = match c.get(4) {
+                    Some(f) => format!("{}.{}", int.as_str(), f.as_str()),
+                    None => int.as_str().to_string(),
+                };
+                let wan = matches!(unit, Some("万元") | Some("万"));
+                let Some(v) = parse_number(&num, wan) else { continue };
+                let r = base + whole.start()..base + whole.end();
+                let d = distance_from(&r);
+                if best.as_ref().is_none_or(|b| d < b.0) {
+                    best = Some((d, v, r));
+                }
+            }
+        };
+        consider(tail, words.end, &|r| r.start - words.end);
+        consider(head, words.start - head.len(), &|r| words.start.saturating_sub(r.end));
+        best.map(|(_, v, r)| (v, r))
+    }
+
+    fn bid_period(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {
+        let Some(doc_type) = cx.doc_type else { return };
+        let Some(min_days) = doc_type.min_bid_days else { return };
+        let Some(deadline_field) = cx.spec.fields.get("bid_deadline") else { return };
+        let deadline = first_date_after_labels(cx, &deadline_field.labels);
+        let start = first_date_after_labels(cx, START_LABELS);
+        let (Some((deadline, d_range)), Some((start, _))) = (deadline, start) else { return };
+        let days = (deadline - start).num_days();
+        if days < 0 || days >= min_days {
+            return;
+        }
+        out.push(Candidate {
+            rule: "consistency.bid_period".into(),
+            category: Category::Consistency,
+            field: Some("bid_deadline".into()),
+            severity: Severity::Medium,
+            confidence: Confidence::Medium,
+            span: Some(d_range),
+            value: Some(format!("{start}|{deadline}")),
+            excerpt: format!("{start} → {deadline}（{days} 日）"),
+            explanation: format!(
+                "{}自发布（或文件发出）之日 {start} 至截止时间 {deadline} 仅 {days} 日，少于法定的 {min_days} 日。",
+                doc_type.name
+            ),
+            enforces: doc_type.min_bid_days_rule.clone().unwrap_or_else(|| "《政府采购法》第三十五条".into()),
+        });
+    }
+
+    fn award_over_budget(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {
+        let Some(doc_type) = cx.doc_type else { return };
+        if doc_type.id != "award" {
+            return;
+        }
+        let (Some(budget_f), Some(winner_f)) = (cx.spec.fields.get("budget_amount"), cx.spec.fields.get("winner_amount")) else {
+            return;
+        };
+        let budgets = amounts_after_labels(cx, &budget_f.labels, &self.number);
+        let winners = amounts_after_labels(cx, &winner_f.labels, &self.number);
+        let ([(budget, _)], [(winner, w_range)]) = (budgets.as_slice(), winners.as_slice()) else { return };
+        if winner <= budget {
+            return;
+        }
+        out.push(Candidate {
+            rule: "consistency.award_over_budget".into(),
+            category: Category::Consistency,
+            field: Some("winner_amount".into()),
+            severity: Severity::Medium,
+            confidence: Confidence::Medium,
+            span: Some(w_range.clone()),
+            value: Some(format!("{budget}|{winner}")),
+            excerpt: format!("中标 ¥{} > 预算 ¥{}", format_fen(*winner), format_fen(*budget)),
+            explanation: format!(
+                "中标（成交）金额 ¥{} 超过预算金额 ¥{}。报价超过采购预算的应作废标处理，请核对金额。",
+                format_fen(*winner),
+                format_fen(*budget)
+            ),
+            enforces: "《政府采购法》第三十六条；财政部令第87号第六十三条".into(),
+        });
+    }
+
+    fn invalid_dates(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {
+        for d in find_dates(&cx.doc.text, 0) {
+            if d.date.is_some() {
+                continue;
+            }
+            let (y, m, day) = d.ymd;
+            let shown = format!("{y}年{m}月{day}日");
+            out.push(Candidate {
+                rule: "consistency.invalid_date".into(),
+                category: Category::Consistency,
+                field: None,
+                severity: Severity::Low,
+                confidence: Confidence::High,
+                span: Some(d.range),
+                value: Some(shown.clone()),
+                excerpt: shown.clone(),
+                explanation: format!("日期“{shown}”不存在，请核对。"),
+                enforces: ACCURACY.into(),
+            });
+        }
+    }
+}
+
+fn bracketed(region: &str, at: usize) -> bool {
+    region[..at].trim_end().ends_with(['(', '（'])
+}
+
+/// The first date after any of `labels` (within 80 characters), in content.
+fn first_date_after_labels(cx: &Context<'_>, labels: &[impl AsRef<str>]) -> Option<(chrono::NaiveDate, Range<usize>)> {
+    let doc = cx.doc;
+    let mut best: Option<(chrono::NaiveDate, Range<usize>)> = None;
+    for label in labels {
+        let needle = normalize_term(label.as_ref());
+        for (at, _) in doc.skeleton.match_indices(needle.as_str()) {
+            let r = doc.skeleton_to_text(at..at + needle.len());
+            let region = after(&doc.text, r.end, 80);
+            if let Some(found) = find_dates(region, r.end).into_iter().find(|d| d.date.is_some()) {
+                if let Some(date) = found.date {
+                    // The earliest occurrence in the text wins.
+                    if best.as_ref().is_none_or(|b| found.range.start < b.1.start) {
+                        best = Some((date, found.range));
+                    }
+                }
+            }
+        }
+    }
+    best
+}
+
+/// Amounts (in fen) right after any of `labels`, with 万元 detected in the
+/// label's unit note or after the number.
+fn amounts_after_labels(cx: &Context<'_>, labels: &[String], number: &Regex) -> Vec<(u64, Range<usize>)> {
+    let doc = cx.doc;
+    let mut out: Vec<(u64, Range<usize>)> = Vec::new();
+    for label in labels {
+        let needle = normalize_term(label);
+        for (at, _) in doc.skeleton.match_indices(needle.as_str()) {
+            let r = doc.skeleton_to_text(at..at + needle.len());
+            let region = after(&doc.text, r.end, 40);
+            let line = region.split('\n').next().unwrap_or("");
+            let label_wan = label.contains('万') || line.split(|c: char| c.is_ascii_digit()).next().is_some_and(|h| h.contains('万'));
+            let Some(c) = number.captures(line) else { continue };
+            let (Some(whole), Some(int)) = (c.get(0), c.get(3)) else { continue };
+            let num = match c.get(4) {
+                Some(f) => format!("{}.{}", int.as_str(), f.as_str()),
+                None => int.as_str().to_string(),
+            };
+            let wan = label_wan || matches!(c.get(5).map(|m| m.as_str()), Some("万元") | Some("万"));
+            if let Some(v) = parse_number(&num, wan) {
+                let range = r.end + whole.start()..r.end + whole.end();
+                if !out.iter().any(|(_, o)| *o == range) {
+                    out.push((v, range));
+                }
+            }
+        }
+    }
+    out
+}
+
+impl Detector for Consistency {
+    fn id(&self) -> &'static str {
+        "consistency"
+    }
+
+    fn detect(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {
+        self.amount_words(cx, out);
+        self.bid_period(cx, out);
+        self.award_over_budget(cx, out);
+        self.invalid_dates(cx, out);
+    }
+}

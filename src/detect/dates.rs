@@ -1,0 +1,81 @@
+//! Dates in announcement text: `2024年5月10日`, `2024-05-10`, `2024/5/10`,
+//! `2024.05.10`, with optional spaces. Impossible dates (`11月31日`) are
+//! reported separately, because real announcements contain them.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use regex::Regex;
+
+/// A date found in the text.
+#[derive(Debug, Clone)]
+pub struct FoundDate {
+    /// Byte range in the text.
+    pub range: Range<usize>,
+    /// The date, if it exists in the calendar.
+    pub date: Option<NaiveDate>,
+    /// (year, month, day) as written.
+    pub ymd: (i32, u32, u32),
+}
+
+fn date_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        #[allow(clippy::unwrap_used)] // A constant pattern, covered by tests.
+        Regex::new(r"((?:19|20)\d{2})[ \t]*(?:年[ \t]*(\d{1,2})[ \t]*月[ \t]*(\d{1,2})[ \t]*[日号]|([-/.])(\d{1,2})([-/.])(\d{1,2}))").unwrap()
+    })
+}
+
+/// All dates in `text`, with offsets added to `base`.
+pub fn find_dates(text: &str, base: usize) -> Vec<FoundDate> {
+    let mut out = Vec::new();
+    for c in date_re().captures_iter(text) {
+        let Some(whole) = c.get(0) else { continue };
+        // Separators must agree (2024-05-10, not 2024-05.10).
+        if let (Some(a), Some(b)) = (c.get(4), c.get(6)) {
+            if a.as_str() != b.as_str() {
+                continue;
+            }
+            // `2024.5.10` could be a version or an amount; only `-` and `/` and
+            // dotted dates with two-digit month count.
+            if a.as_str() == "." && c.get(5).is_some_and(|m| m.as_str().len() != 2) {
+                continue;
+            }
+        }
+        let year = c.get(1).and_then(|m| m.as_str().parse::<i32>().ok());
+        let month = c.get(2).or(c.get(5)).and_then(|m| m.as_str().parse::<u32>().ok());
+        let day = c.get(3).or(c.get(7)).and_then(|m| m.as_str().parse::<u32>().ok());
+        let (Some(y), Some(m), Some(d)) = (year, month, day) else { continue };
+        // A following digit means this was part of a longer number.
+        if text[whole.end()..].starts_with(|ch: char| ch.is_ascii_digit()) {
+            continue;
+        }
+        out.push(FoundDate {
+            range: base + whole.start()..base + whole.end(),
+            date: NaiveDate::from_ymd_opt(y, m, d),
+            ymd: (y, m, d),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms() {
+        let d = find_dates("截止 2024年 5 月10日 9:30，开标 2024-05-20，更正 2024/6/1", 0);
+        let got: Vec<_> = d.iter().map(|f| f.date.map(|x| x.to_string())).collect();
+        assert_eq!(got, vec![Some("2024-05-10".into()), Some("2024-05-20".into()), Some("2024-06-01".into())]);
+    }
+
+    #[test]
+    fn impossible_date_kept_without_value() {
+        let d = find_dates("2023年11月31日", 0);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].date.is_none());
+        assert_eq!(d[0].ymd, (2023, 11, 31));
+    }
+}

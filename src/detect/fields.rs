@@ -1,0 +1,172 @@
+//! Mandatory fields: for the recognised announcement type, every field the
+//! 2020 format spec makes mandatory must be present with a value.
+//!
+//! A field is present when one of its label variants (whitespace inside the
+//! label tolerated: `名　称`) is followed by a delimiter and a value of the
+//! field's kind (a code, an amount, a date, names, a phone number, or any
+//! text) in visible content — not only in a comment or a tracked deletion.
+//! The value region ends at the next numbered sub-section, so an empty
+//! 采购人 block does not borrow the agency's phone number.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::announcement::{FieldSpec, ValueKind};
+use super::dictionary::normalize_term;
+use super::layout::after;
+use super::names::names_in;
+use super::{Candidate, Context, Detector};
+use crate::model::{Category, Confidence, Severity};
+
+/// The missing-field detector.
+pub struct MissingFields;
+
+impl Detector for MissingFields {
+    fn id(&self) -> &'static str {
+        "fields"
+    }
+
+    fn detect(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {
+        let Some(doc_type) = cx.doc_type else { return };
+        for field_id in &doc_type.required {
+            let Some(field) = cx.spec.fields.get(field_id) else { continue };
+            if present(cx, field) {
+                continue;
+            }
+            out.push(Candidate {
+                rule: "fields.missing".into(),
+                category: Category::MissingField,
+                field: Some(field_id.clone()),
+                severity: Severity::Medium,
+                confidence: Confidence::High,
+                span: None,
+                value: Some(format!("{}:{field_id}", doc_type.id)),
+                excerpt: format!("缺少：{}", field.name),
+                explanation: format!(
+                    "{}缺少必备内容“{}”（可用标注：{}）。请补充后重新提交。",
+                    doc_type.name,
+                    field.name,
+                    field.labels.iter().take(4).cloned().collect::<Vec<_>>().join("、")
+                ),
+                enforces: field.enforces.clone(),
+            });
+        }
+    }
+}
+
+fn subsection_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        #[allow(clippy::unwrap_used)] // A constant pattern, covered by tests.
+        Regex::new(r"\n[ \t]*(?:\d{1,2}[.、]|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]|第[一二三四五六七八九十]+)").unwrap()
+    })
+}
+
+/// Whether any label of `field` is followed by a value.
+pub fn present(cx: &Context<'_>, field: &FieldSpec) -> bool {
+    let doc = cx.doc;
+    for label in &field.labels {
+        let needle = normalize_term(label);
+        if needle.is_empty() {
+            continue;
+        }
+        for (at, _) in doc.skeleton.match_indices(needle.as_str()) {
+            let range = doc.skeleton_to_text(at..at + needle.len());
+            if !doc.kind_at(range.start).is_some_and(|k| k.is_content()) {
+                continue;
+            }
+            if value_follows(cx, range.end, field) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// The text after a label, up to `window` characters, cut at the next
+/// numbered sub-section (and at a piece boundary).
+fn region(text: &str, from: usize, window: usize) -> &str {
+    let r = after(text, from, window);
+    match subsection_re().find(r) {
+        Some(m) => &r[..m.start()],
+        None => r,
+    }
+}
+
+/// Skips a unit note and the delimiter after a label: `（元）：`, `(万元):`.
+fn strip_delimiter(s: &str) -> Option<&str> {
+    let mut rest = s.trim_start_matches([' ', '\u{3000}']);
+    if rest.starts_with(['(', '（', '[', '【']) {
+        if let Some(close) = rest.find([')', '）', ']', '】']) {
+            if close <= 40 {
+                rest = &rest[close..];
+                rest = &rest[rest.chars().next().map_or(0, char::len_utf8)..];
+            }
+        }
+    }
+    let rest = rest.trim_start_matches([' ', '\u{3000}']);
+    if let Some(r) = rest.strip_prefix([':', '：']) {
+        return Some(r);
+    }
+    if rest.starts_with(['\t', '\n']) || rest.is_empty() {
+        return Some(rest);
+    }
+    if let Some(r) = rest.strip_prefix("为") {
+        return Some(r);
+    }
+    // A value right after a space (`项目编号 ZB-01`).
+    if s.starts_with([' ', '\u{3000}']) {
+        return Some(rest);
+    }
+    None
+}
+
+/// The value region on the label's line, or the next non-empty line when the
+/// label ends its line (tables, `名称：` on its own line).
+fn line_value(region: &str) -> &str {
+    let region = region.trim_start_matches([' ', '\t', '\u{3000}']);
+    let mut lines = region.split('\n');
+    let first = lines.next().unwrap_or("").trim();
+    if !first.is_empty() {
+        return first;
+    }
+    lines.map(str::trim).find(|l| !l.is_empty()).unwrap_or("")
+}
+
+const EMPTY_VALUES: &[&str] = &["/", "-", "—", "无", "暂无", "待定", "空", "略", "——", "－", "／", "*"];
+
+fn value_follows(cx: &Context<'_>, label_end: usize, field: &FieldSpec) -> bool {
+    let text = &cx.doc.text;
+    let raw = region(text, label_end, field.window);
+    if field.value == ValueKind::Section {
+        let body = raw.trim_start_matches([':', '：', ' ', '\t', '\n']);
+        return body.chars().filter(|c| c.is_alphanumeric()).count() >= 2;
+    }
+    let Some(after_delim) = strip_delimiter(raw) else { return false };
+    match field.value {
+        ValueKind::Text => {
+            let v = line_value(after_delim);
+            !v.is_empty() && !EMPTY_VALUES.contains(&v) && v.chars().any(char::is_alphanumeric)
+        }
+        ValueKind::Code => {
+            let v = line_value(after_delim);
+            let alnum = v.chars().take_while(|c| !c.is_whitespace()).filter(char::is_ascii_alphanumeric).count();
+            alnum >= 3 || (v.chars().count() >= 3 && !EMPTY_VALUES.contains(&v))
+        }
+        ValueKind::Amount => {
+            let v = line_value(after_delim);
+            v.chars().any(|c| c.is_ascii_digit() || "壹贰叁肆伍陆柒捌玖拾佰仟".contains(c))
+                || ["下浮", "折扣", "费率", "同预算"].iter().any(|w| v.contains(w))
+        }
+        ValueKind::Date => !super::dates::find_dates(after_delim, 0).is_empty(),
+        ValueKind::Names => !names_in(&after_delim.replace(['\n', '\t'], "、")).is_empty(),
+        ValueKind::Phone => {
+            static RE: OnceLock<Regex> = OnceLock::new();
+            #[allow(clippy::unwrap_used)] // A constant pattern.
+            let re = RE.get_or_init(|| Regex::new(r"[0-9][0-9*\-— ]{5,}[0-9]").unwrap());
+            re.is_match(after_delim)
+        }
+        ValueKind::Section => true,
+    }
+}

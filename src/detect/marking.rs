@@ -1,0 +1,93 @@
+//! 国家秘密标志: the secrecy mark `密级★保密期限` (`机密★5年`, `秘密★长期`,
+//! `绝密★启用前`) and the spelled form `密级：机密`.
+//!
+//! Enforces 《保守国家秘密法》(2024) 第十四条 (three levels), 第二十二条 (the
+//! mark) and 第三十五条 (secrecy review before publication). The mark is
+//! `★` with the level before it and the period after it (国家秘密标志管理办法);
+//! `☆`, `*` and `＊` occur in converted files. A bare `*` only counts with a
+//! period after it, since `秘密*` alone is too common as a footnote mark.
+//!
+//! Known false-positive sources: 保密柜 purchases, `商业秘密`,
+//! `★为实质性条款` (no level before the star) — handled by the exclusion list
+//! and by requiring a level word.
+
+
+use regex::Regex;
+
+use super::{Candidate, Context, Detector};
+use crate::model::{Category, Confidence, Severity};
+
+const ENFORCES: &str = "《中华人民共和国保守国家秘密法》第十四条、第二十二条、第三十五条；同法实施条例第四十二条（先审查、后公开）";
+
+/// The 国家秘密标志 detector.
+pub struct Marking {
+    star: Regex,
+    header: Regex,
+}
+
+impl Marking {
+    /// Compiles the patterns.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Marking {
+        #[allow(clippy::unwrap_used)] // Constant patterns, covered by tests.
+        let star = Regex::new(
+            r"(绝密|机密|秘密)[ \t]*(?:(★|☆)[ \t]*(\d{1,2}[ \t]*(?:年|个月)|长期|永久|启用前)?|\*[ \t]*(\d{1,2}[ \t]*(?:年|个月)|长期|启用前))",
+        )
+        .unwrap();
+        #[allow(clippy::unwrap_used)]
+        let header = Regex::new(r"(?:密[ \t]*级|秘密等级|保密等级)[ \t]*(?:[:：]|为)[ \t]*[「“\x22]?(绝密|机密|秘密)").unwrap();
+        Marking { star, header }
+    }
+}
+
+impl Detector for Marking {
+    fn id(&self) -> &'static str {
+        "secret"
+    }
+
+    fn detect(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {
+        let text = &cx.doc.text;
+        for caps in self.star.captures_iter(text) {
+            let (Some(whole), Some(level)) = (caps.get(0), caps.get(1)) else { continue };
+            if cx.excluded(&level.range()) {
+                continue;
+            }
+            let has_period = caps.get(3).is_some() || caps.get(4).is_some();
+            let confidence = if has_period { Confidence::High } else { Confidence::Medium };
+            let shown: String = whole.as_str().chars().filter(|c| !c.is_whitespace()).collect();
+            out.push(Candidate {
+                rule: "secret.marking".into(),
+                category: Category::Classified,
+                field: None,
+                severity: Severity::Critical,
+                confidence,
+                span: Some(whole.range()),
+                value: Some(shown.clone()),
+                excerpt: shown.clone(),
+                explanation: format!(
+                    "出现国家秘密标志“{shown}”。标有密级的内容属于国家秘密，不得公开；如确非国家秘密，不得作出国家秘密标志，应删除后重新提交保密审查。"
+                ),
+                enforces: ENFORCES.into(),
+            });
+        }
+        for caps in self.header.captures_iter(text) {
+            let (Some(whole), Some(level)) = (caps.get(0), caps.get(1)) else { continue };
+            if cx.excluded(&level.range()) {
+                continue;
+            }
+            let shown: String = whole.as_str().chars().filter(|c| !c.is_whitespace()).collect();
+            out.push(Candidate {
+                rule: "secret.marking_header".into(),
+                category: Category::Classified,
+                field: None,
+                severity: Severity::Critical,
+                confidence: Confidence::High,
+                span: Some(whole.range()),
+                value: Some(shown.clone()),
+                excerpt: shown.clone(),
+                explanation: format!("文中标注密级“{shown}”，涉及国家秘密的信息不得公开发布。"),
+                enforces: ENFORCES.into(),
+            });
+        }
+    }
+}

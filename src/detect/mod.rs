@@ -1,0 +1,155 @@
+//! Detect: a [`NormalizedDoc`] → candidate findings.
+//!
+//! Every detector reads the same normalized document once (all pieces
+//! joined), and pushes [`Candidate`]s in normalized coordinates. The engine
+//! maps them back to original locations and masks them; the policy decides
+//! what to do. Detectors never read policy.
+//!
+//! [`DetectorSet::build`] is the one registration list: adding a detector is
+//! one file, one line there, and its tests beside it.
+
+pub mod amount;
+pub mod announcement;
+pub mod checksum;
+pub mod consistency;
+pub mod dates;
+pub mod dictionary;
+pub mod fields;
+pub mod layout;
+pub mod marking;
+pub mod names;
+pub mod personal;
+pub mod procurement;
+
+use std::ops::Range;
+
+use chrono::NaiveDate;
+
+use crate::model::{Category, Confidence, Severity};
+use crate::normalize::NormalizedDoc;
+pub use announcement::{AnnouncementSpec, DocType};
+pub use dictionary::{Dictionaries, DictionaryHits};
+pub use layout::Layout;
+
+/// A finding before location mapping and policy.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// Stable rule id.
+    pub rule: String,
+    /// Category.
+    pub category: Category,
+    /// For missing fields: the field id.
+    pub field: Option<String>,
+    /// Severity.
+    pub severity: Severity,
+    /// Confidence from pattern, validator and context.
+    pub confidence: Confidence,
+    /// Byte range in [`NormalizedDoc::text`]; `None` for whole-document findings.
+    pub span: Option<Range<usize>>,
+    /// The normalized value (for allowlists and fingerprints); never printed.
+    pub value: Option<String>,
+    /// The masked excerpt to show.
+    pub excerpt: String,
+    /// Explanation in Chinese.
+    pub explanation: String,
+    /// The rule enforced.
+    pub enforces: String,
+}
+
+/// What every detector can read about the document.
+pub struct Context<'a> {
+    /// The normalized text.
+    pub doc: &'a NormalizedDoc,
+    /// Lines, headings, contact blocks.
+    pub layout: &'a Layout,
+    /// The announcement type, if recognised.
+    pub doc_type: Option<&'a DocType>,
+    /// Dictionary matches and exclusion spans (one pass for all detectors).
+    pub hits: &'a DictionaryHits,
+    /// The dictionaries the hits refer to.
+    pub dictionaries: &'a Dictionaries,
+    /// The announcement spec (field labels, types).
+    pub spec: &'a AnnouncementSpec,
+    /// "Today", for birth dates in the future.
+    pub today: NaiveDate,
+}
+
+impl Context<'_> {
+    /// Whether a text range is covered by an exclusion phrase
+    /// (`不涉及国家秘密`, `商业秘密`…).
+    pub fn excluded(&self, range: &Range<usize>) -> bool {
+        self.hits.exclusions.iter().any(|e| e.start <= range.start && range.end <= e.end)
+    }
+
+    /// Whether the announcement is published before the award, when the
+    /// names of experts and bidders are still secret.
+    pub fn pre_award(&self) -> bool {
+        self.doc_type.is_some_and(|t| t.pre_award)
+    }
+}
+
+/// A detector: reads the context, pushes candidates.
+pub trait Detector: Send + Sync {
+    /// The detector's id (the prefix of its rule ids).
+    fn id(&self) -> &'static str;
+    /// Finds candidates.
+    fn detect(&self, cx: &Context<'_>, out: &mut Vec<Candidate>);
+}
+
+/// All built detectors, in report order.
+pub struct DetectorSet {
+    detectors: Vec<Box<dyn Detector>>,
+}
+
+impl DetectorSet {
+    /// The one registration list.
+    pub fn build() -> DetectorSet {
+        let detectors: Vec<Box<dyn Detector>> = vec![
+            Box::new(marking::Marking::new()),
+            Box::new(dictionary::Terms),
+            Box::new(personal::Personal::new()),
+            Box::new(procurement::Procurement::new()),
+            Box::new(fields::MissingFields),
+            Box::new(consistency::Consistency::new()),
+        ];
+        DetectorSet { detectors }
+    }
+
+    /// The ids of all detectors.
+    pub fn ids(&self) -> Vec<&'static str> {
+        self.detectors.iter().map(|d| d.id()).collect()
+    }
+
+    /// Runs every detector.
+    pub fn detect(&self, cx: &Context<'_>) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        for d in &self.detectors {
+            d.detect(cx, &mut out);
+        }
+        out
+    }
+}
+
+/// Every rule id a built-in detector can report, with its category, so that
+/// policy files can be checked against it. Dictionary rules are added from
+/// the loaded dictionaries.
+pub const BUILTIN_RULES: &[(&str, Category)] = &[
+    ("secret.marking", Category::Classified),
+    ("secret.marking_header", Category::Classified),
+    ("personal.id_card", Category::PersonalData),
+    ("personal.id_card_legacy", Category::PersonalData),
+    ("personal.bank_card", Category::PersonalData),
+    ("personal.passport", Category::PersonalData),
+    ("personal.travel_permit", Category::PersonalData),
+    ("personal.mobile", Category::PersonalData),
+    ("personal.email", Category::PersonalData),
+    ("procurement.expert_list", Category::ProcurementConfidential),
+    ("procurement.potential_bidders", Category::ProcurementConfidential),
+    ("procurement.base_price", Category::ProcurementConfidential),
+    ("fields.missing", Category::MissingField),
+    ("consistency.amount_words", Category::Consistency),
+    ("consistency.bid_period", Category::Consistency),
+    ("consistency.award_over_budget", Category::Consistency),
+    ("consistency.invalid_date", Category::Consistency),
+    ("unscannable.extract", Category::Unscannable),
+];

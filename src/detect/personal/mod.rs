@@ -1,0 +1,288 @@
+//! Personal data of natural persons: 居民身份证号 (GB 11643), bank cards
+//! (Luhn), passports and travel permits (with context words), and mobile
+//! numbers and e-mails of natural persons outside the contact sections.
+//!
+//! Confidence comes from three things: the pattern, its validator, and the
+//! context words in a window before the value (`身份证号`, `卡号`, `护照`).
+//! What must **not** be flagged is just as important, because real
+//! announcements are full of long numbers: 统一社会信用代码 (GB 32100,
+//! organisations), project and order numbers, corporate bank accounts of the
+//! purchaser or agency, and the contact phones that the format spec makes
+//! mandatory.
+//!
+//! Enforces 《个人信息保护法》第二十八条 (sensitive personal information:
+//! ID numbers, financial accounts), 《政府信息公开条例》第十五条, and
+//! 《居民身份证法》第三条、第十九条.
+
+mod digits;
+mod travel;
+
+use std::ops::Range;
+
+use super::checksum::{luhn_valid, valid_id15, valid_id18, valid_uscc};
+use super::layout::{CONTACT_LABELS, before, line_before};
+use super::{Candidate, Context, Detector};
+use crate::model::{Category, Confidence, Severity, mask_digits, mask_email};
+
+const PIPL: &str = "《个人信息保护法》第二十八条（敏感个人信息）；《政府信息公开条例》第十五条";
+
+/// Words that name an ID number.
+const ID_CONTEXT: &[&str] = &["身份证", "证件号", "身份号码", "公民身份", "身份证明", "证件号码", "id", "身份信息"];
+/// Words that name an organisation code.
+const ORG_CODE_CONTEXT: &[&str] = &["信用代码", "社会信用", "纳税人识别号", "税号", "组织机构代码", "注册号", "统一代码"];
+/// Words that name a personal card.
+const CARD_CONTEXT: &[&str] = &["银行卡", "卡号", "借记卡", "信用卡", "储蓄卡", "工资卡", "社保卡", "个人账户", "个人账号", "本人账户"];
+/// Words that name an account (personal or corporate).
+const ACCOUNT_CONTEXT: &[&str] = &["账号", "帐号", "账户", "帐户", "开户", "收款"];
+/// Words that make an account an organisation's.
+const ORG_WORDS: &[&str] = &[
+    "公司", "中心", "局", "院", "学校", "大学", "委员会", "政府", "医院", "协会", "事务所", "集团", "办公室", "厅",
+    "基本户", "基本账户", "对公", "保证金", "单位", "代理机构", "采购人", "财政", "国库", "银行股份",
+];
+/// Words that make a number a code, not a person's number.
+const CODE_CONTEXT: &[&str] = &[
+    "编号", "订单号", "合同号", "流水号", "项目号", "批次号", "计划号", "备案号", "文号", "条码", "序列号", "编码",
+    "单号", "代码", "凭证号", "发票号", "采购计划",
+];
+/// Words that make a contact number personal.
+const PERSONAL_CONTEXT: &[&str] = &["身份证", "住址", "家庭", "个人", "本人", "家属", "户籍", "私人", "专家", "评委", "出生"];
+
+/// Personal e-mail providers: an address there belongs to a person.
+const PERSONAL_MAIL_DOMAINS: &[&str] = &[
+    "qq.com", "163.com", "126.com", "sina.com", "sina.cn", "sohu.com", "gmail.com", "hotmail.com", "outlook.com",
+    "foxmail.com", "yeah.net", "139.com", "189.cn", "aliyun.com", "yahoo.com", "icloud.com", "live.com", "21cn.com",
+    "tom.com", "vip.qq.com", "vip.163.com", "wo.cn",
+];
+
+/// The personal-data detector.
+pub struct Personal {
+    email: regex::Regex,
+    travel: travel::Travel,
+}
+
+impl Personal {
+    /// Compiles the patterns.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Personal {
+        #[allow(clippy::unwrap_used)] // A constant pattern, covered by tests.
+        let email = regex::Regex::new(r"[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,10}").unwrap();
+        Personal { email, travel: travel::Travel::new() }
+    }
+}
+
+fn has_any(window: &str, words: &[&str]) -> bool {
+    let lower = window.to_ascii_lowercase();
+    words.iter().any(|w| lower.contains(w))
+}
+
+/// The context window before a value: 30 characters, across line breaks
+/// (a label in the table cell or line before), within the piece.
+fn window(cx: &Context<'_>, at: usize) -> String {
+    before(&cx.doc.text, at, 30).to_string()
+}
+
+/// The label nearest before `at` on the same line is a contact label, or
+/// the value sits in a contact section.
+fn is_contact(cx: &Context<'_>, at: usize) -> bool {
+    if cx.layout.in_contact_zone(at) {
+        return true;
+    }
+    let line = line_before(&cx.doc.text, at);
+    let tail: String = line.chars().rev().take(24).collect::<Vec<_>>().into_iter().rev().collect();
+    has_any(&tail, CONTACT_LABELS)
+}
+
+fn candidate(rule: &str, confidence: Confidence, severity: Severity, span: Range<usize>, value: String, excerpt: String, explanation: String) -> Candidate {
+    Candidate {
+        rule: rule.into(),
+        category: Category::PersonalData,
+        field: None,
+        severity,
+        confidence,
+        span: Some(span),
+        value: Some(value),
+        excerpt,
+        explanation,
+        enforces: PIPL.into(),
+    }
+}
+
+/// A mobile number: 11 digits with a current prefix (13x, 145–149, 15x but
+/// 154, 162/165–167, 170–178, 18x, 19x but 194).
+pub fn is_mobile(d: &str) -> bool {
+    let b = d.as_bytes();
+    if b.len() != 11 || b[0] != b'1' || !b.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    matches!(
+        (b[1], b[2]),
+        (b'3', _) | (b'4', b'5'..=b'9') | (b'5', b'0'..=b'3' | b'5'..=b'9') | (b'6', b'2' | b'5'..=b'7')
+            | (b'7', b'0'..=b'8') | (b'8', _) | (b'9', b'0'..=b'3' | b'5'..=b'9')
+    )
+}
+
+impl Personal {
+    fn id18(&self, cx: &Context<'_>, span: Range<usize>, digits: &str, out: &mut Vec<Candidate>) -> bool {
+        if !valid_id18(digits, cx.today) {
+            return false;
+        }
+        let w = window(cx, span.start);
+        let id_context = has_any(&w, ID_CONTEXT);
+        if !id_context && (valid_uscc(digits) && has_any(&w, ORG_CODE_CONTEXT)) {
+            // An all-digit 统一社会信用代码 that happens to pass GB 11643.
+            return true;
+        }
+        if !id_context && has_any(&w, CODE_CONTEXT) && !has_any(&w, PERSONAL_CONTEXT) {
+            return true;
+        }
+        let confidence = if id_context { Confidence::High } else { Confidence::Medium };
+        let masked = mask_digits(digits);
+        out.push(candidate(
+            "personal.id_card",
+            confidence,
+            Severity::High,
+            span,
+            digits.to_string(),
+            masked.clone(),
+            format!("检测到居民身份证号码 {masked}（GB 11643 校验位、地区码、出生日期均有效）。公告不得公开自然人身份证号码，请删除或打码。"),
+        ));
+        true
+    }
+
+    fn id15(&self, cx: &Context<'_>, span: Range<usize>, digits: &str, out: &mut Vec<Candidate>) -> bool {
+        let w = window(cx, span.start);
+        if !has_any(&w, ID_CONTEXT) || !valid_id15(digits, cx.today) {
+            return false;
+        }
+        let masked = mask_digits(digits);
+        out.push(candidate(
+            "personal.id_card_legacy",
+            Confidence::Medium,
+            Severity::High,
+            span,
+            digits.to_string(),
+            masked.clone(),
+            format!("检测到15位旧版身份证号码 {masked}（上下文标明为身份证）。公告不得公开自然人身份证号码。"),
+        ));
+        true
+    }
+
+    fn card(&self, cx: &Context<'_>, span: Range<usize>, digits: &str, out: &mut Vec<Candidate>) -> bool {
+        if !(16..=19).contains(&digits.len()) || !luhn_valid(digits) {
+            return false;
+        }
+        let w = window(cx, span.start);
+        let card_context = has_any(&w, CARD_CONTEXT);
+        let account_context = has_any(&w, ACCOUNT_CONTEXT);
+        if has_any(&w, CODE_CONTEXT) && !card_context {
+            return true;
+        }
+        if !card_context && (has_any(&w, ORG_WORDS) || cx.layout.in_contact_zone(span.start)) {
+            // The purchaser's or agency's account: publishable.
+            return true;
+        }
+        let unionpay = digits.starts_with("62") || digits.starts_with('4') || digits.starts_with('5');
+        let confidence = if card_context {
+            Confidence::High
+        } else if account_context && unionpay {
+            Confidence::Medium
+        } else if digits.starts_with("62") && (digits.len() == 16 || digits.len() == 19) {
+            Confidence::Low
+        } else {
+            return false;
+        };
+        let masked = mask_digits(digits);
+        out.push(candidate(
+            "personal.bank_card",
+            confidence,
+            Severity::High,
+            span,
+            digits.to_string(),
+            masked.clone(),
+            format!("检测到疑似个人银行卡号 {masked}（Luhn 校验通过）。个人金融账户属于敏感个人信息，不得公开。"),
+        ));
+        true
+    }
+
+    fn mobile(&self, cx: &Context<'_>, span: Range<usize>, digits: &str, out: &mut Vec<Candidate>) -> bool {
+        let d = digits.strip_prefix("0086").or_else(|| digits.strip_prefix("86")).filter(|d| d.len() == 11).unwrap_or(digits);
+        if !is_mobile(d) {
+            return false;
+        }
+        let w = window(cx, span.start);
+        let personal = has_any(&w, PERSONAL_CONTEXT);
+        if !personal && is_contact(cx, span.start) {
+            return true;
+        }
+        let masked = mask_digits(d);
+        out.push(candidate(
+            "personal.mobile",
+            if personal { Confidence::High } else { Confidence::Medium },
+            Severity::Medium,
+            span,
+            d.to_string(),
+            masked.clone(),
+            format!("联系方式栏目以外出现自然人手机号码 {masked}。除法定的项目联系方式外，不得公开个人手机号码。"),
+        ));
+        true
+    }
+
+    fn emails(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {
+        for m in self.email.find_iter(&cx.doc.text) {
+            let addr = m.as_str();
+            let domain = addr.rsplit('@').next().unwrap_or("").to_ascii_lowercase();
+            let w = window(cx, m.start());
+            let personal_context = has_any(&w, PERSONAL_CONTEXT);
+            let personal_domain = PERSONAL_MAIL_DOMAINS.contains(&domain.as_str());
+            if !personal_context && (!personal_domain || is_contact(cx, m.start())) {
+                continue;
+            }
+            let masked = mask_email(addr);
+            out.push(candidate(
+                "personal.email",
+                if personal_context { Confidence::High } else { Confidence::Medium },
+                Severity::Medium,
+                m.range(),
+                addr.to_ascii_lowercase(),
+                masked.clone(),
+                format!("联系方式栏目以外出现个人电子邮箱 {masked}。不得公开自然人的个人联系方式。"),
+            ));
+        }
+    }
+}
+
+impl Detector for Personal {
+    fn id(&self) -> &'static str {
+        "personal"
+    }
+
+    fn detect(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {
+        for run in digits::runs(&cx.doc.text, 11) {
+            // The whole run first; if it is nothing, each group on its own
+            // (two numbers separated by a space).
+            let mut options = vec![(run.range.clone(), run.digits())];
+            if run.groups.len() > 1 {
+                options.extend(run.groups.iter().map(|(r, d)| (r.clone(), d.clone())));
+            }
+            let mut claimed: Option<Range<usize>> = None;
+            for (span, d) in options {
+                if claimed.as_ref().is_some_and(|c| c.start < span.end && span.start < c.end) {
+                    continue;
+                }
+                let done = match d.len() {
+                    18 => self.id18(cx, span.clone(), &d, out) || self.card(cx, span.clone(), &d, out),
+                    15 => self.id15(cx, span.clone(), &d, out) || self.mobile(cx, span.clone(), &d, out),
+                    16 | 17 | 19 => self.card(cx, span.clone(), &d, out),
+                    11 | 13 => self.mobile(cx, span.clone(), &d, out),
+                    _ => false,
+                };
+                if done {
+                    claimed = Some(span);
+                }
+            }
+        }
+        self.emails(cx, out);
+        self.travel.detect(cx, out);
+    }
+}
+

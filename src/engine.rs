@@ -1,0 +1,249 @@
+//! The engine: the only door into the core. `Engine::scan` runs
+//! extract → normalize → detect → decide on one input and returns a
+//! [`Report`]. The batch rescan and the gateway both call it, so a document
+//! gets the same findings whichever way it arrives.
+//!
+//! Everything is compiled once in [`Engine::build`] (automata, regexes,
+//! policy tables); `scan` is synchronous, CPU-only and shares nothing
+//! mutable, so it can run on many threads at once.
+
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+
+use crate::config::Sources;
+use crate::detect::dictionary::{Dictionaries, parse_list};
+use crate::detect::{AnnouncementSpec, BUILTIN_RULES, Candidate, Context, DetectorSet, Layout};
+use crate::extract::Extractors;
+use crate::model::{Action, Category, Confidence, Document, FileError, FileErrors, Finding, Format, Location, Piece, Sensitive, Severity};
+use crate::normalize::NormalizedDoc;
+use crate::policy::{Policy, Verdict};
+
+/// A compiled engine.
+pub struct Engine {
+    extractors: Extractors,
+    dictionaries: Dictionaries,
+    spec: AnnouncementSpec,
+    policy: Policy,
+    detectors: DetectorSet,
+    version: String,
+    today: Option<NaiveDate>,
+}
+
+/// The result of scanning one input.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The format the input was read as.
+    pub format: Format,
+    /// The announcement type id, if recognised.
+    pub doc_type: Option<String>,
+    /// The decision and the findings.
+    pub verdict: Verdict,
+    /// Bytes of extracted text.
+    pub text_bytes: usize,
+    /// The extracted pieces (for the review page; never logged).
+    pub pieces: Vec<Piece>,
+}
+
+impl Engine {
+    /// Builds an engine from operator files. All errors are collected and
+    /// reported with `file:line`.
+    pub fn build(sources: &Sources) -> Result<Engine, FileErrors> {
+        let mut errors = Vec::new();
+        let mut lists = Vec::new();
+        for s in &sources.lists {
+            let stem = s.name.rsplit(['/', '\\']).next().unwrap_or(&s.name).trim_end_matches(".txt").to_string();
+            match parse_list(&stem, &s.name, &s.text) {
+                Ok(l) => lists.push(l),
+                Err(e) => errors.extend(e.0),
+            }
+        }
+        let spec: Option<AnnouncementSpec> = match toml::from_str::<AnnouncementSpec>(&sources.announcements.text) {
+            Ok(spec) => match spec.validate() {
+                Ok(()) => Some(spec),
+                Err(msg) => {
+                    errors.push(FileError::new(&sources.announcements.name, 0, msg));
+                    None
+                }
+            },
+            Err(e) => {
+                let line = e.span().map_or(0, |s| FileError::line_of(&sources.announcements.text, s.start));
+                errors.push(FileError::new(&sources.announcements.name, line, e.message().to_string()));
+                None
+            }
+        };
+        let type_ids = crate::detect::announcement::TYPE_IDS;
+        let policy = match crate::policy::parse(&sources.policy.name, &sources.policy.text, type_ids) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                errors.extend(e.0);
+                None
+            }
+        };
+        let dictionaries = match Dictionaries::build(lists) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                errors.extend(e.0);
+                None
+            }
+        };
+        if let (Some(policy), Some(dictionaries)) = (&policy, &dictionaries) {
+            let mut known: Vec<(String, Category)> = BUILTIN_RULES.iter().map(|(r, c)| (r.to_string(), *c)).collect();
+            known.extend(dictionaries.rules());
+            if let Err(e) = policy.check_rules(&known) {
+                errors.extend(e.0);
+            }
+        }
+        match (spec, policy, dictionaries) {
+            (Some(spec), Some(policy), Some(dictionaries)) if errors.is_empty() => {
+                let mut hash = Sha256::new();
+                for s in sources.lists.iter().chain([&sources.announcements, &sources.policy]) {
+                    hash.update(s.name.as_bytes());
+                    hash.update(s.text.as_bytes());
+                }
+                let version = hex::encode(&hash.finalize()[..6]);
+                Ok(Engine {
+                    extractors: Extractors::default(),
+                    dictionaries,
+                    spec,
+                    policy,
+                    detectors: DetectorSet::build(),
+                    version,
+                    today: None,
+                })
+            }
+            _ => Err(FileErrors(errors)),
+        }
+    }
+
+    /// The engine on the shipped defaults.
+    pub fn embedded() -> Result<Engine, FileErrors> {
+        Engine::build(&Sources::embedded())
+    }
+
+    /// Replaces the extractor settings (limits, PDF worker).
+    pub fn with_extractors(mut self, extractors: Extractors) -> Engine {
+        self.extractors = extractors;
+        self
+    }
+
+    /// Fixes "today" (for reproducible tests of birth-date checks).
+    pub fn with_today(mut self, today: NaiveDate) -> Engine {
+        self.today = Some(today);
+        self
+    }
+
+    /// A short hash of the dictionaries and policy in use, recorded with
+    /// each decision so a reviewer knows which version decided.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// Number of dictionary patterns compiled.
+    pub fn pattern_count(&self) -> usize {
+        self.dictionaries.pattern_count
+    }
+
+    /// Scans one input: `name` is a path or file name (extension hint).
+    pub fn scan(&self, name: &str, bytes: &[u8]) -> Report {
+        let doc = self.extractors.extract(name, bytes);
+        self.scan_document(doc)
+    }
+
+    /// Scans already-extracted pieces.
+    pub fn scan_document(&self, mut doc: Document) -> Report {
+        if doc.pieces.is_empty() && doc.unreadable.is_empty() {
+            doc.unreadable("file", "文件中没有可检查的文字 / no text to inspect");
+        }
+        let normalized = NormalizedDoc::build(&doc.pieces);
+        let layout = Layout::build(&normalized);
+        let hits = self.dictionaries.scan(&normalized);
+        let doc_type = self.spec.classify(&normalized);
+        let today = self.today.unwrap_or_else(|| chrono::Local::now().date_naive());
+        let cx = Context {
+            doc: &normalized,
+            layout: &layout,
+            doc_type,
+            hits: &hits,
+            dictionaries: &self.dictionaries,
+            spec: &self.spec,
+            today,
+        };
+        let candidates = self.detectors.detect(&cx);
+        let title_hint = title_hint(&normalized);
+        let mut findings: Vec<Finding> =
+            candidates.into_iter().map(|c| self.to_finding(c, &doc.pieces, &normalized, &title_hint)).collect();
+        for u in &doc.unreadable {
+            findings.push(Finding {
+                rule: "unscannable.extract".into(),
+                category: Category::Unscannable,
+                field: None,
+                action: Action::Hold,
+                queue: None,
+                severity: Severity::High,
+                confidence: Confidence::High,
+                location: Some(Location { part: u.part.clone(), start: 0, end: 0, line: 0 }),
+                excerpt: u.reason.clone(),
+                explanation: format!("{}。无法检查的内容不得放行，请提供可读取的文件或由人工审查。", u.reason),
+                enforces: "《保守国家秘密法实施条例》第四十二条（先审查、后公开）；fail closed".into(),
+                fingerprint: fingerprint(&["unscannable.extract", &u.part, &u.reason, &title_hint]),
+                value: None,
+            });
+        }
+        findings.sort_by(|a, b| {
+            let pos = |f: &Finding| f.location.as_ref().map(|l| (l.part.clone(), l.start));
+            (a.category, pos(a)).cmp(&(b.category, pos(b)))
+        });
+        let doc_type_id = doc_type.map(|t| t.id.clone());
+        let verdict = self.policy.decide(findings, doc_type_id.as_deref());
+        Report { format: doc.format, doc_type: doc_type_id, verdict, text_bytes: doc.text_len(), pieces: doc.pieces }
+    }
+
+    fn to_finding(&self, c: Candidate, pieces: &[Piece], doc: &NormalizedDoc, title: &str) -> Finding {
+        let location = c.span.as_ref().and_then(|span| {
+            let (piece, range) = doc.to_original(span.clone())?;
+            let p = pieces.get(piece)?;
+            let line = p.text[..range.start.min(p.text.len())].bytes().filter(|&b| b == b'\n').count() + 1;
+            Some(Location { part: p.part.clone(), start: range.start, end: range.end, line })
+        });
+        // Fingerprint: the rule, the value and the words around it — stable
+        // when the text moves, different when the context changes.
+        let context = match &c.span {
+            Some(span) => {
+                let before: String = crate::detect::layout::before(&doc.text, span.start, 8).chars().filter(|c| !c.is_whitespace()).collect();
+                let after: String = crate::detect::layout::after(&doc.text, span.end, 8).chars().filter(|c| !c.is_whitespace()).collect();
+                format!("{before}|{after}")
+            }
+            None => title.to_string(),
+        };
+        let value = c.value.clone().unwrap_or_default();
+        let fp = fingerprint(&[&c.rule, c.field.as_deref().unwrap_or(""), &value, &context]);
+        Finding {
+            rule: c.rule,
+            category: c.category,
+            field: c.field,
+            action: Action::Hold,
+            queue: None,
+            severity: c.severity,
+            confidence: c.confidence,
+            location,
+            excerpt: c.excerpt.clone(),
+            explanation: c.explanation,
+            enforces: c.enforces,
+            fingerprint: fp,
+            value: c.value.map(|v| Sensitive::new(v, c.excerpt)),
+        }
+    }
+}
+
+fn title_hint(doc: &NormalizedDoc) -> String {
+    doc.text.lines().find(|l| !l.trim().is_empty()).unwrap_or("").chars().filter(|c| !c.is_whitespace()).take(60).collect()
+}
+
+fn fingerprint(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0]);
+    }
+    hex::encode(&h.finalize()[..12])
+}
