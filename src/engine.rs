@@ -7,6 +7,8 @@
 //! policy tables); `scan` is synchronous, CPU-only and shares nothing
 //! mutable, so it can run on many threads at once.
 
+use std::collections::HashSet;
+
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
@@ -40,6 +42,8 @@ pub struct Report {
     pub verdict: Verdict,
     /// Bytes of extracted text.
     pub text_bytes: usize,
+    /// Findings suppressed by a baseline.
+    pub baselined: usize,
     /// The extracted pieces (for the review page; never logged).
     pub pieces: Vec<Piece>,
 }
@@ -146,11 +150,18 @@ impl Engine {
     /// Scans one input: `name` is a path or file name (extension hint).
     pub fn scan(&self, name: &str, bytes: &[u8]) -> Report {
         let doc = self.extractors.extract(name, bytes);
-        self.scan_document(doc)
+        self.scan_document(doc, None)
+    }
+
+    /// Scans one input, leaving out findings whose fingerprint a reviewer
+    /// already accepted (a baseline).
+    pub fn scan_with_baseline(&self, name: &str, bytes: &[u8], baseline: &HashSet<String>) -> Report {
+        let doc = self.extractors.extract(name, bytes);
+        self.scan_document(doc, Some(baseline))
     }
 
     /// Scans already-extracted pieces.
-    pub fn scan_document(&self, mut doc: Document) -> Report {
+    pub fn scan_document(&self, mut doc: Document, baseline: Option<&HashSet<String>>) -> Report {
         if doc.pieces.is_empty() && doc.unreadable.is_empty() {
             doc.unreadable("file", "文件中没有可检查的文字 / no text to inspect");
         }
@@ -193,9 +204,14 @@ impl Engine {
             let pos = |f: &Finding| f.location.as_ref().map(|l| (l.part.clone(), l.start));
             (a.category, pos(a)).cmp(&(b.category, pos(b)))
         });
+        let before = findings.len();
+        if let Some(accepted) = baseline {
+            findings.retain(|f| !accepted.contains(&f.fingerprint));
+        }
+        let baselined = before - findings.len();
         let doc_type_id = doc_type.map(|t| t.id.clone());
         let verdict = self.policy.decide(findings, doc_type_id.as_deref());
-        Report { format: doc.format, doc_type: doc_type_id, verdict, text_bytes: doc.text_len(), pieces: doc.pieces }
+        Report { format: doc.format, doc_type: doc_type_id, verdict, text_bytes: doc.text_len(), baselined, pieces: doc.pieces }
     }
 
     fn to_finding(&self, c: Candidate, pieces: &[Piece], doc: &NormalizedDoc, title: &str) -> Finding {

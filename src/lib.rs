@@ -1,4 +1,5 @@
 //! pubgate library (work in progress)
+pub mod cli;
 pub mod config;
 pub mod detect;
 pub mod engine;
@@ -6,3 +7,5 @@ pub mod extract;
 pub mod model;
 pub mod normalize;
 pub mod policy;
+pub mod report;
+pub mod rescan;

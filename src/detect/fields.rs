@@ -55,6 +55,14 @@ impl Detector for MissingFields {
     }
 }
 
+fn heading_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        #[allow(clippy::unwrap_used)] // A constant pattern, covered by tests.
+        Regex::new(r"\n[ \t]*(?:[一二三四五六七八九十]{1,3}[、.]|第[一二三四五六七八九十]+[章节部分])").unwrap()
+    })
+}
+
 fn subsection_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
@@ -85,10 +93,11 @@ pub fn present(cx: &Context<'_>, field: &FieldSpec) -> bool {
 }
 
 /// The text after a label, up to `window` characters, cut at the next
-/// numbered sub-section (and at a piece boundary).
-fn region(text: &str, from: usize, window: usize) -> &str {
+/// numbered sub-section (or, for whole sections, the next top-level
+/// heading), and at a piece boundary.
+fn region<'t>(text: &'t str, from: usize, window: usize, boundary: &Regex) -> &'t str {
     let r = after(text, from, window);
-    match subsection_re().find(r) {
+    match boundary.find(r) {
         Some(m) => &r[..m.start()],
         None => r,
     }
@@ -138,11 +147,17 @@ const EMPTY_VALUES: &[&str] = &["/", "-", "—", "无", "暂无", "待定", "空
 
 fn value_follows(cx: &Context<'_>, label_end: usize, field: &FieldSpec) -> bool {
     let text = &cx.doc.text;
-    let raw = region(text, label_end, field.window);
-    if field.value == ValueKind::Section {
+    // Sections and dates may run over numbered lists and the next line
+    // (`四、提交投标文件截止时间、开标时间和地点` + the date below it).
+    if matches!(field.value, ValueKind::Section | ValueKind::Date) {
+        let raw = region(text, label_end, field.window, heading_re());
+        if field.value == ValueKind::Date {
+            return !super::dates::find_dates(raw, 0).is_empty();
+        }
         let body = raw.trim_start_matches([':', '：', ' ', '\t', '\n']);
         return body.chars().filter(|c| c.is_alphanumeric()).count() >= 2;
     }
+    let raw = region(text, label_end, field.window, subsection_re());
     let Some(after_delim) = strip_delimiter(raw) else { return false };
     match field.value {
         ValueKind::Text => {
@@ -159,7 +174,6 @@ fn value_follows(cx: &Context<'_>, label_end: usize, field: &FieldSpec) -> bool 
             v.chars().any(|c| c.is_ascii_digit() || "壹贰叁肆伍陆柒捌玖拾佰仟".contains(c))
                 || ["下浮", "折扣", "费率", "同预算"].iter().any(|w| v.contains(w))
         }
-        ValueKind::Date => !super::dates::find_dates(after_delim, 0).is_empty(),
         ValueKind::Names => !names_in(&after_delim.replace(['\n', '\t'], "、")).is_empty(),
         ValueKind::Phone => {
             static RE: OnceLock<Regex> = OnceLock::new();
@@ -167,6 +181,6 @@ fn value_follows(cx: &Context<'_>, label_end: usize, field: &FieldSpec) -> bool 
             let re = RE.get_or_init(|| Regex::new(r"[0-9][0-9*\-— ]{5,}[0-9]").unwrap());
             re.is_match(after_delim)
         }
-        ValueKind::Section => true,
+        ValueKind::Section | ValueKind::Date => true,
     }
 }

@@ -1,0 +1,110 @@
+//! clap argument types.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// pubgate: check government procurement announcements before they are
+/// published — secrets, personal data, procurement secrets, missing fields,
+/// inconsistent figures.
+#[derive(Debug, Parser)]
+#[command(name = "pubgate", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files and directories (batch rescan of an archive).
+    Scan(ScanArgs),
+    /// Validate dictionaries and policies without scanning.
+    Check(ConfigArgs),
+    /// Internal: extract one PDF from stdin in an isolated process.
+    #[command(hide = true)]
+    ExtractWorker(WorkerArgs),
+}
+
+/// Where operator files come from.
+#[derive(Debug, Clone, Args)]
+pub struct ConfigArgs {
+    /// Dictionary folder (`*.txt` lists, `announcements.toml`); default: the shipped dictionaries.
+    #[arg(long, value_name = "DIR")]
+    pub dictionaries: Option<PathBuf>,
+    /// Policy file; default: the shipped `policies/default.toml`.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// Human-readable (coloured on a terminal).
+    Text,
+    /// One JSON object per document.
+    Jsonl,
+    /// SARIF 2.1.0.
+    Sarif,
+    /// One row per finding.
+    Csv,
+}
+
+/// When to colour text output.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ColorArg {
+    /// On a terminal only.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// `pubgate scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan (`-` reads standard input).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: FormatArg,
+    /// Write results here instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Operator files.
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Worker threads (default: every core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Scan only shard K of N (1-based); with no flag, `JOB_COMPLETION_INDEX`
+    /// (0-based, Kubernetes Indexed Job) and `--shard-count` are used if set.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Shard count for `JOB_COMPLETION_INDEX`.
+    #[arg(long, value_name = "N")]
+    pub shard_count: Option<u64>,
+    /// Leave out findings recorded in this baseline.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every finding of this scan as accepted, into FILE.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+    /// Colour.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorArg,
+}
+
+/// `pubgate extract-worker`.
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// Most pages to extract.
+    #[arg(long, default_value_t = 500)]
+    pub max_pages: usize,
+}

@@ -1,0 +1,17 @@
+//! The command line: argument types ([`args`]) and one file per subcommand.
+//! This is the only place, with `main.rs`, where `anyhow` appears.
+
+pub mod args;
+mod check;
+mod scan;
+
+pub use args::{Cli, Command};
+
+/// Runs a parsed command; returns the process exit code.
+pub fn run(cli: Cli) -> anyhow::Result<i32> {
+    match cli.command {
+        Command::Scan(a) => scan::run(a),
+        Command::Check(a) => check::run(a),
+        Command::ExtractWorker(a) => Ok(crate::extract::worker::run(a.max_pages)),
+    }
+}
