@@ -50,13 +50,20 @@ impl Sources {
     pub fn embedded() -> Sources {
         let get = |p: &str| Source {
             name: format!("embedded:{p}"),
-            text: EMBEDDED.iter().find(|(n, _)| *n == p).map(|(_, t)| t.to_string()).unwrap_or_default(),
+            text: EMBEDDED
+                .iter()
+                .find(|(n, _)| *n == p)
+                .map(|(_, t)| t.to_string())
+                .unwrap_or_default(),
         };
         Sources {
             lists: EMBEDDED
                 .iter()
                 .filter(|(n, _)| n.starts_with("dictionaries/") && n.ends_with(".txt"))
-                .map(|(n, t)| Source { name: format!("embedded:{n}"), text: t.to_string() })
+                .map(|(n, t)| Source {
+                    name: format!("embedded:{n}"),
+                    text: t.to_string(),
+                })
                 .collect(),
             announcements: get("dictionaries/announcements.toml"),
             policy: get("policies/default.toml"),
@@ -68,8 +75,13 @@ impl Sources {
     pub fn load(dictionaries: Option<&Path>, policy: Option<&Path>) -> Result<Sources, FileErrors> {
         let mut sources = Sources::embedded();
         if let Some(dir) = dictionaries {
-            let entries = std::fs::read_dir(dir)
-                .map_err(|e| FileErrors(vec![FileError::new(dir.display().to_string(), 0, format!("cannot read directory: {e}"))]))?;
+            let entries = std::fs::read_dir(dir).map_err(|e| {
+                FileErrors(vec![FileError::new(
+                    dir.display().to_string(),
+                    0,
+                    format!("cannot read directory: {e}"),
+                )])
+            })?;
             let mut lists = Vec::new();
             let mut announcements = None;
             let mut paths: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
@@ -82,7 +94,11 @@ impl Sources {
                 } else if file == "announcements.toml" {
                     announcements = Some(read(&path)?);
                 } else if path.is_file() && !file.starts_with('.') && !file.ends_with(".md") {
-                    return Err(FileErrors(vec![FileError::new(name, 0, "unexpected file in dictionaries (expected *.txt or announcements.toml)")]));
+                    return Err(FileErrors(vec![FileError::new(
+                        name,
+                        0,
+                        "unexpected file in dictionaries (expected *.txt or announcements.toml)",
+                    )]));
                 }
             }
             sources.lists = lists;
@@ -100,7 +116,10 @@ impl Sources {
 fn read(path: &Path) -> Result<Source, FileErrors> {
     let name = path.display().to_string();
     std::fs::read_to_string(path)
-        .map(|text| Source { name: name.clone(), text })
+        .map(|text| Source {
+            name: name.clone(),
+            text,
+        })
         .map_err(|e| FileErrors(vec![FileError::new(name, 0, format!("cannot read: {e}"))]))
 }
 
@@ -116,7 +135,10 @@ mod tests {
                 let path = entry.unwrap().path();
                 if path.extension().is_some_and(|e| e == "txt" || e == "toml") {
                     let rel = format!("{dir}/{}", path.file_name().unwrap().to_str().unwrap());
-                    assert!(EMBEDDED.iter().any(|(n, _)| *n == rel), "{rel} is not in config::EMBEDDED");
+                    assert!(
+                        EMBEDDED.iter().any(|(n, _)| *n == rel),
+                        "{rel} is not in config::EMBEDDED"
+                    );
                 }
             }
         }

@@ -16,7 +16,10 @@ use crate::config::Sources;
 use crate::detect::dictionary::{Dictionaries, parse_list};
 use crate::detect::{AnnouncementSpec, BUILTIN_RULES, Candidate, Context, DetectorSet, Layout};
 use crate::extract::Extractors;
-use crate::model::{Action, Category, Confidence, Document, FileError, FileErrors, Finding, Format, Location, Piece, Sensitive, Severity};
+use crate::model::{
+    Action, Category, Confidence, Document, FileError, FileErrors, Finding, Format, Location,
+    Piece, Sensitive, Severity,
+};
 use crate::normalize::NormalizedDoc;
 use crate::policy::{Policy, Verdict};
 
@@ -55,34 +58,48 @@ impl Engine {
         let mut errors = Vec::new();
         let mut lists = Vec::new();
         for s in &sources.lists {
-            let stem = s.name.rsplit(['/', '\\']).next().unwrap_or(&s.name).trim_end_matches(".txt").to_string();
+            let stem = s
+                .name
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or(&s.name)
+                .trim_end_matches(".txt")
+                .to_string();
             match parse_list(&stem, &s.name, &s.text) {
                 Ok(l) => lists.push(l),
                 Err(e) => errors.extend(e.0),
             }
         }
-        let spec: Option<AnnouncementSpec> = match toml::from_str::<AnnouncementSpec>(&sources.announcements.text) {
-            Ok(spec) => match spec.validate() {
-                Ok(()) => Some(spec),
-                Err(msg) => {
-                    errors.push(FileError::new(&sources.announcements.name, 0, msg));
+        let spec: Option<AnnouncementSpec> =
+            match toml::from_str::<AnnouncementSpec>(&sources.announcements.text) {
+                Ok(spec) => match spec.validate() {
+                    Ok(()) => Some(spec),
+                    Err(msg) => {
+                        errors.push(FileError::new(&sources.announcements.name, 0, msg));
+                        None
+                    }
+                },
+                Err(e) => {
+                    let line = e.span().map_or(0, |s| {
+                        FileError::line_of(&sources.announcements.text, s.start)
+                    });
+                    errors.push(FileError::new(
+                        &sources.announcements.name,
+                        line,
+                        e.message().to_string(),
+                    ));
                     None
                 }
-            },
-            Err(e) => {
-                let line = e.span().map_or(0, |s| FileError::line_of(&sources.announcements.text, s.start));
-                errors.push(FileError::new(&sources.announcements.name, line, e.message().to_string()));
-                None
-            }
-        };
+            };
         let type_ids = crate::detect::announcement::TYPE_IDS;
-        let policy = match crate::policy::parse(&sources.policy.name, &sources.policy.text, type_ids) {
-            Ok(p) => Some(p),
-            Err(e) => {
-                errors.extend(e.0);
-                None
-            }
-        };
+        let policy =
+            match crate::policy::parse(&sources.policy.name, &sources.policy.text, type_ids) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    errors.extend(e.0);
+                    None
+                }
+            };
         let dictionaries = match Dictionaries::build(lists) {
             Ok(d) => Some(d),
             Err(e) => {
@@ -91,7 +108,10 @@ impl Engine {
             }
         };
         if let (Some(policy), Some(dictionaries)) = (&policy, &dictionaries) {
-            let mut known: Vec<(String, Category)> = BUILTIN_RULES.iter().map(|(r, c)| (r.to_string(), *c)).collect();
+            let mut known: Vec<(String, Category)> = BUILTIN_RULES
+                .iter()
+                .map(|(r, c)| (r.to_string(), *c))
+                .collect();
             known.extend(dictionaries.rules());
             if let Err(e) = policy.check_rules(&known) {
                 errors.extend(e.0);
@@ -100,7 +120,11 @@ impl Engine {
         match (spec, policy, dictionaries) {
             (Some(spec), Some(policy), Some(dictionaries)) if errors.is_empty() => {
                 let mut hash = Sha256::new();
-                for s in sources.lists.iter().chain([&sources.announcements, &sources.policy]) {
+                for s in sources
+                    .lists
+                    .iter()
+                    .chain([&sources.announcements, &sources.policy])
+                {
                     hash.update(s.name.as_bytes());
                     hash.update(s.text.as_bytes());
                 }
@@ -155,7 +179,12 @@ impl Engine {
 
     /// Scans one input, leaving out findings whose fingerprint a reviewer
     /// already accepted (a baseline).
-    pub fn scan_with_baseline(&self, name: &str, bytes: &[u8], baseline: &HashSet<String>) -> Report {
+    pub fn scan_with_baseline(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        baseline: &HashSet<String>,
+    ) -> Report {
         let doc = self.extractors.extract(name, bytes);
         self.scan_document(doc, Some(baseline))
     }
@@ -169,7 +198,9 @@ impl Engine {
         let layout = Layout::build(&normalized);
         let hits = self.dictionaries.scan(&normalized);
         let doc_type = self.spec.classify(&normalized);
-        let today = self.today.unwrap_or_else(|| chrono::Local::now().date_naive());
+        let today = self
+            .today
+            .unwrap_or_else(|| chrono::Local::now().date_naive());
         let cx = Context {
             doc: &normalized,
             layout: &layout,
@@ -181,8 +212,10 @@ impl Engine {
         };
         let candidates = self.detectors.detect(&cx);
         let title_hint = title_hint(&normalized);
-        let mut findings: Vec<Finding> =
-            candidates.into_iter().map(|c| self.to_finding(c, &doc.pieces, &normalized, &title_hint)).collect();
+        let mut findings: Vec<Finding> = candidates
+            .into_iter()
+            .map(|c| self.to_finding(c, &doc.pieces, &normalized, &title_hint))
+            .collect();
         for u in &doc.unreadable {
             findings.push(Finding {
                 rule: "unscannable.extract".into(),
@@ -192,10 +225,19 @@ impl Engine {
                 queue: None,
                 severity: Severity::High,
                 confidence: Confidence::High,
-                location: Some(Location { part: u.part.clone(), start: 0, end: 0, line: 0 }),
+                location: Some(Location {
+                    part: u.part.clone(),
+                    start: 0,
+                    end: 0,
+                    line: 0,
+                }),
                 excerpt: u.reason.clone(),
-                explanation: format!("{}。无法检查的内容不得放行，请提供可读取的文件或由人工审查。", u.reason),
-                enforces: "《保守国家秘密法实施条例》第四十二条（先审查、后公开）；fail closed".into(),
+                explanation: format!(
+                    "{}。无法检查的内容不得放行，请提供可读取的文件或由人工审查。",
+                    u.reason
+                ),
+                enforces: "《保守国家秘密法实施条例》第四十二条（先审查、后公开）；fail closed"
+                    .into(),
                 fingerprint: fingerprint(&["unscannable.extract", &u.part, &u.reason, &title_hint]),
                 value: None,
             });
@@ -211,22 +253,50 @@ impl Engine {
         let baselined = before - findings.len();
         let doc_type_id = doc_type.map(|t| t.id.clone());
         let verdict = self.policy.decide(findings, doc_type_id.as_deref());
-        Report { format: doc.format, doc_type: doc_type_id, verdict, text_bytes: doc.text_len(), baselined, pieces: doc.pieces }
+        Report {
+            format: doc.format,
+            doc_type: doc_type_id,
+            verdict,
+            text_bytes: doc.text_len(),
+            baselined,
+            pieces: doc.pieces,
+        }
     }
 
-    fn to_finding(&self, c: Candidate, pieces: &[Piece], doc: &NormalizedDoc, title: &str) -> Finding {
+    fn to_finding(
+        &self,
+        c: Candidate,
+        pieces: &[Piece],
+        doc: &NormalizedDoc,
+        title: &str,
+    ) -> Finding {
         let location = c.span.as_ref().and_then(|span| {
             let (piece, range) = doc.to_original(span.clone())?;
             let p = pieces.get(piece)?;
-            let line = p.text[..range.start.min(p.text.len())].bytes().filter(|&b| b == b'\n').count() + 1;
-            Some(Location { part: p.part.clone(), start: range.start, end: range.end, line })
+            let line = p.text[..range.start.min(p.text.len())]
+                .bytes()
+                .filter(|&b| b == b'\n')
+                .count()
+                + 1;
+            Some(Location {
+                part: p.part.clone(),
+                start: range.start,
+                end: range.end,
+                line,
+            })
         });
         // Fingerprint: the rule, the value and the words around it — stable
         // when the text moves, different when the context changes.
         let context = match &c.span {
             Some(span) => {
-                let before: String = crate::detect::layout::before(&doc.text, span.start, 8).chars().filter(|c| !c.is_whitespace()).collect();
-                let after: String = crate::detect::layout::after(&doc.text, span.end, 8).chars().filter(|c| !c.is_whitespace()).collect();
+                let before: String = crate::detect::layout::before(&doc.text, span.start, 8)
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
+                let after: String = crate::detect::layout::after(&doc.text, span.end, 8)
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
                 format!("{before}|{after}")
             }
             None => title.to_string(),
@@ -252,7 +322,14 @@ impl Engine {
 }
 
 fn title_hint(doc: &NormalizedDoc) -> String {
-    doc.text.lines().find(|l| !l.trim().is_empty()).unwrap_or("").chars().filter(|c| !c.is_whitespace()).take(60).collect()
+    doc.text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .take(60)
+        .collect()
 }
 
 fn fingerprint(parts: &[&str]) -> String {

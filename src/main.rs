@@ -8,7 +8,10 @@ use clap::Parser;
 fn main() -> ExitCode {
     // A panic message can quote document content: print where, never what.
     std::panic::set_hook(Box::new(|info| {
-        let place = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+        let place = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
         eprintln!("pubgate: internal error at {place}");
     }));
     let cli = pubgate::cli::Cli::parse();

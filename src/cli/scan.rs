@@ -13,12 +13,23 @@ use crate::rescan::{self, Shard, baseline, walk};
 
 /// Runs a scan.
 pub fn run(args: ScanArgs) -> anyhow::Result<i32> {
-    let sources = Sources::load(args.config.dictionaries.as_deref(), args.config.policy.as_deref())
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let engine = Engine::build(&sources).map_err(|e| anyhow::anyhow!("{e}")).context("invalid dictionaries or policy")?;
-    let shard = match (&args.shard, std::env::var("JOB_COMPLETION_INDEX").ok(), args.shard_count) {
+    let sources = Sources::load(
+        args.config.dictionaries.as_deref(),
+        args.config.policy.as_deref(),
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let engine = Engine::build(&sources)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("invalid dictionaries or policy")?;
+    let shard = match (
+        &args.shard,
+        std::env::var("JOB_COMPLETION_INDEX").ok(),
+        args.shard_count,
+    ) {
         (Some(s), _, _) => Some(Shard::parse(s).map_err(anyhow::Error::msg)?),
-        (None, Some(index), Some(count)) => Some(Shard::from_index(&index, count).map_err(anyhow::Error::msg)?),
+        (None, Some(index), Some(count)) => {
+            Some(Shard::from_index(&index, count).map_err(anyhow::Error::msg)?)
+        }
         (None, _, Some(_)) => bail!("--shard-count needs JOB_COMPLETION_INDEX to be set"),
         _ => None,
     };
@@ -28,14 +39,22 @@ pub fn run(args: ScanArgs) -> anyhow::Result<i32> {
     };
     let inputs = walk::list(&args.paths).map_err(anyhow::Error::msg)?;
     if let Some(jobs) = args.jobs {
-        rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build_global().context("starting worker threads")?;
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.max(1))
+            .build_global()
+            .context("starting worker threads")?;
     }
     let (mut out, to_terminal): (Box<dyn Write>, bool) = match &args.output {
         Some(p) => (
-            Box::new(std::io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?)),
+            Box::new(std::io::BufWriter::new(
+                std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
+            )),
             false,
         ),
-        None => (Box::new(std::io::BufWriter::new(std::io::stdout().lock())), std::io::stdout().is_terminal()),
+        None => (
+            Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+            std::io::stdout().is_terminal(),
+        ),
     };
     let color = match args.color {
         ColorArg::Always => true,

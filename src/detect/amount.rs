@@ -6,7 +6,9 @@
 /// simple forms 一二三… and 〇/两), units 拾佰仟万亿, 元/圆, 角, 分, and
 /// ignores 人民币, 整/正. Returns `None` if it is not a well-formed amount.
 pub fn parse_words(s: &str) -> Option<u64> {
-    let s = s.trim_start_matches("人民币").trim_end_matches(['整', '正']);
+    let s = s
+        .trim_start_matches("人民币")
+        .trim_end_matches(['整', '正']);
     if s.is_empty() {
         return None;
     }
@@ -82,22 +84,32 @@ fn digit_value(c: char) -> Option<u64> {
 /// Parses a numeric amount (`1,380,000.00`, `62.52`) to fen, multiplied by
 /// 10,000 when `wan` (the unit is 万元).
 pub fn parse_number(s: &str, wan: bool) -> Option<u64> {
-    let cleaned: String = s.chars().filter(|c| *c != ',' && *c != '，' && !c.is_whitespace()).collect();
+    let cleaned: String = s
+        .chars()
+        .filter(|c| *c != ',' && *c != '，' && !c.is_whitespace())
+        .collect();
     let (int, frac) = match cleaned.split_once('.') {
         Some((i, f)) => (i, f),
         None => (cleaned.as_str(), ""),
     };
-    if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+    if int.is_empty()
+        || !int.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     // Work in 1/1,000,000 yuan to keep 万元 with 4+ decimals exact.
     let scale: u64 = if wan { 10_000 } else { 1 };
-    let int_v: u64 = int.parse::<u64>().ok()?.checked_mul(scale)?.checked_mul(100)?;
+    let int_v: u64 = int
+        .parse::<u64>()
+        .ok()?
+        .checked_mul(scale)?
+        .checked_mul(100)?;
     let mut frac_v: u64 = 0;
     let mut unit: u64 = scale * 100; // value of one unit of the integer part, in fen
     for b in frac.bytes().take(8) {
         // each fractional digit is a tenth of the previous unit
-        if unit % 10 != 0 {
+        if !unit.is_multiple_of(10) {
             // below a fen: ignore (rounded away)
             break;
         }
@@ -125,7 +137,10 @@ mod tests {
 
     #[test]
     fn words() {
-        assert_eq!(parse_words("人民币壹佰零贰万伍仟捌佰贰拾陆元柒角叁分"), Some(102_582_673));
+        assert_eq!(
+            parse_words("人民币壹佰零贰万伍仟捌佰贰拾陆元柒角叁分"),
+            Some(102_582_673)
+        );
         assert_eq!(parse_words("壹佰贰拾叁万元整"), Some(123_000_000));
         assert_eq!(parse_words("壹佰叁拾捌万元整"), Some(138_000_000));
         assert_eq!(parse_words("拾万元"), Some(10_000_000));

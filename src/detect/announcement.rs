@@ -112,14 +112,21 @@ impl AnnouncementSpec {
         let mut seen = BTreeSet::new();
         for t in &self.types {
             if !TYPE_IDS.contains(&t.id.as_str()) {
-                return Err(format!("unknown announcement type id \"{}\" (known: {})", t.id, TYPE_IDS.join(", ")));
+                return Err(format!(
+                    "unknown announcement type id \"{}\" (known: {})",
+                    t.id,
+                    TYPE_IDS.join(", ")
+                ));
             }
             if !seen.insert(t.id.clone()) {
                 return Err(format!("announcement type \"{}\" defined twice", t.id));
             }
             for f in &t.required {
                 if !self.fields.contains_key(f) {
-                    return Err(format!("type \"{}\" requires undefined field \"{f}\"", t.id));
+                    return Err(format!(
+                        "type \"{}\" requires undefined field \"{f}\"",
+                        t.id
+                    ));
                 }
             }
             if t.title.is_empty() {
@@ -139,11 +146,17 @@ impl AnnouncementSpec {
     pub fn classify(&self, doc: &NormalizedDoc) -> Option<&DocType> {
         let title = title_text(doc);
         let title: String = title.chars().filter(|c| !c.is_whitespace()).collect();
-        if let Some(t) = self.types.iter().find(|t| t.title.iter().any(|p| title.contains(p.as_str()))) {
+        if let Some(t) = self
+            .types
+            .iter()
+            .find(|t| t.title.iter().any(|p| title.contains(p.as_str())))
+        {
             return Some(t);
         }
         let head: String = content_head(doc, 3000);
-        self.types.iter().find(|t| t.body.iter().any(|p| head.contains(p.as_str())))
+        self.types
+            .iter()
+            .find(|t| t.body.iter().any(|p| head.contains(p.as_str())))
     }
 
     /// The type with this id.
@@ -163,7 +176,11 @@ fn title_text(doc: &NormalizedDoc) -> String {
         }
     }
     if let Some(span) = doc.spans.iter().find(|s| s.kind == PartKind::Content) {
-        for line in doc.text[span.range.clone()].lines().filter(|l| !l.trim().is_empty()).take(3) {
+        for line in doc.text[span.range.clone()]
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .take(3)
+        {
             out.push_str(line);
             out.push('\n');
         }

@@ -16,7 +16,11 @@ pub fn id_check_char(first17: &[u8]) -> Option<u8> {
     if first17.len() != 17 || !first17.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let sum: u32 = first17.iter().zip(ID_WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
+    let sum: u32 = first17
+        .iter()
+        .zip(ID_WEIGHTS)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
     Some(ID_CHECK[(sum % 11) as usize])
 }
 
@@ -34,11 +38,17 @@ pub fn valid_region(code: &[u8]) -> bool {
 
 /// Whether `yyyymmdd` is a real date between 1900-01-01 and `today`.
 pub fn valid_birth_date(yyyymmdd: &[u8], today: NaiveDate) -> bool {
-    let Ok(s) = std::str::from_utf8(yyyymmdd) else { return false };
+    let Ok(s) = std::str::from_utf8(yyyymmdd) else {
+        return false;
+    };
     if s.len() != 8 || !s.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
-    let (Ok(y), Ok(m), Ok(d)) = (s[0..4].parse::<i32>(), s[4..6].parse::<u32>(), s[6..8].parse::<u32>()) else {
+    let (Ok(y), Ok(m), Ok(d)) = (
+        s[0..4].parse::<i32>(),
+        s[4..6].parse::<u32>(),
+        s[6..8].parse::<u32>(),
+    ) else {
         return false;
     };
     match NaiveDate::from_ymd_opt(y, m, d) {
@@ -54,8 +64,12 @@ pub fn valid_id18(id: &str, today: NaiveDate) -> bool {
     if b.len() != 18 {
         return false;
     }
-    let Some(check) = id_check_char(&b[..17]) else { return false };
-    b[17].to_ascii_uppercase() == check && valid_region(&b[..6]) && valid_birth_date(&b[6..14], today)
+    let Some(check) = id_check_char(&b[..17]) else {
+        return false;
+    };
+    b[17].to_ascii_uppercase() == check
+        && valid_region(&b[..6])
+        && valid_birth_date(&b[6..14], today)
 }
 
 /// The legacy 15-digit ID (before 1999): region, `YYMMDD`, sequence; no
@@ -73,7 +87,9 @@ pub fn valid_id15(id: &str, today: NaiveDate) -> bool {
 /// GB 32100 alphabet: digits and upper-case letters without I, O, S, V, Z.
 const USCC_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 /// GB 32100 weights `3^(i-1) mod 31`.
-const USCC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const USCC_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 fn uscc_value(c: u8) -> Option<u32> {
     USCC_ALPHABET.iter().position(|&a| a == c).map(|p| p as u32)
@@ -116,12 +132,14 @@ pub fn luhn_valid(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// The Luhn check digit that completes `payload`.
 pub fn luhn_check_digit(payload: &str) -> Option<u8> {
-    (0..10u8).find(|d| luhn_valid(&format!("{payload}{d}"))).map(|d| b'0' + d)
+    (0..10u8)
+        .find(|d| luhn_valid(&format!("{payload}{d}")))
+        .map(|d| b'0' + d)
 }
 
 #[cfg(test)]
@@ -138,7 +156,10 @@ mod tests {
     fn gb11643_standard_example() {
         assert!(valid_id18("11010519491231002X", today()));
         assert!(valid_id18("11010519491231002x", today()));
-        assert!(!valid_id18("110105194912310021", today()), "wrong check digit");
+        assert!(
+            !valid_id18("110105194912310021", today()),
+            "wrong check digit"
+        );
     }
 
     #[test]
@@ -148,7 +169,10 @@ mod tests {
         bad_region.push(b'2');
         let s = String::from_utf8(bad_region.clone()).unwrap();
         let id = format!("{s}{}", id_check_char(s.as_bytes()).unwrap() as char);
-        assert!(valid_id18(&id, today()), "9x is the foreign permanent resident ID");
+        assert!(
+            valid_id18(&id, today()),
+            "9x is the foreign permanent resident ID"
+        );
         let s = "00010519491231002";
         let id = format!("{s}{}", id_check_char(s.as_bytes()).unwrap() as char);
         assert!(!valid_id18(&id, today()));
@@ -172,7 +196,10 @@ mod tests {
     fn luhn_known_values() {
         assert!(luhn_valid("4111111111111111"));
         assert!(!luhn_valid("4111111111111112"));
-        assert!(!luhn_valid("100026211970010002"), "corporate account from DOMAIN.md fails Luhn");
+        assert!(
+            !luhn_valid("100026211970010002"),
+            "corporate account from DOMAIN.md fails Luhn"
+        );
         assert!(!luhn_valid(""));
     }
 

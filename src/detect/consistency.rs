@@ -17,13 +17,26 @@ use super::layout::{after, before};
 use super::{Candidate, Context, Detector};
 use crate::model::{Category, Confidence, Severity};
 
-const ACCURACY: &str = "《政府采购信息发布管理办法》（财政部令第101号）第九条（发布主体对信息的真实性、准确性负责）";
+const ACCURACY: &str =
+    "《政府采购信息发布管理办法》（财政部令第101号）第九条（发布主体对信息的真实性、准确性负责）";
 
 /// Labels that start the period in which bidders prepare: publication or
 /// the first day the documents can be obtained.
 const START_LABELS: &[&str] = &[
-    "发布日期", "发布时间", "公告日期", "公告时间", "发布于", "获取招标文件", "获取采购文件", "获取磋商文件",
-    "获取谈判文件", "获取询价文件", "获取资格预审文件", "领取资格预审文件", "文件发售时间", "文件获取时间",
+    "发布日期",
+    "发布时间",
+    "公告日期",
+    "公告时间",
+    "发布于",
+    "获取招标文件",
+    "获取采购文件",
+    "获取磋商文件",
+    "获取谈判文件",
+    "获取询价文件",
+    "获取资格预审文件",
+    "领取资格预审文件",
+    "文件发售时间",
+    "文件获取时间",
 ];
 
 /// The consistency detector.
@@ -52,8 +65,12 @@ impl Consistency {
             if !has_digit || !has_unit {
                 continue;
             }
-            let Some(words) = parse_words(s) else { continue };
-            let Some((figure, range)) = self.nearby_figure(text, m.range()) else { continue };
+            let Some(words) = parse_words(s) else {
+                continue;
+            };
+            let Some((figure, range)) = self.nearby_figure(text, m.range()) else {
+                continue;
+            };
             if figure == words {
                 continue;
             }
@@ -84,39 +101,63 @@ impl Consistency {
         let tail = after(text, words.end, 40);
         let head = before(text, words.start, 40);
         let mut best: Option<(usize, u64, Range<usize>)> = None;
-        let mut consider = |region: &str, base: usize, distance_from: &dyn Fn(&Range<usize>) -> usize| {
-            for c in self.number.captures_iter(region) {
-                let (Some(whole), Some(int)) = (c.get(0), c.get(3)) else { continue };
-                let unit = c.get(5).map(|m| m.as_str());
-                let marked = c.get(1).is_some() || c.get(2).is_some() || unit.is_some() || bracketed(region, whole.start());
-                if !marked {
-                    continue;
+        let mut consider =
+            |region: &str, base: usize, distance_from: &dyn Fn(&Range<usize>) -> usize| {
+                for c in self.number.captures_iter(region) {
+                    let (Some(whole), Some(int)) = (c.get(0), c.get(3)) else {
+                        continue;
+                    };
+                    let unit = c.get(5).map(|m| m.as_str());
+                    let marked = c.get(1).is_some()
+                        || c.get(2).is_some()
+                        || unit.is_some()
+                        || bracketed(region, whole.start());
+                    if !marked {
+                        continue;
+                    }
+                    let num = match c.get(4) {
+                        Some(f) => format!("{}.{}", int.as_str(), f.as_str()),
+                        None => int.as_str().to_string(),
+                    };
+                    let wan = matches!(unit, Some("万元") | Some("万"));
+                    let Some(v) = parse_number(&num, wan) else {
+                        continue;
+                    };
+                    let r = base + whole.start()..base + whole.end();
+                    let d = distance_from(&r);
+                    if best.as_ref().is_none_or(|b| d < b.0) {
+                        best = Some((d, v, r));
+                    }
                 }
-                let num = match c.get(4) {
-                    Some(f) => format!("{}.{}", int.as_str(), f.as_str()),
-                    None => int.as_str().to_string(),
-                };
-                let wan = matches!(unit, Some("万元") | Some("万"));
-                let Some(v) = parse_number(&num, wan) else { continue };
-                let r = base + whole.start()..base + whole.end();
-                let d = distance_from(&r);
-                if best.as_ref().is_none_or(|b| d < b.0) {
-                    best = Some((d, v, r));
-                }
-            }
-        };
+            };
         consider(tail, words.end, &|r| r.start - words.end);
-        consider(head, words.start - head.len(), &|r| words.start.saturating_sub(r.end));
+        consider(head, words.start - head.len(), &|r| {
+            words.start.saturating_sub(r.end)
+        });
         best.map(|(_, v, r)| (v, r))
     }
 
     fn bid_period(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {
         let Some(doc_type) = cx.doc_type else { return };
-        let Some(min_days) = doc_type.min_bid_days else { return };
-        let Some(deadline_field) = cx.spec.fields.get("bid_deadline") else { return };
-        let deadline = first_date_after_labels(cx, &deadline_field.labels);
-        let start = first_date_after_labels(cx, START_LABELS);
-        let (Some((deadline, d_range)), Some((start, _))) = (deadline, start) else { return };
+        let Some(min_days) = doc_type.min_bid_days else {
+            return;
+        };
+        let Some(deadline_field) = cx.spec.fields.get("bid_deadline") else {
+            return;
+        };
+        // The deadline is the latest date named as one (a 文件获取截止时间
+        // may also carry the word); the start is the earliest publication or
+        // document-issue date (the 项目概况 sentence also mentions 获取招标文件,
+        // followed by the deadline).
+        let deadline = dates_after_labels(cx, &deadline_field.labels)
+            .into_iter()
+            .max_by_key(|d| d.0);
+        let start = dates_after_labels(cx, START_LABELS)
+            .into_iter()
+            .min_by_key(|d| d.0);
+        let (Some((deadline, d_range)), Some((start, _))) = (deadline, start) else {
+            return;
+        };
         let days = (deadline - start).num_days();
         if days < 0 || days >= min_days {
             return;
@@ -143,12 +184,17 @@ impl Consistency {
         if doc_type.id != "award" {
             return;
         }
-        let (Some(budget_f), Some(winner_f)) = (cx.spec.fields.get("budget_amount"), cx.spec.fields.get("winner_amount")) else {
+        let (Some(budget_f), Some(winner_f)) = (
+            cx.spec.fields.get("budget_amount"),
+            cx.spec.fields.get("winner_amount"),
+        ) else {
             return;
         };
         let budgets = amounts_after_labels(cx, &budget_f.labels, &self.number);
         let winners = amounts_after_labels(cx, &winner_f.labels, &self.number);
-        let ([(budget, _)], [(winner, w_range)]) = (budgets.as_slice(), winners.as_slice()) else { return };
+        let ([(budget, _)], [(winner, w_range)]) = (budgets.as_slice(), winners.as_slice()) else {
+            return;
+        };
         if winner <= budget {
             return;
         }
@@ -197,31 +243,41 @@ fn bracketed(region: &str, at: usize) -> bool {
     region[..at].trim_end().ends_with(['(', '（'])
 }
 
-/// The first date after any of `labels` (within 80 characters), in content.
-fn first_date_after_labels(cx: &Context<'_>, labels: &[impl AsRef<str>]) -> Option<(chrono::NaiveDate, Range<usize>)> {
+/// For each occurrence of any of `labels` in content, the first valid date
+/// within 80 characters after it.
+fn dates_after_labels(
+    cx: &Context<'_>,
+    labels: &[impl AsRef<str>],
+) -> Vec<(chrono::NaiveDate, Range<usize>)> {
     let doc = cx.doc;
-    let mut best: Option<(chrono::NaiveDate, Range<usize>)> = None;
+    let mut out = Vec::new();
     for label in labels {
         let needle = normalize_term(label.as_ref());
         for (at, _) in doc.skeleton.match_indices(needle.as_str()) {
             let r = doc.skeleton_to_text(at..at + needle.len());
+            if !doc.kind_at(r.start).is_some_and(|k| k.is_content()) {
+                continue;
+            }
             let region = after(&doc.text, r.end, 80);
-            if let Some(found) = find_dates(region, r.end).into_iter().find(|d| d.date.is_some()) {
-                if let Some(date) = found.date {
-                    // The earliest occurrence in the text wins.
-                    if best.as_ref().is_none_or(|b| found.range.start < b.1.start) {
-                        best = Some((date, found.range));
-                    }
-                }
+            if let Some(found) = find_dates(region, r.end)
+                .into_iter()
+                .find(|d| d.date.is_some())
+                && let Some(date) = found.date
+            {
+                out.push((date, found.range));
             }
         }
     }
-    best
+    out
 }
 
 /// Amounts (in fen) right after any of `labels`, with 万元 detected in the
 /// label's unit note or after the number.
-fn amounts_after_labels(cx: &Context<'_>, labels: &[String], number: &Regex) -> Vec<(u64, Range<usize>)> {
+fn amounts_after_labels(
+    cx: &Context<'_>,
+    labels: &[String],
+    number: &Regex,
+) -> Vec<(u64, Range<usize>)> {
     let doc = cx.doc;
     let mut out: Vec<(u64, Range<usize>)> = Vec::new();
     for label in labels {
@@ -230,14 +286,23 @@ fn amounts_after_labels(cx: &Context<'_>, labels: &[String], number: &Regex) -> 
             let r = doc.skeleton_to_text(at..at + needle.len());
             let region = after(&doc.text, r.end, 40);
             let line = region.split('\n').next().unwrap_or("");
-            let label_wan = label.contains('万') || line.split(|c: char| c.is_ascii_digit()).next().is_some_and(|h| h.contains('万'));
-            let Some(c) = number.captures(line) else { continue };
-            let (Some(whole), Some(int)) = (c.get(0), c.get(3)) else { continue };
+            let label_wan = label.contains('万')
+                || line
+                    .split(|c: char| c.is_ascii_digit())
+                    .next()
+                    .is_some_and(|h| h.contains('万'));
+            let Some(c) = number.captures(line) else {
+                continue;
+            };
+            let (Some(whole), Some(int)) = (c.get(0), c.get(3)) else {
+                continue;
+            };
             let num = match c.get(4) {
                 Some(f) => format!("{}.{}", int.as_str(), f.as_str()),
                 None => int.as_str().to_string(),
             };
-            let wan = label_wan || matches!(c.get(5).map(|m| m.as_str()), Some("万元") | Some("万"));
+            let wan =
+                label_wan || matches!(c.get(5).map(|m| m.as_str()), Some("万元") | Some("万"));
             if let Some(v) = parse_number(&num, wan) {
                 let range = r.end + whole.start()..r.end + whole.end();
                 if !out.iter().any(|(_, o)| *o == range) {

@@ -44,11 +44,20 @@ pub fn find_dates(text: &str, base: usize) -> Vec<FoundDate> {
             }
         }
         let year = c.get(1).and_then(|m| m.as_str().parse::<i32>().ok());
-        let month = c.get(2).or(c.get(5)).and_then(|m| m.as_str().parse::<u32>().ok());
-        let day = c.get(3).or(c.get(7)).and_then(|m| m.as_str().parse::<u32>().ok());
-        let (Some(y), Some(m), Some(d)) = (year, month, day) else { continue };
-        // A following digit means this was part of a longer number.
-        if text[whole.end()..].starts_with(|ch: char| ch.is_ascii_digit()) {
+        let month = c
+            .get(2)
+            .or(c.get(5))
+            .and_then(|m| m.as_str().parse::<u32>().ok());
+        let day = c
+            .get(3)
+            .or(c.get(7))
+            .and_then(|m| m.as_str().parse::<u32>().ok());
+        let (Some(y), Some(m), Some(d)) = (year, month, day) else {
+            continue;
+        };
+        // `2024-05-101`: a following digit means this was part of a longer
+        // number (`2024年5月10日09点` is fine: 日 ends the date).
+        if c.get(4).is_some() && text[whole.end()..].starts_with(|ch: char| ch.is_ascii_digit()) {
             continue;
         }
         out.push(FoundDate {
@@ -66,9 +75,19 @@ mod tests {
 
     #[test]
     fn forms() {
-        let d = find_dates("截止 2024年 5 月10日 9:30，开标 2024-05-20，更正 2024/6/1", 0);
+        let d = find_dates(
+            "截止 2024年 5 月10日9:30，开标 2024-05-20，更正 2024/6/1",
+            0,
+        );
         let got: Vec<_> = d.iter().map(|f| f.date.map(|x| x.to_string())).collect();
-        assert_eq!(got, vec![Some("2024-05-10".into()), Some("2024-05-20".into()), Some("2024-06-01".into())]);
+        assert_eq!(
+            got,
+            vec![
+                Some("2024-05-10".into()),
+                Some("2024-05-20".into()),
+                Some("2024-06-01".into())
+            ]
+        );
     }
 
     #[test]

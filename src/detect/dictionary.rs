@@ -80,7 +80,10 @@ pub struct Dictionaries {
 
 impl std::fmt::Debug for Dictionaries {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Dictionaries").field("lists", &self.lists.len()).field("patterns", &self.pattern_count).finish()
+        f.debug_struct("Dictionaries")
+            .field("lists", &self.lists.len())
+            .field("patterns", &self.pattern_count)
+            .finish()
     }
 }
 
@@ -96,7 +99,11 @@ pub struct DictionaryHits {
 /// Normalizes a term exactly as document text is normalized, then takes its
 /// skeleton, so `機 密` in a file matches `机密` in a document.
 pub fn normalize_term(term: &str) -> String {
-    let doc = NormalizedDoc::build(&[Piece { part: String::new(), kind: PartKind::Content, text: term.to_string() }]);
+    let doc = NormalizedDoc::build(&[Piece {
+        part: String::new(),
+        kind: PartKind::Content,
+        text: term.to_string(),
+    }]);
     doc.skeleton
 }
 
@@ -120,11 +127,21 @@ pub fn parse_list(name: &str, source: &str, text: &str) -> Result<List, FileErro
         let line = raw.trim();
         if let Some(directive) = line.strip_prefix("#!") {
             let Some((key, value)) = directive.split_once('=') else {
-                errors.push(FileError::new(source, line_no, "directive must be `#! key = value`"));
+                errors.push(FileError::new(
+                    source,
+                    line_no,
+                    "directive must be `#! key = value`",
+                ));
                 continue;
             };
             let (key, value) = (key.trim(), value.trim());
-            let bad = |what: &str| FileError::new(source, line_no, format!("invalid {key} \"{value}\" (expected {what})"));
+            let bad = |what: &str| {
+                FileError::new(
+                    source,
+                    line_no,
+                    format!("invalid {key} \"{value}\" (expected {what})"),
+                )
+            };
             match key {
                 "kind" => match value {
                     "term" => list.kind = ListKind::Term,
@@ -165,20 +182,36 @@ pub fn parse_list(name: &str, source: &str, text: &str) -> Result<List, FileErro
             continue;
         }
         if normalize_term(line).chars().count() < 2 {
-            errors.push(FileError::new(source, line_no, format!("term \"{line}\" is shorter than 2 characters after normalization")));
+            errors.push(FileError::new(
+                source,
+                line_no,
+                format!("term \"{line}\" is shorter than 2 characters after normalization"),
+            ));
             continue;
         }
         list.terms.push((line.to_string(), line_no));
     }
     if list.kind == ListKind::Term {
         if !have_category {
-            errors.push(FileError::new(source, 0, "missing `#! category = …` directive"));
+            errors.push(FileError::new(
+                source,
+                0,
+                "missing `#! category = …` directive",
+            ));
         }
         if list.explanation.is_empty() || list.enforces.is_empty() {
-            errors.push(FileError::new(source, 0, "missing `#! explanation` or `#! enforces` directive"));
+            errors.push(FileError::new(
+                source,
+                0,
+                "missing `#! explanation` or `#! enforces` directive",
+            ));
         }
     }
-    if errors.is_empty() { Ok(list) } else { Err(FileErrors(errors)) }
+    if errors.is_empty() {
+        Ok(list)
+    } else {
+        Err(FileErrors(errors))
+    }
 }
 
 impl Dictionaries {
@@ -205,10 +238,21 @@ impl Dictionaries {
                     .match_kind(MatchKind::LeftmostLongest)
                     .ascii_case_insensitive(true)
                     .build(&patterns)
-                    .map_err(|e| FileErrors(vec![FileError::new("dictionaries", 0, format!("cannot build automaton: {e}"))]))?,
+                    .map_err(|e| {
+                        FileErrors(vec![FileError::new(
+                            "dictionaries",
+                            0,
+                            format!("cannot build automaton: {e}"),
+                        )])
+                    })?,
             )
         };
-        Ok(Dictionaries { lists, automaton, owner, pattern_count })
+        Ok(Dictionaries {
+            lists,
+            automaton,
+            owner,
+            pattern_count,
+        })
     }
 
     /// The parsed lists.
@@ -218,13 +262,19 @@ impl Dictionaries {
 
     /// Rule ids and categories of the term lists.
     pub fn rules(&self) -> Vec<(String, Category)> {
-        self.lists.iter().filter(|l| l.kind == ListKind::Term).map(|l| (l.rule(), l.category)).collect()
+        self.lists
+            .iter()
+            .filter(|l| l.kind == ListKind::Term)
+            .map(|l| (l.rule(), l.category))
+            .collect()
     }
 
     /// One pass over the skeleton.
     pub fn scan(&self, doc: &NormalizedDoc) -> DictionaryHits {
         let mut hits = DictionaryHits::default();
-        let Some(ac) = &self.automaton else { return hits };
+        let Some(ac) = &self.automaton else {
+            return hits;
+        };
         for m in ac.find_iter(&doc.skeleton) {
             let list = self.owner[m.pattern().as_usize()];
             let range = doc.skeleton_to_text(m.start()..m.end());
@@ -253,7 +303,9 @@ impl Detector for Terms {
 
     fn detect(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {
         for (list_index, range) in &cx.hits.terms {
-            let Some(list) = cx.dictionaries.list(*list_index) else { continue };
+            let Some(list) = cx.dictionaries.list(*list_index) else {
+                continue;
+            };
             let matched = &cx.doc.text[range.clone()];
             let compact: String = matched.chars().filter(|c| !c.is_whitespace()).collect();
             out.push(Candidate {
@@ -283,12 +335,21 @@ mod tests {
             "#! category = classified\n#! explanation = x\n#! enforces = y\n国家秘密\n涉密\n",
         )
         .unwrap();
-        let excl = parse_list("exclusions", "e.txt", "#! kind = exclusion\n不涉及国家秘密\n涉密信息系统集成资质\n").unwrap();
+        let excl = parse_list(
+            "exclusions",
+            "e.txt",
+            "#! kind = exclusion\n不涉及国家秘密\n涉密信息系统集成资质\n",
+        )
+        .unwrap();
         Dictionaries::build(vec![terms, excl]).unwrap()
     }
 
     fn scan(text: &str) -> DictionaryHits {
-        let doc = NormalizedDoc::build(&[Piece { part: "b".into(), kind: PartKind::Content, text: text.into() }]);
+        let doc = NormalizedDoc::build(&[Piece {
+            part: "b".into(),
+            kind: PartKind::Content,
+            text: text.into(),
+        }]);
         lists().scan(&doc)
     }
 
@@ -307,10 +368,18 @@ mod tests {
 
     #[test]
     fn file_errors_point_at_lines() {
-        let e = parse_list("x", "dictionaries/x.txt", "#! category = secrets\n#! colour = red\n机\n").unwrap_err();
+        let e = parse_list(
+            "x",
+            "dictionaries/x.txt",
+            "#! category = secrets\n#! colour = red\n机\n",
+        )
+        .unwrap_err();
         let shown = e.to_string();
         assert!(shown.contains("dictionaries/x.txt:1:"), "{shown}");
-        assert!(shown.contains("dictionaries/x.txt:2: unknown directive"), "{shown}");
+        assert!(
+            shown.contains("dictionaries/x.txt:2: unknown directive"),
+            "{shown}"
+        );
         assert!(shown.contains("dictionaries/x.txt:3:"), "{shown}");
     }
 }

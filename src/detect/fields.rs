@@ -30,7 +30,9 @@ impl Detector for MissingFields {
     fn detect(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {
         let Some(doc_type) = cx.doc_type else { return };
         for field_id in &doc_type.required {
-            let Some(field) = cx.spec.fields.get(field_id) else { continue };
+            let Some(field) = cx.spec.fields.get(field_id) else {
+                continue;
+            };
             if present(cx, field) {
                 continue;
             }
@@ -47,7 +49,13 @@ impl Detector for MissingFields {
                     "{}缺少必备内容“{}”（可用标注：{}）。请补充后重新提交。",
                     doc_type.name,
                     field.name,
-                    field.labels.iter().take(4).cloned().collect::<Vec<_>>().join("、")
+                    field
+                        .labels
+                        .iter()
+                        .take(4)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join("、")
                 ),
                 enforces: field.enforces.clone(),
             });
@@ -59,7 +67,10 @@ fn heading_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         #[allow(clippy::unwrap_used)] // A constant pattern, covered by tests.
-        Regex::new(r"\n[ \t]*(?:[一二三四五六七八九十]{1,3}[、.]|第[一二三四五六七八九十]+[章节部分])").unwrap()
+        Regex::new(
+            r"\n[ \t]*(?:[一二三四五六七八九十]{1,3}[、.]|第[一二三四五六七八九十]+[章节部分])",
+        )
+        .unwrap()
     })
 }
 
@@ -106,13 +117,12 @@ fn region<'t>(text: &'t str, from: usize, window: usize, boundary: &Regex) -> &'
 /// Skips a unit note and the delimiter after a label: `（元）：`, `(万元):`.
 fn strip_delimiter(s: &str) -> Option<&str> {
     let mut rest = s.trim_start_matches([' ', '\u{3000}']);
-    if rest.starts_with(['(', '（', '[', '【']) {
-        if let Some(close) = rest.find([')', '）', ']', '】']) {
-            if close <= 40 {
-                rest = &rest[close..];
-                rest = &rest[rest.chars().next().map_or(0, char::len_utf8)..];
-            }
-        }
+    if rest.starts_with(['(', '（', '[', '【'])
+        && let Some(close) = rest.find([')', '）', ']', '】'])
+        && close <= 40
+    {
+        rest = &rest[close..];
+        rest = &rest[rest.chars().next().map_or(0, char::len_utf8)..];
     }
     let rest = rest.trim_start_matches([' ', '\u{3000}']);
     if let Some(r) = rest.strip_prefix([':', '：']) {
@@ -143,7 +153,9 @@ fn line_value(region: &str) -> &str {
     lines.map(str::trim).find(|l| !l.is_empty()).unwrap_or("")
 }
 
-const EMPTY_VALUES: &[&str] = &["/", "-", "—", "无", "暂无", "待定", "空", "略", "——", "－", "／", "*"];
+const EMPTY_VALUES: &[&str] = &[
+    "/", "-", "—", "无", "暂无", "待定", "空", "略", "——", "－", "／", "*",
+];
 
 fn value_follows(cx: &Context<'_>, label_end: usize, field: &FieldSpec) -> bool {
     let text = &cx.doc.text;
@@ -158,7 +170,9 @@ fn value_follows(cx: &Context<'_>, label_end: usize, field: &FieldSpec) -> bool 
         return body.chars().filter(|c| c.is_alphanumeric()).count() >= 2;
     }
     let raw = region(text, label_end, field.window, subsection_re());
-    let Some(after_delim) = strip_delimiter(raw) else { return false };
+    let Some(after_delim) = strip_delimiter(raw) else {
+        return false;
+    };
     match field.value {
         ValueKind::Text => {
             let v = line_value(after_delim);
@@ -166,13 +180,20 @@ fn value_follows(cx: &Context<'_>, label_end: usize, field: &FieldSpec) -> bool 
         }
         ValueKind::Code => {
             let v = line_value(after_delim);
-            let alnum = v.chars().take_while(|c| !c.is_whitespace()).filter(char::is_ascii_alphanumeric).count();
+            let alnum = v
+                .chars()
+                .take_while(|c| !c.is_whitespace())
+                .filter(char::is_ascii_alphanumeric)
+                .count();
             alnum >= 3 || (v.chars().count() >= 3 && !EMPTY_VALUES.contains(&v))
         }
         ValueKind::Amount => {
             let v = line_value(after_delim);
-            v.chars().any(|c| c.is_ascii_digit() || "壹贰叁肆伍陆柒捌玖拾佰仟".contains(c))
-                || ["下浮", "折扣", "费率", "同预算"].iter().any(|w| v.contains(w))
+            v.chars()
+                .any(|c| c.is_ascii_digit() || "壹贰叁肆伍陆柒捌玖拾佰仟".contains(c))
+                || ["下浮", "折扣", "费率", "同预算"]
+                    .iter()
+                    .any(|w| v.contains(w))
         }
         ValueKind::Names => !names_in(&after_delim.replace(['\n', '\t'], "、")).is_empty(),
         ValueKind::Phone => {

@@ -14,15 +14,46 @@ use crate::normalize::NormalizedDoc;
 
 /// Words that make a heading or a line a contact block.
 const CONTACT_HEADING_WORDS: &[&str] = &[
-    "联系方式", "联系方法", "按以下方式联系", "询问", "采购人信息", "代理机构信息", "项目联系", "联系人",
-    "联系信息", "联系电话", "质疑", "投诉", "监督",
+    "联系方式",
+    "联系方法",
+    "按以下方式联系",
+    "询问",
+    "采购人信息",
+    "代理机构信息",
+    "项目联系",
+    "联系人",
+    "联系信息",
+    "联系电话",
+    "质疑",
+    "投诉",
+    "监督",
 ];
 
 /// Labels that, right before a phone number or e-mail on the same line,
 /// make it contact information.
 pub const CONTACT_LABELS: &[&str] = &[
-    "联系人", "联系电话", "电话", "手机", "联系方式", "传真", "邮箱", "电子邮件", "电子邮箱", "e-mail", "email",
-    "mail", "咨询", "热线", "监督", "投诉", "tel", "fax", "座机", "联系", "电 话", "号码",
+    "联系人",
+    "联系电话",
+    "电话",
+    "手机",
+    "联系方式",
+    "传真",
+    "邮箱",
+    "电子邮件",
+    "电子邮箱",
+    "e-mail",
+    "email",
+    "mail",
+    "咨询",
+    "热线",
+    "监督",
+    "投诉",
+    "tel",
+    "fax",
+    "座机",
+    "联系",
+    "电 话",
+    "号码",
 ];
 
 /// A line of the normalized text.
@@ -69,7 +100,10 @@ impl Layout {
             .into_iter()
             .map(|range| {
                 let s = &text[range.clone()];
-                Line { heading: heading.is_match(s) && s.chars().count() <= 60, range }
+                Line {
+                    heading: heading.is_match(s) && s.chars().count() <= 60,
+                    range,
+                }
             })
             .collect();
         let mut contact_zones: Vec<Range<usize>> = Vec::new();
@@ -77,7 +111,8 @@ impl Layout {
         for line in &lines {
             let s = &text[line.range.clone()];
             let is_separator = s.contains(crate::normalize::PIECE_SEPARATOR);
-            let contact_heading = line.heading && CONTACT_HEADING_WORDS.iter().any(|w| s.contains(w));
+            let contact_heading =
+                line.heading && CONTACT_HEADING_WORDS.iter().any(|w| s.contains(w));
             if line.heading || is_separator {
                 if let Some(from) = open.take() {
                     contact_zones.push(from..line.range.start);
@@ -87,7 +122,9 @@ impl Layout {
                 }
             } else if open.is_none()
                 && s.chars().count() <= 40
-                && ["采购人信息", "代理机构信息", "项目联系方式", "联系方式"].iter().any(|w| s.contains(w))
+                && ["采购人信息", "代理机构信息", "项目联系方式", "联系方式"]
+                    .iter()
+                    .any(|w| s.contains(w))
             {
                 // A sub-heading such as `1.采购人信息` without a top-level
                 // contact heading: the block runs to the next heading.
@@ -97,7 +134,10 @@ impl Layout {
         if let Some(from) = open {
             contact_zones.push(from..text.len());
         }
-        Layout { lines, contact_zones }
+        Layout {
+            lines,
+            contact_zones,
+        }
     }
 
     /// The line containing byte `pos`.
@@ -154,7 +194,11 @@ mod tests {
     #[test]
     fn contact_section_by_heading_text() {
         let text = "一、项目基本情况\n项目编号：1\n二、其他补充事宜\n无\n九、凡对本次公告内容提出询问，请按以下方式联系。\n联系人：张三 13812345678\n";
-        let doc = NormalizedDoc::build(&[Piece { part: "body".into(), kind: PartKind::Content, text: text.into() }]);
+        let doc = NormalizedDoc::build(&[Piece {
+            part: "body".into(),
+            kind: PartKind::Content,
+            text: text.into(),
+        }]);
         let layout = Layout::build(&doc);
         let phone = doc.text.find("138").unwrap();
         assert!(layout.in_contact_zone(phone));
@@ -165,8 +209,16 @@ mod tests {
     #[test]
     fn windows_stop_at_piece_separator() {
         let doc = NormalizedDoc::build(&[
-            Piece { part: "a".into(), kind: PartKind::Content, text: "身份证".into() },
-            Piece { part: "b".into(), kind: PartKind::Content, text: "123".into() },
+            Piece {
+                part: "a".into(),
+                kind: PartKind::Content,
+                text: "身份证".into(),
+            },
+            Piece {
+                part: "b".into(),
+                kind: PartKind::Content,
+                text: "123".into(),
+            },
         ]);
         let at = doc.text.find("123").unwrap();
         assert!(!before(&doc.text, at, 10).contains("身份证"));

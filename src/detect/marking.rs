@@ -11,7 +11,6 @@
 //! `★为实质性条款` (no level before the star) — handled by the exclusion list
 //! and by requiring a level word.
 
-
 use regex::Regex;
 
 use super::{Candidate, Context, Detector};
@@ -35,7 +34,10 @@ impl Marking {
         )
         .unwrap();
         #[allow(clippy::unwrap_used)]
-        let header = Regex::new(r"(?:密[ \t]*级|秘密等级|保密等级)[ \t]*(?:[:：]|为)[ \t]*[「“\x22]?(绝密|机密|秘密)").unwrap();
+        let header = Regex::new(
+            r"(?:密[ \t]*级|秘密等级|保密等级)[ \t]*(?:[:：]|为)[ \t]*[「“\x22]?(绝密|机密|秘密)",
+        )
+        .unwrap();
         Marking { star, header }
     }
 }
@@ -48,13 +50,23 @@ impl Detector for Marking {
     fn detect(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {
         let text = &cx.doc.text;
         for caps in self.star.captures_iter(text) {
-            let (Some(whole), Some(level)) = (caps.get(0), caps.get(1)) else { continue };
+            let (Some(whole), Some(level)) = (caps.get(0), caps.get(1)) else {
+                continue;
+            };
             if cx.excluded(&level.range()) {
                 continue;
             }
             let has_period = caps.get(3).is_some() || caps.get(4).is_some();
-            let confidence = if has_period { Confidence::High } else { Confidence::Medium };
-            let shown: String = whole.as_str().chars().filter(|c| !c.is_whitespace()).collect();
+            let confidence = if has_period {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            };
+            let shown: String = whole
+                .as_str()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
             out.push(Candidate {
                 rule: "secret.marking".into(),
                 category: Category::Classified,
@@ -71,11 +83,17 @@ impl Detector for Marking {
             });
         }
         for caps in self.header.captures_iter(text) {
-            let (Some(whole), Some(level)) = (caps.get(0), caps.get(1)) else { continue };
+            let (Some(whole), Some(level)) = (caps.get(0), caps.get(1)) else {
+                continue;
+            };
             if cx.excluded(&level.range()) {
                 continue;
             }
-            let shown: String = whole.as_str().chars().filter(|c| !c.is_whitespace()).collect();
+            let shown: String = whole
+                .as_str()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
             out.push(Candidate {
                 rule: "secret.marking_header".into(),
                 category: Category::Classified,

@@ -78,7 +78,10 @@ impl Context<'_> {
     /// Whether a text range is covered by an exclusion phrase
     /// (`不涉及国家秘密`, `商业秘密`…).
     pub fn excluded(&self, range: &Range<usize>) -> bool {
-        self.hits.exclusions.iter().any(|e| e.start <= range.start && range.end <= e.end)
+        self.hits
+            .exclusions
+            .iter()
+            .any(|e| e.start <= range.start && range.end <= e.end)
     }
 
     /// Whether the announcement is published before the award, when the
@@ -144,7 +147,10 @@ pub const BUILTIN_RULES: &[(&str, Category)] = &[
     ("personal.mobile", Category::PersonalData),
     ("personal.email", Category::PersonalData),
     ("procurement.expert_list", Category::ProcurementConfidential),
-    ("procurement.potential_bidders", Category::ProcurementConfidential),
+    (
+        "procurement.potential_bidders",
+        Category::ProcurementConfidential,
+    ),
     ("procurement.base_price", Category::ProcurementConfidential),
     ("fields.missing", Category::MissingField),
     ("consistency.amount_words", Category::Consistency),

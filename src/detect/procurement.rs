@@ -56,7 +56,15 @@ impl Procurement {
     }
 }
 
-fn confidential(rule: &str, confidence: Confidence, span: std::ops::Range<usize>, value: String, excerpt: String, explanation: String, enforces: &str) -> Candidate {
+fn confidential(
+    rule: &str,
+    confidence: Confidence,
+    span: std::ops::Range<usize>,
+    value: String,
+    excerpt: String,
+    explanation: String,
+    enforces: &str,
+) -> Candidate {
     Candidate {
         rule: rule.into(),
         category: Category::ProcurementConfidential,
@@ -142,7 +150,10 @@ impl Detector for Procurement {
         }
         for m in self.base_price.find_iter(text) {
             let tail = after(text, m.end(), 20);
-            let amount: String = tail.chars().take_while(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '万' | '元')).collect();
+            let amount: String = tail
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '万' | '元'))
+                .collect();
             let value = format!("{}{amount}", m.as_str());
             out.push(confidential(
                 "procurement.base_price",

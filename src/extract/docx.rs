@@ -25,20 +25,33 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Document {
     let mut archive = match zip::ZipArchive::new(Cursor::new(bytes)) {
         Ok(a) => a,
         Err(e) => {
-            doc.unreadable("docx", format!("DOCX 压缩包损坏或被截断：{e} / corrupt or truncated DOCX"));
+            doc.unreadable(
+                "docx",
+                format!("DOCX 压缩包损坏或被截断：{e} / corrupt or truncated DOCX"),
+            );
             return doc;
         }
     };
     if archive.len() > limits.max_docx_entries {
         doc.unreadable(
             "docx",
-            format!("DOCX 条目过多（{}）/ too many entries in archive", archive.len()),
+            format!(
+                "DOCX 条目过多（{}）/ too many entries in archive",
+                archive.len()
+            ),
         );
         return doc;
     }
-    let names: Vec<String> = archive.file_names().filter_map(|n| n.ok()).map(|n| n.into_owned()).collect();
+    let names: Vec<String> = archive
+        .file_names()
+        .filter_map(|n| n.ok())
+        .map(|n| n.into_owned())
+        .collect();
     if !names.iter().any(|n| n == "word/document.xml") {
-        doc.unreadable("docx", "缺少 word/document.xml / not a word-processing document");
+        doc.unreadable(
+            "docx",
+            "缺少 word/document.xml / not a word-processing document",
+        );
         return doc;
     }
     let mut budget = limits.max_docx_total_bytes;
@@ -63,7 +76,10 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Document {
         }
     }
     for name in names.iter().filter(|n| n.starts_with("word/embeddings/")) {
-        doc.unreadable(name.clone(), "DOCX 内嵌对象未能检查（附件中的附件）/ embedded object not inspected");
+        doc.unreadable(
+            name.clone(),
+            "DOCX 内嵌对象未能检查（附件中的附件）/ embedded object not inspected",
+        );
     }
     doc
 }
@@ -95,7 +111,9 @@ fn role(name: &str) -> Option<PartRole> {
     let xml = name.ends_with(".xml");
     match name {
         "word/document.xml" => Some(PartRole::Body),
-        "docProps/core.xml" | "docProps/app.xml" | "docProps/custom.xml" => Some(PartRole::Metadata),
+        "docProps/core.xml" | "docProps/app.xml" | "docProps/custom.xml" => {
+            Some(PartRole::Metadata)
+        }
         "word/comments.xml" | "word/commentsExtended.xml" => Some(PartRole::Comment),
         "word/footnotes.xml" | "word/endnotes.xml" => Some(PartRole::Footnote),
         _ if xml && (name.starts_with("word/header") || name.starts_with("word/footer")) => {
@@ -136,7 +154,13 @@ fn read_entry(
 
 /// Reads `word/document.xml`-like parts: `w:t` text, `w:delText` tracked
 /// deletions, paragraphs and table cells as line and tab breaks.
-fn read_wordprocessing(name: &str, xml: &[u8], role: PartRole, limits: &Limits, doc: &mut Document) {
+fn read_wordprocessing(
+    name: &str,
+    xml: &[u8],
+    role: PartRole,
+    limits: &Limits,
+    doc: &mut Document,
+) {
     let mut reader = Reader::from_reader(xml);
     reader.config_mut().check_end_names = false;
     let mut buf = Vec::new();
@@ -200,30 +224,31 @@ fn read_wordprocessing(name: &str, xml: &[u8], role: PartRole, limits: &Limits, 
                 }
             }
             Event::Text(t) => {
-                if let Some(top) = stack.last() {
-                    if top == "t" || top == "delText" {
-                        let text = t.xml10_content();
-                        target(&mut content, &mut deleted, in_deletion).push_str(&text);
-                    }
+                if let Some(top) = stack.last()
+                    && (top == "t" || top == "delText")
+                {
+                    let text = t.xml10_content();
+                    target(&mut content, &mut deleted, in_deletion).push_str(&text);
                 }
             }
             Event::GeneralRef(r) => {
-                if let Some(top) = stack.last() {
-                    if top == "t" || top == "delText" {
-                        match resolve_ref(&r) {
-                            Some(s) => target(&mut content, &mut deleted, in_deletion).push_str(&s),
-                            None => {
-                                doc.unreadable(name, "XML 含未定义实体 / undefined XML entity");
-                            }
+                if let Some(top) = stack.last()
+                    && (top == "t" || top == "delText")
+                {
+                    match resolve_ref(&r) {
+                        Some(s) => target(&mut content, &mut deleted, in_deletion).push_str(&s),
+                        None => {
+                            doc.unreadable(name, "XML 含未定义实体 / undefined XML entity");
                         }
                     }
                 }
             }
-            Event::DocType(d) => {
-                if d.xml10_content().contains("ENTITY") {
-                    doc.unreadable(name, "XML 声明了实体（疑似实体炸弹）/ XML entity declarations refused");
-                    break;
-                }
+            Event::DocType(d) if d.xml10_content().contains("ENTITY") => {
+                doc.unreadable(
+                    name,
+                    "XML 声明了实体（疑似实体炸弹）/ XML entity declarations refused",
+                );
+                break;
             }
             Event::Eof => break,
             _ => {}
@@ -237,10 +262,18 @@ fn read_wordprocessing(name: &str, xml: &[u8], role: PartRole, limits: &Limits, 
         _ => PartKind::Content,
     };
     doc.push(name, kind, content);
-    doc.push(format!("{name}#tracked-deletions"), PartKind::TrackedDeletion, deleted);
+    doc.push(
+        format!("{name}#tracked-deletions"),
+        PartKind::TrackedDeletion,
+        deleted,
+    );
 }
 
-fn target<'a>(content: &'a mut String, deleted: &'a mut String, in_deletion: usize) -> &'a mut String {
+fn target<'a>(
+    content: &'a mut String,
+    deleted: &'a mut String,
+    in_deletion: usize,
+) -> &'a mut String {
     if in_deletion > 0 { deleted } else { content }
 }
 
@@ -294,13 +327,20 @@ fn read_properties(name: &str, xml: &[u8], limits: &Limits, doc: &mut Document) 
                         Some(p) if name.ends_with("custom.xml") => p.clone(),
                         _ => element.clone(),
                     };
-                    let kind = if element == "title" { PartKind::Title } else { PartKind::Metadata };
+                    let kind = if element == "title" {
+                        PartKind::Title
+                    } else {
+                        PartKind::Metadata
+                    };
                     doc.push(format!("{name}#{label}"), kind, text);
                 }
             }
             Ok(Event::DocType(d)) => {
                 if d.xml10_content().contains("ENTITY") {
-                    doc.unreadable(name, "XML 声明了实体（疑似实体炸弹）/ XML entity declarations refused");
+                    doc.unreadable(
+                        name,
+                        "XML 声明了实体（疑似实体炸弹）/ XML entity declarations refused",
+                    );
                     return;
                 }
             }

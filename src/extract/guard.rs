@@ -17,7 +17,10 @@ pub fn run(format: Format, f: impl FnOnce() -> Document) -> Document {
             let mut doc = Document::new(format);
             doc.unreadable(
                 "file",
-                format!("{} 解析器内部错误，无法检查 / parser panicked", format.name()),
+                format!(
+                    "{} 解析器内部错误，无法检查 / parser panicked",
+                    format.name()
+                ),
             );
             doc
         }

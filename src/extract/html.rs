@@ -15,21 +15,66 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use lol_html::html_content::TextType;
-use lol_html::{HtmlRewriter, MemorySettings, Settings, doc_comments, doc_text, element, end_tag, text};
+use lol_html::{
+    HtmlRewriter, MemorySettings, Settings, doc_comments, doc_text, element, end_tag, text,
+};
 
 use super::Limits;
 use crate::model::{Document, Format, PartKind};
 
 /// Elements a browser lays out as blocks: a line break before and after.
 const BLOCK_TAGS: &[&str] = &[
-    "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "div", "dl", "dt",
-    "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
-    "header", "hr", "li", "main", "nav", "ol", "option", "p", "pre", "section", "table", "tbody",
-    "tfoot", "thead", "title", "tr", "ul",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "br",
+    "caption",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "option",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "tbody",
+    "tfoot",
+    "thead",
+    "title",
+    "tr",
+    "ul",
 ];
 
 /// Attributes whose values a reader of the source sees.
-const TEXT_ATTRIBUTES: &[&str] = &["title", "alt", "placeholder", "aria-label", "value", "summary", "label"];
+const TEXT_ATTRIBUTES: &[&str] = &[
+    "title",
+    "alt",
+    "placeholder",
+    "aria-label",
+    "value",
+    "summary",
+    "label",
+];
 
 /// Text inside these is not rendered.
 const HIDDEN_SELECTOR: &str = "template, noscript, script, [hidden], [style*='display:none'], \
@@ -112,12 +157,19 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Document {
     let mut st = state.borrow_mut();
     st.flush();
     if let Err(reason) = result {
-        doc.unreadable("body", format!("HTML 解析失败：{reason} / HTML could not be parsed"));
+        doc.unreadable(
+            "body",
+            format!("HTML 解析失败：{reason} / HTML could not be parsed"),
+        );
     }
     let title = std::mem::take(&mut st.title);
     doc.push("html:title", PartKind::Title, title);
     doc.push("body", PartKind::Content, std::mem::take(&mut st.body));
-    doc.push("html:hidden", PartKind::Hidden, std::mem::take(&mut st.hidden));
+    doc.push(
+        "html:hidden",
+        PartKind::Hidden,
+        std::mem::take(&mut st.hidden),
+    );
     for c in std::mem::take(&mut st.comments) {
         doc.push("html:comment", PartKind::Comment, c);
     }
@@ -135,95 +187,97 @@ fn rewrite(html: &str, state: &Rc<RefCell<State>>, limits: &Limits) -> Result<()
     let s_text = Rc::clone(state);
     let s_comment = Rc::clone(state);
     let settings = Settings::new()
-        .append_element_content_handler(
-            element!("*", move |el| {
-                let tag = el.tag_name().to_ascii_lowercase();
-                let mut st = s_el.borrow_mut();
-                st.flush();
-                if tag == "td" || tag == "th" {
-                    st.cell_break();
-                } else if BLOCK_TAGS.contains(&tag.as_str()) {
-                    st.newline();
-                }
-                for name in TEXT_ATTRIBUTES {
-                    if let Some(v) = el.get_attribute(name) {
-                        let v = v.trim();
-                        if !v.is_empty() {
-                            st.attributes.push(v.to_string());
-                        }
+        .append_element_content_handler(element!("*", move |el| {
+            let tag = el.tag_name().to_ascii_lowercase();
+            let mut st = s_el.borrow_mut();
+            st.flush();
+            if tag == "td" || tag == "th" {
+                st.cell_break();
+            } else if BLOCK_TAGS.contains(&tag.as_str()) {
+                st.newline();
+            }
+            for name in TEXT_ATTRIBUTES {
+                if let Some(v) = el.get_attribute(name) {
+                    let v = v.trim();
+                    if !v.is_empty() {
+                        st.attributes.push(v.to_string());
                     }
                 }
-                if tag == "meta" {
-                    if let Some(content) = el.get_attribute("content") {
-                        let name = el
-                            .get_attribute("name")
-                            .or_else(|| el.get_attribute("property"))
-                            .or_else(|| el.get_attribute("http-equiv"))
-                            .unwrap_or_else(|| "content".into());
-                        st.meta.push((name, content));
+            }
+            if tag == "meta"
+                && let Some(content) = el.get_attribute("content")
+            {
+                let name = el
+                    .get_attribute("name")
+                    .or_else(|| el.get_attribute("property"))
+                    .or_else(|| el.get_attribute("http-equiv"))
+                    .unwrap_or_else(|| "content".into());
+                st.meta.push((name, content));
+            }
+            let is_title = tag == "title";
+            let is_style = tag == "style";
+            if is_title {
+                st.in_title += 1;
+            }
+            if is_style {
+                st.in_style += 1;
+            }
+            let cell = tag == "td" || tag == "th";
+            let block = BLOCK_TAGS.contains(&tag.as_str());
+            drop(st);
+            if (block || cell || is_title || is_style) && el.can_have_content() {
+                let s_end = Rc::clone(&s_el);
+                el.on_end_tag(end_tag!(move |_end| {
+                    let mut st = s_end.borrow_mut();
+                    st.flush();
+                    if is_title {
+                        st.in_title = st.in_title.saturating_sub(1);
                     }
-                }
-                let is_title = tag == "title";
-                let is_style = tag == "style";
-                if is_title {
-                    st.in_title += 1;
-                }
-                if is_style {
-                    st.in_style += 1;
-                }
-                let cell = tag == "td" || tag == "th";
-                let block = BLOCK_TAGS.contains(&tag.as_str());
-                drop(st);
-                if (block || cell || is_title || is_style) && el.can_have_content() {
-                    let s_end = Rc::clone(&s_el);
-                    el.on_end_tag(end_tag!(move |_end| {
-                        let mut st = s_end.borrow_mut();
-                        st.flush();
-                        if is_title {
-                            st.in_title = st.in_title.saturating_sub(1);
-                        }
-                        if is_style {
-                            st.in_style = st.in_style.saturating_sub(1);
-                        }
-                        if block {
-                            st.newline();
-                        } else if cell {
-                            st.cell_break();
-                        }
-                        Ok(())
-                    }))?;
-                }
-                Ok(())
-            }),
-        )
+                    if is_style {
+                        st.in_style = st.in_style.saturating_sub(1);
+                    }
+                    if block {
+                        st.newline();
+                    } else if cell {
+                        st.cell_break();
+                    }
+                    Ok(())
+                }))?;
+            }
+            Ok(())
+        }))
         .append_element_content_handler(text!(HIDDEN_SELECTOR, move |_t| {
             s_hidden.borrow_mut().chunk_hidden = true;
             Ok(())
         }))
         .append_document_content_handler(doc_text!(move |t| {
-                let mut st = s_text.borrow_mut();
-                let hidden = std::mem::take(&mut st.chunk_hidden);
-                if !st.pending.is_empty() && (st.pending_hidden != hidden || st.pending_type != Some(t.text_type())) {
-                    st.flush();
-                }
-                st.pending_hidden = hidden;
-                st.pending_type = Some(t.text_type());
-                st.pending.push_str(t.as_str());
-                if t.last_in_text_node() {
-                    st.flush();
-                }
-                Ok(())
-            }))
-        .append_document_content_handler(doc_comments!(move |c| {
-                let mut st = s_comment.borrow_mut();
+            let mut st = s_text.borrow_mut();
+            let hidden = std::mem::take(&mut st.chunk_hidden);
+            if !st.pending.is_empty()
+                && (st.pending_hidden != hidden || st.pending_type != Some(t.text_type()))
+            {
                 st.flush();
-                let text = html_escape::decode_html_entities(&c.text()).into_owned();
-                if !text.trim().is_empty() {
-                    st.comments.push(text);
-                }
-                Ok(())
-            }))
-        .with_memory_settings(MemorySettings::new().with_max_allowed_memory_usage(limits.max_html_memory_bytes));
+            }
+            st.pending_hidden = hidden;
+            st.pending_type = Some(t.text_type());
+            st.pending.push_str(t.as_str());
+            if t.last_in_text_node() {
+                st.flush();
+            }
+            Ok(())
+        }))
+        .append_document_content_handler(doc_comments!(move |c| {
+            let mut st = s_comment.borrow_mut();
+            st.flush();
+            let text = html_escape::decode_html_entities(&c.text()).into_owned();
+            if !text.trim().is_empty() {
+                st.comments.push(text);
+            }
+            Ok(())
+        }))
+        .with_memory_settings(
+            MemorySettings::new().with_max_allowed_memory_usage(limits.max_html_memory_bytes),
+        );
     let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
     rewriter.write(html.as_bytes()).map_err(|e| e.to_string())?;
     rewriter.end().map_err(|e| e.to_string())
@@ -233,7 +287,10 @@ fn rewrite(html: &str, state: &Rc<RefCell<State>>, limits: &Limits) -> Result<()
 /// `content="text/html; charset=gb2312"`), used when the bytes are not UTF-8.
 fn declared_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     let head = &bytes[..bytes.len().min(1024)];
-    let lower: String = head.iter().map(|b| (b.to_ascii_lowercase()) as char).collect();
+    let lower: String = head
+        .iter()
+        .map(|b| (b.to_ascii_lowercase()) as char)
+        .collect();
     let at = lower.find("charset=")? + "charset=".len();
     let label: String = lower[at..]
         .chars()
@@ -252,12 +309,18 @@ mod tests {
     }
 
     fn piece<'a>(doc: &'a Document, part: &str) -> &'a str {
-        doc.pieces.iter().find(|p| p.part == part).map(|p| p.text.as_str()).unwrap_or("")
+        doc.pieces
+            .iter()
+            .find(|p| p.part == part)
+            .map(|p| p.text.as_str())
+            .unwrap_or("")
     }
 
     #[test]
     fn split_text_joins_and_blocks_break() {
-        let doc = parts("<p>机<span>密</span>文件</p><p>项目编号：<b>ZB&#45;01</b></p>项目名称<br>办公&amp;设备");
+        let doc = parts(
+            "<p>机<span>密</span>文件</p><p>项目编号：<b>ZB&#45;01</b></p>项目名称<br>办公&amp;设备",
+        );
         let body = piece(&doc, "body");
         assert!(body.contains("机密文件\n"), "{body:?}");
         assert!(body.contains("项目编号：ZB-01\n"), "{body:?}");
@@ -275,7 +338,11 @@ mod tests {
         assert_eq!(piece(&doc, "html:title"), "招标公告");
         assert!(piece(&doc, "html:hidden").contains("110105194912310021"));
         assert!(piece(&doc, "html:hidden").contains("模板文字"));
-        assert!(!piece(&doc, "body").contains("110105"), "{:?}", piece(&doc, "body"));
+        assert!(
+            !piece(&doc, "body").contains("110105"),
+            "{:?}",
+            piece(&doc, "body")
+        );
         assert!(piece(&doc, "body").contains("正文"));
         assert_eq!(piece(&doc, "html:comment").trim(), "内部资料");
         assert_eq!(piece(&doc, "html:attributes"), "专家名单");
@@ -284,7 +351,9 @@ mod tests {
 
     #[test]
     fn table_cells_are_separated() {
-        let doc = parts("<table><tr><td>项目编号</td><td>ZB-01</td></tr><tr><td>预算</td><td>100</td></tr></table>");
+        let doc = parts(
+            "<table><tr><td>项目编号</td><td>ZB-01</td></tr><tr><td>预算</td><td>100</td></tr></table>",
+        );
         assert_eq!(piece(&doc, "body").trim(), "项目编号\tZB-01\n预算\t100");
     }
 

@@ -18,7 +18,11 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Document {
         Err(e) => {
             doc.unreadable(
                 "json",
-                format!("JSON 格式错误（第 {} 行第 {} 列）/ invalid JSON", e.line(), e.column()),
+                format!(
+                    "JSON 格式错误（第 {} 行第 {} 列）/ invalid JSON",
+                    e.line(),
+                    e.column()
+                ),
             );
             return doc;
         }
@@ -61,23 +65,33 @@ fn push_string(s: &str, pointer: &str, limits: &Limits, doc: &mut Document) {
     if looks_like_html(s) {
         let inner = super::html::extract(s.as_bytes(), limits);
         for piece in inner.pieces {
-            let name = if piece.part == "body" { part.to_string() } else { format!("{part} {}", piece.part) };
+            let name = if piece.part == "body" {
+                part.to_string()
+            } else {
+                format!("{part} {}", piece.part)
+            };
             doc.push(name, piece.kind, piece.text);
         }
         for u in inner.unreadable {
             doc.unreadable(format!("{part} {}", u.part), u.reason);
         }
     } else {
-        let kind = if pointer.ends_with("/title") { PartKind::Title } else { PartKind::Content };
+        let kind = if pointer.ends_with("/title") {
+            PartKind::Title
+        } else {
+            PartKind::Content
+        };
         doc.push(part, kind, s.to_string());
     }
 }
 
 fn looks_like_html(s: &str) -> bool {
     let lower = s.to_ascii_lowercase();
-    ["<p", "<div", "<br", "<table", "<span", "<html", "<!--", "<td", "<h1", "<h2", "<h3", "<li"]
-        .iter()
-        .any(|t| lower.contains(t))
+    [
+        "<p", "<div", "<br", "<table", "<span", "<html", "<!--", "<td", "<h1", "<h2", "<h3", "<li",
+    ]
+    .iter()
+    .any(|t| lower.contains(t))
 }
 
 #[cfg(test)]
@@ -87,13 +101,21 @@ mod tests {
     #[test]
     fn strings_with_pointers_and_embedded_html() {
         let doc = extract(
-            r#"{"title":"招标公告","content":"<p>正文</p><!-- 机密 -->","n":[1,{"a":"值"}]}"#.as_bytes(),
+            r#"{"title":"招标公告","content":"<p>正文</p><!-- 机密 -->","n":[1,{"a":"值"}]}"#
+                .as_bytes(),
             &Limits::default(),
         );
-        let names: Vec<(&str, &str)> = doc.pieces.iter().map(|p| (p.part.as_str(), p.text.trim())).collect();
+        let names: Vec<(&str, &str)> = doc
+            .pieces
+            .iter()
+            .map(|p| (p.part.as_str(), p.text.trim()))
+            .collect();
         assert!(names.contains(&("/title", "招标公告")), "{names:?}");
         assert!(names.contains(&("/content", "正文")), "{names:?}");
-        assert!(names.contains(&("/content html:comment", "机密")), "{names:?}");
+        assert!(
+            names.contains(&("/content html:comment", "机密")),
+            "{names:?}"
+        );
         assert!(names.contains(&("/n/1/a", "值")), "{names:?}");
     }
 

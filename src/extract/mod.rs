@@ -85,7 +85,10 @@ impl WorkerCommand {
             Some(p) => PathBuf::from(p),
             None => std::env::current_exe().ok()?,
         };
-        Some(WorkerCommand { program, args: vec!["extract-worker".to_string()] })
+        Some(WorkerCommand {
+            program,
+            args: vec!["extract-worker".to_string()],
+        })
     }
 }
 
@@ -100,7 +103,10 @@ pub struct Extractors {
 
 impl Default for Extractors {
     fn default() -> Extractors {
-        Extractors { limits: Limits::default(), worker: WorkerCommand::current() }
+        Extractors {
+            limits: Limits::default(),
+            worker: WorkerCommand::current(),
+        }
     }
 }
 
@@ -126,7 +132,12 @@ impl Extractors {
     }
 
     /// Extracts `bytes` as a known format.
-    pub fn extract_as(&self, format: Format, bytes: &[u8], unknown_reason: Option<String>) -> Document {
+    pub fn extract_as(
+        &self,
+        format: Format,
+        bytes: &[u8],
+        unknown_reason: Option<String>,
+    ) -> Document {
         let limits = &self.limits;
         match format {
             Format::Text => guard::run(format, || text::extract(bytes)),
@@ -138,7 +149,8 @@ impl Extractors {
                 let mut doc = Document::new(Format::Unknown);
                 doc.unreadable(
                     "file",
-                    unknown_reason.unwrap_or_else(|| "无法识别的文件类型 / unknown file type".into()),
+                    unknown_reason
+                        .unwrap_or_else(|| "无法识别的文件类型 / unknown file type".into()),
                 );
                 doc
             }

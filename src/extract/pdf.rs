@@ -49,7 +49,11 @@ pub fn extract(bytes: &[u8], worker: Option<&WorkerCommand>, limits: &Limits) ->
         return doc;
     }
     for (key, value) in reply.info {
-        let kind = if key == "Title" { PartKind::Title } else { PartKind::Metadata };
+        let kind = if key == "Title" {
+            PartKind::Title
+        } else {
+            PartKind::Metadata
+        };
         doc.push(format!("pdf:info/{key}"), kind, value);
     }
     let mut any_text = false;
@@ -68,7 +72,10 @@ pub fn extract(bytes: &[u8], worker: Option<&WorkerCommand>, limits: &Limits) ->
     if reply.pages_skipped > 0 {
         doc.unreadable(
             "pdf",
-            format!("PDF 页数超过上限，{} 页未检查 / page limit reached", reply.pages_skipped),
+            format!(
+                "PDF 页数超过上限，{} 页未检查 / page limit reached",
+                reply.pages_skipped
+            ),
         );
     }
     doc
@@ -83,7 +90,9 @@ fn run(worker: &WorkerCommand, bytes: &[u8], limits: &Limits) -> Result<WorkerRe
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
     limit_resources(&mut cmd, limits);
-    let mut child = cmd.spawn().map_err(|e| format!("无法启动 PDF 解析进程：{e} / cannot start PDF worker"))?;
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("无法启动 PDF 解析进程：{e} / cannot start PDF worker"))?;
     let mut stdin = child.stdin.take().ok_or("PDF worker has no stdin")?;
     let mut stdout = child.stdout.take().ok_or("PDF worker has no stdout")?;
     let input = bytes.to_vec();
@@ -116,13 +125,16 @@ fn run(worker: &WorkerCommand, bytes: &[u8], limits: &Limits) -> Result<WorkerRe
         }
     };
     let _ = writer.join();
-    let out = reader.join().map_err(|_| "PDF worker output lost".to_string())?;
+    let out = reader
+        .join()
+        .map_err(|_| "PDF worker output lost".to_string())?;
     if !status.success() {
         return Err(format!(
             "PDF 解析进程异常退出（{status}），文件可能损坏或含恶意构造 / PDF parser crashed"
         ));
     }
-    serde_json::from_slice(&out).map_err(|_| "PDF 解析进程输出无效 / invalid worker output".to_string())
+    serde_json::from_slice(&out)
+        .map_err(|_| "PDF 解析进程输出无效 / invalid worker output".to_string())
 }
 
 #[cfg(unix)]
@@ -133,9 +145,15 @@ fn limit_resources(cmd: &mut Command, limits: &Limits) {
     // SAFETY: only async-signal-safe calls (setrlimit) between fork and exec.
     unsafe {
         cmd.pre_exec(move || {
-            let mem = libc::rlimit { rlim_cur: memory, rlim_max: memory };
+            let mem = libc::rlimit {
+                rlim_cur: memory,
+                rlim_max: memory,
+            };
             libc::setrlimit(libc::RLIMIT_AS, &mem);
-            let cpu = libc::rlimit { rlim_cur: cpu, rlim_max: cpu };
+            let cpu = libc::rlimit {
+                rlim_cur: cpu,
+                rlim_max: cpu,
+            };
             libc::setrlimit(libc::RLIMIT_CPU, &cpu);
             Ok(())
         });

@@ -14,11 +14,17 @@ pub struct Sniffed {
 }
 
 fn known(format: Format) -> Sniffed {
-    Sniffed { format, reason: None }
+    Sniffed {
+        format,
+        reason: None,
+    }
 }
 
 fn unknown(reason: &str) -> Sniffed {
-    Sniffed { format: Format::Unknown, reason: Some(reason.to_string()) }
+    Sniffed {
+        format: Format::Unknown,
+        reason: Some(reason.to_string()),
+    }
 }
 
 /// Sniffs `bytes` named `name`.
@@ -30,7 +36,9 @@ pub fn sniff(name: &str, bytes: &[u8]) -> Sniffed {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         // A zip. DOCX has word/document.xml; its name is stored uncompressed
         // in the local and central headers.
-        if find(bytes, b"word/document.xml").is_some() || find(bytes, b"[Content_Types].xml").is_some() {
+        if find(bytes, b"word/document.xml").is_some()
+            || find(bytes, b"[Content_Types].xml").is_some()
+        {
             return known(Format::Docx);
         }
         return unknown("不支持的压缩包格式（非 DOCX）/ zip archive that is not a DOCX");
@@ -92,9 +100,20 @@ fn looks_binary(head: &[u8]) -> bool {
 
 fn looks_html(head: &[u8]) -> bool {
     let lower: Vec<u8> = head.iter().map(|b| b.to_ascii_lowercase()).collect();
-    [&b"<!doctype html"[..], b"<html", b"<head", b"<body", b"<div", b"<p>", b"<p ", b"<table", b"<meta", b"<span"]
-        .iter()
-        .any(|tag| find(&lower, tag).is_some())
+    [
+        &b"<!doctype html"[..],
+        b"<html",
+        b"<head",
+        b"<body",
+        b"<div",
+        b"<p>",
+        b"<p ",
+        b"<table",
+        b"<meta",
+        b"<span",
+    ]
+    .iter()
+    .any(|tag| find(&lower, tag).is_some())
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -108,12 +127,18 @@ mod tests {
     #[test]
     fn magic_beats_extension() {
         assert_eq!(sniff("a.txt", b"%PDF-1.4\n").format, Format::Pdf);
-        assert_eq!(sniff("a.bin", b"\xD0\xCF\x11\xE0rest").format, Format::Unknown);
+        assert_eq!(
+            sniff("a.bin", b"\xD0\xCF\x11\xE0rest").format,
+            Format::Unknown
+        );
     }
 
     #[test]
     fn content_sniffing() {
-        assert_eq!(sniff("x", b"<html><body>hi</body></html>").format, Format::Html);
+        assert_eq!(
+            sniff("x", b"<html><body>hi</body></html>").format,
+            Format::Html
+        );
         assert_eq!(sniff("x", br#"{"a": "b"}"#).format, Format::Json);
         assert_eq!(sniff("x", "招标公告".as_bytes()).format, Format::Text);
         assert_eq!(sniff("x", b"\x00\x01\x02binary").format, Format::Unknown);

@@ -24,11 +24,23 @@ pub struct Decoded {
 pub fn decode(bytes: &[u8], declared: Option<&'static Encoding>) -> Decoded {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
-        let errors = if had_errors { count_replacements(&text) } else { 0 };
-        return Decoded { text: text.into_owned(), encoding: enc, errors };
+        let errors = if had_errors {
+            count_replacements(&text)
+        } else {
+            0
+        };
+        return Decoded {
+            text: text.into_owned(),
+            encoding: enc,
+            errors,
+        };
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
-        return Decoded { text: s.to_string(), encoding: UTF_8, errors: 0 };
+        return Decoded {
+            text: s.to_string(),
+            encoding: UTF_8,
+            errors: 0,
+        };
     }
     let candidates: Vec<&'static Encoding> = match declared {
         Some(enc) if enc != UTF_8 => vec![enc, GB18030, UTF_8],
@@ -37,16 +49,28 @@ pub fn decode(bytes: &[u8], declared: Option<&'static Encoding>) -> Decoded {
     let mut best: Option<Decoded> = None;
     for enc in candidates {
         let (text, had_errors) = enc.decode_without_bom_handling(bytes);
-        let errors = if had_errors { count_replacements(&text) } else { 0 };
+        let errors = if had_errors {
+            count_replacements(&text)
+        } else {
+            0
+        };
         let better = best.as_ref().is_none_or(|b| errors < b.errors);
         if better {
-            best = Some(Decoded { text: text.into_owned(), encoding: enc, errors });
+            best = Some(Decoded {
+                text: text.into_owned(),
+                encoding: enc,
+                errors,
+            });
         }
         if errors == 0 {
             break;
         }
     }
-    best.unwrap_or(Decoded { text: String::new(), encoding: UTF_8, errors: 0 })
+    best.unwrap_or(Decoded {
+        text: String::new(),
+        encoding: UTF_8,
+        errors: 0,
+    })
 }
 
 fn count_replacements(text: &str) -> usize {

@@ -33,27 +33,38 @@ pub fn run(max_pages: usize) -> i32 {
 }
 
 fn failed(reason: &str) -> WorkerReply {
-    WorkerReply { pages: Vec::new(), info: Vec::new(), error: Some(reason.to_string()), pages_skipped: 0 }
+    WorkerReply {
+        pages: Vec::new(),
+        info: Vec::new(),
+        error: Some(reason.to_string()),
+        pages_skipped: 0,
+    }
 }
 
 /// Parses a PDF in this process. Only ever call this inside the worker.
 pub fn extract_in_process(bytes: &[u8], max_pages: usize) -> WorkerReply {
     let mut doc = match pdf_extract::Document::load_mem(bytes) {
         Ok(d) => d,
-        Err(e) => return failed(&format!("PDF 文件损坏、被截断或格式不支持：{e} / unreadable PDF")),
+        Err(e) => {
+            return failed(&format!(
+                "PDF 文件损坏、被截断或格式不支持：{e} / unreadable PDF"
+            ));
+        }
     };
     if doc.is_encrypted() && doc.decrypt("").is_err() {
         return failed("PDF 已加密，无法检查 / encrypted PDF");
     }
     let mut info = Vec::new();
-    if let Ok(reference) = doc.trailer.get(b"Info").and_then(|o| o.as_reference()) {
-        if let Ok(dict) = doc.get_dictionary(reference) {
-            for key in ["Title", "Author", "Subject", "Keywords", "Creator", "Producer"] {
-                if let Ok(value) = dict.get(key.as_bytes()) {
-                    if let Ok(text) = pdf_extract::decode_text_string(value) {
-                        info.push((key.to_string(), text));
-                    }
-                }
+    if let Ok(reference) = doc.trailer.get(b"Info").and_then(|o| o.as_reference())
+        && let Ok(dict) = doc.get_dictionary(reference)
+    {
+        for key in [
+            "Title", "Author", "Subject", "Keywords", "Creator", "Producer",
+        ] {
+            if let Ok(value) = dict.get(key.as_bytes())
+                && let Ok(text) = pdf_extract::decode_text_string(value)
+            {
+                info.push((key.to_string(), text));
             }
         }
     }
@@ -64,10 +75,17 @@ pub fn extract_in_process(bytes: &[u8], max_pages: usize) -> WorkerReply {
         {
             let mut output = pdf_extract::PlainTextOutput::new(&mut text);
             if let Err(e) = pdf_extract::output_doc_page(&doc, &mut output, page as u32) {
-                return failed(&format!("PDF 第 {page} 页无法解析：{e} / page could not be parsed"));
+                return failed(&format!(
+                    "PDF 第 {page} 页无法解析：{e} / page could not be parsed"
+                ));
             }
         }
         pages.push(text);
     }
-    WorkerReply { pages, info, error: None, pages_skipped: page_count.saturating_sub(max_pages) }
+    WorkerReply {
+        pages,
+        info,
+        error: None,
+        pages_skipped: page_count.saturating_sub(max_pages),
+    }
 }

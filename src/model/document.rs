@@ -115,19 +115,30 @@ pub struct Unreadable {
 impl Document {
     /// An empty document of the given format.
     pub fn new(format: Format) -> Document {
-        Document { format, pieces: Vec::new(), unreadable: Vec::new() }
+        Document {
+            format,
+            pieces: Vec::new(),
+            unreadable: Vec::new(),
+        }
     }
 
     /// Adds a piece unless its text is empty.
     pub fn push(&mut self, part: impl Into<String>, kind: PartKind, text: String) {
         if !text.trim().is_empty() {
-            self.pieces.push(Piece { part: part.into(), kind, text });
+            self.pieces.push(Piece {
+                part: part.into(),
+                kind,
+                text,
+            });
         }
     }
 
     /// Records that a part could not be read.
     pub fn unreadable(&mut self, part: impl Into<String>, reason: impl Into<String>) {
-        self.unreadable.push(Unreadable { part: part.into(), reason: reason.into() });
+        self.unreadable.push(Unreadable {
+            part: part.into(),
+            reason: reason.into(),
+        });
     }
 
     /// Total bytes of extracted text.
@@ -135,4 +146,3 @@ impl Document {
         self.pieces.iter().map(|p| p.text.len()).sum()
     }
 }
-

@@ -18,12 +18,20 @@ pub struct FileError {
 impl FileError {
     /// A new error.
     pub fn new(file: impl Into<String>, line: usize, message: impl Into<String>) -> FileError {
-        FileError { file: file.into(), line, message: message.into() }
+        FileError {
+            file: file.into(),
+            line,
+            message: message.into(),
+        }
     }
 
     /// The 1-based line of a byte offset in `text`.
     pub fn line_of(text: &str, offset: usize) -> usize {
-        text[..offset.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
+        text[..offset.min(text.len())]
+            .bytes()
+            .filter(|&b| b == b'\n')
+            .count()
+            + 1
     }
 }
 

@@ -55,7 +55,10 @@ impl serde::Serialize for Sensitive {
 /// `13812345678` → `138****5678`. Short values are masked whole but for the
 /// last character. Non-alphanumeric separators are dropped.
 pub fn mask_digits(value: &str) -> String {
-    let chars: Vec<char> = value.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    let chars: Vec<char> = value
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
     let n = chars.len();
     let (head, tail) = match n {
         0..=4 => (0, n.saturating_sub(1).min(1)),
@@ -99,7 +102,11 @@ pub fn mask_name(value: &str) -> String {
 pub fn mask_value(value: &str) -> String {
     let mut out = String::new();
     for (i, c) in value.chars().enumerate() {
-        out.push(if i == 0 || !c.is_alphanumeric() { c } else { '*' });
+        out.push(if i == 0 || !c.is_alphanumeric() {
+            c
+        } else {
+            '*'
+        });
     }
     out
 }
@@ -123,7 +130,10 @@ mod tests {
 
     #[test]
     fn debug_never_shows_raw() {
-        let s = Sensitive::new("370102199001011234".into(), mask_digits("370102199001011234"));
+        let s = Sensitive::new(
+            "370102199001011234".into(),
+            mask_digits("370102199001011234"),
+        );
         let shown = format!("{s:?} {s}");
         assert!(!shown.contains("199001011234"), "{shown}");
         assert_eq!(s.reveal(), "370102199001011234");

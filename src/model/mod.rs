@@ -6,11 +6,11 @@
 //! on it without creating cycles.
 
 mod document;
-mod finding;
 mod file_error;
+mod finding;
 mod masked;
 
 pub use document::{Document, Format, PartKind, Piece, Unreadable};
-pub use finding::{Action, Category, Confidence, Finding, Location, Severity};
 pub use file_error::{FileError, FileErrors};
+pub use finding::{Action, Category, Confidence, Finding, Location, Severity};
 pub use masked::{Sensitive, mask_digits, mask_email, mask_name, mask_value};

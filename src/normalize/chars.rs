@@ -34,7 +34,11 @@ pub fn normalize_char(c: char) -> Normalized {
     }
     if (CJK_START..=CJK_END).contains(&u) {
         let simplified = simplified_table()[(u - CJK_START) as usize];
-        return if simplified == c { Normalized::Keep } else { Normalized::Char(simplified) };
+        return if simplified == c {
+            Normalized::Keep
+        } else {
+            Normalized::Char(simplified)
+        };
     }
     match u {
         // Zero-width space/joiners, word joiner, BOM, soft hyphen, Mongolian
@@ -62,7 +66,11 @@ pub fn normalize_char(c: char) -> Normalized {
 
 fn simplify(c: char) -> char {
     let u = c as u32;
-    if (CJK_START..=CJK_END).contains(&u) { simplified_table()[(u - CJK_START) as usize] } else { c }
+    if (CJK_START..=CJK_END).contains(&u) {
+        simplified_table()[(u - CJK_START) as usize]
+    } else {
+        c
+    }
 }
 
 /// Traditional → simplified for the CJK Unified Ideographs block, one char

@@ -59,7 +59,11 @@ pub struct NormalizedDoc {
 /// Characters dropped from the skeleton: whitespace and the punctuation
 /// people put inside a word or number to break it up.
 fn skeleton_drops(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '-' | '_' | '·' | '•' | '‧' | '・' | '—' | '–' | '~' | '.')
+    c.is_whitespace()
+        || matches!(
+            c,
+            '-' | '_' | '·' | '•' | '‧' | '・' | '—' | '–' | '~' | '.'
+        )
 }
 
 impl NormalizedDoc {
@@ -81,18 +85,30 @@ impl NormalizedDoc {
             }
             let start = text.len();
             normalize_piece(&piece.text, &mut text, &mut orig);
-            spans.push(PieceSpan { range: start..text.len(), piece: i, kind: piece.kind });
+            spans.push(PieceSpan {
+                range: start..text.len(),
+                piece: i,
+                kind: piece.kind,
+            });
         }
         let end = pieces.last().map(|p| p.text.len() as u32).unwrap_or(0);
         orig.push(end);
         let (skeleton, skel_to_text) = build_skeleton(&text);
-        NormalizedDoc { text, orig, spans, skeleton, skel_to_text }
+        NormalizedDoc {
+            text,
+            orig,
+            spans,
+            skeleton,
+            skel_to_text,
+        }
     }
 
     /// The piece span containing normalized byte `pos`.
     pub fn span_at(&self, pos: usize) -> Option<&PieceSpan> {
         let i = self.spans.partition_point(|s| s.range.end < pos);
-        self.spans.get(i).filter(|s| s.range.start <= pos && pos <= s.range.end)
+        self.spans
+            .get(i)
+            .filter(|s| s.range.start <= pos && pos <= s.range.end)
     }
 
     /// The kind of piece at normalized byte `pos`.
@@ -119,8 +135,16 @@ impl NormalizedDoc {
         let end = if range.end == 0 {
             start
         } else {
-            let last = self.skeleton[..range.end].chars().next_back().map(|c| c.len_utf8()).unwrap_or(0);
-            self.skel_to_text.get(range.end - last).copied().unwrap_or(0) as usize + last
+            let last = self.skeleton[..range.end]
+                .chars()
+                .next_back()
+                .map(|c| c.len_utf8())
+                .unwrap_or(0);
+            self.skel_to_text
+                .get(range.end - last)
+                .copied()
+                .unwrap_or(0) as usize
+                + last
         };
         start..end.max(start)
     }

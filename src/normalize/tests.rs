@@ -4,7 +4,11 @@ use super::*;
 use crate::model::{PartKind, Piece};
 
 fn piece(text: &str) -> Piece {
-    Piece { part: "body".into(), kind: PartKind::Content, text: text.into() }
+    Piece {
+        part: "body".into(),
+        kind: PartKind::Content,
+        text: text.into(),
+    }
 }
 
 #[test]
@@ -22,7 +26,10 @@ fn offsets_map_back_through_full_width() {
     let end = doc.text.len();
     let (p, range) = doc.to_original(at..end).unwrap();
     assert_eq!(p, 0);
-    assert_eq!(&original[range], "３７０１０２\u{200B}１９９００１０１１２３４");
+    assert_eq!(
+        &original[range],
+        "３７０１０２\u{200B}１９９００１０１１２３４"
+    );
 }
 
 #[test]

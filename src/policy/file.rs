@@ -124,11 +124,22 @@ pub fn parse(source: &str, text: &str, doc_types: &[&str]) -> Result<Policy, Fil
     let mut errors = Vec::new();
     let line = |span: std::ops::Range<usize>| FileError::line_of(text, span.start);
     if raw.version != 1 {
-        errors.push(FileError::new(source, 0, format!("unsupported version {} (expected 1)", raw.version)));
+        errors.push(FileError::new(
+            source,
+            0,
+            format!("unsupported version {} (expected 1)", raw.version),
+        ));
     }
     let action = |s: &Spanned<String>, errors: &mut Vec<FileError>| -> Action {
         Action::parse(s.get_ref()).unwrap_or_else(|| {
-            errors.push(FileError::new(source, line(s.span()), format!("unknown action \"{}\" (pass, redact, hold, block)", s.get_ref())));
+            errors.push(FileError::new(
+                source,
+                line(s.span()),
+                format!(
+                    "unknown action \"{}\" (pass, redact, hold, block)",
+                    s.get_ref()
+                ),
+            ));
             Action::Hold
         })
     };
@@ -139,20 +150,39 @@ pub fn parse(source: &str, text: &str, doc_types: &[&str]) -> Result<Policy, Fil
                 let a = action(&entry.action, &mut errors);
                 categories.insert(c, (a, entry.queue.clone()));
             }
-            None => errors.push(FileError::new(source, line(name.span()), format!("unknown category \"{}\"", name.get_ref()))),
+            None => errors.push(FileError::new(
+                source,
+                line(name.span()),
+                format!("unknown category \"{}\"", name.get_ref()),
+            )),
         }
     }
     for c in Category::ALL {
         if !categories.contains_key(&c) {
-            errors.push(FileError::new(source, 0, format!("no [categories.{}] entry: every category needs an action", c.as_str())));
+            errors.push(FileError::new(
+                source,
+                0,
+                format!(
+                    "no [categories.{}] entry: every category needs an action",
+                    c.as_str()
+                ),
+            ));
         }
     }
     let conditions = |w: &When, errors: &mut Vec<FileError>| -> Conditions {
-        let mut c = Conditions { rule: w.rule.as_ref().map(|r| r.get_ref().clone()), field: w.field.clone(), ..Conditions::default() };
+        let mut c = Conditions {
+            rule: w.rule.as_ref().map(|r| r.get_ref().clone()),
+            field: w.field.clone(),
+            ..Conditions::default()
+        };
         if let Some(cat) = &w.category {
             match Category::parse(cat.get_ref()) {
                 Some(x) => c.category = Some(x),
-                None => errors.push(FileError::new(source, line(cat.span()), format!("unknown category \"{}\"", cat.get_ref()))),
+                None => errors.push(FileError::new(
+                    source,
+                    line(cat.span()),
+                    format!("unknown category \"{}\"", cat.get_ref()),
+                )),
             }
         }
         for conf in &w.confidence {
@@ -160,14 +190,22 @@ pub fn parse(source: &str, text: &str, doc_types: &[&str]) -> Result<Policy, Fil
                 "low" => c.confidence.push(Confidence::Low),
                 "medium" => c.confidence.push(Confidence::Medium),
                 "high" => c.confidence.push(Confidence::High),
-                other => errors.push(FileError::new(source, line(conf.span()), format!("unknown confidence \"{other}\" (low, medium, high)"))),
+                other => errors.push(FileError::new(
+                    source,
+                    line(conf.span()),
+                    format!("unknown confidence \"{other}\" (low, medium, high)"),
+                )),
             }
         }
         for t in &w.doc_types {
             if doc_types.contains(&t.get_ref().as_str()) {
                 c.doc_types.push(t.get_ref().clone());
             } else {
-                errors.push(FileError::new(source, line(t.span()), format!("unknown announcement type \"{}\"", t.get_ref())));
+                errors.push(FileError::new(
+                    source,
+                    line(t.span()),
+                    format!("unknown announcement type \"{}\"", t.get_ref()),
+                ));
             }
         }
         c
@@ -176,25 +214,49 @@ pub fn parse(source: &str, text: &str, doc_types: &[&str]) -> Result<Policy, Fil
     for r in &raw.rules {
         let when = conditions(&r.when(), &mut errors);
         let a = action(&r.action, &mut errors);
-        rules.push(Rule { when, action: a, queue: r.queue.clone() });
+        rules.push(Rule {
+            when,
+            action: a,
+            queue: r.queue.clone(),
+        });
     }
     let mut allow = Vec::new();
     for a in &raw.allow {
         let when = conditions(&a.when(), &mut errors);
         let mut patterns = Vec::new();
         for p in &a.patterns {
-            match regex::RegexBuilder::new(p.get_ref()).size_limit(1 << 20).build() {
+            match regex::RegexBuilder::new(p.get_ref())
+                .size_limit(1 << 20)
+                .build()
+            {
                 Ok(re) => patterns.push(re),
-                Err(e) => errors.push(FileError::new(source, line(p.span()), format!("invalid pattern: {e}"))),
+                Err(e) => errors.push(FileError::new(
+                    source,
+                    line(p.span()),
+                    format!("invalid pattern: {e}"),
+                )),
             }
         }
         if a.values.is_empty() && patterns.is_empty() && a.patterns.is_empty() {
-            errors.push(FileError::new(source, 0, "an [[allow]] entry needs values or patterns"));
+            errors.push(FileError::new(
+                source,
+                0,
+                "an [[allow]] entry needs values or patterns",
+            ));
         }
-        allow.push(Allow { when, values: a.values.clone(), patterns });
+        allow.push(Allow {
+            when,
+            values: a.values.clone(),
+            patterns,
+        });
     }
     if errors.is_empty() {
-        Ok(Policy { categories, rules, allow, source: source.to_string() })
+        Ok(Policy {
+            categories,
+            rules,
+            allow,
+            source: source.to_string(),
+        })
     } else {
         Err(FileErrors(errors))
     }

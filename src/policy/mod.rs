@@ -50,10 +50,16 @@ impl Conditions {
         if !self.confidence.is_empty() && !self.confidence.contains(&f.confidence) {
             return false;
         }
-        if !self.doc_types.is_empty() && !doc_type.is_some_and(|t| self.doc_types.iter().any(|d| d == t)) {
+        if !self.doc_types.is_empty()
+            && !doc_type.is_some_and(|t| self.doc_types.iter().any(|d| d == t))
+        {
             return false;
         }
-        if self.field.as_ref().is_some_and(|fld| f.field.as_ref() != Some(fld)) {
+        if self
+            .field
+            .as_ref()
+            .is_some_and(|fld| f.field.as_ref() != Some(fld))
+        {
             return false;
         }
         true
@@ -124,7 +130,11 @@ impl Policy {
     /// error and not a rule that never fires.
     pub fn check_rules(&self, known: &[(String, Category)]) -> Result<(), FileErrors> {
         let mut errors = Vec::new();
-        let all = self.rules.iter().map(|r| &r.when).chain(self.allow.iter().map(|a| &a.when));
+        let all = self
+            .rules
+            .iter()
+            .map(|r| &r.when)
+            .chain(self.allow.iter().map(|a| &a.when));
         for when in all {
             if let Some(rule) = &when.rule {
                 let ok = match rule.strip_suffix('*') {
@@ -138,11 +148,19 @@ impl Policy {
                         .min_by_key(|k| edit_distance(k, rule))
                         .map(|k| format!(" (did you mean \"{k}\"?)"))
                         .unwrap_or_default();
-                    errors.push(FileError::new(&self.source, 0, format!("unknown rule id \"{rule}\"{suggestion}")));
+                    errors.push(FileError::new(
+                        &self.source,
+                        0,
+                        format!("unknown rule id \"{rule}\"{suggestion}"),
+                    ));
                 }
             }
         }
-        if errors.is_empty() { Ok(()) } else { Err(FileErrors(errors)) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(FileErrors(errors))
+        }
     }
 
     /// Decides every finding and the document verdict.
@@ -154,12 +172,17 @@ impl Policy {
                 allowed += 1;
                 continue;
             }
-            let (default_action, default_queue) =
-                self.categories.get(&f.category).cloned().unwrap_or((Action::Hold, "review".to_string()));
+            let (default_action, default_queue) = self
+                .categories
+                .get(&f.category)
+                .cloned()
+                .unwrap_or((Action::Hold, "review".to_string()));
             let rule = self.rules.iter().find(|r| r.when.matches(&f, doc_type));
             f.action = rule.map_or(default_action, |r| r.action);
             f.queue = match f.action {
-                Action::Hold | Action::Block => Some(rule.and_then(|r| r.queue.clone()).unwrap_or(default_queue)),
+                Action::Hold | Action::Block => {
+                    Some(rule.and_then(|r| r.queue.clone()).unwrap_or(default_queue))
+                }
                 _ => None,
             };
             kept.push(f);
@@ -170,7 +193,12 @@ impl Policy {
             .filter(|f| f.action == action && action >= Action::Hold)
             .max_by_key(|f| f.severity)
             .and_then(|f| f.queue.clone());
-        Verdict { action, queue, findings: kept, allowed }
+        Verdict {
+            action,
+            queue,
+            findings: kept,
+            allowed,
+        }
     }
 }
 

@@ -62,9 +62,25 @@ fn policy() -> Policy {
 #[test]
 fn confidence_changes_action() {
     let p = policy();
-    let v = p.decide(vec![finding("personal.id_card", Category::PersonalData, Confidence::High, "1")], None);
+    let v = p.decide(
+        vec![finding(
+            "personal.id_card",
+            Category::PersonalData,
+            Confidence::High,
+            "1",
+        )],
+        None,
+    );
     assert_eq!(v.action, Action::Block);
-    let v = p.decide(vec![finding("personal.id_card", Category::PersonalData, Confidence::Medium, "1")], None);
+    let v = p.decide(
+        vec![finding(
+            "personal.id_card",
+            Category::PersonalData,
+            Confidence::Medium,
+            "1",
+        )],
+        None,
+    );
     assert_eq!(v.action, Action::Hold);
     assert_eq!(v.queue.as_deref(), Some("privacy"));
 }
@@ -72,30 +88,69 @@ fn confidence_changes_action() {
 #[test]
 fn doc_type_override_and_strictest_wins() {
     let p = policy();
-    let missing = finding("fields.missing", Category::MissingField, Confidence::High, "");
-    assert_eq!(p.decide(vec![missing.clone()], Some("intent")).action, Action::Pass);
+    let missing = finding(
+        "fields.missing",
+        Category::MissingField,
+        Confidence::High,
+        "",
+    );
+    assert_eq!(
+        p.decide(vec![missing.clone()], Some("intent")).action,
+        Action::Pass
+    );
     let v = p.decide(
-        vec![missing, finding("secret.marking", Category::Classified, Confidence::High, "")],
+        vec![
+            missing,
+            finding("secret.marking", Category::Classified, Confidence::High, ""),
+        ],
         Some("tender"),
     );
     assert_eq!(v.action, Action::Block);
-    assert_eq!(v.findings.iter().find(|f| f.rule == "secret.marking").unwrap().queue.as_deref(), Some("secrecy"));
+    assert_eq!(
+        v.findings
+            .iter()
+            .find(|f| f.rule == "secret.marking")
+            .unwrap()
+            .queue
+            .as_deref(),
+        Some("secrecy")
+    );
 }
 
 #[test]
 fn allowlist_removes_exact_values() {
     let p = policy();
-    let v = p.decide(vec![finding("personal.mobile", Category::PersonalData, Confidence::Medium, "12345678901")], None);
-    assert_eq!((v.action, v.allowed, v.findings.len()), (Action::Pass, 1, 0));
+    let v = p.decide(
+        vec![finding(
+            "personal.mobile",
+            Category::PersonalData,
+            Confidence::Medium,
+            "12345678901",
+        )],
+        None,
+    );
+    assert_eq!(
+        (v.action, v.allowed, v.findings.len()),
+        (Action::Pass, 1, 0)
+    );
 }
 
 #[test]
 fn errors_point_at_lines_and_unknown_rules() {
-    let bad = POLICY.replace("action = \"block\"\n\n[[rules]]", "action = \"blok\"\n\n[[rules]]");
+    let bad = POLICY.replace(
+        "action = \"block\"\n\n[[rules]]",
+        "action = \"blok\"\n\n[[rules]]",
+    );
     let e = parse("p.toml", &bad, &["intent"]).unwrap_err().to_string();
-    assert!(e.contains("p.toml:") && e.contains("unknown action \"blok\""), "{e}");
+    assert!(
+        e.contains("p.toml:") && e.contains("unknown action \"blok\""),
+        "{e}"
+    );
     let line = e.split(':').nth(1).unwrap().parse::<usize>().unwrap();
-    assert_eq!(POLICY.lines().nth(line - 1).map(|l| l.contains("action")), Some(true));
+    assert_eq!(
+        POLICY.lines().nth(line - 1).map(|l| l.contains("action")),
+        Some(true)
+    );
     let p = policy();
     let known = vec![("personal.id_card".to_string(), Category::PersonalData)];
     let e = p.check_rules(&known).unwrap_err().to_string();
@@ -104,7 +159,10 @@ fn errors_point_at_lines_and_unknown_rules() {
 
 #[test]
 fn missing_category_is_an_error() {
-    let bad = POLICY.replace("[categories.unscannable]\naction = \"hold\"\nqueue = \"unscannable\"\n", "");
+    let bad = POLICY.replace(
+        "[categories.unscannable]\naction = \"hold\"\nqueue = \"unscannable\"\n",
+        "",
+    );
     let e = parse("p.toml", &bad, &[]).unwrap_err().to_string();
     assert!(e.contains("no [categories.unscannable]"), "{e}");
 }

@@ -6,8 +6,22 @@ use std::io::{self, Write};
 use super::{DocResult, Renderer, Summary};
 
 const HEADER: [&str; 16] = [
-    "path", "doc_type", "verdict", "rule", "category", "field", "action", "severity", "confidence", "part", "start",
-    "end", "line", "excerpt", "explanation", "enforces",
+    "path",
+    "doc_type",
+    "verdict",
+    "rule",
+    "category",
+    "field",
+    "action",
+    "severity",
+    "confidence",
+    "part",
+    "start",
+    "end",
+    "line",
+    "excerpt",
+    "explanation",
+    "enforces",
 ];
 
 /// The CSV renderer.
@@ -17,9 +31,13 @@ pub struct Csv {
 }
 
 fn write_row(out: &mut dyn Write, row: &[String]) -> io::Result<()> {
-    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
     w.write_record(row).map_err(io::Error::other)?;
-    let bytes = w.into_inner().map_err(|e| io::Error::other(e.to_string()))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| io::Error::other(e.to_string()))?;
     out.write_all(&bytes)
 }
 
@@ -30,7 +48,11 @@ impl Renderer for Csv {
             self.header_written = true;
         }
         let r = &doc.report;
-        let base = [doc.path.clone(), r.doc_type.clone().unwrap_or_default(), r.verdict.action.as_str().to_string()];
+        let base = [
+            doc.path.clone(),
+            r.doc_type.clone().unwrap_or_default(),
+            r.verdict.action.as_str().to_string(),
+        ];
         if r.verdict.findings.is_empty() {
             let mut row = base.to_vec();
             row.resize(HEADER.len(), String::new());
@@ -38,7 +60,12 @@ impl Renderer for Csv {
         }
         for f in &r.verdict.findings {
             let (part, start, end, line) = match &f.location {
-                Some(l) => (l.part.clone(), l.start.to_string(), l.end.to_string(), l.line.to_string()),
+                Some(l) => (
+                    l.part.clone(),
+                    l.start.to_string(),
+                    l.end.to_string(),
+                    l.line.to_string(),
+                ),
                 None => Default::default(),
             };
             let mut row = base.to_vec();

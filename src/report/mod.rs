@@ -50,7 +50,9 @@ pub trait Renderer {
 pub fn renderer(format: OutputFormat, color: bool, policy_version: &str) -> Box<dyn Renderer> {
     match format {
         OutputFormat::Text => Box::new(text::Text::new(color)),
-        OutputFormat::Jsonl => Box::new(jsonl::Jsonl { policy_version: policy_version.to_string() }),
+        OutputFormat::Jsonl => Box::new(jsonl::Jsonl {
+            policy_version: policy_version.to_string(),
+        }),
         OutputFormat::Sarif => Box::new(sarif::Sarif::new(policy_version)),
         OutputFormat::Csv => Box::new(csv_out::Csv::default()),
     }

@@ -25,7 +25,12 @@ pub struct Sarif {
 impl Sarif {
     /// A renderer recording the policy version.
     pub fn new(version: &str) -> Sarif {
-        Sarif { version: version.to_string(), rules: BTreeMap::new(), results: Vec::new(), artifacts: Vec::new() }
+        Sarif {
+            version: version.to_string(),
+            rules: BTreeMap::new(),
+            results: Vec::new(),
+            artifacts: Vec::new(),
+        }
     }
 }
 

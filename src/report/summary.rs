@@ -33,7 +33,10 @@ impl Summary {
     pub fn add(&mut self, doc: &DocResult, bytes: u64) {
         self.documents += 1;
         self.bytes += bytes;
-        *self.verdicts.entry(doc.report.verdict.action.as_str()).or_default() += 1;
+        *self
+            .verdicts
+            .entry(doc.report.verdict.action.as_str())
+            .or_default() += 1;
         let mut unreadable = false;
         for f in &doc.report.verdict.findings {
             *self.categories.entry(f.category.as_str()).or_default() += 1;
@@ -46,7 +49,9 @@ impl Summary {
 
     /// Whether any document needs action (exit code 1).
     pub fn any_flagged(&self) -> bool {
-        self.verdicts.iter().any(|(v, n)| *v != Action::Pass.as_str() && *n > 0)
+        self.verdicts
+            .iter()
+            .any(|(v, n)| *v != Action::Pass.as_str() && *n > 0)
     }
 }
 
@@ -68,7 +73,13 @@ impl fmt::Display for Summary {
         writeln!(f, "结论：{}", verdicts.join("，"))?;
         let cats: Vec<String> = Category::ALL
             .iter()
-            .map(|c| format!("{} {}", c.as_str(), self.categories.get(c.as_str()).copied().unwrap_or(0)))
+            .map(|c| {
+                format!(
+                    "{} {}",
+                    c.as_str(),
+                    self.categories.get(c.as_str()).copied().unwrap_or(0)
+                )
+            })
             .collect();
         writeln!(f, "发现：{}", cats.join("，"))?;
         write!(f, "无法检查的文件：{}", self.unreadable)

@@ -35,15 +35,29 @@ impl Renderer for Text {
         let r = &doc.report;
         let verdict = r.verdict.action;
         let kind = r.doc_type.as_deref().unwrap_or("未识别类型");
-        let queue = r.verdict.queue.as_deref().map(|q| format!(" → {q}")).unwrap_or_default();
-        writeln!(out, "{}  {} [{kind}]{queue}", self.paint(verdict, &verdict.as_str().to_uppercase()), doc.path)?;
+        let queue = r
+            .verdict
+            .queue
+            .as_deref()
+            .map(|q| format!(" → {q}"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{}  {} [{kind}]{queue}",
+            self.paint(verdict, &verdict.as_str().to_uppercase()),
+            doc.path
+        )?;
         for f in &r.verdict.findings {
             let place = match &f.location {
                 Some(l) if l.line > 0 => format!("{}:{}", l.part, l.line),
                 Some(l) => l.part.clone(),
                 None => "全文".to_string(),
             };
-            let field = f.field.as_deref().map(|x| format!(" ({x})")).unwrap_or_default();
+            let field = f
+                .field
+                .as_deref()
+                .map(|x| format!(" ({x})"))
+                .unwrap_or_default();
             writeln!(
                 out,
                 "  {} {}{field} [{}] {place}: {}",

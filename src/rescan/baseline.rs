@@ -20,9 +20,14 @@ pub struct Baseline {
 /// Reads a baseline file.
 pub fn load(path: &Path) -> Result<HashSet<String>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let b: Baseline = serde_json::from_str(&text).map_err(|e| format!("{}:{}: {e}", path.display(), e.line()))?;
+    let b: Baseline =
+        serde_json::from_str(&text).map_err(|e| format!("{}:{}: {e}", path.display(), e.line()))?;
     if b.version != 1 {
-        return Err(format!("{}: unsupported baseline version {}", path.display(), b.version));
+        return Err(format!(
+            "{}: unsupported baseline version {}",
+            path.display(),
+            b.version
+        ));
     }
     Ok(b.fingerprints.into_iter().collect())
 }
@@ -31,7 +36,10 @@ pub fn load(path: &Path) -> Result<HashSet<String>, String> {
 pub fn write(path: &Path, fingerprints: HashSet<String>) -> Result<(), String> {
     let mut list: Vec<String> = fingerprints.into_iter().collect();
     list.sort();
-    let b = Baseline { version: 1, fingerprints: list };
+    let b = Baseline {
+        version: 1,
+        fingerprints: list,
+    };
     let text = serde_json::to_string_pretty(&b).map_err(|e| e.to_string())?;
     std::fs::write(path, text + "\n").map_err(|e| format!("{}: {e}", path.display()))
 }

@@ -38,7 +38,9 @@ fn read_input(input: &Input) -> Result<Vec<u8>, String> {
     match input {
         Input::Stdin => {
             let mut buf = Vec::new();
-            std::io::stdin().read_to_end(&mut buf).map_err(|e| e.kind().to_string())?;
+            std::io::stdin()
+                .read_to_end(&mut buf)
+                .map_err(|e| e.kind().to_string())?;
             Ok(buf)
         }
         Input::File { path, .. } => std::fs::read(path).map_err(|e| e.kind().to_string()),
@@ -47,7 +49,12 @@ fn read_input(input: &Input) -> Result<Vec<u8>, String> {
 
 /// Scans all inputs with `engine` and renders each result to `out` as soon
 /// as it is ready (in completion order).
-pub fn run(engine: &Engine, options: Options<'_>, renderer: &mut dyn Renderer, out: &mut dyn Write) -> std::io::Result<Outcome> {
+pub fn run(
+    engine: &Engine,
+    options: Options<'_>,
+    renderer: &mut dyn Renderer,
+    out: &mut dyn Write,
+) -> std::io::Result<Outcome> {
     let started = Instant::now();
     let inputs: Vec<Input> = match options.shard {
         Some(shard) => options
@@ -101,12 +108,18 @@ pub fn run(engine: &Engine, options: Options<'_>, renderer: &mut dyn Renderer, o
             doc.report.pieces = Vec::new();
             summary.add(&doc, bytes);
             if options.collect_fingerprints {
-                fingerprints.extend(doc.report.verdict.findings.iter().map(|f| f.fingerprint.clone()));
+                fingerprints.extend(
+                    doc.report
+                        .verdict
+                        .findings
+                        .iter()
+                        .map(|f| f.fingerprint.clone()),
+                );
             }
-            if write_error.is_none() {
-                if let Err(e) = renderer.document(out, &doc) {
-                    write_error = Some(e);
-                }
+            if write_error.is_none()
+                && let Err(e) = renderer.document(out, &doc)
+            {
+                write_error = Some(e);
             }
             if let Some(bar) = &bar {
                 bar.inc(1);
@@ -122,5 +135,8 @@ pub fn run(engine: &Engine, options: Options<'_>, renderer: &mut dyn Renderer, o
     summary.elapsed = started.elapsed();
     renderer.finish(out, &summary)?;
     out.flush()?;
-    Ok(Outcome { summary, fingerprints })
+    Ok(Outcome {
+        summary,
+        fingerprints,
+    })
 }

@@ -42,21 +42,37 @@ pub struct Shard {
 impl Shard {
     /// Parses `K/N` with K in 1..=N (people count from one).
     pub fn parse(s: &str) -> Result<Shard, String> {
-        let (k, n) = s.split_once('/').ok_or_else(|| format!("--shard must be K/N, got \"{s}\""))?;
-        let k: u64 = k.trim().parse().map_err(|_| format!("--shard: K must be a number, got \"{k}\""))?;
-        let n: u64 = n.trim().parse().map_err(|_| format!("--shard: N must be a number, got \"{n}\""))?;
+        let (k, n) = s
+            .split_once('/')
+            .ok_or_else(|| format!("--shard must be K/N, got \"{s}\""))?;
+        let k: u64 = k
+            .trim()
+            .parse()
+            .map_err(|_| format!("--shard: K must be a number, got \"{k}\""))?;
+        let n: u64 = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("--shard: N must be a number, got \"{n}\""))?;
         if n == 0 || k == 0 || k > n {
             return Err(format!("--shard K/N needs 1 ≤ K ≤ N, got {k}/{n}"));
         }
-        Ok(Shard { index: k - 1, count: n })
+        Ok(Shard {
+            index: k - 1,
+            count: n,
+        })
     }
 
     /// From a Kubernetes Indexed Job: `JOB_COMPLETION_INDEX` (0-based) and
     /// the shard count.
     pub fn from_index(index: &str, count: u64) -> Result<Shard, String> {
-        let index: u64 = index.trim().parse().map_err(|_| format!("JOB_COMPLETION_INDEX is not a number: \"{index}\""))?;
+        let index: u64 = index
+            .trim()
+            .parse()
+            .map_err(|_| format!("JOB_COMPLETION_INDEX is not a number: \"{index}\""))?;
         if count == 0 || index >= count {
-            return Err(format!("JOB_COMPLETION_INDEX {index} is outside 0..{count}"));
+            return Err(format!(
+                "JOB_COMPLETION_INDEX {index} is outside 0..{count}"
+            ));
         }
         Ok(Shard { index, count })
     }
@@ -82,16 +98,34 @@ pub fn list(args: &[String]) -> Result<Vec<Input>, String> {
         let root = Path::new(arg);
         let meta = std::fs::metadata(root).map_err(|e| format!("{arg}: {e}"))?;
         if meta.is_file() {
-            let key = root.file_name().and_then(|n| n.to_str()).unwrap_or(arg).to_string();
-            out.push(Input::File { path: root.to_path_buf(), key });
+            let key = root
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or(arg)
+                .to_string();
+            out.push(Input::File {
+                path: root.to_path_buf(),
+                key,
+            });
             continue;
         }
         let mut files = Vec::new();
-        for entry in walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name() {
+        for entry in walkdir::WalkDir::new(root)
+            .follow_links(false)
+            .sort_by_file_name()
+        {
             let entry = entry.map_err(|e| format!("{arg}: {e}"))?;
             if entry.file_type().is_file() {
-                let key = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
-                files.push(Input::File { path: entry.into_path(), key });
+                let key = entry
+                    .path()
+                    .strip_prefix(root)
+                    .unwrap_or(entry.path())
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                files.push(Input::File {
+                    path: entry.into_path(),
+                    key,
+                });
             }
         }
         out.extend(files);
@@ -106,7 +140,9 @@ mod tests {
     #[test]
     fn shards_partition_keys() {
         let keys: Vec<String> = (0..1000).map(|i| format!("a/{i}.html")).collect();
-        let shards: Vec<Shard> = (1..=3).map(|k| Shard::parse(&format!("{k}/3")).unwrap()).collect();
+        let shards: Vec<Shard> = (1..=3)
+            .map(|k| Shard::parse(&format!("{k}/3")).unwrap())
+            .collect();
         let mut total = 0;
         for s in &shards {
             let n = keys.iter().filter(|k| s.owns(k)).count();
@@ -124,6 +160,9 @@ mod tests {
         assert!(Shard::parse("0/2").is_err());
         assert!(Shard::parse("3/2").is_err());
         assert_eq!(Shard::parse("2/2").unwrap(), Shard { index: 1, count: 2 });
-        assert_eq!(Shard::from_index("1", 2).unwrap(), Shard { index: 1, count: 2 });
+        assert_eq!(
+            Shard::from_index("1", 2).unwrap(),
+            Shard { index: 1, count: 2 }
+        );
     }
 }

@@ -39,7 +39,8 @@ pub fn runs(text: &str, min_digits: usize) -> Vec<Run> {
             continue;
         }
         let start = i;
-        let preceded_badly = start > 0 && (glued(bytes[start - 1]) || is_decimal_point(bytes, start));
+        let preceded_badly =
+            start > 0 && (glued(bytes[start - 1]) || is_decimal_point(bytes, start));
         let mut groups = Vec::new();
         let mut j = i;
         loop {
@@ -49,14 +50,20 @@ pub fn runs(text: &str, min_digits: usize) -> Vec<Run> {
             }
             groups.push((g_start..j, text[g_start..j].to_string()));
             // One separator followed by a digit continues the run.
-            if j + 1 < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'-') && bytes[j + 1].is_ascii_digit() {
+            if j + 1 < bytes.len()
+                && (bytes[j] == b' ' || bytes[j] == b'-')
+                && bytes[j + 1].is_ascii_digit()
+            {
                 j += 1;
                 continue;
             }
             break;
         }
         // A trailing ID check character.
-        if j < bytes.len() && (bytes[j] == b'X' || bytes[j] == b'x') && !(j + 1 < bytes.len() && glued(bytes[j + 1])) {
+        if j < bytes.len()
+            && (bytes[j] == b'X' || bytes[j] == b'x')
+            && !(j + 1 < bytes.len() && glued(bytes[j + 1]))
+        {
             if let Some(last) = groups.last_mut() {
                 last.1.push('X');
                 last.0.end = j + 1;
@@ -66,7 +73,10 @@ pub fn runs(text: &str, min_digits: usize) -> Vec<Run> {
         let followed_badly = j < bytes.len() && (glued(bytes[j]) || is_decimal_point(bytes, j));
         let total: usize = groups.iter().map(|(_, d)| d.len()).sum();
         if !preceded_badly && !followed_badly && total >= min_digits {
-            out.push(Run { range: start..j, groups });
+            out.push(Run {
+                range: start..j,
+                groups,
+            });
         }
         i = j.max(i + 1);
     }
@@ -87,7 +97,10 @@ mod tests {
 
     #[test]
     fn grouped_and_glued() {
-        let r = runs("身份证 3701 0219 9001 0112 34，编号ZB20240012345678，电话139****0555", 6);
+        let r = runs(
+            "身份证 3701 0219 9001 0112 34，编号ZB20240012345678，电话139****0555",
+            6,
+        );
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].digits(), "370102199001011234");
         let r = runs("11010519491231002x。", 6);

@@ -27,31 +27,127 @@ use crate::model::{Category, Confidence, Severity, mask_digits, mask_email};
 const PIPL: &str = "《个人信息保护法》第二十八条（敏感个人信息）；《政府信息公开条例》第十五条";
 
 /// Words that name an ID number.
-const ID_CONTEXT: &[&str] = &["身份证", "证件号", "身份号码", "公民身份", "身份证明", "证件号码", "id", "身份信息"];
+const ID_CONTEXT: &[&str] = &[
+    "身份证",
+    "证件号",
+    "身份号码",
+    "公民身份",
+    "身份证明",
+    "证件号码",
+    "id",
+    "身份信息",
+];
 /// Words that name an organisation code.
-const ORG_CODE_CONTEXT: &[&str] = &["信用代码", "社会信用", "纳税人识别号", "税号", "组织机构代码", "注册号", "统一代码"];
+const ORG_CODE_CONTEXT: &[&str] = &[
+    "信用代码",
+    "社会信用",
+    "纳税人识别号",
+    "税号",
+    "组织机构代码",
+    "注册号",
+    "统一代码",
+];
 /// Words that name a personal card.
-const CARD_CONTEXT: &[&str] = &["银行卡", "卡号", "借记卡", "信用卡", "储蓄卡", "工资卡", "社保卡", "个人账户", "个人账号", "本人账户"];
+const CARD_CONTEXT: &[&str] = &[
+    "银行卡",
+    "卡号",
+    "借记卡",
+    "信用卡",
+    "储蓄卡",
+    "工资卡",
+    "社保卡",
+    "个人账户",
+    "个人账号",
+    "本人账户",
+];
 /// Words that name an account (personal or corporate).
 const ACCOUNT_CONTEXT: &[&str] = &["账号", "帐号", "账户", "帐户", "开户", "收款"];
 /// Words that make an account an organisation's.
 const ORG_WORDS: &[&str] = &[
-    "公司", "中心", "局", "院", "学校", "大学", "委员会", "政府", "医院", "协会", "事务所", "集团", "办公室", "厅",
-    "基本户", "基本账户", "对公", "保证金", "单位", "代理机构", "采购人", "财政", "国库", "银行股份",
+    "公司",
+    "中心",
+    "局",
+    "院",
+    "学校",
+    "大学",
+    "委员会",
+    "政府",
+    "医院",
+    "协会",
+    "事务所",
+    "集团",
+    "办公室",
+    "厅",
+    "基本户",
+    "基本账户",
+    "对公",
+    "保证金",
+    "单位",
+    "代理机构",
+    "采购人",
+    "财政",
+    "国库",
+    "银行股份",
 ];
 /// Words that make a number a code, not a person's number.
 const CODE_CONTEXT: &[&str] = &[
-    "编号", "订单号", "合同号", "流水号", "项目号", "批次号", "计划号", "备案号", "文号", "条码", "序列号", "编码",
-    "单号", "代码", "凭证号", "发票号", "采购计划",
+    "编号",
+    "订单号",
+    "合同号",
+    "流水号",
+    "项目号",
+    "批次号",
+    "计划号",
+    "备案号",
+    "文号",
+    "条码",
+    "序列号",
+    "编码",
+    "单号",
+    "代码",
+    "凭证号",
+    "发票号",
+    "采购计划",
 ];
 /// Words that make a contact number personal.
-const PERSONAL_CONTEXT: &[&str] = &["身份证", "住址", "家庭", "个人", "本人", "家属", "户籍", "私人", "专家", "评委", "出生"];
+const PERSONAL_CONTEXT: &[&str] = &[
+    "身份证",
+    "住址",
+    "家庭",
+    "个人",
+    "本人",
+    "家属",
+    "户籍",
+    "私人",
+    "专家",
+    "评委",
+    "出生",
+];
 
 /// Personal e-mail providers: an address there belongs to a person.
 const PERSONAL_MAIL_DOMAINS: &[&str] = &[
-    "qq.com", "163.com", "126.com", "sina.com", "sina.cn", "sohu.com", "gmail.com", "hotmail.com", "outlook.com",
-    "foxmail.com", "yeah.net", "139.com", "189.cn", "aliyun.com", "yahoo.com", "icloud.com", "live.com", "21cn.com",
-    "tom.com", "vip.qq.com", "vip.163.com", "wo.cn",
+    "qq.com",
+    "163.com",
+    "126.com",
+    "sina.com",
+    "sina.cn",
+    "sohu.com",
+    "gmail.com",
+    "hotmail.com",
+    "outlook.com",
+    "foxmail.com",
+    "yeah.net",
+    "139.com",
+    "189.cn",
+    "aliyun.com",
+    "yahoo.com",
+    "icloud.com",
+    "live.com",
+    "21cn.com",
+    "tom.com",
+    "vip.qq.com",
+    "vip.163.com",
+    "wo.cn",
 ];
 
 /// The personal-data detector.
@@ -66,7 +162,10 @@ impl Personal {
     pub fn new() -> Personal {
         #[allow(clippy::unwrap_used)] // A constant pattern, covered by tests.
         let email = regex::Regex::new(r"[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,10}").unwrap();
-        Personal { email, travel: travel::Travel::new() }
+        Personal {
+            email,
+            travel: travel::Travel::new(),
+        }
     }
 }
 
@@ -88,11 +187,26 @@ fn is_contact(cx: &Context<'_>, at: usize) -> bool {
         return true;
     }
     let line = line_before(&cx.doc.text, at);
-    let tail: String = line.chars().rev().take(24).collect::<Vec<_>>().into_iter().rev().collect();
+    let tail: String = line
+        .chars()
+        .rev()
+        .take(24)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     has_any(&tail, CONTACT_LABELS)
 }
 
-fn candidate(rule: &str, confidence: Confidence, severity: Severity, span: Range<usize>, value: String, excerpt: String, explanation: String) -> Candidate {
+fn candidate(
+    rule: &str,
+    confidence: Confidence,
+    severity: Severity,
+    span: Range<usize>,
+    value: String,
+    excerpt: String,
+    explanation: String,
+) -> Candidate {
     Candidate {
         rule: rule.into(),
         category: Category::PersonalData,
@@ -122,7 +236,13 @@ pub fn is_mobile(d: &str) -> bool {
 }
 
 impl Personal {
-    fn id18(&self, cx: &Context<'_>, span: Range<usize>, digits: &str, out: &mut Vec<Candidate>) -> bool {
+    fn id18(
+        &self,
+        cx: &Context<'_>,
+        span: Range<usize>,
+        digits: &str,
+        out: &mut Vec<Candidate>,
+    ) -> bool {
         if !valid_id18(digits, cx.today) {
             return false;
         }
@@ -135,7 +255,11 @@ impl Personal {
         if !id_context && has_any(&w, CODE_CONTEXT) && !has_any(&w, PERSONAL_CONTEXT) {
             return true;
         }
-        let confidence = if id_context { Confidence::High } else { Confidence::Medium };
+        let confidence = if id_context {
+            Confidence::High
+        } else {
+            Confidence::Medium
+        };
         let masked = mask_digits(digits);
         out.push(candidate(
             "personal.id_card",
@@ -149,7 +273,13 @@ impl Personal {
         true
     }
 
-    fn id15(&self, cx: &Context<'_>, span: Range<usize>, digits: &str, out: &mut Vec<Candidate>) -> bool {
+    fn id15(
+        &self,
+        cx: &Context<'_>,
+        span: Range<usize>,
+        digits: &str,
+        out: &mut Vec<Candidate>,
+    ) -> bool {
         let w = window(cx, span.start);
         if !has_any(&w, ID_CONTEXT) || !valid_id15(digits, cx.today) {
             return false;
@@ -167,7 +297,13 @@ impl Personal {
         true
     }
 
-    fn card(&self, cx: &Context<'_>, span: Range<usize>, digits: &str, out: &mut Vec<Candidate>) -> bool {
+    fn card(
+        &self,
+        cx: &Context<'_>,
+        span: Range<usize>,
+        digits: &str,
+        out: &mut Vec<Candidate>,
+    ) -> bool {
         if !(16..=19).contains(&digits.len()) || !luhn_valid(digits) {
             return false;
         }
@@ -181,7 +317,8 @@ impl Personal {
             // The purchaser's or agency's account: publishable.
             return true;
         }
-        let unionpay = digits.starts_with("62") || digits.starts_with('4') || digits.starts_with('5');
+        let unionpay =
+            digits.starts_with("62") || digits.starts_with('4') || digits.starts_with('5');
         let confidence = if card_context {
             Confidence::High
         } else if account_context && unionpay {
@@ -204,8 +341,18 @@ impl Personal {
         true
     }
 
-    fn mobile(&self, cx: &Context<'_>, span: Range<usize>, digits: &str, out: &mut Vec<Candidate>) -> bool {
-        let d = digits.strip_prefix("0086").or_else(|| digits.strip_prefix("86")).filter(|d| d.len() == 11).unwrap_or(digits);
+    fn mobile(
+        &self,
+        cx: &Context<'_>,
+        span: Range<usize>,
+        digits: &str,
+        out: &mut Vec<Candidate>,
+    ) -> bool {
+        let d = digits
+            .strip_prefix("0086")
+            .or_else(|| digits.strip_prefix("86"))
+            .filter(|d| d.len() == 11)
+            .unwrap_or(digits);
         if !is_mobile(d) {
             return false;
         }
@@ -240,12 +387,18 @@ impl Personal {
             let masked = mask_email(addr);
             out.push(candidate(
                 "personal.email",
-                if personal_context { Confidence::High } else { Confidence::Medium },
+                if personal_context {
+                    Confidence::High
+                } else {
+                    Confidence::Medium
+                },
                 Severity::Medium,
                 m.range(),
                 addr.to_ascii_lowercase(),
                 masked.clone(),
-                format!("联系方式栏目以外出现个人电子邮箱 {masked}。不得公开自然人的个人联系方式。"),
+                format!(
+                    "联系方式栏目以外出现个人电子邮箱 {masked}。不得公开自然人的个人联系方式。"
+                ),
             ));
         }
     }
@@ -266,12 +419,20 @@ impl Detector for Personal {
             }
             let mut claimed: Option<Range<usize>> = None;
             for (span, d) in options {
-                if claimed.as_ref().is_some_and(|c| c.start < span.end && span.start < c.end) {
+                if claimed
+                    .as_ref()
+                    .is_some_and(|c| c.start < span.end && span.start < c.end)
+                {
                     continue;
                 }
                 let done = match d.len() {
-                    18 => self.id18(cx, span.clone(), &d, out) || self.card(cx, span.clone(), &d, out),
-                    15 => self.id15(cx, span.clone(), &d, out) || self.mobile(cx, span.clone(), &d, out),
+                    18 => {
+                        self.id18(cx, span.clone(), &d, out) || self.card(cx, span.clone(), &d, out)
+                    }
+                    15 => {
+                        self.id15(cx, span.clone(), &d, out)
+                            || self.mobile(cx, span.clone(), &d, out)
+                    }
                     16 | 17 | 19 => self.card(cx, span.clone(), &d, out),
                     11 | 13 => self.mobile(cx, span.clone(), &d, out),
                     _ => false,
@@ -285,4 +446,3 @@ impl Detector for Personal {
         self.travel.detect(cx, out);
     }
 }
-

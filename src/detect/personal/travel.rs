@@ -18,20 +18,47 @@ impl Travel {
     pub fn new() -> Travel {
         let specs: [(&str, &'static [&'static str], &'static str, &'static str); 5] = [
             // 普通/公务/外交护照: E + 8 digits, E + letter + 7, G + 8, S/D/P + 7-8.
-            (r"(?:E[0-9]{8}|E[A-HJ-NP-Z][0-9]{7}|G[0-9]{8}|[SDP][0-9]{7,8})", &["护照"], "personal.passport", "护照号码"),
+            (
+                r"(?:E[0-9]{8}|E[A-HJ-NP-Z][0-9]{7}|G[0-9]{8}|[SDP][0-9]{7,8})",
+                &["护照"],
+                "personal.passport",
+                "护照号码",
+            ),
             // 往来港澳通行证: C + 8 / C + letter + 7, old W + 8.
-            (r"(?:C[0-9A-Z][0-9]{7}|W[0-9]{8})", &["通行证", "港澳"], "personal.travel_permit", "往来港澳通行证号码"),
+            (
+                r"(?:C[0-9A-Z][0-9]{7}|W[0-9]{8})",
+                &["通行证", "港澳"],
+                "personal.travel_permit",
+                "往来港澳通行证号码",
+            ),
             // 港澳居民来往内地通行证 (回乡证): H/M + 8 (+2).
-            (r"[HM][0-9]{8}(?:[0-9]{2})?", &["回乡证", "来往内地", "港澳居民"], "personal.travel_permit", "港澳居民来往内地通行证号码"),
+            (
+                r"[HM][0-9]{8}(?:[0-9]{2})?",
+                &["回乡证", "来往内地", "港澳居民"],
+                "personal.travel_permit",
+                "港澳居民来往内地通行证号码",
+            ),
             // 大陆居民往来台湾通行证: L + 8.
-            (r"L[0-9]{8}", &["往来台湾", "赴台", "台湾通行证"], "personal.travel_permit", "往来台湾通行证号码"),
+            (
+                r"L[0-9]{8}",
+                &["往来台湾", "赴台", "台湾通行证"],
+                "personal.travel_permit",
+                "往来台湾通行证号码",
+            ),
             // 台湾居民来往大陆通行证 (台胞证): 8 digits.
-            (r"[0-9]{8}", &["台胞证", "台湾居民来往大陆"], "personal.travel_permit", "台湾居民来往大陆通行证号码"),
+            (
+                r"[0-9]{8}",
+                &["台胞证", "台湾居民来往大陆"],
+                "personal.travel_permit",
+                "台湾居民来往大陆通行证号码",
+            ),
         ];
         let kinds = specs
             .into_iter()
             .filter_map(|(p, ctx, rule, name)| {
-                Regex::new(&format!(r"(?i)(?:^|[^A-Za-z0-9])({p})(?:$|[^A-Za-z0-9*])")).ok().map(|r| (r, ctx, rule, name))
+                Regex::new(&format!(r"(?i)(?:^|[^A-Za-z0-9])({p})(?:$|[^A-Za-z0-9*])"))
+                    .ok()
+                    .map(|r| (r, ctx, rule, name))
             })
             .collect();
         Travel { kinds }
