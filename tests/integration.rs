@@ -1,1 +1,20 @@
+//! The one integration-test binary (ripgrep's layout: one link step for all
+//! integration tests keeps the 2-core CI build short).
 
+// Shared helpers: real PDF/DOCX writers, the binary, a deterministic RNG.
+mod util;
+
+// Labelled synthetic announcements of every type and format.
+mod generator;
+
+// Every extractor on real files: PDF, DOCX, HTML, GBK text, JSON, hostile input.
+mod extract_formats;
+
+// Detector behaviour on hand-written positives and hard negatives.
+mod detectors;
+
+// Per-category precision and recall over the synthetic corpus.
+mod corpus;
+
+// The `pubgate` command line: exit codes, output formats, masking, baselines, shards.
+mod scan_cli;
