@@ -9,7 +9,16 @@ fn categories(report: &pubgate::engine::Report) -> Vec<(String, Category, String
         .verdict
         .findings
         .iter()
-        .map(|f| (f.rule.clone(), f.category, f.location.as_ref().map(|l| l.part.clone()).unwrap_or_default()))
+        .map(|f| {
+            (
+                f.rule.clone(),
+                f.category,
+                f.location
+                    .as_ref()
+                    .map(|l| l.part.clone())
+                    .unwrap_or_default(),
+            )
+        })
         .collect()
 }
 
@@ -25,29 +34,65 @@ fn pdf_pages_and_info_are_extracted_in_the_worker() {
     let doc = util::engine_extractors().extract("notice.pdf", &bytes);
     assert_eq!(doc.format, Format::Pdf);
     assert!(doc.unreadable.is_empty(), "{:?}", doc.unreadable);
-    let page1 = doc.pieces.iter().find(|p| p.part == "page 1").expect("page 1");
+    let page1 = doc
+        .pieces
+        .iter()
+        .find(|p| p.part == "page 1")
+        .expect("page 1");
     assert!(page1.text.contains("项目编号"), "{:?}", page1.text);
-    let page2 = doc.pieces.iter().find(|p| p.part == "page 2").expect("page 2");
+    let page2 = doc
+        .pieces
+        .iter()
+        .find(|p| p.part == "page 2")
+        .expect("page 2");
     assert!(page2.text.contains("11010519491231002X"));
-    assert!(doc.pieces.iter().any(|p| p.part == "pdf:info/Author" && p.text == "张三" && p.kind == PartKind::Metadata));
+    assert!(
+        doc.pieces.iter().any(|p| p.part == "pdf:info/Author"
+            && p.text == "张三"
+            && p.kind == PartKind::Metadata)
+    );
     let report = util::engine().scan("notice.pdf", &bytes);
     let found = categories(&report);
-    assert!(found.iter().any(|(r, _, part)| r == "personal.id_card" && part == "page 2"), "{found:?}");
+    assert!(
+        found
+            .iter()
+            .any(|(r, _, part)| r == "personal.id_card" && part == "page 2"),
+        "{found:?}"
+    );
 }
 
 #[test]
 fn pdf_without_text_is_unscannable() {
     let report = util::engine().scan("scan.pdf", &pdf::without_text());
-    assert!(report.verdict.findings.iter().any(|f| f.category == Category::Unscannable), "{:?}", categories(&report));
+    assert!(
+        report
+            .verdict
+            .findings
+            .iter()
+            .any(|f| f.category == Category::Unscannable),
+        "{:?}",
+        categories(&report)
+    );
     assert_eq!(report.verdict.action, pubgate::model::Action::Hold);
 }
 
 #[test]
 fn corrupt_and_truncated_pdf_are_unscannable() {
     let good = pdf::build(&[vec!["采购公告".into()]], &[]);
-    for bytes in [good[..good.len() / 2].to_vec(), b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage".to_vec()] {
+    for bytes in [
+        good[..good.len() / 2].to_vec(),
+        b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage".to_vec(),
+    ] {
         let report = util::engine().scan("x.pdf", &bytes);
-        assert!(report.verdict.findings.iter().any(|f| f.category == Category::Unscannable), "{:?}", categories(&report));
+        assert!(
+            report
+                .verdict
+                .findings
+                .iter()
+                .any(|f| f.category == Category::Unscannable),
+            "{:?}",
+            categories(&report)
+        );
     }
 }
 
@@ -64,24 +109,50 @@ fn docx_hidden_parts_are_scanned() {
     d.last_modified_by = Some("王五".into());
     let doc = util::engine_extractors().extract("a.docx", &d.build());
     assert!(doc.unreadable.is_empty(), "{:?}", doc.unreadable);
-    let part = |name: &str| doc.pieces.iter().find(|p| p.part == name).map(|p| p.text.clone()).unwrap_or_default();
-    assert!(part("word/document.xml").contains("项目名称\t档案柜采购"), "{}", part("word/document.xml"));
+    let part = |name: &str| {
+        doc.pieces
+            .iter()
+            .find(|p| p.part == name)
+            .map(|p| p.text.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        part("word/document.xml").contains("项目名称\t档案柜采购"),
+        "{}",
+        part("word/document.xml")
+    );
     assert!(!part("word/document.xml").contains("11010519491231002X"));
     assert!(part("word/document.xml#tracked-deletions").contains("11010519491231002X"));
     assert_eq!(part("docProps/core.xml#creator"), "李四");
     assert_eq!(part("docProps/core.xml#lastModifiedBy"), "王五");
     let report = util::engine().scan("a.docx", &d.build());
     let found = categories(&report);
-    assert!(found.iter().any(|(r, _, p)| r == "personal.id_card" && p == "word/document.xml#tracked-deletions"), "{found:?}");
-    assert!(found.iter().any(|(r, _, p)| r == "secret.marking" && p == "word/header1.xml"), "{found:?}");
-    assert!(found.iter().any(|(r, _, p)| r == "dictionary.internal_markers" && p == "word/comments.xml"), "{found:?}");
+    assert!(
+        found
+            .iter()
+            .any(|(r, _, p)| r == "personal.id_card" && p == "word/document.xml#tracked-deletions"),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(r, _, p)| r == "secret.marking" && p == "word/header1.xml"),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(r, _, p)| r == "dictionary.internal_markers" && p == "word/comments.xml"),
+        "{found:?}"
+    );
 }
 
 #[test]
 fn docx_zip_bomb_is_stopped_by_the_byte_cap() {
     use std::io::Write;
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
     zip.start_file("word/document.xml", opts).unwrap();
     let block = vec![b'a'; 1 << 20];
     for _ in 0..80 {
@@ -92,8 +163,17 @@ fn docx_zip_bomb_is_stopped_by_the_byte_cap() {
     let started = std::time::Instant::now();
     let report = util::engine().scan("bomb.docx", &bytes);
     assert!(started.elapsed() < std::time::Duration::from_secs(3));
-    let f = report.verdict.findings.iter().find(|f| f.category == Category::Unscannable).expect("unscannable");
-    assert!(f.excerpt.contains("压缩炸弹") || f.excerpt.contains("limit"), "{}", f.excerpt);
+    let f = report
+        .verdict
+        .findings
+        .iter()
+        .find(|f| f.category == Category::Unscannable)
+        .expect("unscannable");
+    assert!(
+        f.excerpt.contains("压缩炸弹") || f.excerpt.contains("limit"),
+        "{}",
+        f.excerpt
+    );
 }
 
 #[test]
@@ -105,14 +185,25 @@ fn docx_entity_declarations_are_refused() {
     zip.write_all(br#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><w:document xmlns:w="x"><w:body><w:p><w:r><w:t>&lol2;</w:t></w:r></w:p></w:body></w:document>"#).unwrap();
     let bytes = zip.finish().unwrap().into_inner();
     let report = util::engine().scan("lol.docx", &bytes);
-    assert!(report.verdict.findings.iter().any(|f| f.category == Category::Unscannable && f.excerpt.contains("实体")));
+    assert!(
+        report
+            .verdict
+            .findings
+            .iter()
+            .any(|f| f.category == Category::Unscannable && f.excerpt.contains("实体"))
+    );
 }
 
 #[test]
 fn gbk_text_with_id_is_detected_and_masked() {
     let (bytes, _, _) = encoding_rs::GBK.encode("中标公告\n供应商联系人身份证号：110105194912310021 错误校验\n身份证号：11010519491231002X\n");
     let report = util::engine().scan("gbk.txt", &bytes);
-    let ids: Vec<_> = report.verdict.findings.iter().filter(|f| f.rule == "personal.id_card").collect();
+    let ids: Vec<_> = report
+        .verdict
+        .findings
+        .iter()
+        .filter(|f| f.rule == "personal.id_card")
+        .collect();
     assert_eq!(ids.len(), 1, "only the valid one");
     assert_eq!(ids[0].excerpt, "110105********002X");
 }
@@ -125,8 +216,18 @@ fn html_hidden_text_and_split_tags() {
         <!-- 机密★10年 --></body></html>";
     let report = util::engine().scan("a.html", html.as_bytes());
     let found = categories(&report);
-    assert!(found.iter().any(|(r, _, p)| r == "dictionary.secret_terms" && p == "body"), "{found:?}");
-    assert!(found.iter().any(|(r, _, p)| r == "secret.marking" && p == "html:comment"), "{found:?}");
+    assert!(
+        found
+            .iter()
+            .any(|(r, _, p)| r == "dictionary.secret_terms" && p == "body"),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(r, _, p)| r == "secret.marking" && p == "html:comment"),
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -138,7 +239,12 @@ fn json_strings_and_embedded_html() {
     });
     let report = util::engine().scan("a.json", json.to_string().as_bytes());
     assert_eq!(report.doc_type.as_deref(), Some("award"));
-    let f = report.verdict.findings.iter().find(|f| f.rule == "personal.id_card").expect("id in comment");
+    let f = report
+        .verdict
+        .findings
+        .iter()
+        .find(|f| f.rule == "personal.id_card")
+        .expect("id in comment");
     assert_eq!(f.location.as_ref().unwrap().part, "/content html:comment");
 }
 
@@ -152,7 +258,18 @@ fn unknown_and_binary_inputs_are_unscannable_never_pass() {
         ("a.json", b"{\"unterminated\": ".to_vec()),
     ] {
         let report = util::engine().scan(name, &bytes);
-        assert_ne!(report.verdict.action, pubgate::model::Action::Pass, "{name}");
-        assert!(report.verdict.findings.iter().any(|f| f.category == Category::Unscannable), "{name}");
+        assert_ne!(
+            report.verdict.action,
+            pubgate::model::Action::Pass,
+            "{name}"
+        );
+        assert!(
+            report
+                .verdict
+                .findings
+                .iter()
+                .any(|f| f.category == Category::Unscannable),
+            "{name}"
+        );
     }
 }

@@ -152,10 +152,16 @@ impl Consistency {
         let deadline = dates_after_labels(cx, &deadline_field.labels)
             .into_iter()
             .max_by_key(|d| d.0);
+        let Some((deadline, d_range)) = deadline else {
+            return;
+        };
+        // Dates on or after the deadline are not a start (the 项目概况
+        // sentence names the deadline right after 获取招标文件).
         let start = dates_after_labels(cx, START_LABELS)
             .into_iter()
+            .filter(|d| d.0 < deadline)
             .min_by_key(|d| d.0);
-        let (Some((deadline, d_range)), Some((start, _))) = (deadline, start) else {
+        let Some((start, _)) = start else {
             return;
         };
         let days = (deadline - start).num_days();

@@ -82,6 +82,68 @@ fn subsection_re() -> &'static Regex {
     })
 }
 
+/// A section label must be a heading: only numbering before it on its line
+/// (`三、获取招标文件`, `（二）采购需求`), or a delimiter after it
+/// (`采购需求：…`). `采购内容含保密柜20台` in a sentence is not the section.
+fn heading_like(text: &str, label: std::ops::Range<usize>) -> bool {
+    let before = super::layout::line_before(text, label.start);
+    let after = &text[label.end..];
+    let rest_of_line = after.split('\n').next().unwrap_or("");
+    // A delimiter, a table cell boundary (tab, or two spaces in PDF text).
+    let trimmed = rest_of_line.trim_start_matches([' ', '\u{3000}']);
+    if trimmed.starts_with([':', '：', '\t', '(', '（']) || rest_of_line.starts_with("  ") {
+        return true;
+    }
+    let numbering_only = before.chars().all(|c| {
+        c.is_whitespace()
+            || c.is_ascii_digit()
+            || "一二三四五六七八九十、.．()（）[]【】第章节部分".contains(c)
+    });
+    // `三、获取招标文件` or `四、提交投标文件截止时间、开标时间和地点`: a short
+    // heading line, not a sentence that starts with the label.
+    numbering_only && rest_of_line.trim().chars().count() <= 10
+}
+
+/// Splits a table row into cells: tabs (HTML and DOCX cells) or runs of
+/// two or more spaces (PDF text of a table).
+fn cells(line: &str) -> Vec<&str> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    #[allow(clippy::unwrap_used)] // A constant pattern.
+    let re = RE.get_or_init(|| Regex::new(r"\t| {2,}|\u{3000}{2,}").unwrap());
+    re.split(line).collect()
+}
+
+/// When a label is a whole header cell of a table row, the cell in the
+/// same column of the next row (`预算金额（万元）` over `120`).
+fn table_cell_below(text: &str, label_end: usize) -> Option<&str> {
+    let line_start = text[..label_end].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[label_end..]
+        .find('\n')
+        .map_or(text.len(), |i| label_end + i);
+    let line = &text[line_start..line_end];
+    let row = cells(line);
+    if row.len() < 3 {
+        return None;
+    }
+    // The label must end its cell.
+    let rest = &text[label_end..line_end];
+    let rest = rest.trim_start_matches(|c: char| {
+        c == ')' || c == '）' || c == '(' || c == '（' || c == '万' || c == '元'
+    });
+    if !(rest.is_empty() || rest.starts_with('\t') || rest.starts_with("  ")) {
+        return None;
+    }
+    let column = cells(&text[line_start..label_end]).len() - 1;
+    let next = text[line_end..]
+        .split('\n')
+        .map(str::trim_end)
+        .find(|l| !l.trim().is_empty())?;
+    let below = cells(next);
+    (below.len() == row.len())
+        .then(|| below.get(column).copied())
+        .flatten()
+}
+
 /// Whether any label of `field` is followed by a value.
 pub fn present(cx: &Context<'_>, field: &FieldSpec) -> bool {
     let doc = cx.doc;
@@ -93,6 +155,9 @@ pub fn present(cx: &Context<'_>, field: &FieldSpec) -> bool {
         for (at, _) in doc.skeleton.match_indices(needle.as_str()) {
             let range = doc.skeleton_to_text(at..at + needle.len());
             if !doc.kind_at(range.start).is_some_and(|k| k.is_content()) {
+                continue;
+            }
+            if field.value == ValueKind::Section && !heading_like(&doc.text, range.clone()) {
                 continue;
             }
             if value_follows(cx, range.end, field) {
@@ -169,11 +234,20 @@ fn value_follows(cx: &Context<'_>, label_end: usize, field: &FieldSpec) -> bool 
         let body = raw.trim_start_matches([':', '：', ' ', '\t', '\n']);
         return body.chars().filter(|c| c.is_alphanumeric()).count() >= 2;
     }
+    if let Some(cell) = table_cell_below(text, label_end) {
+        return value_in(cell, field.value);
+    }
     let raw = region(text, label_end, field.window, subsection_re());
     let Some(after_delim) = strip_delimiter(raw) else {
         return false;
     };
-    match field.value {
+    value_in(after_delim, field.value)
+}
+
+/// Whether `after_delim` (the text after a label and its delimiter) holds
+/// a value of `kind`.
+fn value_in(after_delim: &str, kind: ValueKind) -> bool {
+    match kind {
         ValueKind::Text => {
             let v = line_value(after_delim);
             !v.is_empty() && !EMPTY_VALUES.contains(&v) && v.chars().any(char::is_alphanumeric)
@@ -199,7 +273,11 @@ fn value_follows(cx: &Context<'_>, label_end: usize, field: &FieldSpec) -> bool 
         ValueKind::Phone => {
             static RE: OnceLock<Regex> = OnceLock::new();
             #[allow(clippy::unwrap_used)] // A constant pattern.
-            let re = RE.get_or_init(|| Regex::new(r"[0-9][0-9*\-— ]{5,}[0-9]").unwrap());
+            // A landline with area code, a mobile (possibly masked by an
+            // aggregator: 139****0555) or a service number; not a date or amount.
+            let re = RE.get_or_init(|| {
+                Regex::new(r"(?:^|[^0-9])(?:\+?86[ -]?)?(?:0[1-9][0-9]{1,2}[-—– ]?[0-9]{7,8}|1[3-9][0-9][ -]?[0-9*]{4}[ -]?[0-9]{4}|400[ -]?[0-9]{3}[ -]?[0-9]{4})(?:$|[^0-9元万])").unwrap()
+            });
             re.is_match(after_delim)
         }
         ValueKind::Section | ValueKind::Date => true,

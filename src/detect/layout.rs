@@ -110,7 +110,10 @@ impl Layout {
         let mut open: Option<usize> = None;
         for line in &lines {
             let s = &text[line.range.clone()];
-            let is_separator = s.contains(crate::normalize::PIECE_SEPARATOR);
+            // A page break inside a PDF does not end a section; any other
+            // piece boundary (a comment, metadata) does.
+            let is_separator = s.contains(crate::normalize::PIECE_SEPARATOR)
+                && !continues_content(doc, line.range.start);
             let contact_heading =
                 line.heading && CONTACT_HEADING_WORDS.iter().any(|w| s.contains(w));
             if line.heading || is_separator {
@@ -149,6 +152,16 @@ impl Layout {
     /// Whether `pos` lies in a contact block.
     pub fn in_contact_zone(&self, pos: usize) -> bool {
         self.contact_zones.iter().any(|z| z.contains(&pos))
+    }
+}
+
+/// Whether the pieces on both sides of the separator at `pos` are
+/// consecutive content (PDF pages, JSON body fields).
+fn continues_content(doc: &NormalizedDoc, pos: usize) -> bool {
+    let next = doc.spans.iter().position(|s| s.range.start > pos);
+    match next {
+        Some(i) if i > 0 => doc.spans[i - 1].kind.is_content() && doc.spans[i].kind.is_content(),
+        _ => false,
     }
 }
 

@@ -48,12 +48,16 @@ impl Detector for Marking {
     }
 
     fn detect(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {
-        let text = &cx.doc.text;
-        for caps in self.star.captures_iter(text) {
+        // Matched on the skeleton, so `机 密 ★ 5 年` and a mark split over
+        // lines or HTML tags are found; ranges map back to the text.
+        let skeleton = &cx.doc.skeleton;
+        let to_text = |r: std::ops::Range<usize>| cx.doc.skeleton_to_text(r);
+        for caps in self.star.captures_iter(skeleton) {
             let (Some(whole), Some(level)) = (caps.get(0), caps.get(1)) else {
                 continue;
             };
-            if cx.excluded(&level.range()) {
+            let (whole_range, level_range) = (to_text(whole.range()), to_text(level.range()));
+            if cx.excluded(&level_range) {
                 continue;
             }
             let has_period = caps.get(3).is_some() || caps.get(4).is_some();
@@ -73,7 +77,7 @@ impl Detector for Marking {
                 field: None,
                 severity: Severity::Critical,
                 confidence,
-                span: Some(whole.range()),
+                span: Some(whole_range),
                 value: Some(shown.clone()),
                 excerpt: shown.clone(),
                 explanation: format!(
@@ -82,11 +86,12 @@ impl Detector for Marking {
                 enforces: ENFORCES.into(),
             });
         }
-        for caps in self.header.captures_iter(text) {
+        for caps in self.header.captures_iter(skeleton) {
             let (Some(whole), Some(level)) = (caps.get(0), caps.get(1)) else {
                 continue;
             };
-            if cx.excluded(&level.range()) {
+            let (whole_range, level_range) = (to_text(whole.range()), to_text(level.range()));
+            if cx.excluded(&level_range) {
                 continue;
             }
             let shown: String = whole
@@ -100,7 +105,7 @@ impl Detector for Marking {
                 field: None,
                 severity: Severity::Critical,
                 confidence: Confidence::High,
-                span: Some(whole.range()),
+                span: Some(whole_range),
                 value: Some(shown.clone()),
                 excerpt: shown.clone(),
                 explanation: format!("文中标注密级“{shown}”，涉及国家秘密的信息不得公开发布。"),

@@ -21,7 +21,9 @@ pub struct Docx {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 impl Docx {
@@ -31,7 +33,10 @@ impl Docx {
         let chars: Vec<char> = text.chars().collect();
         for chunk in chars.chunks(7) {
             let s: String = chunk.iter().collect();
-            self.body.push_str(&format!("<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>", esc(&s)));
+            self.body.push_str(&format!(
+                "<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>",
+                esc(&s)
+            ));
         }
         self.body.push_str("</w:p>");
         self
@@ -53,7 +58,10 @@ impl Docx {
         for row in rows {
             self.body.push_str("<w:tr>");
             for cell in row {
-                self.body.push_str(&format!("<w:tc><w:p><w:r><w:t>{}</w:t></w:r></w:p></w:tc>", esc(cell)));
+                self.body.push_str(&format!(
+                    "<w:tc><w:p><w:r><w:t>{}</w:t></w:r></w:p></w:tc>",
+                    esc(cell)
+                ));
             }
             self.body.push_str("</w:tr>");
         }
@@ -76,13 +84,20 @@ impl Docx {
     /// The .docx bytes.
     pub fn build(&self) -> Vec<u8> {
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        let opts =
+            SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
         let mut put = |name: &str, body: &str| {
             zip.start_file(name, opts).unwrap();
             zip.write_all(body.as_bytes()).unwrap();
         };
-        put("[Content_Types].xml", r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>"#);
-        put("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/></Relationships>"#);
+        put(
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>"#,
+        );
+        put(
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/></Relationships>"#,
+        );
         put(
             "word/document.xml",
             &format!(
@@ -97,12 +112,27 @@ impl Docx {
                 .enumerate()
                 .map(|(i, c)| format!(r#"<w:comment w:id="{i}" w:author="审核人"><w:p><w:r><w:t>{}</w:t></w:r></w:p></w:comment>"#, esc(c)))
                 .collect();
-            put("word/comments.xml", &format!(r#"<?xml version="1.0" encoding="UTF-8"?><w:comments xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">{body}</w:comments>"#));
+            put(
+                "word/comments.xml",
+                &format!(
+                    r#"<?xml version="1.0" encoding="UTF-8"?><w:comments xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">{body}</w:comments>"#
+                ),
+            );
         }
         if let Some(h) = &self.header {
-            put("word/header1.xml", &format!(r#"<?xml version="1.0" encoding="UTF-8"?><w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:r><w:t>{}</w:t></w:r></w:p></w:hdr>"#, esc(h)));
+            put(
+                "word/header1.xml",
+                &format!(
+                    r#"<?xml version="1.0" encoding="UTF-8"?><w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:r><w:t>{}</w:t></w:r></w:p></w:hdr>"#,
+                    esc(h)
+                ),
+            );
         }
-        let prop = |tag: &str, v: &Option<String>| v.as_ref().map(|v| format!("<{tag}>{}</{tag}>", esc(v))).unwrap_or_default();
+        let prop = |tag: &str, v: &Option<String>| {
+            v.as_ref()
+                .map(|v| format!("<{tag}>{}</{tag}>", esc(v)))
+                .unwrap_or_default()
+        };
         put(
             "docProps/core.xml",
             &format!(

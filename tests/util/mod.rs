@@ -17,17 +17,30 @@ pub fn bin() -> PathBuf {
 
 /// An engine on the shipped defaults whose PDF worker is the real binary.
 pub fn engine() -> Engine {
-    let worker = WorkerCommand { program: bin(), args: vec!["extract-worker".into()] };
+    let worker = WorkerCommand {
+        program: bin(),
+        args: vec!["extract-worker".into()],
+    };
     Engine::embedded()
         .expect("shipped defaults build")
-        .with_extractors(Extractors { worker: Some(worker), ..Extractors::default() })
+        .with_extractors(Extractors {
+            worker: Some(worker),
+            ..Extractors::default()
+        })
         .with_today(chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap())
 }
 
 /// Runs `pubgate` with arguments, optional stdin.
 pub fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
     let mut cmd = Command::new(bin());
-    cmd.args(args).stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() }).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.args(args)
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("spawn pubgate");
     if let Some(input) = stdin {
         use std::io::Write;
@@ -90,6 +103,11 @@ impl Rng {
         (self.next() % 10_000) as f64 / 10_000.0 < p
     }
 
+    /// One string.
+    pub fn one(&mut self, items: &[&'static str]) -> &'static str {
+        items[self.below(items.len())]
+    }
+
     /// One element.
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
@@ -98,5 +116,11 @@ impl Rng {
 
 /// The extractors with the real PDF worker.
 pub fn engine_extractors() -> Extractors {
-    Extractors { worker: Some(WorkerCommand { program: bin(), args: vec!["extract-worker".into()] }), ..Extractors::default() }
+    Extractors {
+        worker: Some(WorkerCommand {
+            program: bin(),
+            args: vec!["extract-worker".into()],
+        }),
+        ..Extractors::default()
+    }
 }

@@ -19,7 +19,10 @@ pub fn build(pages: &[Vec<String>], info: &[(&str, &str)]) -> Vec<u8> {
     let n_pages = pages.len();
     let kids: Vec<String> = (0..n_pages).map(|i| format!("{} 0 R", 8 + i * 2)).collect();
     objects.push("<< /Type /Catalog /Pages 2 0 R >>".into());
-    objects.push(format!("<< /Type /Pages /Kids [{}] /Count {n_pages} >>", kids.join(" ")));
+    objects.push(format!(
+        "<< /Type /Pages /Kids [{}] /Count {n_pages} >>",
+        kids.join(" ")
+    ));
     objects.push("<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /Identity-H /DescendantFonts [4 0 R] /ToUnicode 6 0 R >>".into());
     objects.push("<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 5 0 R /DW 1000 >>".into());
     objects.push("<< /Type /FontDescriptor /FontName /STSong-Light /Flags 4 /FontBBox [0 -200 1000 900] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >>".into());
@@ -35,8 +38,14 @@ pub fn build(pages: &[Vec<String>], info: &[(&str, &str)]) -> Vec<u8> {
         cmap.push_str("endbfchar\n");
     }
     cmap.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-    objects.push(format!("<< /Length {} >>\nstream\n{cmap}endstream", cmap.len()));
-    let info_entries: Vec<String> = info.iter().map(|(k, v)| format!("/{k} {}", text_string(v))).collect();
+    objects.push(format!(
+        "<< /Length {} >>\nstream\n{cmap}endstream",
+        cmap.len()
+    ));
+    let info_entries: Vec<String> = info
+        .iter()
+        .map(|(k, v)| format!("/{k} {}", text_string(v)))
+        .collect();
     objects.push(format!("<< {} >>", info_entries.join(" ")));
     for (i, lines) in pages.iter().enumerate() {
         let content_id = 9 + i * 2;
@@ -45,11 +54,18 @@ pub fn build(pages: &[Vec<String>], info: &[(&str, &str)]) -> Vec<u8> {
         ));
         let mut content = String::from("BT\n/F1 10 Tf\n40 800 Td\n14 TL\n");
         for line in lines {
-            let hex: String = line.chars().filter_map(|c| u16::try_from(c as u32).ok()).map(|u| format!("{u:04X}")).collect();
+            let hex: String = line
+                .chars()
+                .filter_map(|c| u16::try_from(c as u32).ok())
+                .map(|u| format!("{u:04X}"))
+                .collect();
             let _ = writeln!(content, "<{hex}> Tj T*");
         }
         content.push_str("ET\n");
-        objects.push(format!("<< /Length {} >>\nstream\n{content}endstream", content.len()));
+        objects.push(format!(
+            "<< /Length {} >>\nstream\n{content}endstream",
+            content.len()
+        ));
     }
     let mut out = b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n".to_vec();
     let mut offsets = Vec::new();
@@ -64,7 +80,11 @@ pub fn build(pages: &[Vec<String>], info: &[(&str, &str)]) -> Vec<u8> {
     }
     out.extend_from_slice(table.as_bytes());
     out.extend_from_slice(
-        format!("trailer\n<< /Size {} /Root 1 0 R /Info 7 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R /Info 7 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
     );
     out
 }
