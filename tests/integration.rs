@@ -1,6 +1,9 @@
 //! The one integration-test binary (ripgrep's layout: one link step for all
 //! integration tests keeps the 2-core CI build short).
 
+// Test helpers may unwrap: a failure there is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 // Shared helpers: real PDF/DOCX writers, the binary, a deterministic RNG.
 mod util;
 
