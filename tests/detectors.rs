@@ -1,1 +1,398 @@
+//! Detector behaviour, table-driven: each row is a text, the rules that must
+//! be reported and the rules that must not. Rows are written in styles other
+//! than the generator's, so they check that detectors generalize.
 
+use pubgate::model::Category;
+
+use crate::generator::{card_number, credit_code, id_number};
+use crate::util::{self, Rng};
+
+struct Row {
+    name: &'static str,
+    text: String,
+    present: &'static [&'static str],
+    absent: &'static [&'static str],
+}
+
+fn check(rows: Vec<Row>) {
+    let engine = util::engine();
+    let mut failures = Vec::new();
+    for row in rows {
+        let report = engine.scan("row.txt", row.text.as_bytes());
+        let rules: Vec<&str> = report
+            .verdict
+            .findings
+            .iter()
+            .map(|f| f.rule.as_str())
+            .collect();
+        for r in row.present {
+            if !rules.contains(r) {
+                failures.push(format!("{}: expected {r}, got {rules:?}", row.name));
+            }
+        }
+        for r in row.absent {
+            if rules.contains(r) {
+                failures.push(format!("{}: unexpected {r}", row.name));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn row(
+    name: &'static str,
+    text: impl Into<String>,
+    present: &'static [&'static str],
+    absent: &'static [&'static str],
+) -> Row {
+    Row {
+        name,
+        text: text.into(),
+        present,
+        absent,
+    }
+}
+
+const PERSONAL: &[&str] = &[
+    "personal.id_card",
+    "personal.bank_card",
+    "personal.mobile",
+    "personal.email",
+    "personal.passport",
+    "personal.travel_permit",
+];
+
+#[test]
+fn personal_data_positives() {
+    let mut rng = Rng::new(11);
+    let id = id_number(&mut rng);
+    let wide: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_digit() {
+                char::from_u32(c as u32 + 0xFEE0).unwrap()
+            } else {
+                c
+            }
+        })
+        .collect();
+    check(vec![
+        row(
+            "labelled id",
+            format!("联系人：王芳，身份证号：{id}"),
+            &["personal.id_card"],
+            &[],
+        ),
+        row(
+            "full-width id",
+            format!("公民身份号码　{wide}"),
+            &["personal.id_card"],
+            &[],
+        ),
+        row(
+            "id in table cell",
+            format!("姓名\t证件号码\n李强\t{id}"),
+            &["personal.id_card"],
+            &[],
+        ),
+        row(
+            "bare valid id",
+            format!("附件：{id}"),
+            &["personal.id_card"],
+            &[],
+        ),
+        row(
+            "card",
+            format!("退还保证金至个人银行卡，卡号：{}", card_number(&mut rng)),
+            &["personal.bank_card"],
+            &[],
+        ),
+        row(
+            "passport",
+            "外籍专家 John Smith，护照号：E12345678".to_string(),
+            &["personal.passport"],
+            &[],
+        ),
+        row(
+            "hk permit",
+            "港澳居民来往内地通行证 H12345678".to_string(),
+            &["personal.travel_permit"],
+            &[],
+        ),
+        row(
+            "mobile with home address",
+            "投诉人：赵六，家庭住址：某小区3栋，手机：13912345678".to_string(),
+            &["personal.mobile"],
+            &[],
+        ),
+        row(
+            "personal mailbox outside contacts",
+            "专家张三的邮箱zhangsan1980@163.com已登记".to_string(),
+            &["personal.email"],
+            &[],
+        ),
+    ]);
+}
+
+#[test]
+fn personal_data_hard_negatives() {
+    let mut rng = Rng::new(12);
+    check(vec![
+        row("credit code", format!("统一社会信用代码：{}", credit_code(&mut rng)), &[], PERSONAL),
+        row("known credit codes", "91110116MABMJDE56P、91350100M000100Y43".to_string(), &[], PERSONAL),
+        row("corporate account", "户名：某某市财政局 开户银行：中国银行某某支行 账号：100026211970010002".to_string(), &[], PERSONAL),
+        row("masked mobile", "联系人：王工 139****0555；身份证号：370102********1234".to_string(), &[], PERSONAL),
+        row("project code", "项目编号：SDGP370000000202401000123 采购计划号：2024000123456789".to_string(), &[], PERSONAL),
+        row(
+            "contact section",
+            "九、凡对本次公告内容提出询问，请按以下方式联系。\n1.采购人信息\n名 称：某某医院\n联系人：刘娜 13812345678\n邮箱：liuna@163.com".to_string(),
+            &[],
+            PERSONAL,
+        ),
+        row("landline", "监督电话：0531-86012345".to_string(), &[], PERSONAL),
+        row("id mentioned, no number", "投标人须提供法定代表人身份证明及身份证复印件。".to_string(), &[], PERSONAL),
+        row("amount", "成交金额：1234567890123456.00元".to_string(), &[], PERSONAL),
+        row("bad checksum", "证件号：110105194912310021".to_string(), &[], PERSONAL),
+    ]);
+}
+
+#[test]
+fn classified_markings_and_terms() {
+    check(vec![
+        row(
+            "marking",
+            "机密★5年\n某某项目实施方案",
+            &["secret.marking"],
+            &[],
+        ),
+        row("marking spaced", "秘 密 ★ 长期", &["secret.marking"], &[]),
+        row(
+            "marking traditional full width",
+            "機密★１０年",
+            &["secret.marking"],
+            &[],
+        ),
+        row(
+            "marking asterisk with period",
+            "绝密*30年",
+            &["secret.marking"],
+            &[],
+        ),
+        row(
+            "header form",
+            "密级：机密  保密期限：10年",
+            &["secret.marking_header"],
+            &[],
+        ),
+        row(
+            "term",
+            "本项目属于国家秘密，按规定管理。",
+            &["dictionary.secret_terms"],
+            &[],
+        ),
+        row(
+            "internal marker",
+            "（内部资料 注意保存）",
+            &["dictionary.internal_markers"],
+            &[],
+        ),
+        row(
+            "not secret",
+            "本项目不涉及国家秘密。",
+            &[],
+            &["dictionary.secret_terms", "secret.marking"],
+        ),
+        row(
+            "qualification",
+            "供应商须具有涉密信息系统集成资质。",
+            &[],
+            &["dictionary.secret_terms"],
+        ),
+        row(
+            "substantive clause",
+            "标注★的为实质性条款，★为实质性条款。",
+            &[],
+            &["secret.marking"],
+        ),
+        row(
+            "commercial secret",
+            "涉及商业秘密的，应当在响应文件中注明。",
+            &[],
+            &["dictionary.secret_terms", "secret.marking"],
+        ),
+        row(
+            "safe purchase",
+            "采购保密柜、保密文件柜各10台。",
+            &[],
+            &["dictionary.secret_terms"],
+        ),
+        row(
+            "confidentiality of data",
+            "系统须保障数据的机密性和完整性。",
+            &[],
+            &["secret.marking", "dictionary.secret_terms"],
+        ),
+    ]);
+}
+
+const TENDER_HEAD: &str =
+    "某某县人民医院医疗设备公开招标公告\n一、项目基本情况\n项目编号：YY-2024-3\n";
+const AWARD_HEAD: &str = "某某县人民医院医疗设备中标公告\n一、项目编号：YY-2024-3\n";
+
+#[test]
+fn procurement_secrets_depend_on_the_phase() {
+    check(vec![
+        row(
+            "experts before award",
+            format!(
+                "{TENDER_HEAD}评标委员会由张伟、李娜、王强、赵敏、刘洋组成。\n评审委员：张伟、李娜、王强"
+            ),
+            &["procurement.expert_list"],
+            &[],
+        ),
+        row(
+            "experts in award",
+            format!("{AWARD_HEAD}五、评审专家名单：张伟、李娜、王强"),
+            &[],
+            &["procurement.expert_list"],
+        ),
+        row(
+            "procedural sentence",
+            format!("{TENDER_HEAD}评审专家从政府采购评审专家库中随机抽取。"),
+            &[],
+            &["procurement.expert_list"],
+        ),
+        row(
+            "bidder count",
+            format!("{TENDER_HEAD}截至5月10日，共有7家供应商报名。"),
+            &["procurement.potential_bidders"],
+            &[],
+        ),
+        row(
+            "bidder names",
+            format!(
+                "{TENDER_HEAD}已购买招标文件的供应商有：某某医疗器械有限公司、某某科技有限公司。"
+            ),
+            &["procurement.potential_bidders"],
+            &[],
+        ),
+        row(
+            "rule quoted",
+            format!("{TENDER_HEAD}不得向他人透露已获取招标文件的潜在投标人的名称、数量。"),
+            &[],
+            &["procurement.potential_bidders"],
+        ),
+        row(
+            "overview sentence",
+            format!(
+                "{TENDER_HEAD}项目的潜在投标人应在某某网获取招标文件，并于2024年6月1日前递交投标文件。"
+            ),
+            &[],
+            &["procurement.potential_bidders"],
+        ),
+        row(
+            "base price",
+            format!("{TENDER_HEAD}本项目标底价为￥1,250,000元。"),
+            &["procurement.base_price"],
+            &[],
+        ),
+        row(
+            "no base price",
+            format!("{TENDER_HEAD}本项目不设标底。"),
+            &[],
+            &["procurement.base_price"],
+        ),
+    ]);
+}
+
+#[test]
+fn consistency_checks() {
+    check(vec![
+        row(
+            "words match",
+            "合同金额：人民币壹佰贰拾叁万元整（¥1,230,000.00）",
+            &[],
+            &["consistency.amount_words"],
+        ),
+        row(
+            "words differ",
+            "合同金额：人民币壹佰贰拾叁万元整（¥1,320,000.00）",
+            &["consistency.amount_words"],
+            &[],
+        ),
+        row(
+            "small then big",
+            "合计金额小写：1025826.73元 合计金额大写：壹佰零贰万伍仟捌佰贰拾陆元柒角叁分",
+            &[],
+            &["consistency.amount_words"],
+        ),
+        row(
+            "wan units",
+            "预算金额：123万元（大写：人民币壹佰贰拾叁万元整）",
+            &[],
+            &["consistency.amount_words"],
+        ),
+        row(
+            "impossible date",
+            "首次公告日期：2023年11月31日",
+            &["consistency.invalid_date"],
+            &[],
+        ),
+        row(
+            "short tender period",
+            "某某项目公开招标公告\n三、获取招标文件\n时间：2024年5月10日至2024年5月15日\n四、提交投标文件截止时间：2024年5月20日9时30分",
+            &["consistency.bid_period"],
+            &[],
+        ),
+        row(
+            "legal tender period",
+            "某某项目公开招标公告\n三、获取招标文件\n时间：2024年5月10日至2024年5月15日\n四、提交投标文件截止时间：2024年6月3日9时30分",
+            &[],
+            &["consistency.bid_period"],
+        ),
+        row(
+            "award over budget",
+            "某某项目中标公告\n预算金额：100万元\n中标金额：1,080,000.00元",
+            &["consistency.award_over_budget"],
+            &[],
+        ),
+        row(
+            "award within budget",
+            "某某项目中标公告\n预算金额：100万元\n中标金额：980,000.00元",
+            &[],
+            &["consistency.award_over_budget"],
+        ),
+    ]);
+}
+
+#[test]
+fn announcement_types_from_titles() {
+    let engine = util::engine();
+    for (title, id) in [
+        ("关于某某项目的更正公告", "correction"),
+        ("某某项目终止公告", "termination"),
+        ("某某单位2024年1至6月政府采购意向", "intent"),
+        ("某某项目竞争性磋商公告", "consultation"),
+        ("某某项目竞争性谈判公告", "negotiation"),
+        ("某某项目询价公告", "inquiry"),
+        ("某某项目单一来源采购公示", "single_source"),
+        ("某某项目资格预审公告", "prequalification"),
+        ("某某项目公开招标公告", "tender"),
+        ("某某项目中标（成交）结果公告", "award"),
+        ("某某项目合同公告", "contract"),
+        ("某某项目验收结果公告", "acceptance"),
+        ("關於某某項目的更正公告", "correction"),
+    ] {
+        let report = engine.scan("t.txt", format!("{title}\n正文").as_bytes());
+        assert_eq!(report.doc_type.as_deref(), Some(id), "{title}");
+    }
+    let report = engine.scan("t.txt", "会议通知\n请各位准时参会".as_bytes());
+    assert_eq!(report.doc_type, None);
+    assert!(
+        report
+            .verdict
+            .findings
+            .iter()
+            .all(|f| f.category != Category::MissingField)
+    );
+}

@@ -29,19 +29,41 @@ const CLEAN_AWARD: &str = "某某市档案馆档案数字化加工服务项目�
 ";
 
 fn leaky() -> String {
-    CLEAN_AWARD.replace("八、其他补充事宜\n无", "八、其他补充事宜\n中标人授权代表身份证号：11010519491231002X")
+    CLEAN_AWARD.replace(
+        "八、其他补充事宜\n无",
+        "八、其他补充事宜\n中标人授权代表身份证号：11010519491231002X",
+    )
 }
 
 #[test]
 fn exit_codes() {
     let dir = TempDir::new();
     let clean = dir.write("clean.txt", CLEAN_AWARD.as_bytes());
-    let out = run(&["scan", "--format", "jsonl", clean.to_str().unwrap()], None);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = run(
+        &["scan", "--format", "jsonl", clean.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let bad = dir.write("bad.txt", leaky().as_bytes());
-    assert_eq!(run(&["scan", bad.to_str().unwrap()], None).status.code(), Some(1));
-    assert_eq!(run(&["scan", "/nonexistent/path"], None).status.code(), Some(2));
-    assert_eq!(run(&["scan", "--format", "yaml", clean.to_str().unwrap()], None).status.code(), Some(2));
+    assert_eq!(
+        run(&["scan", bad.to_str().unwrap()], None).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        run(&["scan", "/nonexistent/path"], None).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&["scan", "--format", "yaml", clean.to_str().unwrap()], None)
+            .status
+            .code(),
+        Some(2)
+    );
     assert_eq!(run(&["scan"], None).status.code(), Some(2));
 }
 
@@ -50,22 +72,44 @@ fn jsonl_contract_and_masking() {
     let dir = TempDir::new();
     dir.write("a/leak.txt", leaky().as_bytes());
     dir.write("a/clean.txt", CLEAN_AWARD.as_bytes());
-    let out = run(&["scan", "--format", "jsonl", dir.path().join("a").to_str().unwrap()], None);
+    let out = run(
+        &[
+            "scan",
+            "--format",
+            "jsonl",
+            dir.path().join("a").to_str().unwrap(),
+        ],
+        None,
+    );
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(!stdout.contains("11010519491231002X"), "raw ID leaked into output");
+    assert!(
+        !stdout.contains("11010519491231002X"),
+        "raw ID leaked into output"
+    );
     assert!(!String::from_utf8_lossy(&out.stderr).contains("19491231002"));
-    let docs: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let docs: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(docs.len(), 2);
-    let leak = docs.iter().find(|d| d["path"].as_str().unwrap().ends_with("leak.txt")).unwrap();
+    let leak = docs
+        .iter()
+        .find(|d| d["path"].as_str().unwrap().ends_with("leak.txt"))
+        .unwrap();
     assert_eq!(leak["doc_type"], "award");
     assert_eq!(leak["verdict"], "hold");
     let f = &leak["findings"][0];
-    for key in ["rule", "category", "action", "severity", "location", "excerpt"] {
+    for key in [
+        "rule", "category", "action", "severity", "location", "excerpt",
+    ] {
         assert!(!f[key].is_null(), "finding lacks {key}: {f}");
     }
     assert_eq!(f["category"], "personal_data");
     assert_eq!(f["excerpt"], "110105********002X");
-    let clean = docs.iter().find(|d| d["path"].as_str().unwrap().ends_with("clean.txt")).unwrap();
+    let clean = docs
+        .iter()
+        .find(|d| d["path"].as_str().unwrap().ends_with("clean.txt"))
+        .unwrap();
     assert_eq!(clean["verdict"], "pass");
     assert_eq!(clean["findings"].as_array().unwrap().len(), 0);
 }
@@ -78,7 +122,12 @@ fn missing_fields_carry_field_ids() {
     let out = run(&["scan", "--format", "jsonl", p.to_str().unwrap()], None);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["verdict"], "block");
-    let fields: Vec<&str> = doc["findings"].as_array().unwrap().iter().filter_map(|f| f["field"].as_str()).collect();
+    let fields: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["field"].as_str())
+        .collect();
     assert_eq!(fields, vec!["project_code"]);
 }
 
@@ -98,8 +147,18 @@ fn sarif_has_the_2_1_0_shape() {
     assert!(rules.iter().any(|r| r["id"] == result["ruleId"]));
     assert!(["error", "warning", "note", "none"].contains(&result["level"].as_str().unwrap()));
     assert!(result["message"]["text"].is_string());
-    assert!(result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap().ends_with("leak.txt"));
-    assert!(result["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().unwrap() >= 1);
+    assert!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("leak.txt")
+    );
+    assert!(
+        result["locations"][0]["physicalLocation"]["region"]["startLine"]
+            .as_u64()
+            .unwrap()
+            >= 1
+    );
     assert!(result["partialFingerprints"].is_object());
     assert!(!String::from_utf8_lossy(&out.stdout).contains("11010519491231002X"));
 }
@@ -124,7 +183,10 @@ fn text_output_and_stdin() {
     let out = run(&["scan", "-"], Some(leaky().as_bytes()));
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("HOLD") && text.contains("personal.id_card"), "{text}");
+    assert!(
+        text.contains("HOLD") && text.contains("personal.id_card"),
+        "{text}"
+    );
     assert!(text.contains("110105********002X"));
     assert!(!text.contains("11010519491231002X"));
     assert!(!text.contains("\x1b["), "no colour when piped");
@@ -135,19 +197,56 @@ fn baseline_suppresses_accepted_findings_even_when_text_moves() {
     let dir = TempDir::new();
     let p = dir.write("leak.txt", leaky().as_bytes());
     let baseline = dir.path().join("baseline.json");
-    let out = run(&["scan", "--write-baseline", baseline.to_str().unwrap(), p.to_str().unwrap()], None);
+    let out = run(
+        &[
+            "scan",
+            "--write-baseline",
+            baseline.to_str().unwrap(),
+            p.to_str().unwrap(),
+        ],
+        None,
+    );
     assert_eq!(out.status.code(), Some(0));
-    let out = run(&["scan", "--baseline", baseline.to_str().unwrap(), p.to_str().unwrap()], None);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = run(
+        &[
+            "scan",
+            "--baseline",
+            baseline.to_str().unwrap(),
+            p.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     // The same finding after the text around it moved by several lines.
     let moved = leaky().replacen("二、项目名称", "（补充说明）\n\n\n二、项目名称", 1);
     std::fs::write(&p, moved).unwrap();
-    let out = run(&["scan", "--baseline", baseline.to_str().unwrap(), p.to_str().unwrap()], None);
+    let out = run(
+        &[
+            "scan",
+            "--baseline",
+            baseline.to_str().unwrap(),
+            p.to_str().unwrap(),
+        ],
+        None,
+    );
     assert_eq!(out.status.code(), Some(0));
     // A new ID number is not covered by the baseline.
     let other = crate::generator::id_number(&mut crate::util::Rng::new(7));
     std::fs::write(&p, leaky().replace("11010519491231002X", &other)).unwrap();
-    let out = run(&["scan", "--baseline", baseline.to_str().unwrap(), p.to_str().unwrap()], None);
+    let out = run(
+        &[
+            "scan",
+            "--baseline",
+            baseline.to_str().unwrap(),
+            p.to_str().unwrap(),
+        ],
+        None,
+    );
     assert_eq!(out.status.code(), Some(1));
 }
 
@@ -160,7 +259,17 @@ fn shards_split_an_archive_without_overlap() {
     let root = dir.path().join("archive");
     let mut seen = Vec::new();
     for k in 1..=3 {
-        let out = run(&["scan", "--format", "jsonl", "--shard", &format!("{k}/3"), root.to_str().unwrap()], None);
+        let out = run(
+            &[
+                "scan",
+                "--format",
+                "jsonl",
+                "--shard",
+                &format!("{k}/3"),
+                root.to_str().unwrap(),
+            ],
+            None,
+        );
         assert_eq!(out.status.code(), Some(0));
         for line in String::from_utf8(out.stdout).unwrap().lines() {
             let v: serde_json::Value = serde_json::from_str(line).unwrap();
@@ -171,37 +280,93 @@ fn shards_split_an_archive_without_overlap() {
     let before = seen.len();
     seen.dedup();
     assert_eq!((before, seen.len()), (40, 40));
-    assert_eq!(run(&["scan", "--shard", "4/3", root.to_str().unwrap()], None).status.code(), Some(2));
+    assert_eq!(
+        run(&["scan", "--shard", "4/3", root.to_str().unwrap()], None)
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
 fn check_reports_file_and_line() {
     let dir = TempDir::new();
-    dir.write("dicts/announcements.toml", include_bytes!("../dictionaries/announcements.toml"));
+    dir.write(
+        "dicts/announcements.toml",
+        include_bytes!("../dictionaries/announcements.toml"),
+    );
     dir.write("dicts/terms.txt", "#! category = classified\n#! explanation = x\n#! enforces = y\n#! colour = red\n涉密项目\n".as_bytes());
-    let policy = dir.write("policy.toml", include_str!("../policies/default.toml").replace("rule = \"personal.mobile\"", "rule = \"personal.mobil\"").as_bytes());
-    let out = run(&["check", "--dictionaries", dir.path().join("dicts").to_str().unwrap(), "--policy", policy.to_str().unwrap()], None);
+    let policy = dir.write(
+        "policy.toml",
+        include_str!("../policies/default.toml")
+            .replace("rule = \"personal.mobile\"", "rule = \"personal.mobil\"")
+            .as_bytes(),
+    );
+    let out = run(
+        &[
+            "check",
+            "--dictionaries",
+            dir.path().join("dicts").to_str().unwrap(),
+            "--policy",
+            policy.to_str().unwrap(),
+        ],
+        None,
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("terms.txt:4: unknown directive \"colour\""), "{err}");
-    assert!(err.contains("unknown rule id \"personal.mobil\" (did you mean \"personal.mobile\"?)"), "{err}");
+    assert!(
+        err.contains("terms.txt:4: unknown directive \"colour\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("unknown rule id \"personal.mobil\" (did you mean \"personal.mobile\"?)"),
+        "{err}"
+    );
     let out = run(&["check"], None);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
 fn operator_dictionary_and_policy_are_used() {
     let dir = TempDir::new();
-    dir.write("dicts/announcements.toml", include_bytes!("../dictionaries/announcements.toml"));
+    dir.write(
+        "dicts/announcements.toml",
+        include_bytes!("../dictionaries/announcements.toml"),
+    );
     dir.write(
         "dicts/codenames.txt",
         "#! category = classified\n#! severity = critical\n#! explanation = 出现项目代号\n#! enforces = 本单位保密规定\n天河工程\n".as_bytes(),
     );
-    let policy = include_str!("../policies/default.toml").replace("[categories.classified]\naction = \"hold\"", "[categories.classified]\naction = \"block\"");
+    let policy = include_str!("../policies/default.toml").replace(
+        "[categories.classified]\naction = \"hold\"",
+        "[categories.classified]\naction = \"block\"",
+    );
     let policy = dir.write("policy.toml", policy.as_bytes());
-    let notice = dir.write("n.txt", CLEAN_AWARD.replace("八、其他补充事宜\n无", "八、其他补充事宜\n本项目为天 河 工程配套").as_bytes());
+    let notice = dir.write(
+        "n.txt",
+        CLEAN_AWARD
+            .replace(
+                "八、其他补充事宜\n无",
+                "八、其他补充事宜\n本项目为天 河 工程配套",
+            )
+            .as_bytes(),
+    );
     let out = run(
-        &["scan", "--format", "jsonl", "--dictionaries", dir.path().join("dicts").to_str().unwrap(), "--policy", policy.to_str().unwrap(), notice.to_str().unwrap()],
+        &[
+            "scan",
+            "--format",
+            "jsonl",
+            "--dictionaries",
+            dir.path().join("dicts").to_str().unwrap(),
+            "--policy",
+            policy.to_str().unwrap(),
+            notice.to_str().unwrap(),
+        ],
         None,
     );
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -221,9 +386,25 @@ fn docx_tracked_deletion_through_the_cli() {
     let p = dir.write("n.docx", &d.build());
     let out = run(&["scan", "--format", "jsonl", p.to_str().unwrap()], None);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let parts: Vec<&str> = doc["findings"].as_array().unwrap().iter().filter_map(|f| f["location"]["part"].as_str()).collect();
-    let rules: Vec<&str> = doc["findings"].as_array().unwrap().iter().filter_map(|f| f["rule"].as_str()).collect();
-    assert!(parts.contains(&"word/document.xml#tracked-deletions"), "{doc}");
-    assert!(rules.contains(&"personal.id_card") && rules.contains(&"personal.mobile"), "{rules:?}");
+    let parts: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["location"]["part"].as_str())
+        .collect();
+    let rules: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(
+        parts.contains(&"word/document.xml#tracked-deletions"),
+        "{doc}"
+    );
+    assert!(
+        rules.contains(&"personal.id_card") && rules.contains(&"personal.mobile"),
+        "{rules:?}"
+    );
     assert!(!String::from_utf8_lossy(&out.stdout).contains("13905319999"));
 }
