@@ -183,7 +183,7 @@ fn luhn(s: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// A valid 统一社会信用代码 (GB 32100), computed independently.
@@ -267,7 +267,7 @@ fn with_commas(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -281,7 +281,7 @@ fn amount_text(rng: &mut Rng, yuan: u64) -> String {
         0 => format!("{}（¥{}.00）", amount_words(yuan), with_commas(yuan)),
         1 => format!("{yuan}元"),
         2 => format!("¥{}.00", with_commas(yuan)),
-        3 if yuan % 100 == 0 => format!("{}万元", yuan as f64 / 10_000.0),
+        3 if yuan.is_multiple_of(100) => format!("{}万元", yuan as f64 / 10_000.0),
         _ => format!("{}.00元", yuan),
     }
 }
