@@ -19,7 +19,10 @@ const CHARS: &str = "的一是在不了有和人这中大为上个国我以要�
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self) -> usize {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) as usize
     }
 }
@@ -45,17 +48,27 @@ fn corpus(bytes: usize) -> String {
 fn terms(n: usize, seed: u64) -> Vec<String> {
     let chars: Vec<char> = CHARS.chars().collect();
     let mut rng = Lcg(seed);
-    (0..n).map(|_| (0..(3 + rng.next() % 4)).map(|_| chars[rng.next() % chars.len()]).collect()).collect()
+    (0..n)
+        .map(|_| {
+            (0..(3 + rng.next() % 4))
+                .map(|_| chars[rng.next() % chars.len()])
+                .collect()
+        })
+        .collect()
 }
 
 fn engine_with(terms: &[String]) -> Engine {
     let mut sources = Sources::embedded();
-    let mut text = String::from("#! category = classified\n#! explanation = bench\n#! enforces = bench\n");
+    let mut text =
+        String::from("#! category = classified\n#! explanation = bench\n#! enforces = bench\n");
     for t in terms {
         text.push_str(t);
         text.push('\n');
     }
-    sources.lists.push(Source { name: "bench/bench_terms.txt".into(), text });
+    sources.lists.push(Source {
+        name: "bench/bench_terms.txt".into(),
+        text,
+    });
     Engine::build(&sources).expect("bench engine builds")
 }
 
@@ -71,7 +84,11 @@ fn bench(c: &mut Criterion) {
         let t = terms(n, n as u64);
         let started = Instant::now();
         let engine = engine_with(&t);
-        eprintln!("dictionary {n:>6} terms: engine build {:>7.1} ms ({} patterns)", started.elapsed().as_secs_f64() * 1e3, engine.pattern_count());
+        eprintln!(
+            "dictionary {n:>6} terms: engine build {:>7.1} ms ({} patterns)",
+            started.elapsed().as_secs_f64() * 1e3,
+            engine.pattern_count()
+        );
     }
 
     let t5k = terms(5_000, 5_000);
@@ -87,10 +104,36 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("detect_4MiB_chinese");
     g.throughput(Throughput::Bytes(text.len() as u64));
     g.sample_size(10);
-    g.bench_function("bare_aho_corasick_5k_terms", |b| b.iter(|| bare.find_iter(&text).count()));
-    g.bench_function("engine_detect_5k_terms_all_detectors", |b| b.iter(|| engine5k.scan_document(document(&text), None).verdict.findings.len()));
-    g.bench_function("engine_detect_1k_terms_all_detectors", |b| b.iter(|| engine1k.scan_document(document(&text), None).verdict.findings.len()));
-    g.bench_function("engine_detect_100k_terms_all_detectors", |b| b.iter(|| engine100k.scan_document(document(&text), None).verdict.findings.len()));
+    g.bench_function("bare_aho_corasick_5k_terms", |b| {
+        b.iter(|| bare.find_iter(&text).count())
+    });
+    g.bench_function("engine_detect_5k_terms_all_detectors", |b| {
+        b.iter(|| {
+            engine5k
+                .scan_document(document(&text), None)
+                .verdict
+                .findings
+                .len()
+        })
+    });
+    g.bench_function("engine_detect_1k_terms_all_detectors", |b| {
+        b.iter(|| {
+            engine1k
+                .scan_document(document(&text), None)
+                .verdict
+                .findings
+                .len()
+        })
+    });
+    g.bench_function("engine_detect_100k_terms_all_detectors", |b| {
+        b.iter(|| {
+            engine100k
+                .scan_document(document(&text), None)
+                .verdict
+                .findings
+                .len()
+        })
+    });
     g.finish();
 }
 

@@ -212,9 +212,10 @@ impl Engine {
         };
         let candidates = self.detectors.detect(&cx);
         let title_hint = title_hint(&normalized);
+        let mut lines = LineIndex::default();
         let mut findings: Vec<Finding> = candidates
             .into_iter()
-            .map(|c| self.to_finding(c, &doc.pieces, &normalized, &title_hint))
+            .map(|c| self.to_finding(c, &doc.pieces, &mut lines, &normalized, &title_hint))
             .collect();
         for u in &doc.unreadable {
             findings.push(Finding {
@@ -267,17 +268,14 @@ impl Engine {
         &self,
         c: Candidate,
         pieces: &[Piece],
+        lines: &mut LineIndex,
         doc: &NormalizedDoc,
         title: &str,
     ) -> Finding {
         let location = c.span.as_ref().and_then(|span| {
             let (piece, range) = doc.to_original(span.clone())?;
             let p = pieces.get(piece)?;
-            let line = p.text[..range.start.min(p.text.len())]
-                .bytes()
-                .filter(|&b| b == b'\n')
-                .count()
-                + 1;
+            let line = lines.line(pieces, piece, range.start);
             Some(Location {
                 part: p.part.clone(),
                 start: range.start,
@@ -318,6 +316,27 @@ impl Engine {
             fingerprint: fp,
             value: c.value.map(|v| Sensitive::new(v, c.excerpt)),
         }
+    }
+}
+
+/// Line starts per piece, computed the first time a finding needs one (a
+/// linear count per finding would be quadratic on noisy documents).
+#[derive(Default)]
+struct LineIndex {
+    starts: std::collections::HashMap<usize, Vec<usize>>,
+}
+
+impl LineIndex {
+    fn line(&mut self, pieces: &[Piece], piece: usize, offset: usize) -> usize {
+        let starts = self.starts.entry(piece).or_insert_with(|| {
+            let text = pieces.get(piece).map_or("", |p| p.text.as_str());
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i)
+                .collect()
+        });
+        starts.partition_point(|&nl| nl < offset) + 1
     }
 }
 

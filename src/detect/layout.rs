@@ -100,8 +100,11 @@ impl Layout {
             .into_iter()
             .map(|range| {
                 let s = &text[range.clone()];
+                // Headings start with a numeral or bracket: test only those.
+                let first = s.trim_start().chars().next().unwrap_or(' ');
+                let candidate = "一二三四五六七八九十第(（".contains(first);
                 Line {
-                    heading: heading.is_match(s) && s.chars().count() <= 60,
+                    heading: candidate && s.len() <= 180 && heading.is_match(s),
                     range,
                 }
             })

@@ -18,10 +18,12 @@
 //! (piece, byte range in the piece's original text).
 
 mod chars;
+mod offsets;
 
 use std::ops::Range;
 
 pub use chars::{Normalized, normalize_char};
+pub use offsets::OffsetMap;
 
 use crate::model::{PartKind, Piece};
 
@@ -45,15 +47,14 @@ pub struct PieceSpan {
 pub struct NormalizedDoc {
     /// Normalized text of all pieces, joined by [`PIECE_SEPARATOR`] lines.
     pub text: String,
-    /// For each byte of `text` (and one past the end): the byte offset in the
-    /// original text of the piece it came from.
-    orig: Vec<u32>,
+    /// `text` position → byte offset in the original text of its piece.
+    orig: OffsetMap,
     /// Pieces in order.
     pub spans: Vec<PieceSpan>,
     /// `text` without whitespace and connector punctuation.
     pub skeleton: String,
-    /// For each byte of `skeleton` (and one past the end): the byte offset in `text`.
-    skel_to_text: Vec<u32>,
+    /// `skeleton` position → `text` position.
+    skel_to_text: OffsetMap,
 }
 
 /// Characters dropped from the skeleton: whitespace and the punctuation
@@ -71,17 +72,16 @@ impl NormalizedDoc {
     pub fn build(pieces: &[Piece]) -> NormalizedDoc {
         let total: usize = pieces.iter().map(|p| p.text.len() + 3).sum();
         let mut text = String::with_capacity(total);
-        let mut orig: Vec<u32> = Vec::with_capacity(total + 1);
+        let mut orig = OffsetMap::default();
         let mut spans = Vec::with_capacity(pieces.len());
         for (i, piece) in pieces.iter().enumerate() {
             if i > 0 {
                 // Separator bytes map to the end of the previous piece, so a
                 // span ending there maps to the piece's original length.
-                let end = pieces[i - 1].text.len() as u32;
+                orig.constant(text.len(), pieces[i - 1].text.len());
                 text.push('\n');
                 text.push(PIECE_SEPARATOR);
                 text.push('\n');
-                orig.extend_from_slice(&[end, end, end]);
             }
             let start = text.len();
             normalize_piece(&piece.text, &mut text, &mut orig);
@@ -91,8 +91,8 @@ impl NormalizedDoc {
                 kind: piece.kind,
             });
         }
-        let end = pieces.last().map(|p| p.text.len() as u32).unwrap_or(0);
-        orig.push(end);
+        // One past the end maps to the last piece's length.
+        orig.constant(text.len(), pieces.last().map_or(0, |p| p.text.len()));
         let (skeleton, skel_to_text) = build_skeleton(&text);
         NormalizedDoc {
             text,
@@ -120,16 +120,16 @@ impl NormalizedDoc {
     pub fn to_original(&self, range: Range<usize>) -> Option<(usize, Range<usize>)> {
         let span = self.span_at(range.start)?;
         let end = range.end.min(span.range.end).max(range.start);
-        let start = *self.orig.get(range.start)? as usize;
-        // At a piece's end the next entry (a separator byte or the final
-        // entry) holds the piece's original length.
-        let end = *self.orig.get(end)? as usize;
+        let start = self.orig.get(range.start);
+        // At a piece's end the next segment (a separator, or the final one)
+        // holds the piece's original length.
+        let end = self.orig.get(end);
         Some((span.piece, start..end.max(start)))
     }
 
     /// Maps a skeleton byte range to a `text` byte range.
     pub fn skeleton_to_text(&self, range: Range<usize>) -> Range<usize> {
-        let start = self.skel_to_text.get(range.start).copied().unwrap_or(0) as usize;
+        let start = self.skel_to_text.get(range.start);
         // The end is the end of the last skeleton char, not the start of the
         // next one (which may be after dropped whitespace).
         let end = if range.end == 0 {
@@ -138,63 +138,82 @@ impl NormalizedDoc {
             let last = self.skeleton[..range.end]
                 .chars()
                 .next_back()
-                .map(|c| c.len_utf8())
-                .unwrap_or(0);
-            self.skel_to_text
-                .get(range.end - last)
-                .copied()
-                .unwrap_or(0) as usize
-                + last
+                .map_or(0, char::len_utf8);
+            self.skel_to_text.get(range.end - last) + last
         };
         start..end.max(start)
     }
 
     /// Maps a `text` byte offset to the first skeleton byte at or after it.
     pub fn text_to_skeleton(&self, pos: usize) -> usize {
-        self.skel_to_text.partition_point(|&t| (t as usize) < pos)
+        self.skel_to_text
+            .first_at_or_after(pos, self.skeleton.len())
     }
 }
 
-fn normalize_piece(src: &str, text: &mut String, orig: &mut Vec<u32>) {
-    for (at, c) in src.char_indices() {
-        let at = at as u32;
-        match normalize_char(c) {
-            Normalized::Keep => {
-                text.push(c);
-                for _ in 0..c.len_utf8() {
-                    orig.push(at);
-                }
-            }
-            Normalized::Char(n) => {
-                text.push(n);
-                for _ in 0..n.len_utf8() {
-                    orig.push(at);
-                }
-            }
-            Normalized::Str(s) => {
-                text.push_str(&s);
-                for _ in 0..s.len() {
-                    orig.push(at);
-                }
-            }
-            Normalized::Drop => {}
-        }
-    }
-}
-
-fn build_skeleton(text: &str) -> (String, Vec<u32>) {
-    let mut skeleton = String::with_capacity(text.len());
-    let mut map = Vec::with_capacity(text.len() + 1);
-    for (at, c) in text.char_indices() {
-        if skeleton_drops(c) {
+/// Normalizes one piece. Runs of unchanged characters are copied in bulk;
+/// the offset map gets a new segment only where the text changes.
+fn normalize_piece(src: &str, text: &mut String, orig: &mut OffsetMap) {
+    let base = text.len();
+    orig.linear(base, 0);
+    let mut run_start = 0;
+    let bytes = src.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            i += 1;
             continue;
         }
-        skeleton.push(c);
-        for _ in 0..c.len_utf8() {
-            map.push(at as u32);
+        // Decode one non-ASCII char (the slice is valid UTF-8).
+        let len = if b >= 0xF0 {
+            4
+        } else if b >= 0xE0 {
+            3
+        } else {
+            2
+        };
+        let Some(c) = src.get(i..i + len).and_then(|s| s.chars().next()) else {
+            i += 1;
+            continue;
+        };
+        let n = normalize_char(c);
+        if n == Normalized::Keep {
+            i += len;
+            continue;
+        }
+        text.push_str(&src[run_start..i]);
+        match n {
+            Normalized::Char(r) => {
+                orig.linear(text.len(), i);
+                text.push(r);
+            }
+            Normalized::Str(s) => {
+                orig.constant(text.len(), i);
+                text.push_str(&s);
+            }
+            Normalized::Drop | Normalized::Keep => {}
+        }
+        i += len;
+        run_start = i;
+        orig.linear(text.len(), i);
+    }
+    text.push_str(&src[run_start..]);
+}
+
+fn build_skeleton(text: &str) -> (String, OffsetMap) {
+    let mut skeleton = String::with_capacity(text.len());
+    let mut map = OffsetMap::default();
+    map.linear(0, 0);
+    let mut run_start = 0;
+    for (at, c) in text.char_indices() {
+        if skeleton_drops(c) {
+            skeleton.push_str(&text[run_start..at]);
+            run_start = at + c.len_utf8();
+            map.linear(skeleton.len(), run_start);
         }
     }
-    map.push(text.len() as u32);
+    skeleton.push_str(&text[run_start..]);
     (skeleton, map)
 }
 
