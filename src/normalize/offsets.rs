@@ -28,10 +28,11 @@ impl OffsetMap {
     /// the current segment already continues linearly to there.
     #[inline]
     pub fn linear(&mut self, from: usize, to: usize) {
-        if let Some(last) = self.segments.last() {
-            if last.linear && last.to as usize + (from - last.from as usize) == to {
-                return;
-            }
+        if let Some(last) = self.segments.last()
+            && last.linear
+            && last.to as usize + (from - last.from as usize) == to
+        {
+            return;
         }
         self.segments.push(Segment {
             from: from as u32,
