@@ -2,10 +2,9 @@
 //! `file:line` so the operator can fix them. A bad file is an error, never
 //! silently ignored.
 
-use std::fmt;
-
 /// One problem in one operator file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.render())]
 pub struct FileError {
     /// The file (as given: a path, or `embedded:…` for shipped defaults).
     pub file: String,
@@ -25,6 +24,15 @@ impl FileError {
         }
     }
 
+    /// `file:line: message`, or `file: message` when there is no line.
+    fn render(&self) -> String {
+        if self.line > 0 {
+            format!("{}:{}: {}", self.file, self.line, self.message)
+        } else {
+            format!("{}: {}", self.file, self.message)
+        }
+    }
+
     /// The 1-based line of a byte offset in `text`.
     pub fn line_of(text: &str, offset: usize) -> usize {
         text[..offset.min(text.len())]
@@ -35,32 +43,15 @@ impl FileError {
     }
 }
 
-impl fmt::Display for FileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line > 0 {
-            write!(f, "{}:{}: {}", self.file, self.line, self.message)
-        } else {
-            write!(f, "{}: {}", self.file, self.message)
-        }
-    }
-}
-
-impl std::error::Error for FileError {}
-
-/// Several file errors, reported together.
-#[derive(Debug, Clone, Default)]
+/// Several file errors, reported together (one per line).
+#[derive(Debug, Clone, Default, thiserror::Error)]
+#[error("{}", render_all(&self.0))]
 pub struct FileErrors(pub Vec<FileError>);
 
-impl fmt::Display for FileErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, e) in self.0.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{e}")?;
-        }
-        Ok(())
-    }
+fn render_all(errors: &[FileError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
-
-impl std::error::Error for FileErrors {}

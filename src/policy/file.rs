@@ -225,8 +225,9 @@ pub fn parse(source: &str, text: &str, doc_types: &[&str]) -> Result<Policy, Fil
         let when = conditions(&a.when(), &mut errors);
         let mut patterns = Vec::new();
         for p in &a.patterns {
-            match regex::RegexBuilder::new(p.get_ref())
-                .size_limit(1 << 20)
+            match fancy_regex::RegexBuilder::new(p.get_ref())
+                .backtrack_limit(100_000)
+                .delegate_size_limit(1 << 20)
                 .build()
             {
                 Ok(re) => patterns.push(re),

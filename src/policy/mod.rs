@@ -12,8 +12,6 @@ mod file;
 
 use std::collections::BTreeMap;
 
-use regex::Regex;
-
 pub use file::{PolicyFile, parse};
 
 use crate::model::{Action, Category, Confidence, FileError, FileErrors, Finding};
@@ -84,8 +82,9 @@ pub struct Allow {
     pub when: Conditions,
     /// Exact normalized values.
     pub values: Vec<String>,
-    /// Patterns over the normalized value.
-    pub patterns: Vec<Regex>,
+    /// Patterns over the normalized value (fancy-regex, so operators may
+    /// use look-around; backtracking is bounded).
+    pub patterns: Vec<fancy_regex::Regex>,
 }
 
 impl Allow {
@@ -95,7 +94,10 @@ impl Allow {
         }
         let Some(v) = &f.value else { return false };
         let v = v.reveal();
-        self.values.iter().any(|x| x == v) || self.patterns.iter().any(|p| p.is_match(v))
+        // A pattern that cannot be evaluated (backtrack limit) does not
+        // allow: fail closed.
+        self.values.iter().any(|x| x == v)
+            || self.patterns.iter().any(|p| p.is_match(v).unwrap_or(false))
     }
 }
 
