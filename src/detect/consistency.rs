@@ -259,7 +259,7 @@ fn dates_after_labels(
     let mut out = Vec::new();
     for label in labels {
         let needle = normalize_term(label.as_ref());
-        for (at, _) in doc.skeleton.match_indices(needle.as_str()) {
+        for (at, _) in doc.skeleton().match_indices(needle.as_str()) {
             let r = doc.skeleton_to_text(at..at + needle.len());
             if !doc.kind_at(r.start).is_some_and(|k| k.is_content()) {
                 continue;
@@ -288,7 +288,7 @@ fn amounts_after_labels(
     let mut out: Vec<(u64, Range<usize>)> = Vec::new();
     for label in labels {
         let needle = normalize_term(label);
-        for (at, _) in doc.skeleton.match_indices(needle.as_str()) {
+        for (at, _) in doc.skeleton().match_indices(needle.as_str()) {
             let r = doc.skeleton_to_text(at..at + needle.len());
             let region = after(&doc.text, r.end, 40);
             let line = region.split('\n').next().unwrap_or("");

@@ -25,6 +25,7 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
+use super::compact::Alphabet;
 use super::{Candidate, Context, Detector};
 use crate::model::{Category, Confidence, FileError, FileErrors, PartKind, Piece, Severity};
 use crate::normalize::NormalizedDoc;
@@ -68,10 +69,20 @@ impl List {
     }
 }
 
+/// How the automaton reads the text.
+enum Matcher {
+    /// Over the text re-encoded with the dictionary's own alphabet
+    /// (see [`super::compact`]): the fast path.
+    Compact(Alphabet, AhoCorasick),
+    /// Over the UTF-8 skeleton, when the dictionary has too many distinct
+    /// characters for the compact alphabet.
+    Skeleton(AhoCorasick),
+}
+
 /// All dictionary lists, compiled.
 pub struct Dictionaries {
     lists: Vec<List>,
-    automaton: Option<AhoCorasick>,
+    automaton: Option<Matcher>,
     /// For each automaton pattern: the list it came from.
     owner: Vec<usize>,
     /// Total number of patterns.
@@ -104,7 +115,7 @@ pub fn normalize_term(term: &str) -> String {
         kind: PartKind::Content,
         text: term.to_string(),
     }]);
-    doc.skeleton
+    doc.skeleton().to_string()
 }
 
 /// Parses one dictionary file.
@@ -226,26 +237,42 @@ impl Dictionaries {
             }
         }
         let pattern_count = patterns.len();
+        // Leftmost-longest so an exclusion wins over a term it contains.
+        // aho-corasick picks the contiguous NFA above ~100 patterns: its DFA
+        // is slower on large Chinese dictionaries (the tables do not fit in
+        // cache).
+        let build = |patterns: &[Vec<u8>], fold_case: bool| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .ascii_case_insensitive(fold_case)
+                .build(patterns)
+                .map_err(|e| {
+                    FileErrors(vec![FileError::new(
+                        "dictionaries",
+                        0,
+                        format!("cannot build automaton: {e}"),
+                    )])
+                })
+        };
         let automaton = if patterns.is_empty() {
             None
         } else {
-            // Leftmost-longest so an exclusion wins over a term it contains.
-            // The contiguous NFA is used above ~100 patterns (aho-corasick
-            // picks it): its DFA is slower on large Chinese dictionaries
-            // because the tables do not fit in cache.
-            Some(
-                AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .ascii_case_insensitive(true)
-                    .build(&patterns)
-                    .map_err(|e| {
-                        FileErrors(vec![FileError::new(
-                            "dictionaries",
-                            0,
-                            format!("cannot build automaton: {e}"),
-                        )])
-                    })?,
-            )
+            let compact =
+                Alphabet::build(patterns.iter().map(String::as_str)).and_then(|alphabet| {
+                    let encoded: Option<Vec<Vec<u8>>> =
+                        patterns.iter().map(|p| alphabet.encode_term(p)).collect();
+                    encoded.map(|e| (alphabet, e))
+                });
+            match compact {
+                Some((alphabet, encoded)) => {
+                    Some(Matcher::Compact(alphabet, build(&encoded, false)?))
+                }
+                None => {
+                    let raw: Vec<Vec<u8>> =
+                        patterns.iter().map(|p| p.as_bytes().to_vec()).collect();
+                    Some(Matcher::Skeleton(build(&raw, true)?))
+                }
+            }
         };
         Ok(Dictionaries {
             lists,
@@ -272,15 +299,31 @@ impl Dictionaries {
     /// One pass over the skeleton.
     pub fn scan(&self, doc: &NormalizedDoc) -> DictionaryHits {
         let mut hits = DictionaryHits::default();
-        let Some(ac) = &self.automaton else {
-            return hits;
-        };
-        for m in ac.find_iter(&doc.skeleton) {
-            let list = self.owner[m.pattern().as_usize()];
-            let range = doc.skeleton_to_text(m.start()..m.end());
+        let mut record = |pattern: usize, range: Range<usize>| {
+            let list = self.owner[pattern];
             match self.lists[list].kind {
                 ListKind::Exclusion => hits.exclusions.push(range),
                 ListKind::Term => hits.terms.push((list, range)),
+            }
+        };
+        match &self.automaton {
+            None => {}
+            Some(Matcher::Compact(alphabet, ac)) => {
+                let encoded = alphabet.encode(&doc.text);
+                for m in ac.find_iter(&encoded.bytes) {
+                    record(
+                        m.pattern().as_usize(),
+                        encoded.to_text(&doc.text, m.start()..m.end()),
+                    );
+                }
+            }
+            Some(Matcher::Skeleton(ac)) => {
+                for m in ac.find_iter(doc.skeleton()) {
+                    record(
+                        m.pattern().as_usize(),
+                        doc.skeleton_to_text(m.start()..m.end()),
+                    );
+                }
             }
         }
         hits

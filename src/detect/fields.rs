@@ -152,7 +152,7 @@ pub fn present(cx: &Context<'_>, field: &FieldSpec) -> bool {
         if needle.is_empty() {
             continue;
         }
-        for (at, _) in doc.skeleton.match_indices(needle.as_str()) {
+        for (at, _) in doc.skeleton().match_indices(needle.as_str()) {
             let range = doc.skeleton_to_text(at..at + needle.len());
             if !doc.kind_at(range.start).is_some_and(|k| k.is_content()) {
                 continue;

@@ -30,12 +30,12 @@ impl Marking {
     pub fn new() -> Marking {
         #[allow(clippy::unwrap_used)] // Constant patterns, covered by tests.
         let star = Regex::new(
-            r"(绝密|机密|秘密)[ \t]*(?:(★|☆)[ \t]*(\d{1,2}[ \t]*(?:年|个月)|长期|永久|启用前)?|\*[ \t]*(\d{1,2}[ \t]*(?:年|个月)|长期|启用前))",
+            r"(绝[\s\-_·]*密|机[\s\-_·]*密|秘[\s\-_·]*密)[\s\-_·]*(?:(★|☆)[ \t]*(\d{1,2}[ \t]*(?:年|个月)|长期|永久|启用前)?|\*[ \t]*(\d{1,2}[ \t]*(?:年|个月)|长期|启用前))",
         )
         .unwrap();
         #[allow(clippy::unwrap_used)]
         let header = Regex::new(
-            r"(?:密[ \t]*级|秘密等级|保密等级)[ \t]*(?:[:：]|为)[ \t]*[「“\x22]?(绝密|机密|秘密)",
+            r"(?:密[ \t]*级|秘[ \t]*密[ \t]*等[ \t]*级|保密等级)[ \t]*(?:[:：]|为)[ \t]*[「“\x22]?(绝[ \t]*密|机[ \t]*密|秘[ \t]*密)",
         )
         .unwrap();
         Marking { star, header }
@@ -48,10 +48,10 @@ impl Detector for Marking {
     }
 
     fn detect(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {
-        // Matched on the skeleton, so `机 密 ★ 5 年` and a mark split over
-        // lines or HTML tags are found; ranges map back to the text.
-        let skeleton = &cx.doc.skeleton;
-        let to_text = |r: std::ops::Range<usize>| cx.doc.skeleton_to_text(r);
+        // Whitespace and connectors are allowed inside the mark, so
+        // `机 密 ★ 5 年` and a mark split over lines or tags are found.
+        let skeleton = cx.doc.text.as_str();
+        let to_text = |r: std::ops::Range<usize>| r;
         for caps in self.star.captures_iter(skeleton) {
             let (Some(whole), Some(level)) = (caps.get(0), caps.get(1)) else {
                 continue;

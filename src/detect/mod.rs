@@ -11,6 +11,7 @@
 pub mod amount;
 pub mod announcement;
 pub mod checksum;
+pub mod compact;
 pub mod consistency;
 pub mod dates;
 pub mod dictionary;

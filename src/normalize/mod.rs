@@ -51,15 +51,15 @@ pub struct NormalizedDoc {
     orig: OffsetMap,
     /// Pieces in order.
     pub spans: Vec<PieceSpan>,
-    /// `text` without whitespace and connector punctuation.
-    pub skeleton: String,
-    /// `skeleton` position → `text` position.
-    skel_to_text: OffsetMap,
+    /// `text` without whitespace and connector punctuation, built on first
+    /// use (the dictionary pass does not need it; label searches do).
+    skeleton: std::sync::OnceLock<(String, OffsetMap)>,
 }
 
 /// Characters dropped from the skeleton: whitespace and the punctuation
 /// people put inside a word or number to break it up.
-fn skeleton_drops(c: char) -> bool {
+#[inline]
+pub fn skeleton_drops(c: char) -> bool {
     c.is_whitespace()
         || matches!(
             c,
@@ -93,13 +93,11 @@ impl NormalizedDoc {
         }
         // One past the end maps to the last piece's length.
         orig.constant(text.len(), pieces.last().map_or(0, |p| p.text.len()));
-        let (skeleton, skel_to_text) = build_skeleton(&text);
         NormalizedDoc {
             text,
             orig,
             spans,
-            skeleton,
-            skel_to_text,
+            skeleton: std::sync::OnceLock::new(),
         }
     }
 
@@ -127,27 +125,38 @@ impl NormalizedDoc {
         Some((span.piece, start..end.max(start)))
     }
 
+    /// The skeleton view: `text` without whitespace and connector
+    /// punctuation.
+    pub fn skeleton(&self) -> &str {
+        &self.skeleton.get_or_init(|| build_skeleton(&self.text)).0
+    }
+
+    fn skel_to_text(&self) -> &OffsetMap {
+        &self.skeleton.get_or_init(|| build_skeleton(&self.text)).1
+    }
+
     /// Maps a skeleton byte range to a `text` byte range.
     pub fn skeleton_to_text(&self, range: Range<usize>) -> Range<usize> {
-        let start = self.skel_to_text.get(range.start);
+        let skeleton = self.skeleton();
+        let start = self.skel_to_text().get(range.start);
         // The end is the end of the last skeleton char, not the start of the
         // next one (which may be after dropped whitespace).
         let end = if range.end == 0 {
             start
         } else {
-            let last = self.skeleton[..range.end]
+            let last = skeleton[..range.end]
                 .chars()
                 .next_back()
                 .map_or(0, char::len_utf8);
-            self.skel_to_text.get(range.end - last) + last
+            self.skel_to_text().get(range.end - last) + last
         };
         start..end.max(start)
     }
 
     /// Maps a `text` byte offset to the first skeleton byte at or after it.
     pub fn text_to_skeleton(&self, pos: usize) -> usize {
-        self.skel_to_text
-            .first_at_or_after(pos, self.skeleton.len())
+        self.skel_to_text()
+            .first_at_or_after(pos, self.skeleton().len())
     }
 }
 
