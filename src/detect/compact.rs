@@ -9,15 +9,17 @@
 //! which is what makes `机 密` match `机密`.
 //!
 //! Encoding (self-synchronizing: every character starts with a byte
-//! ≥ 0x80, continuation bytes are < 0x80, so a match can only start on a
+//! ≥ 0x80 and continuation bytes are < 0x80, so a match can only start on a
 //! character boundary):
 //!
 //! * `0x80..=0x83`: a character not in the dictionary, by UTF-8 length 1–4
 //!   (kept so positions can be recovered; it matches nothing);
-//! * `0x84..=0xBF`: the 60 most frequent dictionary characters, one byte;
-//! * `0xC0..=0xFF` + `0x00..=0x7F`: up to 8,192 other dictionary characters.
+//! * `0x84..lead`: one byte for the most frequent dictionary characters;
+//! * `lead..=0xFF` + `0x00..=0x7F`: two bytes for the others. The number of
+//!   lead bytes is the smallest that fits the dictionary, so as many
+//!   characters as possible get one byte.
 //!
-//! A dictionary with more distinct characters than that falls back to
+//! A dictionary with more than 15,872 distinct characters falls back to
 //! matching the UTF-8 skeleton (see `dictionary.rs`).
 
 use std::collections::HashMap;
@@ -25,17 +27,17 @@ use std::collections::HashMap;
 use crate::normalize::skeleton_drops;
 
 const UNKNOWN: u8 = 0x80;
-const ONE_BYTE_FIRST: u8 = 0x84;
-const ONE_BYTE_COUNT: usize = 60;
-const TWO_BYTE_COUNT: usize = 64 * 128;
+const FIRST_CODE: u8 = 0x84;
+/// Byte values available for one-byte codes and lead bytes.
+const CODE_BYTES: usize = 0x100 - FIRST_CODE as usize;
 /// Compact position → text position checkpoints, every this many bytes.
 const CHECKPOINT_EVERY: usize = 256;
 
-/// The alphabet: a code per dictionary character.
+/// The alphabet: the encoded bytes of every BMP character.
 pub struct Alphabet {
-    /// Code of each BMP character: 0 = not in the dictionary, 1..=60 one
-    /// byte, 61.. two bytes.
-    codes: Box<[u16]>,
+    /// Per BMP code point: `len | b0 << 8 | b1 << 16`; `len == 0` for a
+    /// dropped character (whitespace, connectors).
+    table: Box<[u32]>,
 }
 
 /// Text re-encoded with an [`Alphabet`], with checkpoints to map positions
@@ -47,6 +49,14 @@ pub struct Encoded {
     checkpoints: Vec<(u32, u32)>,
 }
 
+fn pack(bytes: &[u8]) -> u32 {
+    match bytes {
+        [a] => 1 | u32::from(*a) << 8,
+        [a, b] => 2 | u32::from(*a) << 8 | u32::from(*b) << 16,
+        _ => 0,
+    }
+}
+
 impl Alphabet {
     /// Builds the alphabet from normalized terms (whitespace and connectors
     /// already removed). `None` if they use too many distinct characters.
@@ -54,87 +64,103 @@ impl Alphabet {
         let mut freq: HashMap<char, usize> = HashMap::new();
         for t in terms {
             for c in t.chars() {
-                *freq.entry(fold(c)).or_default() += 1;
+                *freq.entry(c.to_ascii_lowercase()).or_default() += 1;
             }
         }
-        if freq.keys().any(|c| (*c as u32) > 0xFFFF) || freq.len() > ONE_BYTE_COUNT + TWO_BYTE_COUNT
-        {
+        let n = freq.len();
+        // Smallest number of lead bytes L with (CODE_BYTES - L) + 128 L ≥ n.
+        let leads = (0..=CODE_BYTES).find(|l| (CODE_BYTES - l) + 128 * l >= n)?;
+        if freq.keys().any(|c| (*c as u32) > 0xFFFF) {
             return None;
         }
+        let one_byte = CODE_BYTES - leads;
+        let lead_first = FIRST_CODE as usize + one_byte;
         let mut by_freq: Vec<(char, usize)> = freq.into_iter().collect();
         by_freq.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut codes = vec![0u16; 0x10000].into_boxed_slice();
+        let mut table = vec![0u32; 0x10000].into_boxed_slice();
+        for u in 0..0x10000u32 {
+            let c = char::from_u32(u).unwrap_or('\u{FFFD}');
+            table[u as usize] = if skeleton_drops(c) {
+                0
+            } else {
+                pack(&[UNKNOWN + (c.len_utf8() as u8 - 1)])
+            };
+        }
         for (i, (c, _)) in by_freq.iter().enumerate() {
-            let code = (i + 1) as u16;
-            codes[*c as usize] = code;
+            let code = if i < one_byte {
+                pack(&[FIRST_CODE + i as u8])
+            } else {
+                let k = i - one_byte;
+                pack(&[(lead_first + k / 128) as u8, (k % 128) as u8])
+            };
+            table[*c as usize] = code;
             if c.is_ascii_lowercase() {
-                codes[c.to_ascii_uppercase() as usize] = code;
+                table[c.to_ascii_uppercase() as usize] = code;
             }
         }
-        Some(Alphabet { codes })
-    }
-
-    #[inline]
-    fn push(&self, c: char, out: &mut Vec<u8>) {
-        let u = c as usize;
-        let code = if u < 0x10000 {
-            self.codes[u] as usize
-        } else {
-            0
-        };
-        if code == 0 {
-            out.push(UNKNOWN + (c.len_utf8() as u8 - 1));
-        } else if code <= ONE_BYTE_COUNT {
-            out.push(ONE_BYTE_FIRST + (code - 1) as u8);
-        } else {
-            let k = code - ONE_BYTE_COUNT - 1;
-            out.push(0xC0 + (k / 128) as u8);
-            out.push((k % 128) as u8);
-        }
+        Some(Alphabet { table })
     }
 
     /// Encodes a term (for building the automaton). `None` if it contains
-    /// a character outside the alphabet (cannot happen for the terms the
-    /// alphabet was built from).
+    /// a character outside the alphabet.
     pub fn encode_term(&self, term: &str) -> Option<Vec<u8>> {
         let mut out = Vec::with_capacity(term.len());
         for c in term.chars() {
-            let before = out.len();
-            self.push(c, &mut out);
-            if out[before] < ONE_BYTE_FIRST {
+            let e = *self.table.get(c as usize)?;
+            let len = (e & 0xFF) as usize;
+            if len == 0 || (e >> 8) as u8 <= UNKNOWN + 3 {
                 return None;
             }
+            out.extend_from_slice(&e.to_le_bytes()[1..1 + len]);
         }
         Some(out)
     }
 
     /// Encodes normalized text, dropping whitespace and connector
-    /// punctuation as the skeleton does.
+    /// punctuation as the skeleton does. The loop decodes UTF-8 by hand:
+    /// it is the hottest loop of the scanner after the automaton itself.
     pub fn encode(&self, text: &str) -> Encoded {
-        let mut bytes = Vec::with_capacity(text.len() * 2 / 3 + 16);
-        let mut checkpoints = Vec::with_capacity(text.len() / CHECKPOINT_EVERY + 2);
+        let src = text.as_bytes();
+        let mut bytes: Vec<u8> = Vec::with_capacity(src.len() + 8);
+        let mut checkpoints = Vec::with_capacity(src.len() / CHECKPOINT_EVERY + 2);
         let mut next_checkpoint = 0;
-        for (at, c) in text.char_indices() {
-            if skeleton_drops(c) {
-                continue;
+        let mut i = 0;
+        while i < src.len() {
+            let b = src[i];
+            let (cp, len) = if b < 0x80 {
+                (u32::from(b), 1)
+            } else if b < 0xE0 && i + 1 < src.len() {
+                (u32::from(b & 0x1F) << 6 | u32::from(src[i + 1] & 0x3F), 2)
+            } else if b < 0xF0 && i + 2 < src.len() {
+                (
+                    u32::from(b & 0x0F) << 12
+                        | u32::from(src[i + 1] & 0x3F) << 6
+                        | u32::from(src[i + 2] & 0x3F),
+                    3,
+                )
+            } else {
+                (0x10000, 4)
+            };
+            let e = if cp < 0x10000 {
+                self.table[cp as usize]
+            } else {
+                pack(&[UNKNOWN + 3])
+            };
+            let n = (e & 0xFF) as usize;
+            if n > 0 {
+                if bytes.len() >= next_checkpoint {
+                    checkpoints.push((bytes.len() as u32, i as u32));
+                    next_checkpoint = bytes.len() + CHECKPOINT_EVERY;
+                }
+                bytes.push((e >> 8) as u8);
+                if n == 2 {
+                    bytes.push((e >> 16) as u8);
+                }
             }
-            if bytes.len() >= next_checkpoint {
-                checkpoints.push((bytes.len() as u32, at as u32));
-                next_checkpoint = bytes.len() + CHECKPOINT_EVERY;
-            }
-            self.push(c, &mut bytes);
+            i += len;
         }
         Encoded { bytes, checkpoints }
     }
-}
-
-/// ASCII letters match case-insensitively.
-fn fold(c: char) -> char {
-    c.to_ascii_lowercase()
-}
-
-fn encoded_len(first: u8) -> usize {
-    if first >= 0xC0 { 2 } else { 1 }
 }
 
 impl Encoded {
@@ -157,11 +183,16 @@ impl Encoded {
             if e == range.start && start.is_none() {
                 start = Some(at);
             }
-            let len = self.bytes.get(e).map_or(1, |b| encoded_len(*b));
+            // A continuation byte follows a lead byte: the character's
+            // length is 2 exactly when the next byte is < 0x80.
+            let len = if self.bytes.get(e + 1).is_some_and(|b| *b < 0x80) {
+                2
+            } else {
+                1
+            };
             e += len;
             if e >= range.end {
-                let end = at + c.len_utf8();
-                return start.unwrap_or(at)..end;
+                return start.unwrap_or(at)..at + c.len_utf8();
             }
         }
         let s = start.unwrap_or(text.len());
@@ -208,14 +239,23 @@ mod tests {
             .map(|i| char::from_u32(0x4E00 + i).unwrap().to_string() + "一")
             .collect();
         let alphabet = Alphabet::build(terms.iter().map(String::as_str)).unwrap();
-        let enc = alphabet.encode(&terms.concat());
+        let text = terms.concat();
+        let enc = alphabet.encode(&text);
         for (i, b) in enc.bytes.iter().enumerate() {
             if *b < 0x80 {
                 assert!(
-                    i > 0 && enc.bytes[i - 1] >= 0xC0,
+                    i > 0 && enc.bytes[i - 1] >= 0x84,
                     "continuation byte at {i} not after a lead byte"
                 );
             }
         }
+        // Every term is found where it is.
+        let t = alphabet.encode_term(&terms[2999]).unwrap();
+        let at = enc
+            .bytes
+            .windows(t.len())
+            .rposition(|w| w == t.as_slice())
+            .unwrap();
+        assert_eq!(&text[enc.to_text(&text, at..at + t.len())], terms[2999]);
     }
 }

@@ -42,7 +42,24 @@ const START_LABELS: &[&str] = &[
 /// The consistency detector.
 pub struct Consistency {
     words: Regex,
+    digits: aho_corasick::AhoCorasick,
     number: Regex,
+}
+
+/// A regex-like match over the full text.
+struct Span<'t> {
+    start: usize,
+    end: usize,
+    text: &'t str,
+}
+
+impl Span<'_> {
+    fn as_str(&self) -> &str {
+        &self.text[self.start..self.end]
+    }
+    fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
 }
 
 impl Consistency {
@@ -52,13 +69,40 @@ impl Consistency {
         #[allow(clippy::unwrap_used)] // Constant patterns, covered by tests.
         Consistency {
             words: Regex::new(r"(?:人民币)?[零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正]{2,}").unwrap(),
+            digits: aho_corasick::AhoCorasick::new(["壹", "贰", "叁", "肆", "伍", "陆", "柒", "捌", "玖"]).unwrap(),
             number: Regex::new(r"(小写)?[:：]?[ \t]*([¥￥])?[ \t]*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?[ \t]*(万元|万|元)?").unwrap(),
         }
     }
 
     fn amount_words(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {
         let text = &cx.doc.text;
-        for m in self.words.find_iter(text) {
+        // Every 大写 amount has a financial digit: find those with a SIMD
+        // literal search first, and run the regex only around them.
+        let mut matches = Vec::new();
+        let mut done = 0;
+        for hit in self.digits.find_iter(text.as_bytes()) {
+            if hit.start() < done {
+                continue;
+            }
+            let mut from = hit.start().saturating_sub(24).max(done);
+            while !text.is_char_boundary(from) {
+                from += 1;
+            }
+            let mut to = (hit.end() + 240).min(text.len());
+            while !text.is_char_boundary(to) {
+                to -= 1;
+            }
+            for m in self.words.find_iter(&text[from..to]) {
+                if from + m.end() > hit.start() {
+                    matches.push((from + m.start(), from + m.end()));
+                    done = from + m.end();
+                    break;
+                }
+            }
+            done = done.max(hit.end());
+        }
+        for (start, end) in matches {
+            let m = Span { start, end, text };
             let s = m.as_str();
             let has_digit = s.chars().any(|c| "壹贰叁肆伍陆柒捌玖".contains(c));
             let has_unit = s.chars().any(|c| "元圆万角".contains(c));
@@ -81,7 +125,7 @@ impl Consistency {
                 field: None,
                 severity: Severity::Medium,
                 confidence: Confidence::High,
-                span: Some(m.start().min(range.start)..m.end().max(range.end)),
+                span: Some(m.start.min(range.start)..m.end.max(range.end)),
                 value: Some(format!("{s}|{figure}")),
                 excerpt: shown,
                 explanation: format!(

@@ -68,12 +68,15 @@ impl Travel {
     /// characters before them.
     pub fn detect(&self, cx: &Context<'_>, out: &mut Vec<crate::detect::Candidate>) {
         let text = &cx.doc.text;
+        let bytes = text.as_bytes();
+        let glued = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'*');
         for (re, context, rule, name) in &self.kinds {
-            if !context.iter().any(|w| text.contains(w)) {
-                continue;
-            }
-            for caps in re.captures_iter(text) {
-                let Some(m) = caps.get(1) else { continue };
+            for m in re.find_iter(text) {
+                if glued(m.start().checked_sub(1).and_then(|i| bytes.get(i)))
+                    || glued(bytes.get(m.end()))
+                {
+                    continue;
+                }
                 let w = before(text, m.start(), 20);
                 if !has_any(w, context) {
                     continue;
