@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Sources;
 use crate::detect::dictionary::{Dictionaries, parse_list};
-use crate::detect::{AnnouncementSpec, BUILTIN_RULES, Candidate, Context, DetectorSet, Layout};
+use crate::detect::{AnnouncementSpec, BUILTIN_RULES, Candidate, Context, DetectorSet};
 use crate::extract::Extractors;
 use crate::model::{
     Action, Category, Confidence, Document, FileError, FileErrors, Finding, Format, Location,
@@ -195,7 +195,6 @@ impl Engine {
             doc.unreadable("file", "文件中没有可检查的文字 / no text to inspect");
         }
         let normalized = NormalizedDoc::build(&doc.pieces);
-        let layout = Layout::build(&normalized);
         let hits = self.dictionaries.scan(&normalized);
         let doc_type = self.spec.classify(&normalized);
         let today = self
@@ -203,7 +202,7 @@ impl Engine {
             .unwrap_or_else(|| chrono::Local::now().date_naive());
         let cx = Context {
             doc: &normalized,
-            layout: &layout,
+            layout: std::sync::OnceLock::new(),
             doc_type,
             hits: &hits,
             dictionaries: &self.dictionaries,

@@ -12,7 +12,7 @@ use regex::Regex;
 
 use super::amount::{format_fen, parse_number, parse_words};
 use super::dates::find_dates;
-use super::dictionary::normalize_term;
+use super::dictionary::{Trigger, normalize_term};
 use super::layout::{after, before};
 use super::{Candidate, Context, Detector};
 use crate::model::{Category, Confidence, Severity};
@@ -42,7 +42,6 @@ const START_LABELS: &[&str] = &[
 /// The consistency detector.
 pub struct Consistency {
     words: Regex,
-    digits: aho_corasick::AhoCorasick,
     number: Regex,
 }
 
@@ -69,37 +68,37 @@ impl Consistency {
         #[allow(clippy::unwrap_used)] // Constant patterns, covered by tests.
         Consistency {
             words: Regex::new(r"(?:人民币)?[零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正]{2,}").unwrap(),
-            digits: aho_corasick::AhoCorasick::new(["壹", "贰", "叁", "肆", "伍", "陆", "柒", "捌", "玖"]).unwrap(),
             number: Regex::new(r"(小写)?[:：]?[ \t]*([¥￥])?[ \t]*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?[ \t]*(万元|万|元)?").unwrap(),
         }
     }
 
     fn amount_words(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {
         let text = &cx.doc.text;
-        // Every 大写 amount has a financial digit: find those with a SIMD
-        // literal search first, and run the regex only around them.
+        // Every 大写 amount has a financial digit; the dictionary pass
+        // reported where they are, so the regex runs only around them.
         let mut matches = Vec::new();
         let mut done = 0;
-        for hit in self.digits.find_iter(text.as_bytes()) {
-            if hit.start() < done {
+        for &(trigger, at) in &cx.hits.triggers {
+            if trigger != Trigger::AmountDigit || at < done {
                 continue;
             }
-            let mut from = hit.start().saturating_sub(24).max(done);
+            let hit = at..at + 3;
+            let mut from = hit.start.saturating_sub(24).max(done);
             while !text.is_char_boundary(from) {
                 from += 1;
             }
-            let mut to = (hit.end() + 240).min(text.len());
+            let mut to = (hit.end + 240).min(text.len());
             while !text.is_char_boundary(to) {
                 to -= 1;
             }
             for m in self.words.find_iter(&text[from..to]) {
-                if from + m.end() > hit.start() {
+                if from + m.end() > hit.start {
                     matches.push((from + m.start(), from + m.end()));
                     done = from + m.end();
                     break;
                 }
             }
-            done = done.max(hit.end());
+            done = done.max(hit.end);
         }
         for (start, end) in matches {
             let m = Span { start, end, text };

@@ -83,8 +83,8 @@ enum Matcher {
 pub struct Dictionaries {
     lists: Vec<List>,
     automaton: Option<Matcher>,
-    /// For each automaton pattern: the list it came from.
-    owner: Vec<usize>,
+    /// For each automaton pattern: the list it came from, or its trigger.
+    owner: Vec<Owner>,
     /// Total number of patterns.
     pub pattern_count: usize,
 }
@@ -105,6 +105,43 @@ pub struct DictionaryHits {
     pub terms: Vec<(usize, Range<usize>)>,
     /// Exclusion spans.
     pub exclusions: Vec<Range<usize>>,
+    /// Trigger characters seen, for detectors that only need to look near
+    /// them (see [`Trigger`]).
+    pub triggers: Vec<(Trigger, usize)>,
+}
+
+/// Single characters the dictionary pass also reports, so other detectors
+/// need not scan the whole text again: one automaton pass serves them all.
+/// A trigger is one character, so it can never hide a longer term starting
+/// at the same place (leftmost-longest keeps the term).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// A 大写 financial digit (壹…玖): a 大写 amount may be near.
+    AmountDigit,
+    /// `★`, `☆` or `*`: a 国家秘密标志 may be near.
+    Star,
+}
+
+const TRIGGERS: &[(&str, Trigger)] = &[
+    ("壹", Trigger::AmountDigit),
+    ("贰", Trigger::AmountDigit),
+    ("叁", Trigger::AmountDigit),
+    ("肆", Trigger::AmountDigit),
+    ("伍", Trigger::AmountDigit),
+    ("陆", Trigger::AmountDigit),
+    ("柒", Trigger::AmountDigit),
+    ("捌", Trigger::AmountDigit),
+    ("玖", Trigger::AmountDigit),
+    ("★", Trigger::Star),
+    ("☆", Trigger::Star),
+    ("*", Trigger::Star),
+];
+
+/// Who a pattern belongs to.
+#[derive(Debug, Clone, Copy)]
+enum Owner {
+    List(usize),
+    Trigger(Trigger),
 }
 
 /// Normalizes a term exactly as document text is normalized, then takes its
@@ -233,10 +270,14 @@ impl Dictionaries {
         for (i, list) in lists.iter().enumerate() {
             for (term, _) in &list.terms {
                 patterns.push(normalize_term(term));
-                owner.push(i);
+                owner.push(Owner::List(i));
             }
         }
         let pattern_count = patterns.len();
+        for (c, t) in TRIGGERS {
+            patterns.push((*c).to_string());
+            owner.push(Owner::Trigger(*t));
+        }
         // Leftmost-longest so an exclusion wins over a term it contains.
         // aho-corasick picks the contiguous NFA above ~100 patterns: its DFA
         // is slower on large Chinese dictionaries (the tables do not fit in
@@ -299,12 +340,12 @@ impl Dictionaries {
     /// One pass over the skeleton.
     pub fn scan(&self, doc: &NormalizedDoc) -> DictionaryHits {
         let mut hits = DictionaryHits::default();
-        let mut record = |pattern: usize, range: Range<usize>| {
-            let list = self.owner[pattern];
-            match self.lists[list].kind {
+        let mut record = |pattern: usize, range: Range<usize>| match self.owner[pattern] {
+            Owner::Trigger(t) => hits.triggers.push((t, range.start)),
+            Owner::List(list) => match self.lists[list].kind {
                 ListKind::Exclusion => hits.exclusions.push(range),
                 ListKind::Term => hits.terms.push((list, range)),
-            }
+            },
         };
         match &self.automaton {
             None => {}

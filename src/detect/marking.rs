@@ -13,6 +13,7 @@
 
 use regex::Regex;
 
+use super::dictionary::Trigger;
 use super::{Candidate, Context, Detector};
 use crate::model::{Category, Confidence, Severity};
 
@@ -49,14 +50,32 @@ impl Detector for Marking {
 
     fn detect(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {
         // Whitespace and connectors are allowed inside the mark, so
-        // `机 密 ★ 5 年` and a mark split over lines or tags are found.
-        let skeleton = cx.doc.text.as_str();
-        let to_text = |r: std::ops::Range<usize>| r;
-        for caps in self.star.captures_iter(skeleton) {
+        // `机 密 ★ 5 年` and a mark split over lines or tags are found. The
+        // star regex runs only around the stars the dictionary pass saw.
+        let text = cx.doc.text.as_str();
+        let mut windows: Vec<(usize, usize)> = Vec::new();
+        for &(trigger, at) in &cx.hits.triggers {
+            if trigger != Trigger::Star {
+                continue;
+            }
+            let from = floor_boundary(text, at.saturating_sub(40));
+            let to = ceil_boundary(text, (at + 40).min(text.len()));
+            match windows.last_mut() {
+                Some(last) if from <= last.1 => last.1 = to,
+                _ => windows.push((from, to)),
+            }
+        }
+        let star_matches = windows.iter().flat_map(|&(from, to)| {
+            self.star
+                .captures_iter(&text[from..to])
+                .map(move |c| (from, c))
+        });
+        for (base, caps) in star_matches {
             let (Some(whole), Some(level)) = (caps.get(0), caps.get(1)) else {
                 continue;
             };
-            let (whole_range, level_range) = (to_text(whole.range()), to_text(level.range()));
+            let shift = |r: std::ops::Range<usize>| base + r.start..base + r.end;
+            let (whole_range, level_range) = (shift(whole.range()), shift(level.range()));
             if cx.excluded(&level_range) {
                 continue;
             }
@@ -86,11 +105,11 @@ impl Detector for Marking {
                 enforces: ENFORCES.into(),
             });
         }
-        for caps in self.header.captures_iter(skeleton) {
+        for caps in self.header.captures_iter(text) {
             let (Some(whole), Some(level)) = (caps.get(0), caps.get(1)) else {
                 continue;
             };
-            let (whole_range, level_range) = (to_text(whole.range()), to_text(level.range()));
+            let (whole_range, level_range) = (whole.range(), level.range());
             if cx.excluded(&level_range) {
                 continue;
             }
@@ -113,4 +132,18 @@ impl Detector for Marking {
             });
         }
     }
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }

@@ -61,8 +61,9 @@ pub struct Candidate {
 pub struct Context<'a> {
     /// The normalized text.
     pub doc: &'a NormalizedDoc,
-    /// Lines, headings, contact blocks.
-    pub layout: &'a Layout,
+    /// Lines, headings, contact blocks: built on first use, since most
+    /// documents need it only for the rare candidate near a phone number.
+    pub layout: std::sync::OnceLock<Layout>,
     /// The announcement type, if recognised.
     pub doc_type: Option<&'a DocType>,
     /// Dictionary matches and exclusion spans (one pass for all detectors).
@@ -76,6 +77,11 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// The document's layout.
+    pub fn layout(&self) -> &Layout {
+        self.layout.get_or_init(|| Layout::build(self.doc))
+    }
+
     /// Whether a text range is covered by an exclusion phrase
     /// (`不涉及国家秘密`, `商业秘密`…).
     pub fn excluded(&self, range: &Range<usize>) -> bool {

@@ -183,7 +183,7 @@ fn window(cx: &Context<'_>, at: usize) -> String {
 /// The label nearest before `at` on the same line is a contact label, or
 /// the value sits in a contact section.
 fn is_contact(cx: &Context<'_>, at: usize) -> bool {
-    if cx.layout.in_contact_zone(at) {
+    if cx.layout().in_contact_zone(at) {
         return true;
     }
     let line = line_before(&cx.doc.text, at);
@@ -313,7 +313,7 @@ impl Personal {
         if has_any(&w, CODE_CONTEXT) && !card_context {
             return true;
         }
-        if !card_context && (has_any(&w, ORG_WORDS) || cx.layout.in_contact_zone(span.start)) {
+        if !card_context && (has_any(&w, ORG_WORDS) || cx.layout().in_contact_zone(span.start)) {
             // The purchaser's or agency's account: publishable.
             return true;
         }

@@ -71,6 +71,10 @@ impl Travel {
         let bytes = text.as_bytes();
         let glued = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'*');
         for (re, context, rule, name) in &self.kinds {
+            // No context word anywhere: nothing of this kind can be reported.
+            if !context.iter().any(|w| text.contains(w)) {
+                continue;
+            }
             for m in re.find_iter(text) {
                 if glued(m.start().checked_sub(1).and_then(|i| bytes.get(i)))
                     || glued(bytes.get(m.end()))
