@@ -121,43 +121,42 @@ impl Alphabet {
     /// it is the hottest loop of the scanner after the automaton itself.
     pub fn encode(&self, text: &str) -> Encoded {
         let src = text.as_bytes();
-        let mut bytes: Vec<u8> = Vec::with_capacity(src.len() + 8);
-        let mut checkpoints = Vec::with_capacity(src.len() / CHECKPOINT_EVERY + 2);
-        let mut next_checkpoint = 0;
+        let n = src.len();
+        let mut bytes: Vec<u8> = Vec::with_capacity(n + 8);
+        let mut checkpoints = Vec::with_capacity(n / CHECKPOINT_EVERY + 2);
+        let table = &self.table[..];
         let mut i = 0;
-        while i < src.len() {
-            let b = src[i];
-            let (cp, len) = if b < 0x80 {
-                (u32::from(b), 1)
-            } else if b < 0xE0 && i + 1 < src.len() {
-                (u32::from(b & 0x1F) << 6 | u32::from(src[i + 1] & 0x3F), 2)
-            } else if b < 0xF0 && i + 2 < src.len() {
-                (
-                    u32::from(b & 0x0F) << 12
-                        | u32::from(src[i + 1] & 0x3F) << 6
-                        | u32::from(src[i + 2] & 0x3F),
-                    3,
-                )
-            } else {
-                (0x10000, 4)
-            };
-            let e = if cp < 0x10000 {
-                self.table[cp as usize]
-            } else {
-                pack(&[UNKNOWN + 3])
-            };
-            let n = (e & 0xFF) as usize;
-            if n > 0 {
-                if bytes.len() >= next_checkpoint {
-                    checkpoints.push((bytes.len() as u32, i as u32));
-                    next_checkpoint = bytes.len() + CHECKPOINT_EVERY;
-                }
-                bytes.push((e >> 8) as u8);
-                if n == 2 {
-                    bytes.push((e >> 16) as u8);
-                }
+        while i < n {
+            // A checkpoint at the start of every block of ~256 source bytes,
+            // always on a character boundary.
+            checkpoints.push((bytes.len() as u32, i as u32));
+            let stop = (i + CHECKPOINT_EVERY).min(n);
+            while i < stop {
+                let b = src[i];
+                // CJK (three bytes) first: it is most of the text.
+                let (cp, len) = if (0xE0..0xF0).contains(&b) && i + 2 < n {
+                    (
+                        u32::from(b & 0x0F) << 12
+                            | u32::from(src[i + 1] & 0x3F) << 6
+                            | u32::from(src[i + 2] & 0x3F),
+                        3,
+                    )
+                } else if b < 0x80 {
+                    (u32::from(b), 1)
+                } else if b < 0xE0 && i + 1 < n {
+                    (u32::from(b & 0x1F) << 6 | u32::from(src[i + 1] & 0x3F), 2)
+                } else {
+                    (0x10000, 4)
+                };
+                let e = if cp < 0x10000 {
+                    table[cp as usize]
+                } else {
+                    pack(&[UNKNOWN + 3])
+                };
+                let k = (e & 0xFF) as usize;
+                bytes.extend_from_slice(&(e >> 8).to_le_bytes()[..k]);
+                i += len;
             }
-            i += len;
         }
         Encoded { bytes, checkpoints }
     }
