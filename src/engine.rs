@@ -190,7 +190,32 @@ impl Engine {
     }
 
     /// Scans already-extracted pieces.
-    pub fn scan_document(&self, mut doc: Document, baseline: Option<&HashSet<String>>) -> Report {
+    ///
+    /// A bug in a detector must not crash a batch scan or let a document
+    /// through: a panic here becomes an `unscannable` finding (hold).
+    pub fn scan_document(&self, doc: Document, baseline: Option<&HashSet<String>>) -> Report {
+        let format = doc.format;
+        let text_bytes = doc.text_len();
+        let pieces = doc.pieces.clone();
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.scan_inner(doc, baseline)
+        })) {
+            Ok(report) => report,
+            Err(_) => {
+                let mut failed = Document::new(format);
+                failed.unreadable(
+                    "engine",
+                    "检查过程内部错误，未能完成检查 / internal error while scanning",
+                );
+                let mut report = self.scan_inner(failed, baseline);
+                report.text_bytes = text_bytes;
+                report.pieces = pieces;
+                report
+            }
+        }
+    }
+
+    fn scan_inner(&self, mut doc: Document, baseline: Option<&HashSet<String>>) -> Report {
         if doc.pieces.is_empty() && doc.unreadable.is_empty() {
             doc.unreadable("file", "文件中没有可检查的文字 / no text to inspect");
         }
@@ -348,6 +373,67 @@ fn title_hint(doc: &NormalizedDoc) -> String {
         .filter(|c| !c.is_whitespace())
         .take(60)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::model::{Action, PartKind};
+
+    fn engine() -> &'static Engine {
+        static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+        ENGINE.get_or_init(|| {
+            Engine::embedded()
+                .unwrap()
+                .with_today(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap())
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Arbitrary text, including the characters detectors look for,
+        /// never panics and never loses the unscannable fallback.
+        #[test]
+        fn any_text_scans_without_panicking(text in "[\\PC\n\t ：:（）()★☆*¥￥壹贰万元整0-9X密级机秘绝@.\\-年月日身份证号]{0,400}") {
+            let engine = engine();
+            let mut doc = Document::new(Format::Text);
+            doc.push("body", PartKind::Content, text.clone());
+            let report = engine.scan_document(doc, None);
+            for f in &report.verdict.findings {
+                if let Some(l) = &f.location {
+                    if l.part == "body" {
+                        prop_assert!(text.is_char_boundary(l.start) && text.is_char_boundary(l.end));
+                        prop_assert!(l.start <= l.end && l.end <= text.len());
+                    }
+                }
+            }
+            if text.trim().is_empty() {
+                prop_assert_eq!(report.verdict.action, Action::Hold);
+            }
+        }
+
+        /// A masked excerpt never contains the raw value it stands for.
+        #[test]
+        fn excerpts_never_contain_raw_values(
+            region in prop::sample::select(vec!["110105", "370102", "440305"]),
+            year in 1950u32..2005, month in 1u32..=12, day in 1u32..=28, seq in 0u32..1000,
+            label in prop::sample::select(vec!["身份证号：", "证件号码 ", "", "附件"]),
+        ) {
+            let first = format!("{region}{year:04}{month:02}{day:02}{seq:03}");
+            let check = crate::detect::checksum::id_check_char(first.as_bytes()).unwrap() as char;
+            let id = format!("{first}{check}");
+            let mut doc = Document::new(Format::Text);
+            doc.push("body", PartKind::Content, format!("联系人{label}{id}。"));
+            let report = engine().scan_document(doc, None);
+            let f = report.verdict.findings.iter().find(|f| f.rule == "personal.id_card");
+            prop_assert!(f.is_some(), "valid ID {} not found", crate::model::mask_digits(&id));
+            let json = serde_json::to_string(&report.verdict.findings).unwrap();
+            prop_assert!(!json.contains(&id[6..14]), "birth date digits leaked: {}", json);
+        }
+    }
 }
 
 fn fingerprint(parts: &[&str]) -> String {
