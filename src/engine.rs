@@ -375,6 +375,15 @@ fn title_hint(doc: &NormalizedDoc) -> String {
         .collect()
 }
 
+fn fingerprint(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0]);
+    }
+    hex::encode(&h.finalize()[..12])
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -403,12 +412,11 @@ mod tests {
             doc.push("body", PartKind::Content, text.clone());
             let report = engine.scan_document(doc, None);
             for f in &report.verdict.findings {
-                if let Some(l) = &f.location {
-                    if l.part == "body" {
+                if let Some(l) = &f.location
+                    && l.part == "body" {
                         prop_assert!(text.is_char_boundary(l.start) && text.is_char_boundary(l.end));
                         prop_assert!(l.start <= l.end && l.end <= text.len());
                     }
-                }
             }
             if text.trim().is_empty() {
                 prop_assert_eq!(report.verdict.action, Action::Hold);
@@ -434,13 +442,4 @@ mod tests {
             prop_assert!(!json.contains(&id[6..14]), "birth date digits leaked: {}", json);
         }
     }
-}
-
-fn fingerprint(parts: &[&str]) -> String {
-    let mut h = Sha256::new();
-    for p in parts {
-        h.update(p.as_bytes());
-        h.update([0]);
-    }
-    hex::encode(&h.finalize()[..12])
 }
