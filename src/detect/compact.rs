@@ -122,14 +122,19 @@ impl Alphabet {
     pub fn encode(&self, text: &str) -> Encoded {
         let src = text.as_bytes();
         let n = src.len();
-        let mut bytes: Vec<u8> = Vec::with_capacity(n + 8);
+        // Written by index (an ASCII dictionary character may take two
+        // bytes, so the output can outgrow the input) and truncated at the
+        // end: a variable-length `extend_from_slice` here costs a memmove
+        // call per character.
+        let mut bytes: Vec<u8> = vec![0; 2 * n + 8];
+        let mut w = 0;
         let mut checkpoints = Vec::with_capacity(n / CHECKPOINT_EVERY + 2);
         let table = &self.table[..];
         let mut i = 0;
         while i < n {
             // A checkpoint at the start of every block of ~256 source bytes,
             // always on a character boundary.
-            checkpoints.push((bytes.len() as u32, i as u32));
+            checkpoints.push((w as u32, i as u32));
             let stop = (i + CHECKPOINT_EVERY).min(n);
             while i < stop {
                 let b = src[i];
@@ -153,11 +158,13 @@ impl Alphabet {
                 } else {
                     pack(&[UNKNOWN + 3])
                 };
-                let k = (e & 0xFF) as usize;
-                bytes.extend_from_slice(&(e >> 8).to_le_bytes()[..k]);
+                bytes[w] = (e >> 8) as u8;
+                bytes[w + 1] = (e >> 16) as u8;
+                w += (e & 0xFF) as usize;
                 i += len;
             }
         }
+        bytes.truncate(w);
         Encoded { bytes, checkpoints }
     }
 }
