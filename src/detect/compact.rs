@@ -40,11 +40,25 @@ pub struct Alphabet {
     table: Box<[u32]>,
 }
 
+/// Positions of ASCII features other detectors start from, noted while the
+/// encoder walks the text anyway, so no detector scans the whole text again.
+#[derive(Debug, Clone, Default)]
+pub struct AsciiEvents {
+    /// Text positions where a digit follows a non-digit.
+    pub digit_starts: Vec<u32>,
+    /// Text positions of `@`.
+    pub at_signs: Vec<u32>,
+    /// Text positions of an ASCII letter directly followed by a digit.
+    pub letter_digits: Vec<u32>,
+}
+
 /// Text re-encoded with an [`Alphabet`], with checkpoints to map positions
 /// back to the normalized text.
 pub struct Encoded {
     /// The encoded bytes.
     pub bytes: Vec<u8>,
+    /// ASCII features seen on the way.
+    pub ascii: AsciiEvents,
     /// (encoded position, text position) at character boundaries.
     checkpoints: Vec<(u32, u32)>,
 }
@@ -130,6 +144,7 @@ impl Alphabet {
         let mut w = 0;
         let mut checkpoints = Vec::with_capacity(n / CHECKPOINT_EVERY + 2);
         let table = &self.table[..];
+        let mut ascii = AsciiEvents::default();
         let mut i = 0;
         while i < n {
             // A checkpoint at the start of every block of ~256 source bytes,
@@ -147,6 +162,17 @@ impl Alphabet {
                         3,
                     )
                 } else if b < 0x80 {
+                    if b.is_ascii_digit() {
+                        let prev = if i > 0 { src[i - 1] } else { 0 };
+                        if !prev.is_ascii_digit() {
+                            ascii.digit_starts.push(i as u32);
+                            if prev.is_ascii_alphabetic() {
+                                ascii.letter_digits.push((i - 1) as u32);
+                            }
+                        }
+                    } else if b == b'@' {
+                        ascii.at_signs.push(i as u32);
+                    }
                     (u32::from(b), 1)
                 } else if b < 0xE0 && i + 1 < n {
                     (u32::from(b & 0x1F) << 6 | u32::from(src[i + 1] & 0x3F), 2)
@@ -165,7 +191,11 @@ impl Alphabet {
             }
         }
         bytes.truncate(w);
-        Encoded { bytes, checkpoints }
+        Encoded {
+            bytes,
+            ascii,
+            checkpoints,
+        }
     }
 }
 

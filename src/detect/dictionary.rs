@@ -25,7 +25,7 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-use super::compact::Alphabet;
+use super::compact::{Alphabet, AsciiEvents};
 use super::{Candidate, Context, Detector};
 use crate::model::{Category, Confidence, FileError, FileErrors, PartKind, Piece, Severity};
 use crate::normalize::NormalizedDoc;
@@ -108,6 +108,9 @@ pub struct DictionaryHits {
     /// Trigger characters seen, for detectors that only need to look near
     /// them (see [`Trigger`]).
     pub triggers: Vec<(Trigger, usize)>,
+    /// ASCII features noted by the compact encoder; `None` when the
+    /// dictionary fell back to the skeleton matcher (detectors then scan).
+    pub ascii: Option<AsciiEvents>,
 }
 
 /// Single characters the dictionary pass also reports, so other detectors
@@ -340,6 +343,7 @@ impl Dictionaries {
     /// One pass over the skeleton.
     pub fn scan(&self, doc: &NormalizedDoc) -> DictionaryHits {
         let mut hits = DictionaryHits::default();
+        let mut ascii = None;
         let mut record = |pattern: usize, range: Range<usize>| match self.owner[pattern] {
             Owner::Trigger(t) => hits.triggers.push((t, range.start)),
             Owner::List(list) => match self.lists[list].kind {
@@ -357,6 +361,7 @@ impl Dictionaries {
                         encoded.to_text(&doc.text, m.start()..m.end()),
                     );
                 }
+                ascii = Some(encoded.ascii);
             }
             Some(Matcher::Skeleton(ac)) => {
                 for m in ac.find_iter(doc.skeleton()) {
@@ -367,6 +372,7 @@ impl Dictionaries {
                 }
             }
         }
+        hits.ascii = ascii;
         hits
     }
 

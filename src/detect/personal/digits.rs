@@ -38,49 +38,92 @@ pub fn runs(text: &str, min_digits: usize) -> Vec<Run> {
             i += 1;
             continue;
         }
-        let start = i;
-        let preceded_badly =
-            start > 0 && (glued(bytes[start - 1]) || is_decimal_point(bytes, start));
-        let mut groups = Vec::new();
-        let mut j = i;
-        loop {
-            let g_start = j;
-            while j < bytes.len() && bytes[j].is_ascii_digit() {
-                j += 1;
-            }
-            groups.push((g_start..j, text[g_start..j].to_string()));
-            // One separator followed by a digit continues the run.
-            if j + 1 < bytes.len()
-                && (bytes[j] == b' ' || bytes[j] == b'-')
-                && bytes[j + 1].is_ascii_digit()
-            {
-                j += 1;
-                continue;
-            }
-            break;
-        }
-        // A trailing ID check character.
-        if j < bytes.len()
-            && (bytes[j] == b'X' || bytes[j] == b'x')
-            && !(j + 1 < bytes.len() && glued(bytes[j + 1]))
-        {
-            if let Some(last) = groups.last_mut() {
-                last.1.push('X');
-                last.0.end = j + 1;
-            }
-            j += 1;
-        }
-        let followed_badly = j < bytes.len() && (glued(bytes[j]) || is_decimal_point(bytes, j));
-        let total: usize = groups.iter().map(|(_, d)| d.len()).sum();
-        if !preceded_badly && !followed_badly && total >= min_digits {
-            out.push(Run {
-                range: start..j,
-                groups,
-            });
-        }
-        i = j.max(i + 1);
+        let (run, next) = run_at(text, i, min_digits);
+        out.extend(run);
+        i = next.max(i + 1);
     }
     out
+}
+
+/// Like [`runs`], but only looking at the given positions where a digit
+/// follows a non-digit (collected during the dictionary pass, so the text
+/// is not scanned again).
+pub fn runs_at(text: &str, starts: &[u32], min_digits: usize) -> Vec<Run> {
+    let mut out = Vec::new();
+    let mut next = 0;
+    for &start in starts {
+        let start = start as usize;
+        if start < next {
+            continue;
+        }
+        let (run, end) = run_at(text, start, min_digits);
+        out.extend(run);
+        next = end;
+    }
+    out
+}
+
+/// The run starting at `start` (a digit), and where scanning continues.
+fn run_at(text: &str, start: usize, min_digits: usize) -> (Option<Run>, usize) {
+    let bytes = text.as_bytes();
+    // First find the extent and count digits without allocating: most
+    // digit runs (amounts, dates, phone numbers) are too short to matter.
+    let mut j = start;
+    let mut total = 0;
+    loop {
+        while j < bytes.len() && bytes[j].is_ascii_digit() {
+            j += 1;
+            total += 1;
+        }
+        // One separator followed by a digit continues the run.
+        if j + 1 < bytes.len()
+            && (bytes[j] == b' ' || bytes[j] == b'-')
+            && bytes[j + 1].is_ascii_digit()
+        {
+            j += 1;
+            continue;
+        }
+        break;
+    }
+    let end_digits = j;
+    if total < min_digits.saturating_sub(1) {
+        return (None, end_digits);
+    }
+    let preceded_badly = start > 0 && (glued(bytes[start - 1]) || is_decimal_point(bytes, start));
+    let mut groups = Vec::new();
+    let mut g = start;
+    while g < end_digits {
+        let g_start = g;
+        while g < end_digits && bytes[g].is_ascii_digit() {
+            g += 1;
+        }
+        groups.push((g_start..g, text[g_start..g].to_string()));
+        g += 1; // the separator
+    }
+    let mut j = end_digits;
+    // A trailing ID check character.
+    if j < bytes.len()
+        && (bytes[j] == b'X' || bytes[j] == b'x')
+        && !(j + 1 < bytes.len() && glued(bytes[j + 1]))
+    {
+        if let Some(last) = groups.last_mut() {
+            last.1.push('X');
+            last.0.end = j + 1;
+        }
+        j += 1;
+    }
+    let followed_badly = j < bytes.len() && (glued(bytes[j]) || is_decimal_point(bytes, j));
+    let digits: usize = groups.iter().map(|(_, d)| d.len()).sum();
+    if preceded_badly || followed_badly || digits < min_digits {
+        return (None, j);
+    }
+    (
+        Some(Run {
+            range: start..j,
+            groups,
+        }),
+        j,
+    )
 }
 
 /// A `.` between digits: the run is part of a decimal number (an amount).

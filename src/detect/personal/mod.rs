@@ -221,6 +221,39 @@ fn candidate(
     }
 }
 
+/// A match over the full text (emails are matched in windows).
+struct Found<'t> {
+    start: usize,
+    end: usize,
+    text: &'t str,
+}
+
+impl Found<'_> {
+    fn as_str(&self) -> &str {
+        &self.text[self.start..self.end]
+    }
+    fn start(&self) -> usize {
+        self.start
+    }
+    fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+}
+
+fn ascii_floor(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ascii_ceil(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
 /// A mobile number: 11 digits with a current prefix (13x, 145–149, 15x but
 /// 154, 162/165–167, 170–178, 18x, 19x but 194).
 pub fn is_mobile(d: &str) -> bool {
@@ -375,7 +408,42 @@ impl Personal {
     }
 
     fn emails(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {
-        for m in self.email.find_iter(&cx.doc.text) {
+        let text = &cx.doc.text;
+        // Around each `@` the dictionary pass noted, or the whole text.
+        let windows: Vec<(usize, usize)> = match &cx.hits.ascii {
+            Some(ascii) => ascii
+                .at_signs
+                .iter()
+                .map(|&at| {
+                    (
+                        ascii_floor(text, (at as usize).saturating_sub(80)),
+                        ascii_ceil(text, (at as usize + 260).min(text.len())),
+                    )
+                })
+                .collect(),
+            None => vec![(0, text.len())],
+        };
+        let mut seen_until = 0;
+        let found = windows.into_iter().flat_map(|(from, to)| {
+            self.email
+                .find_iter(&text[from..to])
+                .map(move |m| (from, m))
+        });
+        let mut matches = Vec::new();
+        for (from, m) in found {
+            let (start, end) = (from + m.start(), from + m.end());
+            if start < seen_until {
+                continue;
+            }
+            seen_until = end;
+            matches.push(start..end);
+        }
+        for range in matches {
+            let m = Found {
+                start: range.start,
+                end: range.end,
+                text,
+            };
             let addr = m.as_str();
             let domain = addr.rsplit('@').next().unwrap_or("").to_ascii_lowercase();
             let w = window(cx, m.start());
@@ -410,7 +478,11 @@ impl Detector for Personal {
     }
 
     fn detect(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {
-        for run in digits::runs(&cx.doc.text, 11) {
+        let runs = match &cx.hits.ascii {
+            Some(ascii) => digits::runs_at(&cx.doc.text, &ascii.digit_starts, 11),
+            None => digits::runs(&cx.doc.text, 11),
+        };
+        for run in runs {
             // The whole run first; if it is nothing, each group on its own
             // (two numbers separated by a space).
             let mut options = vec![(run.range.clone(), run.digits())];

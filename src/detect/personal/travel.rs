@@ -71,27 +71,50 @@ impl Travel {
         let bytes = text.as_bytes();
         let glued = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'*');
         for (re, context, rule, name) in &self.kinds {
-            // No context word anywhere: nothing of this kind can be reported.
-            if !context.iter().any(|w| text.contains(w)) {
-                continue;
-            }
-            for m in re.find_iter(text) {
-                if glued(m.start().checked_sub(1).and_then(|i| bytes.get(i)))
-                    || glued(bytes.get(m.end()))
+            // Candidates start at a letter before a digit, or a digit run
+            // (noted by the dictionary pass); without those notes, look for
+            // a context word first, then scan.
+            // Each candidate is matched in a short window starting at it, so
+            // a miss never scans on to the end of the text.
+            let found: Vec<std::ops::Range<usize>> = match &cx.hits.ascii {
+                Some(ascii) => ascii
+                    .letter_digits
+                    .iter()
+                    .chain(ascii.digit_starts.iter())
+                    .filter_map(|&p| {
+                        let p = p as usize;
+                        let mut end = (p + 16).min(text.len());
+                        while !text.is_char_boundary(end) {
+                            end += 1;
+                        }
+                        re.find(&text[p..end])
+                            .filter(|m| m.start() == 0)
+                            .map(|m| p..p + m.end())
+                    })
+                    .collect(),
+                None if context.iter().any(|w| text.contains(w)) => {
+                    re.find_iter(text).map(|m| m.range()).collect()
+                }
+                None => Vec::new(),
+            };
+            for range in found {
+                let m = &text[range.clone()];
+                if glued(range.start.checked_sub(1).and_then(|i| bytes.get(i)))
+                    || glued(bytes.get(range.end))
                 {
                     continue;
                 }
-                let w = before(text, m.start(), 20);
+                let w = before(text, range.start, 20);
                 if !has_any(w, context) {
                     continue;
                 }
-                let value = m.as_str().to_ascii_uppercase();
+                let value = m.to_ascii_uppercase();
                 let masked = mask_digits(&value);
                 out.push(candidate(
                     rule,
                     Confidence::High,
                     Severity::High,
-                    m.range(),
+                    range.clone(),
                     value,
                     masked.clone(),
                     format!("检测到{name} {masked}。出入境证件号码属于个人信息，公告中不得公开。"),
