@@ -77,21 +77,28 @@ impl Travel {
             // Each candidate is matched in a short window starting at it, so
             // a miss never scans on to the end of the text.
             let found: Vec<std::ops::Range<usize>> = match &cx.hits.ascii {
-                Some(ascii) => ascii
-                    .letter_digits
-                    .iter()
-                    .chain(ascii.digit_starts.iter())
-                    .filter_map(|&p| {
-                        let p = p as usize;
-                        let mut end = (p + 16).min(text.len());
-                        while !text.is_char_boundary(end) {
-                            end += 1;
-                        }
-                        re.find(&text[p..end])
-                            .filter(|m| m.start() == 0)
-                            .map(|m| p..p + m.end())
-                    })
-                    .collect(),
+                Some(ascii) => {
+                    // Letter-prefixed numbers start at a letter before a
+                    // digit; the all-digit 台胞证 number at a digit run.
+                    let starts = if re.as_str().starts_with("(?i)[0-9]") {
+                        &ascii.digit_starts
+                    } else {
+                        &ascii.letter_digits
+                    };
+                    starts
+                        .iter()
+                        .filter_map(|&p| {
+                            let p = p as usize;
+                            let mut end = (p + 16).min(text.len());
+                            while !text.is_char_boundary(end) {
+                                end += 1;
+                            }
+                            re.find(&text[p..end])
+                                .filter(|m| m.start() == 0)
+                                .map(|m| p..p + m.end())
+                        })
+                        .collect()
+                }
                 None if context.iter().any(|w| text.contains(w)) => {
                     re.find_iter(text).map(|m| m.range()).collect()
                 }
