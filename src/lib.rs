@@ -1,11 +1,48 @@
-//! pubgate library (work in progress)
-pub mod cli;
-pub mod config;
-pub mod detect;
-pub mod engine;
-pub mod extract;
+//! pubgate checks Chinese government procurement announcements before they
+//! are published: state secrets, personal data, procurement secrets,
+//! missing mandatory fields and inconsistent figures.
+//!
+//! The pipeline is the module layout, in order:
+//!
+//! ```text
+//! bytes ─ extract ─▶ Document ─ normalize ─▶ NormalizedDoc ─ detect ─▶ candidates
+//!                   (pieces +               (NFKC, 繁→简,         │
+//!                    part names)             offset maps)          ▼
+//!                                                   policy ─▶ Verdict (action per finding,
+//!                                                                  strictest per document)
+//! ```
+//!
+//! * [`extract`] turns bytes into text pieces with part names (body, page,
+//!   tracked deletion, comment, metadata…); PDF parsing runs in a worker
+//!   process; anything unreadable becomes an `unscannable` part.
+//! * [`normalize`] builds one normalized text for the whole document, with
+//!   maps back to every piece's original offsets.
+//! * [`detect`] runs every detector once over that text: one aho-corasick
+//!   pass over a compact re-encoding serves the dictionaries and tells the
+//!   other detectors where to look.
+//! * [`policy`] maps findings to actions and review queues.
+//! * [`engine`] is the only door into the core (`Engine::scan`), used by
+//!   the batch rescan ([`rescan`]) and, later, the gateway.
+//! * [`report`] renders results (text, JSONL, SARIF, CSV); [`cli`] is the
+//!   command line; [`config`] finds the operator files; [`model`] is the
+//!   shared vocabulary.
+//!
+//! Dependency rule: `model` imports nothing from pubgate; `extract`,
+//! `normalize`, `detect` and `policy` import only `model` (and `detect`
+//! reads `normalize`'s output); only `engine` wires them together; nothing
+//! in the core is async. Sensitive values never leave the core unmasked
+//! ([`model::Sensitive`]).
+
+#![warn(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 pub mod model;
+pub mod config;
+pub mod extract;
 pub mod normalize;
+pub mod detect;
 pub mod policy;
+pub mod engine;
 pub mod report;
 pub mod rescan;
+pub mod cli;
