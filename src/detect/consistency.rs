@@ -13,7 +13,7 @@ use regex::Regex;
 use super::amount::{format_fen, parse_number, parse_words};
 use super::dates::find_dates;
 use super::dictionary::{Trigger, normalize_term};
-use super::layout::{after, before};
+use super::layout::{after, before, ceil_boundary, floor_boundary};
 use super::{Candidate, Context, Detector};
 use crate::model::{Category, Confidence, Severity};
 
@@ -83,14 +83,8 @@ impl Consistency {
                 continue;
             }
             let hit = at..at + 3;
-            let mut from = hit.start.saturating_sub(24).max(done);
-            while !text.is_char_boundary(from) {
-                from += 1;
-            }
-            let mut to = (hit.end + 240).min(text.len());
-            while !text.is_char_boundary(to) {
-                to -= 1;
-            }
+            let from = ceil_boundary(text, hit.start.saturating_sub(24).max(done));
+            let to = floor_boundary(text, hit.end + 240);
             for m in self.words.find_iter(&text[from..to]) {
                 if from + m.end() > hit.start {
                     matches.push((from + m.start(), from + m.end()));

@@ -196,6 +196,24 @@ pub fn after(text: &str, pos: usize, chars: usize) -> &str {
     &tail[..end]
 }
 
+/// The nearest char boundary at or before `i`.
+pub fn floor_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The nearest char boundary at or after `i`.
+pub fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
 /// The text from the start of the line to `pos`.
 pub fn line_before(text: &str, pos: usize) -> &str {
     let start = text[..pos].rfind('\n').map_or(0, |i| i + 1);

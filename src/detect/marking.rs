@@ -14,6 +14,7 @@
 use regex::Regex;
 
 use super::dictionary::Trigger;
+use super::layout::{ceil_boundary, floor_boundary};
 use super::{Candidate, Context, Detector};
 use crate::model::{Category, Confidence, Severity};
 
@@ -132,18 +133,4 @@ impl Detector for Marking {
             });
         }
     }
-}
-
-fn floor_boundary(text: &str, mut i: usize) -> usize {
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil_boundary(text: &str, mut i: usize) -> usize {
-    while !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
 }

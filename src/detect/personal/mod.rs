@@ -20,7 +20,7 @@ mod travel;
 use std::ops::Range;
 
 use super::checksum::{luhn_valid, valid_id15, valid_id18, valid_uscc};
-use super::layout::{CONTACT_LABELS, before, line_before};
+use super::layout::{CONTACT_LABELS, before, ceil_boundary, floor_boundary, line_before};
 use super::{Candidate, Context, Detector};
 use crate::model::{Category, Confidence, Severity, mask_digits, mask_email};
 
@@ -240,20 +240,6 @@ impl Found<'_> {
     }
 }
 
-fn ascii_floor(text: &str, mut i: usize) -> usize {
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ascii_ceil(text: &str, mut i: usize) -> usize {
-    while !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
-}
-
 /// A mobile number: 11 digits with a current prefix (13x, 145–149, 15x but
 /// 154, 162/165–167, 170–178, 18x, 19x but 194).
 pub fn is_mobile(d: &str) -> bool {
@@ -416,8 +402,8 @@ impl Personal {
                 .iter()
                 .map(|&at| {
                     (
-                        ascii_floor(text, (at as usize).saturating_sub(80)),
-                        ascii_ceil(text, (at as usize + 260).min(text.len())),
+                        floor_boundary(text, (at as usize).saturating_sub(80)),
+                        ceil_boundary(text, (at as usize + 260).min(text.len())),
                     )
                 })
                 .collect(),

@@ -5,7 +5,7 @@ use regex::Regex;
 
 use super::{candidate, has_any};
 use crate::detect::Context;
-use crate::detect::layout::before;
+use crate::detect::layout::{before, ceil_boundary};
 use crate::model::{Confidence, Severity, mask_digits};
 
 /// Patterns with the context words that must precede them.
@@ -89,10 +89,7 @@ impl Travel {
                         .iter()
                         .filter_map(|&p| {
                             let p = p as usize;
-                            let mut end = (p + 16).min(text.len());
-                            while !text.is_char_boundary(end) {
-                                end += 1;
-                            }
+                            let end = ceil_boundary(text, p + 16);
                             re.find(&text[p..end])
                                 .filter(|m| m.start() == 0)
                                 .map(|m| p..p + m.end())
