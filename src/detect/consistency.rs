@@ -194,7 +194,15 @@ impl Consistency {
         };
         // Dates on or after the deadline are not a start (the 项目概况
         // sentence names the deadline right after 获取招标文件).
-        let start = dates_after_labels(cx, START_LABELS)
+        let labelled = dates_after_labels(cx, START_LABELS);
+        // Without a labelled publication date, the date line under the
+        // signature (a date alone on its line) is the publication date.
+        let candidates = if labelled.is_empty() {
+            standalone_dates(cx)
+        } else {
+            labelled
+        };
+        let start = candidates
             .into_iter()
             .filter(|d| d.0 < deadline)
             .min_by_key(|d| d.0);
@@ -284,6 +292,34 @@ impl Consistency {
 
 fn bracketed(region: &str, at: usize) -> bool {
     region[..at].trim_end().ends_with(['(', '（'])
+}
+
+/// Dates that are alone on their line, in content (the date under the
+/// signature of an announcement).
+fn standalone_dates(cx: &Context<'_>) -> Vec<(chrono::NaiveDate, Range<usize>)> {
+    let text = &cx.doc.text;
+    let mut out = Vec::new();
+    let mut start = 0;
+    for line in text.split('\n') {
+        let trimmed = line.trim();
+        if (8..=40).contains(&trimmed.len()) && trimmed.as_bytes()[0].is_ascii_digit() {
+            if let [d] = find_dates(line, start).as_slice() {
+                let covered = d.range.len() + 2 >= trimmed.len();
+                if covered
+                    && cx
+                        .doc
+                        .kind_at(d.range.start)
+                        .is_some_and(|k| k.is_content())
+                {
+                    if let Some(date) = d.date {
+                        out.push((date, d.range.clone()));
+                    }
+                }
+            }
+        }
+        start += line.len() + 1;
+    }
+    out
 }
 
 /// For each occurrence of any of `labels` in content, the first valid date
