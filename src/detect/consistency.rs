@@ -302,19 +302,19 @@ fn standalone_dates(cx: &Context<'_>) -> Vec<(chrono::NaiveDate, Range<usize>)> 
     let mut start = 0;
     for line in text.split('\n') {
         let trimmed = line.trim();
-        if (8..=40).contains(&trimmed.len()) && trimmed.as_bytes()[0].is_ascii_digit() {
-            if let [d] = find_dates(line, start).as_slice() {
-                let covered = d.range.len() + 2 >= trimmed.len();
-                if covered
-                    && cx
-                        .doc
-                        .kind_at(d.range.start)
-                        .is_some_and(|k| k.is_content())
-                {
-                    if let Some(date) = d.date {
-                        out.push((date, d.range.clone()));
-                    }
-                }
+        if (8..=40).contains(&trimmed.len())
+            && trimmed.as_bytes()[0].is_ascii_digit()
+            && let [d] = find_dates(line, start).as_slice()
+        {
+            let covered = d.range.len() + 2 >= trimmed.len();
+            if covered
+                && cx
+                    .doc
+                    .kind_at(d.range.start)
+                    .is_some_and(|k| k.is_content())
+                && let Some(date) = d.date
+            {
+                out.push((date, d.range.clone()));
             }
         }
         start += line.len() + 1;
