@@ -273,3 +273,54 @@ fn unknown_and_binary_inputs_are_unscannable_never_pass() {
         );
     }
 }
+
+/// The worker's failure modes are contained: a worker killed by a signal (as
+/// lopdf's aborts and stack overflows end it) and a worker that hangs both
+/// become `unscannable`, and the caller returns within the deadline.
+#[test]
+fn pdf_worker_crash_and_hang_are_contained() {
+    use pubgate::extract::{Extractors, Limits, WorkerCommand};
+    let pdf = pdf::build(&[vec!["采购公告".into()]], &[]);
+    let crash = Extractors {
+        worker: Some(WorkerCommand {
+            program: "/bin/sh".into(),
+            args: vec!["-c".into(), "kill -9 $$".into()],
+        }),
+        ..Extractors::default()
+    };
+    let doc = crash.extract("a.pdf", &pdf);
+    assert!(doc.pieces.is_empty());
+    assert!(
+        doc.unreadable[0].reason.contains("异常退出"),
+        "{:?}",
+        doc.unreadable
+    );
+
+    let hang = Extractors {
+        limits: Limits {
+            pdf_timeout: std::time::Duration::from_millis(500),
+            ..Limits::default()
+        },
+        worker: Some(WorkerCommand {
+            program: "/bin/sh".into(),
+            args: vec!["-c".into(), "sleep 30".into()],
+        }),
+    };
+    let started = std::time::Instant::now();
+    let doc = hang.extract("a.pdf", &pdf);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert!(
+        doc.unreadable[0].reason.contains("超时"),
+        "{:?}",
+        doc.unreadable
+    );
+
+    let missing = Extractors {
+        worker: None,
+        ..Extractors::default()
+    };
+    assert!(
+        !missing.extract("a.pdf", &pdf).unreadable.is_empty(),
+        "no worker: fail closed"
+    );
+}

@@ -111,13 +111,16 @@ fn run(worker: &WorkerCommand, bytes: &[u8], limits: &Limits) -> Result<WorkerRe
         match child.try_wait() {
             Ok(Some(status)) => break status,
             Ok(None) if Instant::now() >= deadline => {
+                // Kill the worker's whole process group (anything it started
+                // would keep the pipes open), and do not wait for the pipe
+                // threads: they end when the pipes close.
+                kill_group(&child);
                 let _ = child.kill();
                 let _ = child.wait();
-                let _ = writer.join();
-                let _ = reader.join();
+                drop((writer, reader));
                 return Err(format!(
-                    "PDF 解析超时（{} 秒），无法检查 / PDF extraction timed out",
-                    limits.pdf_timeout.as_secs()
+                    "PDF 解析超时（{:.1} 秒），无法检查 / PDF extraction timed out",
+                    limits.pdf_timeout.as_secs_f64()
                 ));
             }
             Ok(None) => std::thread::sleep(std::time::Duration::from_millis(5)),
@@ -138,8 +141,25 @@ fn run(worker: &WorkerCommand, bytes: &[u8], limits: &Limits) -> Result<WorkerRe
 }
 
 #[cfg(unix)]
+fn kill_group(child: &std::process::Child) {
+    if let Ok(pid) = libc::pid_t::try_from(child.id()) {
+        // SAFETY: kill(2) with a negative pid signals the process group the
+        // worker leads (it was started with its own group); no memory is
+        // touched.
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn kill_group(_child: &std::process::Child) {}
+
+#[cfg(unix)]
 fn limit_resources(cmd: &mut Command, limits: &Limits) {
     use std::os::unix::process::CommandExt;
+    // Its own process group, so a timeout can kill everything it started.
+    cmd.process_group(0);
     let memory = limits.pdf_memory_bytes as libc::rlim_t;
     let cpu = limits.pdf_timeout.as_secs().max(1) as libc::rlim_t + 1;
     // SAFETY: only async-signal-safe calls (setrlimit) between fork and exec.
