@@ -233,6 +233,7 @@ impl Engine {
             dictionaries: &self.dictionaries,
             spec: &self.spec,
             today,
+            field_labels: std::sync::OnceLock::new(),
         };
         let candidates = self.detectors.detect(&cx);
         let title_hint = title_hint(&normalized);

@@ -104,6 +104,9 @@ pub struct AnnouncementSpec {
     pub types: Vec<DocType>,
     /// Fields by id.
     pub fields: std::collections::BTreeMap<String, FieldSpec>,
+    /// Every field label, compiled once (owner = field index in `fields`).
+    #[serde(skip)]
+    labels: std::sync::OnceLock<super::labels::LabelSet>,
 }
 
 impl AnnouncementSpec {
@@ -157,6 +160,18 @@ impl AnnouncementSpec {
         self.types
             .iter()
             .find(|t| t.body.iter().any(|p| head.contains(p.as_str())))
+    }
+
+    /// All field labels as one set (owner: the field's index in `fields`).
+    pub fn label_set(&self) -> &super::labels::LabelSet {
+        self.labels.get_or_init(|| {
+            super::labels::LabelSet::new(
+                self.fields
+                    .values()
+                    .enumerate()
+                    .flat_map(|(i, f)| f.labels.iter().map(move |l| (i, l.as_str()))),
+            )
+        })
     }
 
     /// The type with this id.

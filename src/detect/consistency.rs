@@ -12,7 +12,8 @@ use regex::Regex;
 
 use super::amount::{format_fen, parse_number, parse_words};
 use super::dates::find_dates;
-use super::dictionary::{Trigger, normalize_term};
+use super::dictionary::Trigger;
+use super::labels::LabelSet;
 use super::layout::{after, before, ceil_boundary, floor_boundary};
 use super::{Candidate, Context, Detector};
 use crate::model::{Category, Confidence, Severity};
@@ -43,6 +44,7 @@ const START_LABELS: &[&str] = &[
 pub struct Consistency {
     words: Regex,
     number: Regex,
+    start_labels: LabelSet,
 }
 
 /// A regex-like match over the full text.
@@ -69,6 +71,7 @@ impl Consistency {
         Consistency {
             words: Regex::new(r"(?:人民币)?[零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正]{2,}").unwrap(),
             number: Regex::new(r"(小写)?[:：]?[ \t]*([¥￥])?[ \t]*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?[ \t]*(万元|万|元)?").unwrap(),
+            start_labels: LabelSet::new(START_LABELS.iter().map(|l| (0, *l))),
         }
     }
 
@@ -179,14 +182,11 @@ impl Consistency {
         let Some(min_days) = doc_type.min_bid_days else {
             return;
         };
-        let Some(deadline_field) = cx.spec.fields.get("bid_deadline") else {
-            return;
-        };
         // The deadline is the latest date named as one (a 文件获取截止时间
         // may also carry the word); the start is the earliest publication or
         // document-issue date (the 项目概况 sentence also mentions 获取招标文件,
         // followed by the deadline).
-        let deadline = dates_after_labels(cx, &deadline_field.labels)
+        let deadline = dates_after_labels(cx, cx.field_label_ranges("bid_deadline"))
             .into_iter()
             .max_by_key(|d| d.0);
         let Some((deadline, d_range)) = deadline else {
@@ -194,7 +194,13 @@ impl Consistency {
         };
         // Dates on or after the deadline are not a start (the 项目概况
         // sentence names the deadline right after 获取招标文件).
-        let labelled = dates_after_labels(cx, START_LABELS);
+        let starts: Vec<Range<usize>> = self
+            .start_labels
+            .find(cx.doc)
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect();
+        let labelled = dates_after_labels(cx, &starts);
         // Without a labelled publication date, the date line under the
         // signature (a date alone on its line) is the publication date.
         let candidates = if labelled.is_empty() {
@@ -235,14 +241,10 @@ impl Consistency {
         if doc_type.id != "award" {
             return;
         }
-        let (Some(budget_f), Some(winner_f)) = (
-            cx.spec.fields.get("budget_amount"),
-            cx.spec.fields.get("winner_amount"),
-        ) else {
-            return;
-        };
-        let budgets = amounts_after_labels(cx, &budget_f.labels, &self.number);
-        let winners = amounts_after_labels(cx, &winner_f.labels, &self.number);
+        let budgets =
+            amounts_after_labels(cx, cx.field_label_ranges("budget_amount"), &self.number);
+        let winners =
+            amounts_after_labels(cx, cx.field_label_ranges("winner_amount"), &self.number);
         let ([(budget, _)], [(winner, w_range)]) = (budgets.as_slice(), winners.as_slice()) else {
             return;
         };
@@ -324,27 +326,23 @@ fn standalone_dates(cx: &Context<'_>) -> Vec<(chrono::NaiveDate, Range<usize>)> 
 
 /// For each occurrence of any of `labels` in content, the first valid date
 /// within 80 characters after it.
-fn dates_after_labels(
+fn dates_after_labels<'r>(
     cx: &Context<'_>,
-    labels: &[impl AsRef<str>],
+    labels: impl IntoIterator<Item = &'r Range<usize>>,
 ) -> Vec<(chrono::NaiveDate, Range<usize>)> {
     let doc = cx.doc;
     let mut out = Vec::new();
-    for label in labels {
-        let needle = normalize_term(label.as_ref());
-        for (at, _) in doc.skeleton().match_indices(needle.as_str()) {
-            let r = doc.skeleton_to_text(at..at + needle.len());
-            if !doc.kind_at(r.start).is_some_and(|k| k.is_content()) {
-                continue;
-            }
-            let region = after(&doc.text, r.end, 80);
-            if let Some(found) = find_dates(region, r.end)
-                .into_iter()
-                .find(|d| d.date.is_some())
-                && let Some(date) = found.date
-            {
-                out.push((date, found.range));
-            }
+    for r in labels {
+        if !doc.kind_at(r.start).is_some_and(|k| k.is_content()) {
+            continue;
+        }
+        let region = after(&doc.text, r.end, 80);
+        if let Some(found) = find_dates(region, r.end)
+            .into_iter()
+            .find(|d| d.date.is_some())
+            && let Some(date) = found.date
+        {
+            out.push((date, found.range));
         }
     }
     out
@@ -354,15 +352,14 @@ fn dates_after_labels(
 /// label's unit note or after the number.
 fn amounts_after_labels(
     cx: &Context<'_>,
-    labels: &[String],
+    labels: &[Range<usize>],
     number: &Regex,
 ) -> Vec<(u64, Range<usize>)> {
     let doc = cx.doc;
     let mut out: Vec<(u64, Range<usize>)> = Vec::new();
-    for label in labels {
-        let needle = normalize_term(label);
-        for (at, _) in doc.skeleton().match_indices(needle.as_str()) {
-            let r = doc.skeleton_to_text(at..at + needle.len());
+    {
+        for r in labels {
+            let label = &doc.text[r.clone()];
             let region = after(&doc.text, r.end, 40);
             let line = region.split('\n').next().unwrap_or("");
             let label_wan = label.contains('万')

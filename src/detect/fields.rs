@@ -13,7 +13,6 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::announcement::{FieldSpec, ValueKind};
-use super::dictionary::normalize_term;
 use super::layout::after;
 use super::names::names_in;
 use super::{Candidate, Context, Detector};
@@ -33,7 +32,7 @@ impl Detector for MissingFields {
             let Some(field) = cx.spec.fields.get(field_id) else {
                 continue;
             };
-            if present(cx, field) {
+            if present(cx, field_id, field) {
                 continue;
             }
             out.push(Candidate {
@@ -145,24 +144,17 @@ fn table_cell_below(text: &str, label_end: usize) -> Option<&str> {
 }
 
 /// Whether any label of `field` is followed by a value.
-pub fn present(cx: &Context<'_>, field: &FieldSpec) -> bool {
+pub fn present(cx: &Context<'_>, id: &str, field: &FieldSpec) -> bool {
     let doc = cx.doc;
-    for label in &field.labels {
-        let needle = normalize_term(label);
-        if needle.is_empty() {
+    for range in cx.field_label_ranges(id) {
+        if !doc.kind_at(range.start).is_some_and(|k| k.is_content()) {
             continue;
         }
-        for (at, _) in doc.skeleton().match_indices(needle.as_str()) {
-            let range = doc.skeleton_to_text(at..at + needle.len());
-            if !doc.kind_at(range.start).is_some_and(|k| k.is_content()) {
-                continue;
-            }
-            if field.value == ValueKind::Section && !heading_like(&doc.text, range.clone()) {
-                continue;
-            }
-            if value_follows(cx, range.end, field) {
-                return true;
-            }
+        if field.value == ValueKind::Section && !heading_like(&doc.text, range.clone()) {
+            continue;
+        }
+        if value_follows(cx, range.end, field) {
+            return true;
         }
     }
     false

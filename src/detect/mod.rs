@@ -16,6 +16,7 @@ pub mod consistency;
 pub mod dates;
 pub mod dictionary;
 pub mod fields;
+pub mod labels;
 pub mod layout;
 pub mod marking;
 pub mod names;
@@ -74,9 +75,29 @@ pub struct Context<'a> {
     pub spec: &'a AnnouncementSpec,
     /// "Today", for birth dates in the future.
     pub today: NaiveDate,
+    /// Field label occurrences, by field index: found on first use, in one
+    /// pass, for documents whose type requires fields.
+    pub field_labels: std::sync::OnceLock<Vec<Vec<Range<usize>>>>,
 }
 
 impl Context<'_> {
+    /// Text ranges where a label of field `id` occurs.
+    pub fn field_label_ranges(&self, id: &str) -> &[Range<usize>] {
+        let all = self.field_labels.get_or_init(|| {
+            let mut by_field = vec![Vec::new(); self.spec.fields.len()];
+            for (owner, range) in self.spec.label_set().find(self.doc) {
+                if let Some(v) = by_field.get_mut(owner) {
+                    v.push(range);
+                }
+            }
+            by_field
+        });
+        match self.spec.fields.keys().position(|k| k == id) {
+            Some(i) => &all[i],
+            None => &[],
+        }
+    }
+
     /// The document's layout.
     pub fn layout(&self) -> &Layout {
         self.layout.get_or_init(|| Layout::build(self.doc))
