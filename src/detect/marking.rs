@@ -91,20 +91,16 @@ impl Detector for Marking {
                 .chars()
                 .filter(|c| !c.is_whitespace())
                 .collect();
-            out.push(Candidate {
-                rule: "secret.marking".into(),
-                category: Category::Classified,
-                field: None,
-                severity: Severity::Critical,
+            let explanation = format!(
+                "出现国家秘密标志“{shown}”。标有密级的内容属于国家秘密，不得公开；如确非国家秘密，不得作出国家秘密标志，应删除后重新提交保密审查。"
+            );
+            out.push(marking(
+                "secret.marking",
                 confidence,
-                span: Some(whole_range),
-                value: Some(shown.clone()),
-                excerpt: shown.clone(),
-                explanation: format!(
-                    "出现国家秘密标志“{shown}”。标有密级的内容属于国家秘密，不得公开；如确非国家秘密，不得作出国家秘密标志，应删除后重新提交保密审查。"
-                ),
-                enforces: ENFORCES.into(),
-            });
+                whole_range,
+                shown,
+                explanation,
+            ));
         }
         for caps in self.header.captures_iter(text) {
             let (Some(whole), Some(level)) = (caps.get(0), caps.get(1)) else {
@@ -119,18 +115,36 @@ impl Detector for Marking {
                 .chars()
                 .filter(|c| !c.is_whitespace())
                 .collect();
-            out.push(Candidate {
-                rule: "secret.marking_header".into(),
-                category: Category::Classified,
-                field: None,
-                severity: Severity::Critical,
-                confidence: Confidence::High,
-                span: Some(whole_range),
-                value: Some(shown.clone()),
-                excerpt: shown.clone(),
-                explanation: format!("文中标注密级“{shown}”，涉及国家秘密的信息不得公开发布。"),
-                enforces: ENFORCES.into(),
-            });
+            let explanation = format!("文中标注密级“{shown}”，涉及国家秘密的信息不得公开发布。");
+            out.push(marking(
+                "secret.marking_header",
+                Confidence::High,
+                whole_range,
+                shown,
+                explanation,
+            ));
         }
+    }
+}
+
+/// A marking is a marker, not a secret: the excerpt shows it as found.
+fn marking(
+    rule: &str,
+    confidence: Confidence,
+    span: std::ops::Range<usize>,
+    shown: String,
+    explanation: String,
+) -> Candidate {
+    Candidate {
+        rule: rule.into(),
+        category: Category::Classified,
+        field: None,
+        severity: Severity::Critical,
+        confidence,
+        span: Some(span),
+        value: Some(shown.clone()),
+        excerpt: shown,
+        explanation,
+        enforces: ENFORCES.into(),
     }
 }
