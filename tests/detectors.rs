@@ -269,6 +269,12 @@ fn procurement_secrets_depend_on_the_phase() {
             &[],
         ),
         row(
+            "bidder count after",
+            format!("{TENDER_HEAD}截至今日，获取招标文件的供应商共5家。"),
+            &["procurement.potential_bidders"],
+            &[],
+        ),
+        row(
             "bidder names",
             format!(
                 "{TENDER_HEAD}已购买招标文件的供应商有：某某医疗器械有限公司、某某科技有限公司。"
