@@ -149,6 +149,15 @@ fn personal_data_hard_negatives() {
             &[],
             PERSONAL,
         ),
+        row(
+            "deposit account, long line",
+            format!(
+                "投标保证金账户 户名：某某市公共资源交易中心 开户行：中国银行股份有限公司某某分行营业部 账号：{}",
+                card_number(&mut rng)
+            ),
+            &[],
+            PERSONAL,
+        ),
         row("landline", "监督电话：0531-86012345".to_string(), &[], PERSONAL),
         row("id mentioned, no number", "投标人须提供法定代表人身份证明及身份证复印件。".to_string(), &[], PERSONAL),
         row("amount", "成交金额：1234567890123456.00元".to_string(), &[], PERSONAL),
@@ -319,6 +328,12 @@ fn consistency_checks() {
             "合同金额：人民币壹佰贰拾叁万元整（¥1,230,000.00）",
             &[],
             &["consistency.amount_words"],
+        ),
+        row(
+            "unit in brackets",
+            "报价:1444851.19(元)（大写：壹佰肆拾万肆仟捌佰伍拾壹元壹角玖分）",
+            &["consistency.amount_words"],
+            &[],
         ),
         row(
             "words differ",

@@ -70,7 +70,7 @@ impl Consistency {
         #[allow(clippy::unwrap_used)] // Constant patterns, covered by tests.
         Consistency {
             words: Regex::new(r"(?:人民币)?[零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正]{2,}").unwrap(),
-            number: Regex::new(r"(小写)?[:：]?[ \t]*([¥￥])?[ \t]*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?[ \t]*(万元|万|元)?").unwrap(),
+            number: Regex::new(r"(小写)?[:：]?[ \t]*([¥￥])?[ \t]*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?[ \t]*(?:[(（][ \t]*)?(万元|万|元)?").unwrap(),
             start_labels: LabelSet::new(START_LABELS.iter().map(|l| (0, *l))),
         }
     }

@@ -332,8 +332,10 @@ impl Personal {
         if has_any(&w, CODE_CONTEXT) && !card_context {
             return true;
         }
-        if !card_context && (has_any(&w, ORG_WORDS) || cx.layout().in_contact_zone(span.start)) {
-            // The purchaser's or agency's account: publishable.
+        // The purchaser's or agency's account (户名、开户行 and 账号 often span
+        // a long line or a few table cells): publishable.
+        let wide = before(&cx.doc.text, span.start, 80);
+        if !card_context && (has_any(wide, ORG_WORDS) || cx.layout().in_contact_zone(span.start)) {
             return true;
         }
         let unionpay =
