@@ -149,3 +149,58 @@ fn dump_corpus_when_asked() {
         std::fs::write(path, &s.bytes).unwrap();
     }
 }
+
+/// The hand-checked sample announcements in `tests/corpus/` (real-world
+/// layouts: Liaoning tender, multi-lot award table, correction table,
+/// contract with 大写/小写, intent table, single-source with expert
+/// opinions…) give exactly the verdict, type and rules in
+/// `tests/corpus.expect.toml`.
+#[test]
+fn sample_files_match_expectations() {
+    let expect: toml::Table = toml::from_str(include_str!("corpus.expect.toml")).unwrap();
+    let engine = util::engine();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        let want = expect
+            .get(&name)
+            .unwrap_or_else(|| panic!("{name} has no entry in corpus.expect.toml"));
+        let report = engine.scan(&name, &std::fs::read(&path).unwrap());
+        let mut rules: Vec<String> = report
+            .verdict
+            .findings
+            .iter()
+            .map(|f| match &f.field {
+                Some(field) => format!("{}({field})", f.rule),
+                None => f.rule.clone(),
+            })
+            .collect();
+        rules.sort();
+        rules.dedup();
+        let want_rules: Vec<String> = want["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap().to_string())
+            .collect();
+        let got = (
+            report.verdict.action.as_str(),
+            report.doc_type.clone().unwrap_or_default(),
+            rules,
+        );
+        let wanted = (
+            want["verdict"].as_str().unwrap(),
+            want["doc_type"].as_str().unwrap().to_string(),
+            want_rules,
+        );
+        if got != wanted {
+            failures.push(format!("{name}: got {got:?}, want {wanted:?}"));
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, expect.len(), "every expectation has a file");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -99,8 +99,11 @@ fn heading_like(text: &str, label: std::ops::Range<usize>) -> bool {
             || "一二三四五六七八九十、.．()（）[]【】第章节部分".contains(c)
     });
     // `三、获取招标文件` or `四、提交投标文件截止时间、开标时间和地点`: a short
-    // heading line, not a sentence that starts with the label.
-    numbering_only && rest_of_line.trim().chars().count() <= 10
+    // heading line, not a sentence that starts with the label. A heading
+    // may continue briefly before its colon: `采用单一来源采购方式的原因及说明：`,
+    // `拟定的唯一供应商名称、地址：`.
+    let short_then_colon = rest_of_line.chars().take(8).any(|c| c == ':' || c == '：');
+    numbering_only && (rest_of_line.trim().chars().count() <= 10 || short_then_colon)
 }
 
 /// Splits a table row into cells: tabs (HTML and DOCX cells) or runs of
