@@ -266,6 +266,18 @@ fn procurement_secrets_depend_on_the_phase() {
             &["procurement.expert_list"],
         ),
         row(
+            "experts in a correction of the result",
+            "某某项目中标结果更正公告\n二、更正信息\n更正事项：采购结果\n评审专家名单：张伟、李娜、王强",
+            &[],
+            &["procurement.expert_list"],
+        ),
+        row(
+            "experts in a correction of the documents",
+            "某某项目更正公告\n二、更正信息\n更正事项：采购文件\n评审专家名单：张伟、李娜、王强",
+            &["procurement.expert_list"],
+            &[],
+        ),
+        row(
             "procedural sentence",
             format!("{TENDER_HEAD}评审专家从政府采购评审专家库中随机抽取。"),
             &[],

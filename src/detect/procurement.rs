@@ -86,13 +86,33 @@ fn company_names(text: &str) -> usize {
     re.find_iter(text).count()
 }
 
+/// A 更正公告 that corrects the award itself (更正事项：采购结果) is
+/// published after the award: the expert list may appear in it.
+fn corrects_the_result(cx: &Context<'_>) -> bool {
+    if !cx.doc_type.is_some_and(|t| t.id == "correction") {
+        return false;
+    }
+    let skeleton = cx.doc.skeleton();
+    [
+        "更正事项:采购结果",
+        "更正事项:■采购结果",
+        "更正事项:☑采购结果",
+        "采购结果更正",
+        "中标结果更正",
+        "成交结果更正",
+        "中标(成交)结果更正",
+    ]
+    .iter()
+    .any(|p| skeleton.contains(p))
+}
+
 impl Detector for Procurement {
     fn id(&self) -> &'static str {
         "procurement"
     }
 
     fn detect(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {
-        if !cx.pre_award() {
+        if !cx.pre_award() || corrects_the_result(cx) {
             return;
         }
         let text = &cx.doc.text;
