@@ -89,7 +89,7 @@ fn company_names(text: &str) -> usize {
 /// A 更正公告 that corrects the award itself (更正事项：采购结果) is
 /// published after the award: the expert list may appear in it.
 fn corrects_the_result(cx: &Context<'_>) -> bool {
-    if !cx.doc_type.is_some_and(|t| t.id == "correction") {
+    if cx.doc_type.is_none_or(|t| t.id != "correction") {
         return false;
     }
     let skeleton = cx.doc.skeleton();
