@@ -192,33 +192,51 @@ impl Engine {
     /// Scans already-extracted pieces.
     ///
     /// A bug in a detector must not crash a batch scan or let a document
-    /// through: a panic here becomes an `unscannable` finding (hold).
-    pub fn scan_document(&self, doc: Document, baseline: Option<&HashSet<String>>) -> Report {
-        let format = doc.format;
-        let text_bytes = doc.text_len();
-        let pieces = doc.pieces.clone();
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.scan_inner(doc, baseline)
-        })) {
-            Ok(report) => report,
-            Err(_) => {
-                let mut failed = Document::new(format);
-                failed.unreadable(
-                    "engine",
-                    "检查过程内部错误，未能完成检查 / internal error while scanning",
-                );
-                let mut report = self.scan_inner(failed, baseline);
-                report.text_bytes = text_bytes;
-                report.pieces = pieces;
-                report
-            }
-        }
-    }
-
-    fn scan_inner(&self, mut doc: Document, baseline: Option<&HashSet<String>>) -> Report {
+    /// through: a panic while analysing becomes an `unscannable` finding
+    /// (hold). The guard wraps only the analysis, which borrows the
+    /// document, so nothing is copied for it.
+    pub fn scan_document(&self, mut doc: Document, baseline: Option<&HashSet<String>>) -> Report {
         if doc.pieces.is_empty() && doc.unreadable.is_empty() {
             doc.unreadable("file", "文件中没有可检查的文字 / no text to inspect");
         }
+        let analysed =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.analyse(&doc)));
+        let (doc_type, title_hint, mut findings) = match analysed {
+            Ok(a) => a,
+            Err(_) => {
+                doc.unreadable(
+                    "engine",
+                    "检查过程内部错误，未能完成检查 / internal error while scanning",
+                );
+                (None, String::new(), Vec::new())
+            }
+        };
+        for u in &doc.unreadable {
+            findings.push(unscannable(u, &title_hint));
+        }
+        findings.sort_by(|a, b| {
+            let pos = |f: &Finding| f.location.as_ref().map(|l| (l.part.clone(), l.start));
+            (a.category, pos(a)).cmp(&(b.category, pos(b)))
+        });
+        let before = findings.len();
+        if let Some(accepted) = baseline {
+            findings.retain(|f| !accepted.contains(&f.fingerprint));
+        }
+        let baselined = before - findings.len();
+        let verdict = self.policy.decide(findings, doc_type.as_deref());
+        Report {
+            format: doc.format,
+            doc_type,
+            verdict,
+            text_bytes: doc.text_len(),
+            baselined,
+            pieces: doc.pieces,
+        }
+    }
+
+    /// Normalize, detect and locate: the announcement type, a title hint
+    /// for fingerprints, and the findings (actions not yet decided).
+    fn analyse(&self, doc: &Document) -> (Option<String>, String, Vec<Finding>) {
         let normalized = NormalizedDoc::build(&doc.pieces);
         let hits = self.dictionaries.scan(&normalized);
         let doc_type = self.spec.classify(&normalized);
@@ -238,55 +256,11 @@ impl Engine {
         let candidates = self.detectors.detect(&cx);
         let title_hint = title_hint(&normalized);
         let mut lines = LineIndex::default();
-        let mut findings: Vec<Finding> = candidates
+        let findings = candidates
             .into_iter()
             .map(|c| self.to_finding(c, &doc.pieces, &mut lines, &normalized, &title_hint))
             .collect();
-        for u in &doc.unreadable {
-            findings.push(Finding {
-                rule: "unscannable.extract".into(),
-                category: Category::Unscannable,
-                field: None,
-                action: Action::Hold,
-                queue: None,
-                severity: Severity::High,
-                confidence: Confidence::High,
-                location: Some(Location {
-                    part: u.part.clone(),
-                    start: 0,
-                    end: 0,
-                    line: 0,
-                }),
-                excerpt: u.reason.clone(),
-                explanation: format!(
-                    "{}。无法检查的内容不得放行，请提供可读取的文件或由人工审查。",
-                    u.reason
-                ),
-                enforces: "《保守国家秘密法实施条例》第四十二条（先审查、后公开）；fail closed"
-                    .into(),
-                fingerprint: fingerprint(&["unscannable.extract", &u.part, &u.reason, &title_hint]),
-                value: None,
-            });
-        }
-        findings.sort_by(|a, b| {
-            let pos = |f: &Finding| f.location.as_ref().map(|l| (l.part.clone(), l.start));
-            (a.category, pos(a)).cmp(&(b.category, pos(b)))
-        });
-        let before = findings.len();
-        if let Some(accepted) = baseline {
-            findings.retain(|f| !accepted.contains(&f.fingerprint));
-        }
-        let baselined = before - findings.len();
-        let doc_type_id = doc_type.map(|t| t.id.clone());
-        let verdict = self.policy.decide(findings, doc_type_id.as_deref());
-        Report {
-            format: doc.format,
-            doc_type: doc_type_id,
-            verdict,
-            text_bytes: doc.text_len(),
-            baselined,
-            pieces: doc.pieces,
-        }
+        (doc_type.map(|t| t.id.clone()), title_hint, findings)
     }
 
     fn to_finding(
@@ -341,6 +315,33 @@ impl Engine {
             fingerprint: fp,
             value: c.value.map(|v| Sensitive::new(v, c.excerpt)),
         }
+    }
+}
+
+/// The finding for a part that could not be read: hold, never pass.
+fn unscannable(u: &crate::model::Unreadable, title_hint: &str) -> Finding {
+    Finding {
+        rule: "unscannable.extract".into(),
+        category: Category::Unscannable,
+        field: None,
+        action: Action::Hold,
+        queue: None,
+        severity: Severity::High,
+        confidence: Confidence::High,
+        location: Some(Location {
+            part: u.part.clone(),
+            start: 0,
+            end: 0,
+            line: 0,
+        }),
+        excerpt: u.reason.clone(),
+        explanation: format!(
+            "{}。无法检查的内容不得放行，请提供可读取的文件或由人工审查。",
+            u.reason
+        ),
+        enforces: "《保守国家秘密法实施条例》第四十二条（先审查、后公开）；fail closed".into(),
+        fingerprint: fingerprint(&["unscannable.extract", &u.part, &u.reason, title_hint]),
+        value: None,
     }
 }
 
