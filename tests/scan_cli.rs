@@ -408,3 +408,37 @@ fn docx_tracked_deletion_through_the_cli() {
     );
     assert!(!String::from_utf8_lossy(&out.stdout).contains("13905319999"));
 }
+
+#[test]
+fn symlinks_are_followed_and_loops_reported() {
+    let dir = TempDir::new();
+    let file = dir.write("archive/d/a.txt", CLEAN_AWARD.as_bytes());
+    std::os::unix::fs::symlink(file.parent().unwrap(), dir.path().join("archive/d/loop")).unwrap();
+    std::os::unix::fs::symlink(&file, dir.path().join("archive/link.txt")).unwrap();
+    let out = run(
+        &[
+            "scan",
+            "--format",
+            "jsonl",
+            dir.path().join("archive").to_str().unwrap(),
+        ],
+        None,
+    );
+    let docs: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let verdict = |suffix: &str| {
+        docs.iter()
+            .find(|d| d["path"].as_str().unwrap().ends_with(suffix))
+            .map(|d| d["verdict"].clone())
+    };
+    assert_eq!(verdict("link.txt"), Some("pass".into()));
+    assert_eq!(
+        verdict("loop"),
+        Some("hold".into()),
+        "a loop is reported, not skipped: {docs:?}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -110,11 +110,28 @@ pub fn list(args: &[String]) -> Result<Vec<Input>, String> {
             continue;
         }
         let mut files = Vec::new();
+        // Symlinks are followed (walkdir detects loops). An entry that cannot
+        // be walked (permissions, a loop) is kept as an input: reading it
+        // fails, and it is reported `unscannable`, never skipped silently.
         for entry in walkdir::WalkDir::new(root)
-            .follow_links(false)
+            .follow_links(true)
             .sort_by_file_name()
         {
-            let entry = entry.map_err(|e| format!("{arg}: {e}"))?;
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let path = e
+                        .path()
+                        .map_or_else(|| root.to_path_buf(), Path::to_path_buf);
+                    let key = path
+                        .strip_prefix(root)
+                        .unwrap_or(&path)
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    files.push(Input::File { path, key });
+                    continue;
+                }
+            };
             if entry.file_type().is_file() {
                 let key = entry
                     .path()
