@@ -166,6 +166,12 @@ impl Engine {
         &self.version
     }
 
+    /// The largest input the extractors accept; larger ones are reported
+    /// `unscannable` (callers need read no more than one byte past it).
+    pub fn max_input_bytes(&self) -> usize {
+        self.extractors.limits.max_input_bytes
+    }
+
     /// Number of dictionary patterns compiled.
     pub fn pattern_count(&self) -> usize {
         self.dictionaries.pattern_count

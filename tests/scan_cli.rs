@@ -442,3 +442,24 @@ fn symlinks_are_followed_and_loops_reported() {
     );
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn oversized_input_is_unscannable_without_loading_it_whole() {
+    let dir = TempDir::new();
+    let path = dir.path().join("huge.txt");
+    // A sparse 1 GiB file: reading it whole would need 1 GiB of memory.
+    std::fs::File::create(&path)
+        .unwrap()
+        .set_len(1 << 30)
+        .unwrap();
+    let out = run(&["scan", "--format", "jsonl", path.to_str().unwrap()], None);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["verdict"], "hold");
+    assert_eq!(doc["findings"][0]["category"], "unscannable");
+    assert!(
+        doc["findings"][0]["excerpt"]
+            .as_str()
+            .unwrap()
+            .contains("too large")
+    );
+}

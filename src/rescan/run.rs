@@ -34,17 +34,19 @@ pub struct Outcome {
     pub fingerprints: HashSet<String>,
 }
 
-fn read_input(input: &Input) -> Result<Vec<u8>, String> {
-    match input {
-        Input::Stdin => {
-            let mut buf = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut buf)
-                .map_err(|e| e.kind().to_string())?;
-            Ok(buf)
+/// Reads at most `limit + 1` bytes: enough for the engine to see that an
+/// input is over its size limit (and report it), without loading a huge
+/// file into memory.
+fn read_input(input: &Input, limit: usize) -> Result<Vec<u8>, String> {
+    let cap = limit as u64 + 1;
+    let mut buf = Vec::new();
+    let result = match input {
+        Input::Stdin => std::io::stdin().take(cap).read_to_end(&mut buf),
+        Input::File { path, .. } => {
+            std::fs::File::open(path).and_then(|f| f.take(cap).read_to_end(&mut buf))
         }
-        Input::File { path, .. } => std::fs::read(path).map_err(|e| e.kind().to_string()),
-    }
+    };
+    result.map(|_| buf).map_err(|e| e.kind().to_string())
 }
 
 /// Scans all inputs with `engine` and renders each result to `out` as soon
@@ -86,7 +88,7 @@ pub fn run(
         scope.spawn(move || {
             inputs.par_iter().for_each_with(tx, |tx, input| {
                 let name = input.display();
-                let (report, bytes) = match read_input(input) {
+                let (report, bytes) = match read_input(input, engine.max_input_bytes()) {
                     Ok(bytes) => {
                         let report = match baseline {
                             Some(b) => engine.scan_with_baseline(&name, &bytes, b),
