@@ -173,8 +173,8 @@ fn read_wordprocessing(
     loop {
         let event = match reader.read_event_into(&mut buf) {
             Ok(e) => e,
-            Err(e) => {
-                doc.unreadable(name, format!("XML 解析失败：{e} / malformed XML"));
+            Err(_) => {
+                doc.unreadable(name, malformed(reader.buffer_position()));
                 break;
             }
         };
@@ -269,6 +269,13 @@ fn read_wordprocessing(
     );
 }
 
+/// The reason for malformed XML: the byte position only. quick-xml's
+/// messages quote tag names from the document, and reasons are shown
+/// unmasked.
+fn malformed(position: u64) -> String {
+    format!("XML 格式错误（第 {position} 字节附近），文件可能损坏 / malformed XML")
+}
+
 fn target<'a>(
     content: &'a mut String,
     deleted: &'a mut String,
@@ -345,8 +352,8 @@ fn read_properties(name: &str, xml: &[u8], limits: &Limits, doc: &mut Document) 
                 }
             }
             Ok(Event::Eof) => return,
-            Err(e) => {
-                doc.unreadable(name, format!("XML 解析失败：{e} / malformed XML"));
+            Err(_) => {
+                doc.unreadable(name, malformed(reader.buffer_position()));
                 return;
             }
             Ok(_) => {}

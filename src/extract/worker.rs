@@ -45,11 +45,9 @@ fn failed(reason: &str) -> WorkerReply {
 pub fn extract_in_process(bytes: &[u8], max_pages: usize) -> WorkerReply {
     let mut doc = match pdf_extract::Document::load_mem(bytes) {
         Ok(d) => d,
-        Err(e) => {
-            return failed(&format!(
-                "PDF 文件损坏、被截断或格式不支持：{e} / unreadable PDF"
-            ));
-        }
+        // Parser messages can quote the file's content; reasons are shown
+        // unmasked, so they name the failure only.
+        Err(_) => return failed("PDF 文件损坏、被截断或格式不支持 / unreadable PDF"),
     };
     if doc.is_encrypted() && doc.decrypt("").is_err() {
         return failed("PDF 已加密，无法检查 / encrypted PDF");
@@ -74,9 +72,9 @@ pub fn extract_in_process(bytes: &[u8], max_pages: usize) -> WorkerReply {
         let mut text = String::new();
         {
             let mut output = pdf_extract::PlainTextOutput::new(&mut text);
-            if let Err(e) = pdf_extract::output_doc_page(&doc, &mut output, page as u32) {
+            if pdf_extract::output_doc_page(&doc, &mut output, page as u32).is_err() {
                 return failed(&format!(
-                    "PDF 第 {page} 页无法解析：{e} / page could not be parsed"
+                    "PDF 第 {page} 页无法解析 / page could not be parsed"
                 ));
             }
         }
