@@ -173,11 +173,6 @@ impl AnnouncementSpec {
             )
         })
     }
-
-    /// The type with this id.
-    pub fn get(&self, id: &str) -> Option<&DocType> {
-        self.types.iter().find(|t| t.id == id)
-    }
 }
 
 /// Title pieces, plus the first three non-empty lines of the first content

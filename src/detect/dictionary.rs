@@ -326,11 +326,6 @@ impl Dictionaries {
         })
     }
 
-    /// The parsed lists.
-    pub fn lists(&self) -> &[List] {
-        &self.lists
-    }
-
     /// Rule ids and categories of the term lists.
     pub fn rules(&self) -> Vec<(String, Category)> {
         self.lists

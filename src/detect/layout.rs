@@ -146,12 +146,6 @@ impl Layout {
         }
     }
 
-    /// The line containing byte `pos`.
-    pub fn line_at(&self, pos: usize) -> Option<&Line> {
-        let i = self.lines.partition_point(|l| l.range.end < pos);
-        self.lines.get(i)
-    }
-
     /// Whether `pos` lies in a contact block.
     pub fn in_contact_zone(&self, pos: usize) -> bool {
         self.contact_zones.iter().any(|z| z.contains(&pos))

@@ -146,11 +146,6 @@ impl DetectorSet {
         DetectorSet { detectors }
     }
 
-    /// The ids of all detectors.
-    pub fn ids(&self) -> Vec<&'static str> {
-        self.detectors.iter().map(|d| d.id()).collect()
-    }
-
     /// Runs every detector.
     pub fn detect(&self, cx: &Context<'_>) -> Vec<Candidate> {
         let mut out = Vec::new();

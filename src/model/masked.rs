@@ -98,19 +98,6 @@ pub fn mask_name(value: &str) -> String {
     out
 }
 
-/// Masks free text: keeps the first character and the length.
-pub fn mask_value(value: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in value.chars().enumerate() {
-        out.push(if i == 0 || !c.is_alphanumeric() {
-            c
-        } else {
-            '*'
-        });
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -152,12 +152,6 @@ impl NormalizedDoc {
         };
         start..end.max(start)
     }
-
-    /// Maps a `text` byte offset to the first skeleton byte at or after it.
-    pub fn text_to_skeleton(&self, pos: usize) -> usize {
-        self.skel_to_text()
-            .first_at_or_after(pos, self.skeleton().len())
-    }
 }
 
 /// Normalizes one piece. Runs of unchanged characters are copied in bulk;

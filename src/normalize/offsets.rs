@@ -61,33 +61,4 @@ impl OffsetMap {
             None => pos,
         }
     }
-
-    /// The first derived position whose source position is at least `src`.
-    pub fn first_at_or_after(&self, src: usize, derived_len: usize) -> usize {
-        // Segments are monotone in both coordinates.
-        let i = self.segments.partition_point(|s| (s.to as usize) < src);
-        match i.checked_sub(1).and_then(|j| self.segments.get(j)) {
-            Some(s) if s.linear => {
-                let end = self
-                    .segments
-                    .get(i)
-                    .map_or(derived_len, |n| n.from as usize);
-                (s.from as usize + (src - s.to as usize)).min(end)
-            }
-            _ => self
-                .segments
-                .get(i)
-                .map_or(derived_len, |s| s.from as usize),
-        }
-    }
-
-    /// Number of segments (for tests and capacity planning).
-    pub fn len(&self) -> usize {
-        self.segments.len()
-    }
-
-    /// Whether there are no segments.
-    pub fn is_empty(&self) -> bool {
-        self.segments.is_empty()
-    }
 }
