@@ -157,3 +157,94 @@ impl Extractors {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn extractors() -> Extractors {
+        Extractors {
+            limits: Limits::default(),
+            worker: None,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        /// Arbitrary bytes under every extension: the in-process parsers
+        /// must return (text or a reason), not panic into the guard.
+        #[test]
+        fn arbitrary_bytes_never_panic(
+            bytes in proptest::collection::vec(any::<u8>(), 0..2048),
+            ext in prop::sample::select(vec!["txt", "html", "json", "docx", "xml", "bin", ""]),
+        ) {
+            let doc = extractors().extract(&format!("input.{ext}"), &bytes);
+            for u in &doc.unreadable {
+                prop_assert!(!u.reason.contains("panicked"), "{}", u.reason);
+            }
+        }
+
+        /// Mutated DOCX archives: corrupt zips and XML are reported, never
+        /// a panic.
+        #[test]
+        fn mutated_docx_never_panics(flips in proptest::collection::vec((0usize..4096, any::<u8>()), 1..8)) {
+            let mut bytes = sample_docx();
+            for (at, b) in flips {
+                let n = bytes.len();
+                bytes[at % n] = b;
+            }
+            let doc = extractors().extract("a.docx", &bytes);
+            for u in &doc.unreadable {
+                prop_assert!(!u.reason.contains("panicked"), "{}", u.reason);
+            }
+        }
+    }
+
+    fn sample_docx() -> Vec<u8> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("word/document.xml", opts).unwrap();
+        zip.write_all(
+            "<w:document xmlns:w=\"x\"><w:body><w:p><w:r><w:t>招标公告 身份证 110105194912310021</w:t></w:r></w:p><w:del><w:r><w:delText>删除</w:delText></w:r></w:del></w:body></w:document>".as_bytes(),
+        )
+        .unwrap();
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn deeply_nested_html_and_long_lines() {
+        let nested = format!(
+            "{}正文{}",
+            "<div>".repeat(100_000),
+            "</div>".repeat(100_000)
+        );
+        let doc = extractors().extract("a.html", nested.as_bytes());
+        assert!(doc.pieces.iter().any(|p| p.text.contains("正文")));
+        let line = "公告".repeat(500_000);
+        let doc = extractors().extract("a.txt", line.as_bytes());
+        assert_eq!(doc.text_len(), line.len());
+    }
+
+    #[test]
+    fn oversized_input_is_refused() {
+        let small = Extractors {
+            limits: Limits {
+                max_input_bytes: 10,
+                ..Limits::default()
+            },
+            worker: None,
+        };
+        let doc = small.extract("a.txt", b"0123456789A");
+        assert!(doc.pieces.is_empty());
+        assert!(doc.unreadable[0].reason.contains("too large"));
+        assert!(
+            small.extract("a.txt", b"0123456789").unreadable.is_empty(),
+            "exactly the limit is accepted"
+        );
+    }
+}
