@@ -324,3 +324,72 @@ fn pdf_worker_crash_and_hang_are_contained() {
         "no worker: fail closed"
     );
 }
+
+/// The same announcement gives the same findings whichever format carries
+/// it: plain text, GBK text, HTML, JSON with an HTML body, DOCX and PDF.
+#[test]
+fn same_document_every_format() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/corpus/01-tender-leaks.txt"
+    ))
+    .unwrap();
+    let lines: Vec<String> = text.lines().map(String::from).collect();
+    let html = format!(
+        "<html><head><title>{}</title></head><body>{}</body></html>",
+        lines[0],
+        lines
+            .iter()
+            .map(|l| format!("<p>{l}</p>"))
+            .collect::<String>()
+    );
+    let json = serde_json::json!({ "title": lines[0], "content": lines.iter().map(|l| format!("<p>{l}</p>")).collect::<String>() });
+    let mut docx = Docx::default();
+    for l in &lines {
+        docx.paragraph(l);
+    }
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let inputs: Vec<(&str, Vec<u8>)> = vec![
+        ("a.txt", text.clone().into_bytes()),
+        ("a.gbk.txt", gbk.into_owned()),
+        ("a.html", html.into_bytes()),
+        ("a.json", json.to_string().into_bytes()),
+        ("a.docx", docx.build()),
+        (
+            "a.pdf",
+            pdf::build(
+                &lines.chunks(20).map(|c| c.to_vec()).collect::<Vec<_>>(),
+                &[],
+            ),
+        ),
+    ];
+    let engine = util::engine();
+    let mut results = Vec::new();
+    for (name, bytes) in &inputs {
+        let report = engine.scan(name, bytes);
+        let mut rules: Vec<String> = report
+            .verdict
+            .findings
+            .iter()
+            .map(|f| format!("{} {}", f.rule, f.excerpt))
+            .collect();
+        rules.sort();
+        results.push((
+            name.to_string(),
+            report.doc_type.clone(),
+            report.verdict.action,
+            rules,
+        ));
+    }
+    let first = &results[0];
+    assert!(!first.3.is_empty());
+    for r in &results[1..] {
+        assert_eq!(
+            (&r.1, r.2, &r.3),
+            (&first.1, first.2, &first.3),
+            "{} differs from {}",
+            r.0,
+            first.0
+        );
+    }
+}
