@@ -143,7 +143,11 @@ fn dump_corpus_when_asked() {
     let Some(dir) = std::env::var_os("PUBGATE_DUMP_CORPUS") else {
         return;
     };
-    for s in corpus(20_261_127, 400) {
+    let seed = std::env::var("PUBGATE_CORPUS_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20_261_127);
+    for s in corpus(seed, 400) {
         let path = std::path::Path::new(&dir).join(&s.name);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, &s.bytes).unwrap();

@@ -114,6 +114,18 @@ fn personal_data_positives() {
             &[],
         ),
         row(
+            "passport before a numbered line",
+            "护照号码：E04529461\n1.采购人信息".to_string(),
+            &["personal.passport"],
+            &[],
+        ),
+        row(
+            "taiwan permit",
+            "台胞证号码：12345678\n2.其他".to_string(),
+            &["personal.travel_permit"],
+            &[],
+        ),
+        row(
             "hk permit",
             "港澳居民来往内地通行证 H12345678".to_string(),
             &["personal.travel_permit"],
@@ -366,6 +378,18 @@ fn consistency_checks() {
             &["consistency.amount_words"],
         ),
         row(
+            "figure cut by the window",
+            "合同金额：1134560.00元\n证件号码：620102196108093706\n合计金额大写：人民币壹佰壹拾叁万肆仟伍佰陆拾元整",
+            &[],
+            &["consistency.amount_words"],
+        ),
+        row(
+            "wan as a count",
+            "主要标的名称：纸质档案扫描120万页\n合计金额大写：人民币壹佰万陆仟玖佰肆拾捌元整",
+            &[],
+            &["consistency.amount_words"],
+        ),
+        row(
             "impossible date",
             "首次公告日期：2023年11月31日",
             &["consistency.invalid_date"],
@@ -382,6 +406,24 @@ fn consistency_checks() {
             "某某项目公开招标公告\n三、获取招标文件\n时间：2024年5月10日至2024年5月15日\n四、提交投标文件截止时间：2024年6月3日9时30分",
             &[],
             &["consistency.bid_period"],
+        ),
+        row(
+            "tender period too short",
+            "某某项目公开招标公告\n五、公告期限\n自本公告发布之日起3个工作日。",
+            &["consistency.announcement_period"],
+            &[],
+        ),
+        row(
+            "tender period in Chinese numerals",
+            "某某项目公开招标公告\n五、公告期限：自本公告发布之日起五个工作日。",
+            &[],
+            &["consistency.announcement_period"],
+        ),
+        row(
+            "award period",
+            "某某项目中标公告\n七、公告期限\n自本公告发布之日起1个工作日。",
+            &[],
+            &["consistency.announcement_period"],
         ),
         row(
             "award over budget",

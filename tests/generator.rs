@@ -1241,8 +1241,21 @@ pub fn corpus(seed: u64, n: usize) -> Vec<Sample> {
                 }
             }
         }
-        // Consistency: a 大写/小写 mismatch, or a too-short tender period.
-        if rng.chance(0.12) {
+        // Consistency: a 公告期限 shorter than the rules allow (types
+        // whose period is more than one working day), or a 大写/小写 mismatch.
+        let period_line = b.lines.iter().position(|l| {
+            l.field == Some("announcement_period")
+                && (l.text.contains("5个工作日") || l.text.contains("3个工作日"))
+        });
+        let period_changed = period_line.is_some() && rng.chance(0.06);
+        if let Some(i) = period_line.filter(|_| period_changed) {
+            b.lines[i].text = b.lines[i]
+                .text
+                .replace("5个工作日", "2个工作日")
+                .replace("3个工作日", "2个工作日");
+            expect.insert(Category::Consistency);
+            notes.push("consistency:announcement period".into());
+        } else if rng.chance(0.12) {
             let wrong = f.budget + 10_000 * (1 + rng.below(9) as u64);
             let line = format!(
                 "预算金额大写：{}（小写：¥{}.00）",
@@ -1270,6 +1283,9 @@ pub fn corpus(seed: u64, n: usize) -> Vec<Sample> {
                 .iter()
                 .filter_map(|l| l.field)
                 .filter(|f| required.iter().any(|r| r == f))
+                // Removing the period line would also remove the injected
+                // short period.
+                .filter(|f| !(period_changed && *f == "announcement_period"))
                 .collect::<BTreeSet<_>>()
                 .into_iter()
                 .collect();

@@ -93,6 +93,13 @@ pub struct DocType {
     /// The article that sets `min_bid_days`.
     #[serde(default)]
     pub min_bid_days_rule: Option<String>,
+    /// The shortest 公告期限/公示期限 the rules allow, in working days, as
+    /// stated in the announcement (`自本公告发布之日起5个工作日`).
+    #[serde(default)]
+    pub min_period_working_days: Option<u32>,
+    /// The article that sets `min_period_working_days`.
+    #[serde(default)]
+    pub min_period_rule: Option<String>,
 }
 
 /// The whole announcement spec.

@@ -45,6 +45,29 @@ pub struct Consistency {
     words: Regex,
     number: Regex,
     start_labels: LabelSet,
+    working_days: Regex,
+}
+
+/// `5`, `五`, `十`: the small numbers periods are written with.
+fn small_number(s: &str) -> Option<u32> {
+    if let Ok(n) = s.parse::<u32>() {
+        return Some(n);
+    }
+    let digit = |c: char| {
+        "零一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .map(|p| p as u32)
+    };
+    let chars: Vec<char> = s.chars().collect();
+    match chars.as_slice() {
+        ['十'] => Some(10),
+        ['十', b] => Some(10 + digit(*b)?),
+        [a, '十'] => Some(digit(*a)? * 10),
+        [a, '十', b] => Some(digit(*a)? * 10 + digit(*b)?),
+        [a] => digit(*a).or(if *a == '两' { Some(2) } else { None }),
+        _ => None,
+    }
 }
 
 /// A regex-like match over the full text.
@@ -72,6 +95,7 @@ impl Consistency {
             words: Regex::new(r"(?:人民币)?[零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正]{2,}").unwrap(),
             number: Regex::new(r"(小写)?[:：]?[ \t]*([¥￥])?[ \t]*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?[ \t]*(?:[(（][ \t]*)?(万元|万|元)?").unwrap(),
             start_labels: LabelSet::new(START_LABELS.iter().map(|l| (0, *l))),
+            working_days: Regex::new(r"(\d{1,2}|[一二两三四五六七八九十]{1,3})[ \t]*个?[ \t]*工作日").unwrap(),
         }
     }
 
@@ -139,7 +163,16 @@ impl Consistency {
     /// right beside it).
     fn nearby_figure(&self, text: &str, words: Range<usize>) -> Option<(u64, Range<usize>)> {
         let tail = after(text, words.end, 40);
-        let head = before(text, words.start, 40);
+        let mut head = before(text, words.start, 40);
+        // A window that starts inside a number would read a fragment of it
+        // (`4560.00元` out of `1134560.00元`): start after that number.
+        let head_start = words.start - head.len();
+        if head_start > 0 && text.as_bytes()[head_start - 1].is_ascii_digit() {
+            let skip = head
+                .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))
+                .unwrap_or(head.len());
+            head = &head[skip..];
+        }
         let mut best: Option<(usize, u64, Range<usize>)> = None;
         let mut consider =
             |region: &str, base: usize, distance_from: &dyn Fn(&Range<usize>) -> usize| {
@@ -147,7 +180,16 @@ impl Consistency {
                     let (Some(whole), Some(int)) = (c.get(0), c.get(3)) else {
                         continue;
                     };
-                    let unit = c.get(5).map(|m| m.as_str());
+                    // `120万页`, `3万人`: 万 is a count there, not money.
+                    let counted = c.get(5).is_some_and(|u| u.as_str() == "万")
+                        && region[whole.end()..]
+                            .chars()
+                            .next()
+                            .is_some_and(|n| ('\u{4E00}'..='\u{9FFF}').contains(&n) && n != '元');
+                    let unit = c.get(5).map(|m| m.as_str()).filter(|_| !counted);
+                    if counted {
+                        continue;
+                    }
                     let marked = c.get(1).is_some()
                         || c.get(2).is_some()
                         || unit.is_some()
@@ -267,6 +309,54 @@ impl Consistency {
             ),
             enforces: "《政府采购法》第三十六条；财政部令第87号第六十三条".into(),
         });
+    }
+
+    /// The stated 公告期限 (`自本公告发布之日起3个工作日`) is shorter than
+    /// the type's minimum. A text check: no holiday calendar is needed.
+    fn announcement_period(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {
+        let Some(doc_type) = cx.doc_type else { return };
+        let Some(min) = doc_type.min_period_working_days else {
+            return;
+        };
+        let text = &cx.doc.text;
+        let labels = cx
+            .field_label_ranges("announcement_period")
+            .iter()
+            .chain(cx.field_label_ranges("publicity_period"));
+        for r in labels {
+            let region = after(text, r.end, 40);
+            let Some(c) = self.working_days.captures(region) else {
+                continue;
+            };
+            let (Some(whole), Some(n)) = (c.get(0), c.get(1)) else {
+                continue;
+            };
+            let Some(days) = small_number(n.as_str()) else {
+                continue;
+            };
+            if days >= min {
+                continue;
+            }
+            out.push(Candidate {
+                rule: "consistency.announcement_period".into(),
+                category: Category::Consistency,
+                field: Some("announcement_period".into()),
+                severity: Severity::Medium,
+                confidence: Confidence::High,
+                span: Some(r.end + whole.start()..r.end + whole.end()),
+                value: Some(format!("{days}")),
+                excerpt: format!("{days}个工作日"),
+                explanation: format!(
+                    "{}的公告（公示）期限为 {days} 个工作日，少于规定的 {min} 个工作日。",
+                    doc_type.name
+                ),
+                enforces: doc_type
+                    .min_period_rule
+                    .clone()
+                    .unwrap_or_else(|| ACCURACY.into()),
+            });
+            return;
+        }
     }
 
     fn invalid_dates(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {
@@ -399,6 +489,7 @@ impl Detector for Consistency {
         self.amount_words(cx, out);
         self.bid_period(cx, out);
         self.award_over_budget(cx, out);
+        self.announcement_period(cx, out);
         self.invalid_dates(cx, out);
     }
 }

@@ -13,10 +13,11 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::announcement::{FieldSpec, ValueKind};
-use super::layout::after;
+use super::layout::after_in_content;
 use super::names::names_in;
 use super::{Candidate, Context, Detector};
 use crate::model::{Category, Confidence, Severity};
+use crate::normalize::{NormalizedDoc, PIECE_SEPARATOR};
 
 /// The missing-field detector.
 pub struct MissingFields;
@@ -165,9 +166,9 @@ pub fn present(cx: &Context<'_>, id: &str, field: &FieldSpec) -> bool {
 
 /// The text after a label, up to `window` characters, cut at the next
 /// numbered sub-section (or, for whole sections, the next top-level
-/// heading), and at a piece boundary.
-fn region<'t>(text: &'t str, from: usize, window: usize, boundary: &Regex) -> &'t str {
-    let r = after(text, from, window);
+/// heading). It runs on across a PDF page break, not into other parts.
+fn region<'t>(doc: &'t NormalizedDoc, from: usize, window: usize, boundary: &Regex) -> &'t str {
+    let r = after_in_content(doc, from, window);
     match boundary.find(r) {
         Some(m) => &r[..m.start()],
         None => r,
@@ -206,11 +207,16 @@ fn strip_delimiter(s: &str) -> Option<&str> {
 fn line_value(region: &str) -> &str {
     let region = region.trim_start_matches([' ', '\t', '\u{3000}']);
     let mut lines = region.split('\n');
-    let first = lines.next().unwrap_or("").trim();
-    if !first.is_empty() {
-        return first;
+    // A page-break separator line counts as empty.
+    let clean = |l: &'_ str| {
+        l.trim_matches(|c: char| c.is_whitespace() || c == PIECE_SEPARATOR)
+            .to_string()
+    };
+    let first = lines.next().unwrap_or("");
+    if !clean(first).is_empty() {
+        return first.trim();
     }
-    lines.map(str::trim).find(|l| !l.is_empty()).unwrap_or("")
+    lines.find(|l| !clean(l).is_empty()).map_or("", str::trim)
 }
 
 const EMPTY_VALUES: &[&str] = &[
@@ -222,7 +228,7 @@ fn value_follows(cx: &Context<'_>, label_end: usize, field: &FieldSpec) -> bool 
     // Sections and dates may run over numbered lists and the next line
     // (`四、提交投标文件截止时间、开标时间和地点` + the date below it).
     if matches!(field.value, ValueKind::Section | ValueKind::Date) {
-        let raw = region(text, label_end, field.window, heading_re());
+        let raw = region(cx.doc, label_end, field.window, heading_re());
         if field.value == ValueKind::Date {
             return !super::dates::find_dates(raw, 0).is_empty();
         }
@@ -232,7 +238,7 @@ fn value_follows(cx: &Context<'_>, label_end: usize, field: &FieldSpec) -> bool 
     if let Some(cell) = table_cell_below(text, label_end) {
         return value_in(cell, field.value);
     }
-    let raw = region(text, label_end, field.window, subsection_re());
+    let raw = region(cx.doc, label_end, field.window, subsection_re());
     let Some(after_delim) = strip_delimiter(raw) else {
         return false;
     };
@@ -264,7 +270,9 @@ fn value_in(after_delim: &str, kind: ValueKind) -> bool {
                     .iter()
                     .any(|w| v.contains(w))
         }
-        ValueKind::Names => !names_in(&after_delim.replace(['\n', '\t'], "、")).is_empty(),
+        // Line by line: a remark between the heading and the names (or a
+        // sentence before them) must not hide the list.
+        ValueKind::Names => after_delim.lines().any(|line| !names_in(line).is_empty()),
         ValueKind::Phone => {
             static RE: OnceLock<Regex> = OnceLock::new();
             #[allow(clippy::unwrap_used)] // A constant pattern.

@@ -162,6 +162,31 @@ fn continues_content(doc: &NormalizedDoc, pos: usize) -> bool {
     }
 }
 
+/// Up to `chars` characters after `pos`, continuing across the boundary
+/// between consecutive content pieces (a PDF page break in the middle of a
+/// contact block), but not into comments or metadata. Separator characters
+/// do not count towards `chars`.
+pub fn after_in_content(doc: &NormalizedDoc, pos: usize, chars: usize) -> &str {
+    let text = &doc.text;
+    let tail = &text[pos..];
+    let mut end = 0;
+    let mut n = 0;
+    for (i, c) in tail.char_indices() {
+        if c == crate::normalize::PIECE_SEPARATOR {
+            if !continues_content(doc, pos + i) {
+                break;
+            }
+        } else {
+            if n >= chars {
+                break;
+            }
+            n += 1;
+        }
+        end = i + c.len_utf8();
+    }
+    &tail[..end]
+}
+
 /// Up to `chars` characters of `text` before byte `pos`, not crossing a
 /// piece separator.
 pub fn before(text: &str, pos: usize, chars: usize) -> &str {

@@ -178,6 +178,7 @@ pub const BUILTIN_RULES: &[(&str, Category)] = &[
     ("fields.missing", Category::MissingField),
     ("consistency.amount_words", Category::Consistency),
     ("consistency.bid_period", Category::Consistency),
+    ("consistency.announcement_period", Category::Consistency),
     ("consistency.award_over_budget", Category::Consistency),
     ("consistency.invalid_date", Category::Consistency),
     ("unscannable.extract", Category::Unscannable),

@@ -56,7 +56,10 @@ impl Travel {
         let kinds = specs
             .into_iter()
             .filter_map(|(p, ctx, rule, name)| {
-                Regex::new(&format!(r"(?i)(?:^|[^A-Za-z0-9])({p})(?:$|[^A-Za-z0-9*])"))
+                // No boundary groups: candidates are matched at their start
+                // position and the boundaries checked by hand (a boundary
+                // group would swallow the next character).
+                Regex::new(&format!(r"(?i){p}"))
                     .ok()
                     .map(|r| (r, ctx, rule, name))
             })
@@ -81,6 +84,7 @@ impl Travel {
                     // Letter-prefixed numbers start at a letter before a
                     // digit; the all-digit 台胞证 number at a digit run.
                     let starts = if re.as_str().starts_with("(?i)[0-9]") {
+                        // The all-digit kind.
                         &ascii.digit_starts
                     } else {
                         &ascii.letter_digits
