@@ -83,16 +83,21 @@ impl Travel {
                 Some(ascii) => {
                     // Letter-prefixed numbers start at a letter before a
                     // digit; the all-digit 台胞证 number at a digit run.
-                    let starts = if re.as_str().starts_with("(?i)[0-9]") {
-                        // The all-digit kind.
+                    let all_digits = re.as_str().starts_with("(?i)[0-9]");
+                    let starts = if all_digits {
                         &ascii.digit_starts
                     } else {
                         &ascii.letter_digits
                     };
                     starts
                         .iter()
-                        .filter_map(|&p| {
-                            let p = p as usize;
+                        .map(|&p| p as usize)
+                        // Digit runs are everywhere (phones, amounts): for the
+                        // all-digit kind, look for the context word first.
+                        .filter(|&p| {
+                            !all_digits || context.iter().any(|w| before(text, p, 20).contains(w))
+                        })
+                        .filter_map(|p| {
                             let end = ceil_boundary(text, p + 16);
                             re.find(&text[p..end])
                                 .filter(|m| m.start() == 0)
