@@ -10,7 +10,21 @@ use crate::model::{Confidence, Severity, mask_digits};
 
 /// Patterns with the context words that must precede them.
 pub struct Travel {
-    kinds: Vec<(Regex, &'static [&'static str], &'static str, &'static str)>,
+    kinds: Vec<Kind>,
+}
+
+/// One kind of travel document.
+struct Kind {
+    /// The number's pattern.
+    re: Regex,
+    /// Only digits (台胞证): candidates start at digit runs, not letters.
+    all_digits: bool,
+    /// Words one of which must stand within 20 characters before it.
+    context: &'static [&'static str],
+    /// Rule id.
+    rule: &'static str,
+    /// The document's name, for the explanation.
+    name: &'static str,
 }
 
 impl Travel {
@@ -55,13 +69,16 @@ impl Travel {
         ];
         let kinds = specs
             .into_iter()
-            .filter_map(|(p, ctx, rule, name)| {
+            .map(|(p, context, rule, name)| Kind {
                 // No boundary groups: candidates are matched at their start
                 // position and the boundaries checked by hand (a boundary
                 // group would swallow the next character).
-                Regex::new(&format!(r"(?i){p}"))
-                    .ok()
-                    .map(|r| (r, ctx, rule, name))
+                #[allow(clippy::unwrap_used)] // Constant patterns, covered by tests.
+                re: Regex::new(&format!(r"(?i){p}")).unwrap(),
+                all_digits: p.starts_with("[0-9]"),
+                context,
+                rule,
+                name,
             })
             .collect();
         Travel { kinds }
@@ -73,7 +90,15 @@ impl Travel {
         let text = &cx.doc.text;
         let bytes = text.as_bytes();
         let glued = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'*');
-        for (re, context, rule, name) in &self.kinds {
+        for Kind {
+            re,
+            all_digits,
+            context,
+            rule,
+            name,
+        } in &self.kinds
+        {
+            let all_digits = *all_digits;
             // Candidates start at a letter before a digit, or a digit run
             // (noted by the dictionary pass); without those notes, look for
             // a context word first, then scan.
@@ -83,7 +108,6 @@ impl Travel {
                 Some(ascii) => {
                     // Letter-prefixed numbers start at a letter before a
                     // digit; the all-digit 台胞证 number at a digit run.
-                    let all_digits = re.as_str().starts_with("(?i)[0-9]");
                     let starts = if all_digits {
                         &ascii.digit_starts
                     } else {
