@@ -176,8 +176,8 @@ fn has_any(window: &str, words: &[&str]) -> bool {
 
 /// The context window before a value: 30 characters, across line breaks
 /// (a label in the table cell or line before), within the piece.
-fn window(cx: &Context<'_>, at: usize) -> String {
-    before(&cx.doc.text, at, 30).to_string()
+fn window<'t>(cx: &Context<'t>, at: usize) -> &'t str {
+    before(&cx.doc.text, at, 30)
 }
 
 /// The label nearest before `at` on the same line is a contact label, or
@@ -266,12 +266,12 @@ impl Personal {
             return false;
         }
         let w = window(cx, span.start);
-        let id_context = has_any(&w, ID_CONTEXT);
-        if !id_context && (valid_uscc(digits) && has_any(&w, ORG_CODE_CONTEXT)) {
+        let id_context = has_any(w, ID_CONTEXT);
+        if !id_context && (valid_uscc(digits) && has_any(w, ORG_CODE_CONTEXT)) {
             // An all-digit 统一社会信用代码 that happens to pass GB 11643.
             return true;
         }
-        if !id_context && has_any(&w, CODE_CONTEXT) && !has_any(&w, PERSONAL_CONTEXT) {
+        if !id_context && has_any(w, CODE_CONTEXT) && !has_any(w, PERSONAL_CONTEXT) {
             return true;
         }
         let confidence = if id_context {
@@ -300,7 +300,7 @@ impl Personal {
         out: &mut Vec<Candidate>,
     ) -> bool {
         let w = window(cx, span.start);
-        if !has_any(&w, ID_CONTEXT) || !valid_id15(digits, cx.today) {
+        if !has_any(w, ID_CONTEXT) || !valid_id15(digits, cx.today) {
             return false;
         }
         let masked = mask_digits(digits);
@@ -327,9 +327,9 @@ impl Personal {
             return false;
         }
         let w = window(cx, span.start);
-        let card_context = has_any(&w, CARD_CONTEXT);
-        let account_context = has_any(&w, ACCOUNT_CONTEXT);
-        if has_any(&w, CODE_CONTEXT) && !card_context {
+        let card_context = has_any(w, CARD_CONTEXT);
+        let account_context = has_any(w, ACCOUNT_CONTEXT);
+        if has_any(w, CODE_CONTEXT) && !card_context {
             return true;
         }
         // The purchaser's or agency's account (户名、开户行 and 账号 often span
@@ -378,7 +378,7 @@ impl Personal {
             return false;
         }
         let w = window(cx, span.start);
-        let personal = has_any(&w, PERSONAL_CONTEXT);
+        let personal = has_any(w, PERSONAL_CONTEXT);
         if !personal && is_contact(cx, span.start) {
             return true;
         }
@@ -435,7 +435,7 @@ impl Personal {
             let addr = m.as_str();
             let domain = addr.rsplit('@').next().unwrap_or("").to_ascii_lowercase();
             let w = window(cx, m.start());
-            let personal_context = has_any(&w, PERSONAL_CONTEXT);
+            let personal_context = has_any(w, PERSONAL_CONTEXT);
             let personal_domain = PERSONAL_MAIL_DOMAINS.contains(&domain.as_str());
             if !personal_context && (!personal_domain || is_contact(cx, m.start())) {
                 continue;
