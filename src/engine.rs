@@ -177,6 +177,13 @@ impl Engine {
         self.dictionaries.pattern_count
     }
 
+    /// Extracts one input without scanning it. The gateway extracts each
+    /// part of a request (form fields, attachments) and scans them as one
+    /// document; the review page extracts again to show the text.
+    pub fn extract(&self, name: &str, bytes: &[u8]) -> Document {
+        self.extractors.extract(name, bytes)
+    }
+
     /// Scans one input: `name` is a path or file name (extension hint).
     pub fn scan(&self, name: &str, bytes: &[u8]) -> Report {
         let doc = self.extractors.extract(name, bytes);

@@ -45,4 +45,7 @@ pub mod policy;
 pub mod engine;
 pub mod report;
 pub mod rescan;
+pub mod gateway;
+pub mod review;
+pub mod serve;
 pub mod cli;

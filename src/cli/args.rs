@@ -22,6 +22,10 @@ pub enum Command {
     Scan(ScanArgs),
     /// Validate dictionaries and policies without scanning.
     Check(ConfigArgs),
+    /// Run the inline gateway and the review queue.
+    Serve(ServeArgs),
+    /// Make a reviewer token and the hash to put in the config.
+    Token,
     /// Internal: extract one PDF from stdin in an isolated process.
     #[command(hide = true)]
     ExtractWorker(WorkerArgs),
@@ -107,4 +111,30 @@ pub struct WorkerArgs {
     /// Most pages to extract.
     #[arg(long, default_value_t = 500)]
     pub max_pages: usize,
+}
+
+/// `pubgate serve`. Flags override the config file.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Config file (TOML); default: built-in settings.
+    #[arg(long, short, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Proxy address (default 127.0.0.1:8080).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<std::net::SocketAddr>,
+    /// Admin address for the review API, UI and metrics (default 127.0.0.1:9090).
+    #[arg(long, value_name = "ADDR")]
+    pub admin_listen: Option<std::net::SocketAddr>,
+    /// The publishing platform (http://HOST:PORT); none starts a demo site.
+    #[arg(long, value_name = "URL")]
+    pub upstream: Option<String>,
+    /// `sqlite://PATH` (default ./data/pubgate.db) or `postgres://…`.
+    #[arg(long, value_name = "URL")]
+    pub store: Option<String>,
+    /// Operator files.
+    #[command(flatten)]
+    pub files: ConfigArgs,
+    /// Scan and record every decision but forward everything.
+    #[arg(long)]
+    pub monitor: bool,
 }

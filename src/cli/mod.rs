@@ -4,6 +4,7 @@
 pub mod args;
 mod check;
 mod scan;
+mod serve;
 
 pub use args::{Cli, Command};
 
@@ -12,6 +13,8 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Scan(a) => scan::run(a),
         Command::Check(a) => check::run(a),
+        Command::Serve(a) => serve::run(a),
+        Command::Token => serve::token(),
         Command::ExtractWorker(a) => Ok(crate::extract::worker::run(a.max_pages)),
     }
 }

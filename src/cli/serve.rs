@@ -1,0 +1,66 @@
+//! `pubgate serve` and `pubgate token`.
+
+use crate::cli::args::ServeArgs;
+use crate::review::auth::{hash_token, new_token};
+use crate::serve::config::ServeConfig;
+
+/// Runs the gateway until a signal stops it.
+pub fn run(args: ServeArgs) -> anyhow::Result<i32> {
+    let mut config = match &args.config {
+        Some(path) => ServeConfig::load(path)?,
+        None => ServeConfig::default(),
+    };
+    if let Some(v) = args.listen {
+        config.listen = v;
+    }
+    if let Some(v) = args.admin_listen {
+        config.admin_listen = v;
+    }
+    if let Some(v) = args.upstream {
+        config.upstream = Some(v);
+    }
+    if let Some(v) = args.store {
+        config.store = v;
+    }
+    if let Some(v) = args.files.dictionaries {
+        config.dictionaries = Some(v);
+    }
+    if let Some(v) = args.files.policy {
+        config.policy = Some(v);
+    }
+    config.monitor |= args.monitor;
+    config.validate("command line")?;
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("PUBGATE_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let running = crate::serve::start(config, None).await?;
+        eprintln!("pubgate: proxy on http://{}", running.proxy_addr);
+        eprintln!("pubgate: review UI on http://{}/ui", running.admin_addr);
+        if let Some(demo) = running.demo_addr {
+            eprintln!("pubgate: no --upstream given; demo publishing site (DEMO) on http://{demo}/");
+        }
+        if let Some(token) = &running.generated_admin_token {
+            // Shown once, on the terminal, never in the logs.
+            eprintln!("pubgate: no accounts configured; admin token for this run (account `admin`): {token}");
+        }
+        crate::serve::run_until_signalled(running).await
+    })?;
+    Ok(0)
+}
+
+/// Prints a new token and its hash.
+pub fn token() -> anyhow::Result<i32> {
+    let token = new_token();
+    println!("token:        {token}");
+    println!("token_sha256: {}", hex::encode(hash_token(&token)));
+    println!("Give the token to the reviewer; put token_sha256 in the [[accounts]] entry.");
+    Ok(0)
+}

@@ -1,0 +1,178 @@
+//! From a request body to one [`Document`]: the body is split by its
+//! content type (form fields, multipart parts, attachments), each part is
+//! extracted by the engine's extractors, and the pieces are merged with the
+//! part's name in front, so a finding says "attachment 附件.pdf, page 2".
+//!
+//! Splitting is async (multer); extraction is blocking and runs on the
+//! blocking pool with the scan.
+
+use bytes::Bytes;
+
+use crate::engine::Engine;
+use crate::model::{Document, Format};
+
+/// One part of a request body.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    /// Label in findings: `body`, `form:content`, `attachment 附件.pdf`.
+    pub label: String,
+    /// A file name for format sniffing (extension hint); magic bytes win.
+    pub hint: String,
+    /// The part's bytes.
+    pub bytes: Bytes,
+}
+
+/// A body that cannot be split.
+#[derive(Debug, thiserror::Error)]
+pub enum SplitError {
+    /// Malformed multipart data.
+    #[error("malformed multipart body: {0}")]
+    Multipart(String),
+    /// Too many parts or fields.
+    #[error("more than {0} parts or fields")]
+    TooManyParts(usize),
+}
+
+/// Splits a decoded body into uploads by its `Content-Type`.
+pub async fn split(
+    content_type: Option<&str>,
+    body: Bytes,
+    max_parts: usize,
+) -> Result<Vec<Upload>, SplitError> {
+    let mime = content_type
+        .and_then(|c| c.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    match mime.as_str() {
+        "multipart/form-data" => {
+            let boundary = content_type
+                .and_then(|c| multer::parse_boundary(c).ok())
+                .ok_or_else(|| SplitError::Multipart("no boundary".into()))?;
+            split_multipart(body, boundary, max_parts).await
+        }
+        "application/x-www-form-urlencoded" => split_form(&body, max_parts),
+        _ => Ok(vec![Upload {
+            label: "body".into(),
+            hint: hint_for(&mime, None, "body"),
+            bytes: body,
+        }]),
+    }
+}
+
+async fn split_multipart(
+    body: Bytes,
+    boundary: String,
+    max_parts: usize,
+) -> Result<Vec<Upload>, SplitError> {
+    let len = body.len() as u64;
+    let stream = futures_once(body);
+    let constraints =
+        multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(len + 1));
+    let mut multipart = multer::Multipart::with_constraints(stream, boundary, constraints);
+    let mut uploads = Vec::new();
+    loop {
+        let field = multipart
+            .next_field()
+            .await
+            .map_err(|e| SplitError::Multipart(e.to_string()))?;
+        let Some(field) = field else { break };
+        if uploads.len() >= max_parts {
+            return Err(SplitError::TooManyParts(max_parts));
+        }
+        let name = field.name().unwrap_or("").to_string();
+        let file_name = field.file_name().map(str::to_string);
+        let mime = field
+            .content_type()
+            .map(|m| m.essence_str().to_ascii_lowercase())
+            .unwrap_or_default();
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|e| SplitError::Multipart(e.to_string()))?;
+        let label = match &file_name {
+            Some(f) => format!("attachment {f}"),
+            None => format!("form:{name}"),
+        };
+        uploads.push(Upload {
+            hint: hint_for(&mime, file_name.as_deref(), &name),
+            label,
+            bytes,
+        });
+    }
+    Ok(uploads)
+}
+
+/// A one-chunk stream for multer, which reads bodies as streams.
+fn futures_once(
+    body: Bytes,
+) -> impl futures_core::Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static {
+    struct Once(Option<Bytes>);
+    impl futures_core::Stream for Once {
+        type Item = Result<Bytes, std::io::Error>;
+        fn poll_next(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Self::Item>> {
+            std::task::Poll::Ready(self.0.take().map(Ok))
+        }
+    }
+    Once(Some(body))
+}
+
+fn split_form(body: &[u8], max_parts: usize) -> Result<Vec<Upload>, SplitError> {
+    let mut uploads = Vec::new();
+    for (key, value) in form_urlencoded::parse(body) {
+        if uploads.len() >= max_parts {
+            return Err(SplitError::TooManyParts(max_parts));
+        }
+        uploads.push(Upload {
+            label: format!("form:{key}"),
+            hint: key.to_string(),
+            bytes: Bytes::from(value.into_owned().into_bytes()),
+        });
+    }
+    Ok(uploads)
+}
+
+/// A sniffing hint from the declared type; a file name wins over it, and
+/// magic bytes win over both (in the extractors).
+fn hint_for(mime: &str, file_name: Option<&str>, fallback: &str) -> String {
+    if let Some(f) = file_name {
+        return f.to_string();
+    }
+    let ext = match mime {
+        "text/html" | "application/xhtml+xml" => ".html",
+        "application/json" => ".json",
+        "application/pdf" => ".pdf",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => ".docx",
+        _ => "",
+    };
+    // Names without an extension are sniffed by content (HTML in a
+    // text field is read as HTML).
+    format!("{}{ext}", fallback.replace('.', "_"))
+}
+
+/// Extracts every upload and merges them into one document. Blocking.
+pub fn to_document(engine: &Engine, uploads: &[Upload]) -> Document {
+    if let [only] = uploads
+        && only.label == "body"
+    {
+        return engine.extract(&only.hint, &only.bytes);
+    }
+    let mut merged = Document::new(Format::Unknown);
+    for upload in uploads {
+        let doc = engine.extract(&upload.hint, &upload.bytes);
+        if merged.format == Format::Unknown {
+            merged.format = doc.format;
+        }
+        for mut piece in doc.pieces {
+            piece.part = format!("{} › {}", upload.label, piece.part);
+            merged.pieces.push(piece);
+        }
+        for mut u in doc.unreadable {
+            u.part = format!("{} › {}", upload.label, u.part);
+            merged.unreadable.push(u);
+        }
+    }
+    merged
+}

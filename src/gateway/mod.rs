@@ -1,0 +1,86 @@
+//! The inline gateway: a reverse proxy in front of the publishing platform.
+//!
+//! ```text
+//! client ─▶ routes::classify ─┬─ not a publish request ─▶ upstream (streamed)
+//!                             └─ publish request ─▶ body (limit, decode)
+//!                                  ─▶ inspect (split, extract) ─▶ engine
+//!                                  ─▶ pass | redact | hold (store) | block
+//! ```
+//!
+//! Connections are served by hyper with a timer installed (without one
+//! hyper's header-read timeout is silently off), a header deadline, a
+//! bounded read buffer, and a cap on open connections.
+
+pub mod body;
+pub mod inspect;
+pub mod proxy;
+pub mod redact;
+pub mod reply;
+pub mod routes;
+pub mod upstream;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+use tokio::sync::{Semaphore, watch};
+
+use crate::serve::state::App;
+
+/// Accepts and serves proxy connections until `shutdown` turns true, then
+/// lets in-flight requests finish within the grace period.
+pub async fn serve(listener: TcpListener, app: Arc<App>, mut shutdown: watch::Receiver<bool>) {
+    let limits = app.config.limits.clone();
+    let connections = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let graceful = GracefulShutdown::new();
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(Duration::from_secs(limits.header_read_timeout_secs))
+        .max_buf_size(64 * 1024)
+        .keep_alive(true);
+    loop {
+        let permit = tokio::select! {
+            _ = shutdown.changed() => break,
+            permit = connections.clone().acquire_owned() => match permit {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+        };
+        let (stream, peer) = tokio::select! {
+            _ = shutdown.changed() => break,
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let service = service_fn(move |request| {
+            let app = app.clone();
+            async move { Ok::<_, std::convert::Infallible>(proxy::handle(app, request, peer).await) }
+        });
+        let connection = builder.serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _ = connection.await;
+            drop(permit);
+        });
+    }
+    drop(listener);
+    let grace = Duration::from_secs(limits.shutdown_grace_secs);
+    if tokio::time::timeout(grace, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("shutdown grace period over; closing remaining connections");
+    }
+}

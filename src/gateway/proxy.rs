@@ -1,0 +1,458 @@
+//! The proxy: every request either streams through untouched or is
+//! inspected (read whole → decode → split → scan → decide → act).
+//!
+//! The only way inspected bytes reach the upstream is [`forward_scanned`],
+//! which takes the bytes the engine passed (or the redacted bytes it
+//! re-checked). Every error on the inspection path ends in a refusal or a
+//! hold: nothing is forwarded unscanned.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Request, Response, StatusCode, header};
+use hyper::body::Incoming;
+
+use crate::engine::Report;
+use crate::gateway::body::{self, BodyError};
+use crate::gateway::inspect::{self, SplitError, Upload};
+use crate::gateway::redact;
+use crate::gateway::reply;
+use crate::gateway::routes::Matched;
+use crate::gateway::upstream::{ProxyBody, UpstreamError, full, stream, strip_hop_by_hop};
+use crate::model::{Action, Finding};
+use crate::review::auth::new_id;
+use crate::review::store::{HoldStatus, NewHold, StoredRequest, now_ms};
+use crate::serve::state::{App, DecisionRecord, StateChange};
+
+/// Handles one client request.
+pub async fn handle(
+    app: Arc<App>,
+    request: Request<Incoming>,
+    client: SocketAddr,
+) -> Response<ProxyBody> {
+    let path = request.uri().path().to_string();
+    match app.routes.classify(request.method(), &path) {
+        None => pass_through(&app, request, client).await,
+        Some(route) => inspect(&app, request, client, route).await,
+    }
+}
+
+/// Uninspected traffic: streamed both ways, never buffered.
+async fn pass_through(
+    app: &App,
+    request: Request<Incoming>,
+    client: SocketAddr,
+) -> Response<ProxyBody> {
+    let (mut parts, body) = request.into_parts();
+    strip_hop_by_hop(&mut parts.headers);
+    let target = path_and_query(&parts.uri);
+    let sent = app
+        .upstream
+        .send(
+            parts.method,
+            &target,
+            parts.headers,
+            stream(body),
+            Some(client),
+        )
+        .await;
+    app.metrics
+        .requests
+        .with_label_values(&["passthrough", "forwarded"])
+        .inc();
+    relay(app, sent, "forward")
+}
+
+/// Turns the upstream's answer (or failure) into the client's response.
+fn relay(
+    app: &App,
+    sent: Result<(Response<Incoming>, Duration), UpstreamError>,
+    kind: &str,
+) -> Response<ProxyBody> {
+    match sent {
+        Ok((response, took)) => {
+            app.metrics
+                .upstream_seconds
+                .with_label_values(&[kind])
+                .observe(took.as_secs_f64());
+            response.map(stream)
+        }
+        Err(UpstreamError::Timeout(t)) => reply::error(
+            StatusCode::GATEWAY_TIMEOUT,
+            "upstream_timeout",
+            "发布平台响应超时，请稍后重试。",
+            &format!("the publishing platform did not answer within {t:?}"),
+        ),
+        Err(e) => reply::error(
+            StatusCode::BAD_GATEWAY,
+            "upstream_unavailable",
+            "发布平台暂时无法访问，请稍后重试。",
+            &e.to_string(),
+        ),
+    }
+}
+
+/// A publish request.
+async fn inspect(
+    app: &Arc<App>,
+    request: Request<Incoming>,
+    client: SocketAddr,
+    route: Matched,
+) -> Response<ProxyBody> {
+    let limits = &app.config.limits;
+    let (mut parts, body) = request.into_parts();
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limits.max_body_bytes as u64) {
+        return count(
+            app,
+            &route,
+            "refused",
+            body_error(BodyError::TooLarge {
+                limit: limits.max_body_bytes,
+            }),
+        );
+    }
+    let raw = match body::collect(
+        body,
+        limits.max_body_bytes,
+        Duration::from_secs(limits.body_read_timeout_secs),
+    )
+    .await
+    {
+        Ok(raw) => raw,
+        Err(e) => return count(app, &route, "refused", body_error(e)),
+    };
+    strip_hop_by_hop(&mut parts.headers);
+    let stored = StoredRequest {
+        method: parts.method.to_string(),
+        uri: path_and_query(&parts.uri),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str().to_string(), v.as_bytes().to_vec()))
+            .collect(),
+        body: raw.to_vec(),
+    };
+    let encoding = header_str(&parts.headers, header::CONTENT_ENCODING);
+    let content_type = header_str(&parts.headers, header::CONTENT_TYPE);
+    let decoded = match body::decode(
+        encoding.as_deref(),
+        raw.clone(),
+        limits.max_body_bytes,
+        limits.max_decode_ratio,
+    ) {
+        Ok(d) => d,
+        Err(e) => return count(app, &route, "refused", body_error(e)),
+    };
+    app.metrics.inspected_bytes.inc_by(decoded.len() as u64);
+
+    // A request with no body carries no content to leak.
+    if decoded.is_empty() {
+        return forward_scanned(app, parts, raw, client, &route, "pass").await;
+    }
+    let uploads = match inspect::split(content_type.as_deref(), decoded, limits.max_parts).await {
+        Ok(u) => u,
+        Err(e) => return count(app, &route, "refused", split_error(e)),
+    };
+    let report = match scan(app, uploads.clone()).await {
+        Some(r) => r,
+        None => unscannable_report(app),
+    };
+    record_findings(app, &report.verdict.findings);
+    let engine_version = app.engine().version().to_string();
+    let monitor = app.config.monitor || route.monitor;
+    app.record(DecisionRecord {
+        route: route.name.clone(),
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_string(),
+        verdict: report.verdict.action.as_str().to_string(),
+        enforced: !monitor,
+        doc_type: report.doc_type.clone(),
+        findings_json: reply::findings_json(&report.verdict.findings).to_string(),
+        engine_version: engine_version.clone(),
+    });
+    tracing::info!(
+        route = %route.name,
+        verdict = report.verdict.action.as_str(),
+        findings = report.verdict.findings.len(),
+        rules = %rule_list(&report.verdict.findings),
+        monitor,
+        "inspected"
+    );
+    if monitor {
+        return forward_scanned(app, parts, raw, client, &route, "monitor").await;
+    }
+    match report.verdict.action {
+        Action::Pass => forward_scanned(app, parts, raw, client, &route, "pass").await,
+        Action::Block => count(
+            app,
+            &route,
+            "block",
+            reply::blocked(&report.verdict.findings),
+        ),
+        Action::Hold => hold(app, &route, stored, &report, &engine_version).await,
+        Action::Redact => {
+            let rewritten = if encoding.is_none() {
+                redact::redact(
+                    content_type.as_deref(),
+                    &raw,
+                    &report.verdict.findings,
+                    &report.pieces,
+                )
+            } else {
+                None
+            };
+            match rewritten {
+                Some(body) if recheck(app, &content_type, &body).await => {
+                    parts.headers.remove(header::CONTENT_LENGTH);
+                    forward_scanned(app, parts, Bytes::from(body), client, &route, "redact").await
+                }
+                _ => hold(app, &route, stored, &report, &engine_version).await,
+            }
+        }
+    }
+}
+
+/// Scans the uploads on the blocking pool, bounded in concurrency and
+/// time. `None` when the scan did not finish (the caller holds).
+async fn scan(app: &Arc<App>, uploads: Vec<Upload>) -> Option<Report> {
+    let _permit = app.scan_permits.acquire().await.ok()?;
+    let engine = app.engine();
+    let started = Instant::now();
+    let task = tokio::task::spawn_blocking(move || {
+        let doc = inspect::to_document(&engine, &uploads);
+        engine.scan_document(doc, None)
+    });
+    let timeout = Duration::from_secs(app.config.limits.scan_timeout_secs);
+    let result = tokio::time::timeout(timeout, task).await;
+    app.metrics
+        .scan_seconds
+        .observe(started.elapsed().as_secs_f64());
+    match result {
+        Ok(Ok(report)) => Some(report),
+        _ => {
+            tracing::error!("scan did not finish; holding the request");
+            None
+        }
+    }
+}
+
+/// A report that holds: the scan could not finish.
+fn unscannable_report(app: &App) -> Report {
+    let engine = app.engine();
+    let mut doc = crate::model::Document::new(crate::model::Format::Unknown);
+    doc.unreadable(
+        "request",
+        "检查未能在时限内完成，未放行 / the scan did not finish in time",
+    );
+    engine.scan_document(doc, None)
+}
+
+/// Scans a redacted body again: only if nothing at redact level or above
+/// remains may it be forwarded.
+async fn recheck(app: &Arc<App>, content_type: &Option<String>, body: &[u8]) -> bool {
+    let Ok(uploads) = inspect::split(
+        content_type.as_deref(),
+        Bytes::copy_from_slice(body),
+        app.config.limits.max_parts,
+    )
+    .await
+    else {
+        return false;
+    };
+    scan(app, uploads)
+        .await
+        .is_some_and(|r| r.verdict.action == Action::Pass)
+}
+
+/// Writes the hold durably, then answers 202. If the store fails the
+/// request is refused with 503: never forwarded, never acknowledged.
+async fn hold(
+    app: &Arc<App>,
+    route: &Matched,
+    request: StoredRequest,
+    report: &Report,
+    engine_version: &str,
+) -> Response<ProxyBody> {
+    let queue = report
+        .verdict
+        .queue
+        .clone()
+        .unwrap_or_else(|| "default".to_string());
+    let mut categories: Vec<&str> = report
+        .verdict
+        .findings
+        .iter()
+        .map(|f| f.category.as_str())
+        .collect();
+    categories.sort_unstable();
+    categories.dedup();
+    let submitter = request
+        .headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(&app.config.submitter_header))
+        .map(|(_, v)| String::from_utf8_lossy(v).into_owned());
+    let id = new_id();
+    let hold = NewHold {
+        id: id.clone(),
+        queue: queue.clone(),
+        categories: categories.join(","),
+        submitter,
+        route: route.name.clone(),
+        request,
+        doc_type: report.doc_type.clone(),
+        findings_json: reply::findings_json(&report.verdict.findings).to_string(),
+        engine_version: engine_version.to_string(),
+    };
+    match app.store.insert_hold(&hold).await {
+        Ok(()) => {
+            app.state_changed(StateChange {
+                id: id.clone(),
+                from: None,
+                to: HoldStatus::Held,
+                queue: Some(queue.clone()),
+                actor: "gateway".into(),
+                at: now_ms(),
+            });
+            count(
+                app,
+                route,
+                "hold",
+                reply::held(&id, &queue, &report.verdict.findings),
+            )
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "could not store a hold; refusing the request");
+            let mut response = reply::error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "store_unavailable",
+                "公告需要人工复核，但复核队列暂时不可用，未发布。请稍后重新提交。",
+                "the review queue is unavailable; the request was not forwarded",
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+            count(app, route, "refused", response)
+        }
+    }
+}
+
+/// Forwards bytes the engine has passed (or the re-checked redaction).
+async fn forward_scanned(
+    app: &App,
+    mut parts: http::request::Parts,
+    body: Bytes,
+    client: SocketAddr,
+    route: &Matched,
+    verdict: &'static str,
+) -> Response<ProxyBody> {
+    strip_hop_by_hop(&mut parts.headers);
+    parts
+        .headers
+        .insert("x-pubgate-verdict", HeaderValue::from_static(verdict));
+    let target = path_and_query(&parts.uri);
+    let sent = app
+        .upstream
+        .send(
+            parts.method,
+            &target,
+            parts.headers,
+            full(body),
+            Some(client),
+        )
+        .await;
+    let mut response = relay(app, sent, "forward");
+    reply::verdict_header(&mut response, verdict);
+    count(app, route, verdict, response)
+}
+
+fn count(
+    app: &App,
+    route: &Matched,
+    verdict: &str,
+    response: Response<ProxyBody>,
+) -> Response<ProxyBody> {
+    app.metrics
+        .requests
+        .with_label_values(&[route.name.as_str(), verdict])
+        .inc();
+    response
+}
+
+fn record_findings(app: &App, findings: &[Finding]) {
+    for f in findings {
+        app.metrics
+            .findings
+            .with_label_values(&[f.rule.as_str(), f.category.as_str()])
+            .inc();
+    }
+}
+
+fn rule_list(findings: &[Finding]) -> String {
+    let mut rules: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
+    rules.dedup();
+    rules.join(",")
+}
+
+fn body_error(e: BodyError) -> Response<ProxyBody> {
+    let (status, code, zh) = match &e {
+        BodyError::TooLarge { .. } => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            "提交内容超过检查上限，未发布。请压缩附件或分开提交。",
+        ),
+        BodyError::Timeout(_) => (
+            StatusCode::REQUEST_TIMEOUT,
+            "body_timeout",
+            "提交内容接收超时，未发布。",
+        ),
+        BodyError::Broken => (
+            StatusCode::BAD_REQUEST,
+            "body_unreadable",
+            "提交内容不完整，未发布。",
+        ),
+        BodyError::UnsupportedEncoding(_) => (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_encoding",
+            "不支持的压缩格式，未发布。",
+        ),
+        BodyError::BadEncoding => (
+            StatusCode::BAD_REQUEST,
+            "bad_encoding",
+            "压缩内容损坏或解压后过大，未发布。",
+        ),
+    };
+    reply::error(status, code, zh, &e.to_string())
+}
+
+fn split_error(e: SplitError) -> Response<ProxyBody> {
+    let (status, code) = match &e {
+        SplitError::TooManyParts(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_many_parts"),
+        SplitError::Multipart(_) => (StatusCode::BAD_REQUEST, "bad_multipart"),
+    };
+    reply::error(
+        status,
+        code,
+        "提交内容格式错误，无法检查，未发布。",
+        &e.to_string(),
+    )
+}
+
+fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+fn path_and_query(uri: &http::Uri) -> String {
+    uri.path_and_query()
+        .map(|pq| pq.as_str().to_string())
+        .unwrap_or_else(|| "/".into())
+}

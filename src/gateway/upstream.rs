@@ -1,0 +1,191 @@
+//! Talking to the publishing platform: one pooled HTTP/1.1 client, the
+//! header rules of a correct proxy, and timeouts that map to 502/504.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use http::{Method, Request, Response, Uri};
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+
+/// Body type sent to the upstream and to clients.
+pub type ProxyBody = BoxBody<Bytes, BoxError>;
+/// Error type of [`ProxyBody`].
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A buffered body.
+pub fn full(bytes: impl Into<Bytes>) -> ProxyBody {
+    Full::new(bytes.into()).map_err(|e| match e {}).boxed()
+}
+
+/// A streamed request or response body, passed through untouched.
+pub fn stream(body: Incoming) -> ProxyBody {
+    body.map_err(|e| Box::new(e) as BoxError).boxed()
+}
+
+/// Why the upstream gave no answer.
+#[derive(Debug, thiserror::Error)]
+pub enum UpstreamError {
+    /// Could not connect: nothing was sent.
+    #[error("upstream unreachable")]
+    Connect,
+    /// No answer in time; the request may have arrived.
+    #[error("upstream did not answer within {0:?}")]
+    Timeout(Duration),
+    /// The connection failed after sending started.
+    #[error("upstream connection failed")]
+    Broken,
+}
+
+impl UpstreamError {
+    /// True when the upstream certainly did not receive the request.
+    pub fn nothing_sent(&self) -> bool {
+        matches!(self, UpstreamError::Connect)
+    }
+}
+
+/// The upstream and its client.
+#[derive(Clone)]
+pub struct Upstream {
+    client: Client<HttpConnector, ProxyBody>,
+    scheme: http::uri::Scheme,
+    authority: http::uri::Authority,
+    rewrite_host: bool,
+    timeout: Duration,
+}
+
+/// Headers that describe one connection, not the message (RFC 9110 §7.6.1),
+/// plus `Expect`, which our own server already answered.
+const HOP_BY_HOP: [&str; 9] = [
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+];
+
+/// Removes hop-by-hop headers, including those named in `Connection`.
+pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
+    let named: Vec<HeaderName> = headers
+        .get_all(header::CONNECTION)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|n| HeaderName::from_bytes(n.trim().as_bytes()).ok())
+        .collect();
+    for name in named {
+        headers.remove(name);
+    }
+    for name in HOP_BY_HOP {
+        headers.remove(name);
+    }
+    headers.remove(header::EXPECT);
+}
+
+impl Upstream {
+    /// A client for `base` (`http://host:port`).
+    pub fn new(
+        base: &str,
+        rewrite_host: bool,
+        connect_timeout: Duration,
+        timeout: Duration,
+    ) -> Result<Upstream, String> {
+        let uri: Uri = base
+            .parse()
+            .map_err(|_| format!("bad upstream URL `{base}`"))?;
+        let scheme = uri.scheme().cloned().ok_or("upstream URL needs http://")?;
+        let authority = uri
+            .authority()
+            .cloned()
+            .ok_or("upstream URL needs a host")?;
+        let mut connector = HttpConnector::new();
+        connector.set_connect_timeout(Some(connect_timeout));
+        connector.set_nodelay(true);
+        let client = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(Duration::from_secs(30))
+            .pool_max_idle_per_host(256)
+            .build(connector);
+        Ok(Upstream {
+            client,
+            scheme,
+            authority,
+            rewrite_host,
+            timeout,
+        })
+    }
+
+    /// The upstream's authority, for logs.
+    pub fn authority(&self) -> &str {
+        self.authority.as_str()
+    }
+
+    /// Sends one request. `path_and_query` is the client's, unchanged;
+    /// `headers` are end-to-end headers (hop-by-hop already removed).
+    pub async fn send(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        mut headers: HeaderMap,
+        body: ProxyBody,
+        client: Option<SocketAddr>,
+    ) -> Result<(Response<Incoming>, Duration), UpstreamError> {
+        let uri = Uri::builder()
+            .scheme(self.scheme.clone())
+            .authority(self.authority.clone())
+            .path_and_query(path_and_query)
+            .build()
+            .map_err(|_| UpstreamError::Broken)?;
+        if let Some(addr) = client {
+            add_forwarded(&mut headers, addr);
+        }
+        if (self.rewrite_host || !headers.contains_key(header::HOST))
+            && let Ok(v) = HeaderValue::from_str(self.authority.as_str())
+        {
+            headers.insert(header::HOST, v);
+        }
+        let mut request = Request::new(body);
+        *request.method_mut() = method;
+        *request.uri_mut() = uri;
+        *request.headers_mut() = headers;
+        let started = Instant::now();
+        match tokio::time::timeout(self.timeout, self.client.request(request)).await {
+            Err(_) => Err(UpstreamError::Timeout(self.timeout)),
+            Ok(Err(e)) if e.is_connect() => Err(UpstreamError::Connect),
+            Ok(Err(_)) => Err(UpstreamError::Broken),
+            Ok(Ok(mut response)) => {
+                strip_hop_by_hop(response.headers_mut());
+                Ok((response, started.elapsed()))
+            }
+        }
+    }
+}
+
+/// `X-Forwarded-For` (appended to any existing chain), `-Proto`, `-Host`.
+fn add_forwarded(headers: &mut HeaderMap, addr: SocketAddr) {
+    let ip = addr.ip().to_string();
+    let chain = match headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
+        Some(existing) => format!("{existing}, {ip}"),
+        None => ip,
+    };
+    if let Ok(v) = HeaderValue::from_str(&chain) {
+        headers.insert("x-forwarded-for", v);
+    }
+    if !headers.contains_key("x-forwarded-proto") {
+        headers.insert("x-forwarded-proto", HeaderValue::from_static("http"));
+    }
+    if !headers.contains_key("x-forwarded-host")
+        && let Some(host) = headers.get(header::HOST).cloned()
+    {
+        headers.insert("x-forwarded-host", host);
+    }
+}

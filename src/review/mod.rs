@@ -1,0 +1,164 @@
+//! The review side: the durable queue ([`store`]), delivery of approved
+//! items ([`delivery`]), and the admin listener — JSON API ([`api`]), web
+//! UI ([`ui`]), metrics and probes — behind [`auth`].
+
+pub mod api;
+pub mod auth;
+pub mod delivery;
+pub mod store;
+pub mod ui;
+pub mod webhook;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use serde::Serialize;
+
+use crate::gateway::{body, inspect};
+use crate::model::Piece;
+use crate::review::store::{HoldStatus, StoredRequest};
+use crate::serve::state::App;
+
+/// The admin listener's routes.
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .merge(api::routes())
+        .merge(ui::routes())
+        .with_state(app)
+}
+
+async fn readyz(State(app): State<Arc<App>>) -> impl IntoResponse {
+    match app.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "store unavailable"),
+    }
+}
+
+async fn metrics(State(app): State<Arc<App>>) -> impl IntoResponse {
+    if let Ok(counts) = app.store.count_by_status().await {
+        for (status, n) in counts {
+            app.metrics
+                .queue_depth
+                .with_label_values(&[status.as_str()])
+                .set(n);
+        }
+    }
+    (
+        [("content-type", "text/plain; version=0.0.4")],
+        app.metrics.render(),
+    )
+}
+
+/// A piece of the held announcement with the findings that fall in it.
+#[derive(Debug, Serialize)]
+pub struct MarkedPiece {
+    /// Part name.
+    pub part: String,
+    /// Part kind (content, hidden, comment…).
+    pub kind: crate::model::PartKind,
+    /// The extracted text (unmasked: only for authenticated reviewers).
+    pub text: String,
+    /// Finding spans, sorted, non-overlapping.
+    pub spans: Vec<Span>,
+}
+
+/// A highlighted span.
+#[derive(Debug, Clone, Serialize)]
+pub struct Span {
+    /// Start byte offset in `text`.
+    pub start: usize,
+    /// End byte offset.
+    pub end: usize,
+    /// Index into the item's findings.
+    pub finding: usize,
+}
+
+/// Extracts the stored request again (same steps as the gateway) and
+/// places each finding on its piece. Findings are what held the item; the
+/// text is re-extracted, which is deterministic for the same bytes.
+pub async fn marked_text(
+    app: &App,
+    request: &StoredRequest,
+    findings: &serde_json::Value,
+) -> Vec<MarkedPiece> {
+    let header = |name: &str| {
+        request
+            .headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+    };
+    let limits = &app.config.limits;
+    let Ok(decoded) = body::decode(
+        header("content-encoding").as_deref(),
+        bytes::Bytes::from(request.body.clone()),
+        limits.max_body_bytes,
+        limits.max_decode_ratio,
+    ) else {
+        return Vec::new();
+    };
+    let Ok(uploads) =
+        inspect::split(header("content-type").as_deref(), decoded, limits.max_parts).await
+    else {
+        return Vec::new();
+    };
+    let engine = app.engine();
+    let pieces: Vec<Piece> =
+        tokio::task::spawn_blocking(move || inspect::to_document(&engine, &uploads).pieces)
+            .await
+            .unwrap_or_default();
+    let list = findings.as_array().cloned().unwrap_or_default();
+    pieces
+        .into_iter()
+        .map(|p| {
+            let mut spans: Vec<Span> = list
+                .iter()
+                .enumerate()
+                .filter_map(|(i, f)| {
+                    let loc = f.get("location")?;
+                    if loc.get("part")?.as_str()? != p.part {
+                        return None;
+                    }
+                    let start = loc.get("start")?.as_u64()? as usize;
+                    let end = loc.get("end")?.as_u64()? as usize;
+                    (start < end
+                        && end <= p.text.len()
+                        && p.text.is_char_boundary(start)
+                        && p.text.is_char_boundary(end))
+                    .then_some(Span {
+                        start,
+                        end,
+                        finding: i,
+                    })
+                })
+                .collect();
+            spans.sort_by_key(|s| (s.start, s.end));
+            let mut last_end = 0;
+            spans.retain(|s| {
+                let keep = s.start >= last_end;
+                if keep {
+                    last_end = s.end;
+                }
+                keep
+            });
+            MarkedPiece {
+                part: p.part,
+                kind: p.kind,
+                text: p.text,
+                spans,
+            }
+        })
+        .collect()
+}
+
+/// The statuses a reviewer filters by, in display order.
+pub fn statuses() -> [HoldStatus; 7] {
+    HoldStatus::ALL
+}

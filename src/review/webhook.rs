@@ -1,0 +1,61 @@
+//! Tells an operator's endpoint about every state change of a held item.
+//! The payload carries ids, statuses and the queue — never content.
+
+use std::time::Duration;
+
+use http::{Request, Uri};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+
+use crate::gateway::upstream::{ProxyBody, full};
+use crate::serve::state::StateChange;
+
+/// A configured webhook.
+#[derive(Clone)]
+pub struct Webhook {
+    url: Uri,
+    client: Client<HttpConnector, ProxyBody>,
+}
+
+impl Webhook {
+    /// `None` when the URL is not a valid http:// URL (config validation
+    /// reports it).
+    pub fn new(url: &str) -> Option<Webhook> {
+        let url: Uri = url.parse().ok()?;
+        if url.scheme_str() != Some("http") {
+            return None;
+        }
+        let mut connector = HttpConnector::new();
+        connector.set_connect_timeout(Some(Duration::from_secs(5)));
+        Some(Webhook {
+            url,
+            client: Client::builder(TokioExecutor::new()).build(connector),
+        })
+    }
+
+    /// Posts `change` in the background, retrying three times.
+    pub fn send(&self, change: StateChange, failures: prometheus::IntCounter) {
+        let hook = self.clone();
+        tokio::spawn(async move {
+            let body = serde_json::to_vec(&change).unwrap_or_default();
+            for attempt in 0..3u32 {
+                let request = Request::post(hook.url.clone())
+                    .header("content-type", "application/json")
+                    .body(full(body.clone()));
+                let Ok(request) = request else { break };
+                let sent =
+                    tokio::time::timeout(Duration::from_secs(10), hook.client.request(request))
+                        .await;
+                if let Ok(Ok(response)) = sent
+                    && response.status().is_success()
+                {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(500 << attempt)).await;
+            }
+            failures.inc();
+            tracing::warn!(id = %change.id, to = %change.to, "webhook not delivered");
+        });
+    }
+}

@@ -1,0 +1,280 @@
+//! `pubgate serve` settings: one TOML file, with CLI flags on top.
+//!
+//! Every setting has a default that is safe for a first run: with no file
+//! at all the gateway inspects every POST, PUT and PATCH, keeps its queue
+//! in `./data/pubgate.db` and uses the shipped policies and dictionaries.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::model::{FileError, FileErrors};
+
+/// The whole serve configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServeConfig {
+    /// Public proxy address.
+    pub listen: SocketAddr,
+    /// Administration address (review API, UI, metrics, probes).
+    pub admin_listen: SocketAddr,
+    /// The publishing platform, e.g. `http://10.0.0.5:8000`. None starts
+    /// the demo publishing site.
+    pub upstream: Option<String>,
+    /// Where the demo publishing site listens when there is no upstream.
+    pub demo_listen: SocketAddr,
+    /// `sqlite://PATH` or `postgres://…`.
+    pub store: String,
+    /// Dictionary folder; None = the shipped set.
+    pub dictionaries: Option<PathBuf>,
+    /// Policy file; None = the shipped default.
+    pub policy: Option<PathBuf>,
+    /// Scan and record, but forward everything (rollout).
+    pub monitor: bool,
+    /// What to do with the `Host` header: keep the client's, or send the
+    /// upstream's own.
+    pub host: HostHeader,
+    /// Header that names the submitter (set by the platform's own login).
+    pub submitter_header: String,
+    /// The upstream dedupes on `Idempotency-Key`, so an item whose delivery
+    /// was interrupted may be resent instead of checked by a person.
+    pub upstream_idempotent: bool,
+    /// Told of every state change of a held item (JSON POST).
+    pub webhook: Option<String>,
+    /// Send session cookies with `Secure` (set when the admin port is
+    /// served over TLS by a front proxy).
+    pub cookie_secure: bool,
+    /// Which requests are publish requests; empty = every POST/PUT/PATCH.
+    pub inspect: Vec<InspectRoute>,
+    /// Reviewer and admin accounts.
+    pub accounts: Vec<Account>,
+    /// Size and time limits.
+    pub limits: Limits,
+    /// Delivery of approved items.
+    pub delivery: Delivery,
+}
+
+/// How `Host` reaches the upstream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HostHeader {
+    /// Forward the client's `Host` unchanged.
+    Keep,
+    /// Use the upstream URL's authority.
+    Upstream,
+}
+
+/// One inspected route.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InspectRoute {
+    /// A name for metrics and the queue (default: `METHOD path`).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// HTTP method, or `*` for any.
+    pub method: String,
+    /// Path pattern: `*` matches one segment, a trailing `**` the rest.
+    pub path: String,
+    /// Monitor only this route.
+    #[serde(default)]
+    pub monitor: bool,
+}
+
+/// A reviewer or admin account.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    /// Login name; also what the submitter header is compared with.
+    pub name: String,
+    /// `reviewer` or `admin`.
+    pub role: Role,
+    /// Queues this account may see and act on; `["*"]` = all.
+    #[serde(default)]
+    pub queues: Vec<String>,
+    /// Hex SHA-256 of the account's token (`pubgate token` makes one).
+    pub token_sha256: String,
+}
+
+/// What an account may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Reviews held items in granted queues.
+    Reviewer,
+    /// Everything, including reload and reconcile.
+    Admin,
+}
+
+/// Size and time limits.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Largest inspected body (after decoding); more is answered 413.
+    pub max_body_bytes: usize,
+    /// Largest ratio of decoded to encoded size for gzip/deflate/br.
+    pub max_decode_ratio: usize,
+    /// Most multipart parts in one request.
+    pub max_parts: usize,
+    /// Time to receive the request headers.
+    pub header_read_timeout_secs: u64,
+    /// Time to receive an inspected body.
+    pub body_read_timeout_secs: u64,
+    /// Time to connect to the upstream.
+    pub connect_timeout_secs: u64,
+    /// Time for the upstream to answer.
+    pub upstream_timeout_secs: u64,
+    /// Time for one scan.
+    pub scan_timeout_secs: u64,
+    /// Open client connections at most.
+    pub max_connections: usize,
+    /// Inspected requests being scanned at once; more wait.
+    pub max_concurrent_scans: usize,
+    /// Grace period for in-flight requests at shutdown.
+    pub shutdown_grace_secs: u64,
+}
+
+/// Delivery of approved items.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Delivery {
+    /// Tries before an item is `failed`.
+    pub max_attempts: i64,
+    /// First retry delay.
+    pub backoff_initial_ms: u64,
+    /// Longest retry delay.
+    pub backoff_max_ms: u64,
+    /// How long a claim is valid before another worker may take it over.
+    pub lease_secs: u64,
+    /// How often to look for due items when nothing wakes the worker.
+    pub poll_ms: u64,
+}
+
+impl Default for ServeConfig {
+    fn default() -> ServeConfig {
+        ServeConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            admin_listen: SocketAddr::from(([127, 0, 0, 1], 9090)),
+            upstream: None,
+            demo_listen: SocketAddr::from(([127, 0, 0, 1], 8081)),
+            store: "sqlite://data/pubgate.db".into(),
+            dictionaries: None,
+            policy: None,
+            monitor: false,
+            host: HostHeader::Keep,
+            submitter_header: "X-Submitter".into(),
+            upstream_idempotent: false,
+            webhook: None,
+            cookie_secure: false,
+            inspect: Vec::new(),
+            accounts: Vec::new(),
+            limits: Limits::default(),
+            delivery: Delivery::default(),
+        }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_body_bytes: 50 << 20,
+            max_decode_ratio: 100,
+            max_parts: 1000,
+            header_read_timeout_secs: 10,
+            body_read_timeout_secs: 60,
+            connect_timeout_secs: 5,
+            upstream_timeout_secs: 60,
+            scan_timeout_secs: 30,
+            max_connections: 4096,
+            max_concurrent_scans: 16,
+            shutdown_grace_secs: 30,
+        }
+    }
+}
+
+impl Default for Delivery {
+    fn default() -> Delivery {
+        Delivery {
+            max_attempts: 10,
+            backoff_initial_ms: 500,
+            backoff_max_ms: 30_000,
+            lease_secs: 120,
+            poll_ms: 1000,
+        }
+    }
+}
+
+impl Limits {
+    /// Seconds as a `Duration`.
+    pub fn secs(s: u64) -> Duration {
+        Duration::from_secs(s)
+    }
+}
+
+impl ServeConfig {
+    /// Reads a config file; errors name the file and line.
+    pub fn load(path: &Path) -> Result<ServeConfig, FileErrors> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| FileErrors(vec![FileError::new(&name, 0, e.to_string())]))?;
+        let config: ServeConfig = toml::from_str(&text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| FileError::line_of(&text, s.start))
+                .unwrap_or(0);
+            FileErrors(vec![FileError::new(&name, line, e.message().to_string())])
+        })?;
+        config.validate(&name)?;
+        Ok(config)
+    }
+
+    /// Checks what serde cannot: patterns, methods, account tokens.
+    pub fn validate(&self, file: &str) -> Result<(), FileErrors> {
+        let mut errors = Vec::new();
+        for route in &self.inspect {
+            if !route.path.starts_with('/') {
+                errors.push(FileError::new(
+                    file,
+                    0,
+                    format!("inspect path `{}` must start with `/`", route.path),
+                ));
+            }
+            if route.method != "*" && http::Method::from_bytes(route.method.as_bytes()).is_err() {
+                errors.push(FileError::new(
+                    file,
+                    0,
+                    format!("inspect method `{}` is not an HTTP method", route.method),
+                ));
+            }
+        }
+        for account in &self.accounts {
+            let ok = account.token_sha256.len() == 64
+                && account.token_sha256.bytes().all(|b| b.is_ascii_hexdigit());
+            if !ok {
+                errors.push(FileError::new(
+                    file,
+                    0,
+                    format!(
+                        "account `{}`: token_sha256 must be 64 hex digits (run `pubgate token`)",
+                        account.name
+                    ),
+                ));
+            }
+        }
+        if let Some(up) = &self.upstream
+            && !up.starts_with("http://")
+        {
+            errors.push(FileError::new(
+                file,
+                0,
+                format!("upstream `{up}` must be an http:// URL"),
+            ));
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(FileErrors(errors))
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! Prometheus metrics. Labels are route names, verdicts, rule ids,
+//! categories and statuses — never a value from a document.
+
+use prometheus::{
+    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGaugeVec, Opts,
+    Registry, TextEncoder,
+};
+
+/// Every metric pubgate exports.
+pub struct Metrics {
+    registry: Registry,
+    /// Requests by route class (`inspected` route name or `passthrough`) and verdict.
+    pub requests: IntCounterVec,
+    /// Findings by rule and category.
+    pub findings: IntCounterVec,
+    /// Time to extract and scan one inspected body.
+    pub scan_seconds: Histogram,
+    /// Bytes of inspected bodies (decoded).
+    pub inspected_bytes: IntCounter,
+    /// Held items by status (refreshed on scrape).
+    pub queue_depth: IntGaugeVec,
+    /// Replay attempts by outcome.
+    pub replay_attempts: IntCounterVec,
+    /// Replays that ended `failed` or `needs_reconcile`.
+    pub replay_failures: IntCounter,
+    /// Time for the upstream to answer, by kind (`forward`, `replay`).
+    pub upstream_seconds: HistogramVec,
+    /// Reloads by result.
+    pub reloads: IntCounterVec,
+    /// Decision records dropped because the writer fell behind.
+    pub decisions_dropped: IntCounter,
+    /// Webhook calls that failed after retries.
+    pub webhook_failures: IntCounter,
+}
+
+impl Metrics {
+    /// Registers every metric in a fresh registry.
+    pub fn new() -> Result<Metrics, prometheus::Error> {
+        let registry = Registry::new();
+        let requests = IntCounterVec::new(
+            Opts::new(
+                "pubgate_requests_total",
+                "Requests by route class and verdict",
+            ),
+            &["route", "verdict"],
+        )?;
+        let findings = IntCounterVec::new(
+            Opts::new("pubgate_findings_total", "Findings by rule and category"),
+            &["rule", "category"],
+        )?;
+        let scan_seconds = Histogram::with_opts(
+            HistogramOpts::new(
+                "pubgate_scan_seconds",
+                "Extract and scan time per inspected body",
+            )
+            .buckets(vec![
+                0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+                10.0,
+            ]),
+        )?;
+        let inspected_bytes =
+            IntCounter::new("pubgate_inspected_bytes_total", "Inspected body bytes")?;
+        let queue_depth = IntGaugeVec::new(
+            Opts::new("pubgate_queue_depth", "Held items by status"),
+            &["status"],
+        )?;
+        let replay_attempts = IntCounterVec::new(
+            Opts::new(
+                "pubgate_replay_attempts_total",
+                "Replays of approved items by outcome",
+            ),
+            &["outcome"],
+        )?;
+        let replay_failures = IntCounter::new(
+            "pubgate_replay_failures_total",
+            "Approved items that ended failed or needs_reconcile",
+        )?;
+        let upstream_seconds = HistogramVec::new(
+            HistogramOpts::new("pubgate_upstream_seconds", "Upstream answer time").buckets(vec![
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
+            ]),
+            &["kind"],
+        )?;
+        let reloads = IntCounterVec::new(
+            Opts::new(
+                "pubgate_reloads_total",
+                "Policy and dictionary reloads by result",
+            ),
+            &["result"],
+        )?;
+        let decisions_dropped = IntCounter::new(
+            "pubgate_decisions_dropped_total",
+            "Decision records dropped because the store writer fell behind",
+        )?;
+        let webhook_failures = IntCounter::new(
+            "pubgate_webhook_failures_total",
+            "Webhook calls that failed",
+        )?;
+        registry.register(Box::new(requests.clone()))?;
+        registry.register(Box::new(findings.clone()))?;
+        registry.register(Box::new(scan_seconds.clone()))?;
+        registry.register(Box::new(inspected_bytes.clone()))?;
+        registry.register(Box::new(queue_depth.clone()))?;
+        registry.register(Box::new(replay_attempts.clone()))?;
+        registry.register(Box::new(replay_failures.clone()))?;
+        registry.register(Box::new(upstream_seconds.clone()))?;
+        registry.register(Box::new(reloads.clone()))?;
+        registry.register(Box::new(decisions_dropped.clone()))?;
+        registry.register(Box::new(webhook_failures.clone()))?;
+        Ok(Metrics {
+            registry,
+            requests,
+            findings,
+            scan_seconds,
+            inspected_bytes,
+            queue_depth,
+            replay_attempts,
+            replay_failures,
+            upstream_seconds,
+            reloads,
+            decisions_dropped,
+            webhook_failures,
+        })
+    }
+
+    /// The text exposition format.
+    pub fn render(&self) -> String {
+        let mut buf = Vec::new();
+        let _ = TextEncoder::new().encode(&self.registry.gather(), &mut buf);
+        String::from_utf8(buf).unwrap_or_default()
+    }
+}

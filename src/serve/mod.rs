@@ -1,0 +1,212 @@
+//! `pubgate serve`: wires the gateway, the review listener and the
+//! delivery worker around one shared [`state::App`], and handles signals
+//! (SIGHUP reloads, SIGTERM/SIGINT shut down gracefully).
+
+pub mod config;
+pub mod demo;
+pub mod metrics;
+pub mod state;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::extract::Extractors;
+use crate::gateway::upstream::Upstream;
+use crate::review::auth::{Accounts, new_token};
+use crate::review::store::Store;
+use crate::serve::config::{HostHeader, ServeConfig};
+use crate::serve::state::App;
+
+/// A running gateway.
+pub struct Running {
+    /// The proxy's address.
+    pub proxy_addr: SocketAddr,
+    /// The admin listener's address.
+    pub admin_addr: SocketAddr,
+    /// The demo publishing site, when started.
+    pub demo_addr: Option<SocketAddr>,
+    /// The bootstrap admin token, when no accounts are configured and none
+    /// came from `PUBGATE_ADMIN_TOKEN` (shown once).
+    pub generated_admin_token: Option<String>,
+    /// The shared state.
+    pub app: Arc<App>,
+    shutdown: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Running {
+    /// Stops accepting, lets in-flight requests finish (grace period),
+    /// stops the delivery worker and waits for all of it.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+}
+
+/// Starts everything; returns once all listeners are bound.
+pub async fn start(
+    mut config: ServeConfig,
+    extractors: Option<Extractors>,
+) -> anyhow::Result<Running> {
+    let (shutdown, shutdown_rx) = watch::channel(false);
+    let mut demo_addr = None;
+    if config.upstream.is_none() {
+        let addr = demo::start(config.demo_listen, shutdown_rx.clone())
+            .await
+            .with_context(|| {
+                format!(
+                    "cannot start the demo publishing site on {}",
+                    config.demo_listen
+                )
+            })?;
+        config.upstream = Some(format!("http://{addr}"));
+        demo_addr = Some(addr);
+    }
+    let engine = state::build_engine(&config, extractors.clone()).map_err(anyhow::Error::msg)?;
+    prepare_sqlite_dir(&config.store)?;
+    let store = Store::open(&config.store)
+        .await
+        .with_context(|| format!("cannot open the store {}", redact_url(&config.store)))?;
+    let moved = store
+        .recover_orphans(true, config.upstream_idempotent)
+        .await
+        .context("cannot check for interrupted deliveries")?;
+    if !moved.is_empty() {
+        tracing::warn!(
+            count = moved.len(),
+            "items were being delivered when the gateway stopped"
+        );
+    }
+    let upstream_url = config.upstream.clone().unwrap_or_default();
+    let upstream = Upstream::new(
+        &upstream_url,
+        config.host == HostHeader::Upstream,
+        Duration::from_secs(config.limits.connect_timeout_secs),
+        Duration::from_secs(config.limits.upstream_timeout_secs),
+    )
+    .map_err(anyhow::Error::msg)?;
+    let mut generated_admin_token = None;
+    let bootstrap = if config.accounts.is_empty() {
+        match std::env::var("PUBGATE_ADMIN_TOKEN") {
+            Ok(t) if !t.trim().is_empty() => Some(t),
+            _ => {
+                let t = new_token();
+                generated_admin_token = Some(t.clone());
+                Some(t)
+            }
+        }
+    } else {
+        None
+    };
+    let accounts = Accounts::new(&config.accounts, bootstrap.as_deref());
+    let metrics = metrics::Metrics::new().context("cannot register metrics")?;
+
+    let proxy_listener = TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let admin_listener = TcpListener::bind(config.admin_listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.admin_listen))?;
+    let proxy_addr = proxy_listener.local_addr()?;
+    let admin_addr = admin_listener.local_addr()?;
+
+    let app = App::new(
+        config, engine, extractors, store, upstream, metrics, accounts,
+    );
+    let mut tasks = Vec::new();
+    tasks.push(tokio::spawn(crate::gateway::serve(
+        proxy_listener,
+        app.clone(),
+        shutdown_rx.clone(),
+    )));
+    let router =
+        crate::review::router(app.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let mut admin_shutdown = shutdown_rx.clone();
+    tasks.push(tokio::spawn(async move {
+        let served = axum::serve(admin_listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = admin_shutdown.changed().await;
+            })
+            .await;
+        if let Err(e) = served {
+            tracing::error!(error = %e, "admin listener stopped");
+        }
+    }));
+    tasks.push(tokio::spawn(crate::review::delivery::run(
+        app.clone(),
+        shutdown_rx.clone(),
+    )));
+    tracing::info!(
+        proxy = %proxy_addr,
+        admin = %admin_addr,
+        upstream = %app.upstream.authority(),
+        version = %app.engine().version(),
+        "pubgate serve started"
+    );
+    Ok(Running {
+        proxy_addr,
+        admin_addr,
+        demo_addr,
+        generated_admin_token,
+        app,
+        shutdown,
+        tasks,
+    })
+}
+
+/// Creates the folder of a `sqlite://` store (`./data` by default).
+fn prepare_sqlite_dir(url: &str) -> anyhow::Result<()> {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        let path = path.split('?').next().unwrap_or(path);
+        if let Some(dir) = std::path::Path::new(path).parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// A store URL without its password, for messages.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let creds = &url[scheme_end + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Runs until SIGTERM or SIGINT; SIGHUP reloads policies and dictionaries.
+pub async fn run_until_signalled(running: Running) -> anyhow::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut hup = signal(SignalKind::hangup())?;
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    loop {
+        tokio::select! {
+            _ = hup.recv() => {
+                let app = running.app.clone();
+                let _ = tokio::task::spawn_blocking(move || app.reload()).await;
+            }
+            _ = term.recv() => break,
+            _ = int.recv() => break,
+        }
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+    running.shutdown().await;
+    Ok(())
+}
