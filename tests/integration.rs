@@ -21,3 +21,6 @@ mod corpus;
 
 // The `pubgate` command line: exit codes, output formats, masking, baselines, shards.
 mod scan_cli;
+
+// `pubgate serve`: real upstream, real store, the review API.
+mod gateway;

@@ -1,0 +1,908 @@
+//! `pubgate serve` end to end: a real upstream HTTP server on loopback,
+//! the gateway in front of it, a real SQLite store (and PostgreSQL where
+//! the machine has one), the review API on the admin listener.
+
+use std::time::Duration;
+
+use ::http::{Method, StatusCode};
+
+use crate::util::TempDir;
+use crate::util::http::{self, Upstream, api, config, gateway, send, wait_status};
+
+const ID: &str = "370102198001011237";
+
+fn clean_html() -> Vec<u8> {
+    std::fs::read("tests/corpus/02-award-clean.html").unwrap()
+}
+
+fn clean_text() -> String {
+    std::fs::read_to_string("tests/corpus/05-tender-liaoning-clean.txt").unwrap()
+}
+
+fn text_with_id() -> String {
+    format!("{}\n经办人身份证号：{ID}\n", clean_text())
+}
+
+fn masked_only(body: &[u8]) {
+    let text = String::from_utf8_lossy(body);
+    assert!(!text.contains(ID), "raw ID number leaked: {text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clean_notice_is_forwarded_byte_identical() {
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let gw = gateway(config(&up.url(), dir.path())).await;
+    let body = clean_html();
+    let a = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices?draft=0",
+        &[("content-type", "text/html; charset=utf-8")],
+        body.clone(),
+    )
+    .await;
+    assert_eq!(
+        a.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&a.body)
+    );
+    assert_eq!(a.headers["x-pubgate-verdict"], "pass");
+    let seen = up.seen();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(
+        seen[0].body, body,
+        "forwarded body differs from the original"
+    );
+    assert_eq!(seen[0].method, "POST");
+    assert_eq!(seen[0].uri, "/api/notices?draft=0");
+    assert_eq!(seen[0].headers["x-pubgate-verdict"], "pass");
+    assert_eq!(seen[0].headers["x-forwarded-for"], "127.0.0.1");
+    assert_eq!(seen[0].headers["content-type"], "text/html; charset=utf-8");
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn id_number_is_held_then_approved_and_delivered_once() {
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let gw = gateway(config(&up.url(), dir.path())).await;
+    let body = text_with_id();
+    let a = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[
+            ("content-type", "text/plain; charset=utf-8"),
+            ("x-submitter", "bob"),
+        ],
+        body.clone(),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::ACCEPTED);
+    masked_only(&a.body);
+    let v = a.json();
+    assert_eq!(v["status"], "held");
+    assert_eq!(v["queue"], "privacy");
+    assert_eq!(v["findings"][0]["rule"], "personal.id_card");
+    assert_eq!(v["findings"][0]["excerpt"], "370102********1237");
+    let id = v["id"].as_str().unwrap().to_string();
+    assert_eq!(id.len(), 32);
+    assert_eq!(a.headers["location"], format!("/api/holds/{id}").as_str());
+    assert!(up.seen().is_empty(), "upstream received a held request");
+
+    // The reviewer sees the item, its text and the finding span.
+    let d = api(
+        gw.admin_addr,
+        Method::GET,
+        &format!("/api/holds/{id}"),
+        "alice",
+        "",
+    )
+    .await;
+    assert_eq!(d.status, StatusCode::OK);
+    let d = d.json();
+    assert_eq!(d["item"]["status"], "held");
+    assert_eq!(d["item"]["submitter"], "bob");
+    let piece = d["text"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| !p["spans"].as_array().unwrap().is_empty())
+        .unwrap();
+    let span = &piece["spans"][0];
+    let text = piece["text"].as_str().unwrap();
+    assert_eq!(
+        &text[span["start"].as_u64().unwrap() as usize..span["end"].as_u64().unwrap() as usize],
+        ID
+    );
+
+    let ok = api(
+        gw.admin_addr,
+        Method::POST,
+        &format!("/api/holds/{id}/approve"),
+        "alice",
+        r#"{"comment":"经办人同意公开"}"#,
+    )
+    .await;
+    assert_eq!(
+        ok.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&ok.body)
+    );
+    let done = wait_status(gw.admin_addr, &id, "delivered").await;
+    assert_eq!(done["item"]["status"], "delivered");
+    assert_eq!(done["item"]["upstream_status"], 200);
+    let actions: Vec<&str> = done["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["held", "approved", "delivered"]);
+
+    // A second approval is refused and nothing is sent again.
+    let again = api(
+        gw.admin_addr,
+        Method::POST,
+        &format!("/api/holds/{id}/approve"),
+        "admin",
+        "{}",
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let seen = up.seen();
+    assert_eq!(seen.len(), 1, "delivered more than once");
+    assert_eq!(seen[0].body, body.as_bytes());
+    assert_eq!(seen[0].headers["idempotency-key"], id.as_str());
+    assert_eq!(seen[0].headers["x-submitter"], "bob");
+    assert_eq!(seen[0].uri, "/api/notices");
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn approval_while_upstream_is_down_is_delivered_when_it_returns() {
+    let addr = http::free_addr();
+    let dir = TempDir::new();
+    let gw = gateway(config(&format!("http://{addr}"), dir.path())).await;
+    let a = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[("content-type", "text/plain")],
+        text_with_id(),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::ACCEPTED);
+    let id = a.json()["id"].as_str().unwrap().to_string();
+    let ok = api(
+        gw.admin_addr,
+        Method::POST,
+        &format!("/api/holds/{id}/approve"),
+        "admin",
+        "{}",
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let pending = api(
+        gw.admin_addr,
+        Method::GET,
+        &format!("/api/holds/{id}"),
+        "admin",
+        "",
+    )
+    .await
+    .json();
+    assert_eq!(
+        pending["item"]["status"], "approved",
+        "not waiting for a retry: {pending}"
+    );
+    assert!(pending["item"]["attempts"].as_i64().unwrap() >= 1);
+    // Pass-through traffic meanwhile gets a clear 502.
+    let bad = send(gw.proxy_addr, Method::GET, "/", &[], "").await;
+    assert_eq!(bad.status, StatusCode::BAD_GATEWAY);
+    assert_eq!(bad.json()["error"], "upstream_unavailable");
+
+    let up = Upstream::start_on(addr).await;
+    let done = wait_status(gw.admin_addr, &id, "delivered").await;
+    assert_eq!(done["item"]["status"], "delivered", "{done}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(up.seen().len(), 1);
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upstream_5xx_is_retried_and_4xx_fails() {
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let gw = gateway(config(&up.url(), dir.path())).await;
+    up.status.store(503, std::sync::atomic::Ordering::SeqCst);
+    let a = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[],
+        text_with_id(),
+    )
+    .await;
+    let id = a.json()["id"].as_str().unwrap().to_string();
+    api(
+        gw.admin_addr,
+        Method::POST,
+        &format!("/api/holds/{id}/approve"),
+        "admin",
+        "{}",
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(up.seen().len() >= 2, "5xx not retried");
+    up.status.store(201, std::sync::atomic::Ordering::SeqCst);
+    let done = wait_status(gw.admin_addr, &id, "delivered").await;
+    assert_eq!(done["item"]["upstream_status"], 201);
+    let n = up.seen().len();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(up.seen().len(), n, "sent again after delivery");
+
+    up.status.store(400, std::sync::atomic::Ordering::SeqCst);
+    let a = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[],
+        text_with_id(),
+    )
+    .await;
+    let id = a.json()["id"].as_str().unwrap().to_string();
+    api(
+        gw.admin_addr,
+        Method::POST,
+        &format!("/api/holds/{id}/approve"),
+        "admin",
+        "{}",
+    )
+    .await;
+    let failed = wait_status(gw.admin_addr, &id, "failed").await;
+    assert_eq!(failed["item"]["upstream_status"], 400);
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inconsistent_notice_is_blocked_with_a_chinese_explanation() {
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let gw = gateway(config(&up.url(), dir.path())).await;
+    let body = std::fs::read("tests/corpus/09-award-amount-words.txt").unwrap();
+    let a = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[("content-type", "text/plain")],
+        body,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let v = a.json();
+    assert_eq!(v["status"], "blocked");
+    let message = v["message"].as_str().unwrap();
+    assert!(message.contains("请修改后重新提交"), "{message}");
+    assert!(message.contains("依据"), "{message}");
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "consistency.amount_words")
+    );
+    assert!(up.seen().is_empty());
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn body_limit_is_exact_and_over_limit_is_413() {
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let mut c = config(&up.url(), dir.path());
+    let body = clean_html();
+    c.limits.max_body_bytes = body.len();
+    let gw = gateway(c).await;
+    let at = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[("content-type", "text/html")],
+        body.clone(),
+    )
+    .await;
+    assert_eq!(
+        at.status,
+        StatusCode::OK,
+        "a body of exactly the limit must be scanned"
+    );
+    let mut over = body.clone();
+    over.push(b'\n');
+    let a = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[("content-type", "text/html")],
+        over,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(a.json()["error"], "body_too_large");
+    assert_eq!(
+        up.seen().len(),
+        1,
+        "an over-limit body reached the upstream"
+    );
+    gw.shutdown().await;
+}
+
+fn multipart(boundary: &str, parts: &[(&str, Option<&str>, &str, &[u8])]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (name, file, ctype, data) in parts {
+        out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match file {
+            Some(f) => out.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\n")
+                    .as_bytes(),
+            ),
+            None => out.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"\r\n").as_bytes(),
+            ),
+        }
+        out.extend_from_slice(format!("Content-Type: {ctype}\r\n\r\n").as_bytes());
+        out.extend_from_slice(data);
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pdf_attachment_with_a_secrecy_mark_is_held_for_security_officers() {
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let gw = gateway(config(&up.url(), dir.path())).await;
+    let pdf = crate::util::pdf::build(
+        &[vec![
+            "附件：技术参数说明".into(),
+            "机密★5年".into(),
+            "设备清单见下表".into(),
+        ]],
+        &[],
+    );
+    let body = multipart(
+        "XyZ",
+        &[
+            ("content", None, "text/html; charset=utf-8", &clean_html()),
+            ("file", Some("附件1.pdf"), "application/pdf", &pdf),
+        ],
+    );
+    let a = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[("content-type", "multipart/form-data; boundary=XyZ")],
+        body,
+    )
+    .await;
+    assert_eq!(
+        a.status,
+        StatusCode::ACCEPTED,
+        "{}",
+        String::from_utf8_lossy(&a.body)
+    );
+    let v = a.json();
+    assert_eq!(v["queue"], "secrecy");
+    let finding = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["category"] == "classified")
+        .unwrap();
+    assert!(
+        finding["location"]["part"]
+            .as_str()
+            .unwrap()
+            .starts_with("attachment 附件1.pdf"),
+        "{finding}"
+    );
+    assert!(up.seen().is_empty());
+    let id = v["id"].as_str().unwrap();
+    // A privacy reviewer does not see the secrecy queue at all.
+    let hidden = api(
+        gw.admin_addr,
+        Method::GET,
+        &format!("/api/holds/{id}"),
+        "alice",
+        "",
+    )
+    .await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    let list = api(
+        gw.admin_addr,
+        Method::GET,
+        "/api/holds?status=held",
+        "alice",
+        "",
+    )
+    .await
+    .json();
+    assert!(list["items"].as_array().unwrap().is_empty());
+    let list = api(
+        gw.admin_addr,
+        Method::GET,
+        "/api/holds?status=held",
+        "sam",
+        "",
+    )
+    .await
+    .json();
+    assert_eq!(list["items"][0]["id"], id);
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redaction_forwards_a_masked_body() {
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let policy = std::fs::read_to_string("policies/default.toml")
+        .unwrap()
+        .replace(
+            "[categories.personal_data]\naction = \"hold\"",
+            "[categories.personal_data]\naction = \"redact\"",
+        );
+    assert!(policy.contains("action = \"redact\""));
+    let policy_file = dir.write("redact.toml", policy.as_bytes());
+    let mut c = config(&up.url(), dir.path());
+    c.policy = Some(policy_file);
+    let gw = gateway(c).await;
+    let html = String::from_utf8(clean_html())
+        .unwrap()
+        .replace("</body>", &format!("<p>经办人身份证号：{ID}</p></body>"));
+    let json = serde_json::json!({"title": "中标结果公告", "content": html}).to_string();
+    let a = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[("content-type", "application/json")],
+        json.clone(),
+    )
+    .await;
+    assert_eq!(
+        a.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&a.body)
+    );
+    assert_eq!(a.headers["x-pubgate-verdict"], "redact");
+    let seen = up.seen();
+    assert_eq!(seen.len(), 1);
+    let forwarded = String::from_utf8(seen[0].body.to_vec()).unwrap();
+    assert!(!forwarded.contains(ID));
+    assert!(forwarded.contains("370102********1237"));
+    assert_eq!(forwarded, json.replace(ID, "370102********1237"));
+    assert_eq!(
+        seen[0].headers["content-length"],
+        forwarded.len().to_string().as_str()
+    );
+
+    // A value that cannot be found literally (split by a tag) is held.
+    let split = String::from_utf8(clean_html()).unwrap().replace(
+        "</body>",
+        &format!(
+            "<p>经办人身份证号：{}<b>{}</b></p></body>",
+            &ID[..9],
+            &ID[9..]
+        ),
+    );
+    let a = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[("content-type", "text/html")],
+        split,
+    )
+    .await;
+    assert_eq!(
+        a.status,
+        StatusCode::ACCEPTED,
+        "{}",
+        String::from_utf8_lossy(&a.body)
+    );
+    assert_eq!(up.seen().len(), 1);
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uninspected_routes_stream_large_bodies_past_the_inspection_limit() {
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let mut c = config(&up.url(), dir.path());
+    c.limits.max_body_bytes = 1 << 20;
+    c.inspect = vec![pubgate::serve::config::InspectRoute {
+        name: Some("notices".into()),
+        method: "POST".into(),
+        path: "/api/notices".into(),
+        monitor: false,
+    }];
+    let gw = gateway(c).await;
+    let big = vec![b'x'; 24 << 20];
+    let a = send(
+        gw.proxy_addr,
+        Method::PUT,
+        "/static/video.bin",
+        &[],
+        big.clone(),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.headers.get("x-pubgate-verdict"), None);
+    assert_eq!(up.seen()[0].body.len(), big.len());
+    // The inspected route still applies its limit, also through a path
+    // trick, and refuses a declared oversize body before reading it.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut raw = tokio::net::TcpStream::connect(gw.proxy_addr).await.unwrap();
+    let head = format!(
+        "POST /API/x/../notices HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n",
+        big.len()
+    );
+    raw.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = vec![0u8; 4096];
+    let n = tokio::time::timeout(Duration::from_secs(5), raw.read(&mut answer))
+        .await
+        .unwrap()
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer[..n]);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("body_too_large"), "{answer}");
+    assert_eq!(up.seen().len(), 1);
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn encoded_and_form_bodies_are_inspected() {
+    use std::io::Write;
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let gw = gateway(config(&up.url(), dir.path())).await;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(text_with_id().as_bytes()).unwrap();
+    let a = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[("content-type", "text/plain"), ("content-encoding", "gzip")],
+        gz.finish().unwrap(),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::ACCEPTED, "gzip body not inspected");
+    let form: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("title", "招标公告")
+        .append_pair("content", &text_with_id())
+        .finish();
+    let a = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[("content-type", "application/x-www-form-urlencoded")],
+        form,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::ACCEPTED, "form body not inspected");
+    // A gzip bomb is refused, not forwarded.
+    let mut bomb = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    bomb.write_all(&vec![b' '; 20 << 20]).unwrap();
+    let a = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[("content-encoding", "gzip")],
+        bomb.finish().unwrap(),
+    )
+    .await;
+    assert!(a.status.is_client_error(), "{}", a.status);
+    // Malformed multipart is refused clearly.
+    let a = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[("content-type", "multipart/form-data; boundary=q")],
+        "--q\r\nbroken",
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert!(up.seen().is_empty());
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn monitor_mode_forwards_everything_and_records_the_decision() {
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let mut c = config(&up.url(), dir.path());
+    c.monitor = true;
+    let gw = gateway(c).await;
+    let a = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[],
+        text_with_id(),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.headers["x-pubgate-verdict"], "monitor");
+    assert_eq!(up.seen().len(), 1);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let counts = gw.app.store.decision_counts().await.unwrap();
+    assert_eq!(counts, vec![("hold".to_string(), false, 1)]);
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn review_api_refuses_the_unauthenticated_the_unauthorised_and_the_submitter() {
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let gw = gateway(config(&up.url(), dir.path())).await;
+    let a = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[("x-submitter", "ＡＬＩＣＥ")],
+        text_with_id(),
+    )
+    .await;
+    let id = a.json()["id"].as_str().unwrap().to_string();
+    for (method, path) in [
+        (Method::GET, "/api/holds".to_string()),
+        (Method::GET, format!("/api/holds/{id}")),
+        (Method::POST, format!("/api/holds/{id}/approve")),
+        (Method::POST, format!("/api/holds/{id}/reject")),
+        (Method::POST, "/api/reload".to_string()),
+    ] {
+        let none = send(gw.admin_addr, method.clone(), &path, &[], "").await;
+        assert_eq!(none.status, StatusCode::UNAUTHORIZED, "{method} {path}");
+        let wrong = send(
+            gw.admin_addr,
+            method.clone(),
+            &path,
+            &[("authorization", "Bearer nope")],
+            "",
+        )
+        .await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "{method} {path}");
+    }
+    let sam = api(
+        gw.admin_addr,
+        Method::POST,
+        &format!("/api/holds/{id}/approve"),
+        "sam",
+        "{}",
+    )
+    .await;
+    assert_eq!(
+        sam.status,
+        StatusCode::NOT_FOUND,
+        "a reviewer acted outside their queues"
+    );
+    let reload = api(gw.admin_addr, Method::POST, "/api/reload", "alice", "").await;
+    assert_eq!(reload.status, StatusCode::FORBIDDEN);
+    let own = api(
+        gw.admin_addr,
+        Method::POST,
+        &format!("/api/holds/{id}/approve"),
+        "alice",
+        "{}",
+    )
+    .await;
+    assert_eq!(
+        own.status,
+        StatusCode::FORBIDDEN,
+        "the submitter approved their own item"
+    );
+    let no_reason = api(
+        gw.admin_addr,
+        Method::POST,
+        &format!("/api/holds/{id}/reject"),
+        "admin",
+        "{}",
+    )
+    .await;
+    assert_eq!(no_reason.status, StatusCode::BAD_REQUEST);
+    let rejected = api(
+        gw.admin_addr,
+        Method::POST,
+        &format!("/api/holds/{id}/reject"),
+        "admin",
+        r#"{"reason":"含身份证号"}"#,
+    )
+    .await;
+    assert_eq!(rejected.status, StatusCode::OK);
+    let d = api(
+        gw.admin_addr,
+        Method::GET,
+        &format!("/api/holds/{id}"),
+        "admin",
+        "",
+    )
+    .await
+    .json();
+    let actions: Vec<&str> = d["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["held", "approve_refused", "rejected"]);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(up.seen().is_empty(), "a rejected item was delivered");
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_count_what_happened() {
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let gw = gateway(config(&up.url(), dir.path())).await;
+    send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[("content-type", "text/html")],
+        clean_html(),
+    )
+    .await;
+    send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[],
+        text_with_id(),
+    )
+    .await;
+    send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[],
+        text_with_id(),
+    )
+    .await;
+    send(gw.proxy_addr, Method::GET, "/index.html", &[], "").await;
+    let m = send(gw.admin_addr, Method::GET, "/metrics", &[], "").await;
+    let text = String::from_utf8(m.body.to_vec()).unwrap();
+    for line in [
+        "pubgate_requests_total{route=\"default\",verdict=\"pass\"} 1",
+        "pubgate_requests_total{route=\"default\",verdict=\"hold\"} 2",
+        "pubgate_requests_total{route=\"passthrough\",verdict=\"forwarded\"} 1",
+        "pubgate_findings_total{category=\"personal_data\",rule=\"personal.id_card\"} 2",
+        "pubgate_queue_depth{status=\"held\"} 2",
+        "pubgate_scan_seconds_count 3",
+    ] {
+        assert!(text.contains(line), "missing `{line}` in\n{text}");
+    }
+    masked_only(text.as_bytes());
+    assert_eq!(
+        send(gw.admin_addr, Method::GET, "/healthz", &[], "")
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        send(gw.admin_addr, Method::GET, "/readyz", &[], "")
+            .await
+            .status,
+        StatusCode::OK
+    );
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reload_keeps_the_old_policy_when_the_new_one_is_broken() {
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let policy = dir.write(
+        "policy.toml",
+        &std::fs::read("policies/default.toml").unwrap(),
+    );
+    let mut c = config(&up.url(), dir.path());
+    c.policy = Some(policy.clone());
+    let gw = gateway(c).await;
+    let ok = api(gw.admin_addr, Method::POST, "/api/reload", "admin", "").await;
+    assert_eq!(ok.status, StatusCode::OK);
+    std::fs::write(&policy, "[categories.personal_data]\naction = \"maybe\"\n").unwrap();
+    let bad = api(gw.admin_addr, Method::POST, "/api/reload", "admin", "").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("policy.toml")
+    );
+    // Still enforcing the old policy.
+    let a = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[],
+        text_with_id(),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::ACCEPTED);
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn holds_survive_a_restart_and_interrupted_deliveries_need_a_person() {
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let gw = gateway(config(&up.url(), dir.path())).await;
+    let a = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[],
+        text_with_id(),
+    )
+    .await;
+    let id = a.json()["id"].as_str().unwrap().to_string();
+    gw.shutdown().await;
+
+    // Simulate a gateway that died after claiming a delivery.
+    let store = pubgate::review::store::Store::open(&format!(
+        "sqlite://{}",
+        dir.path().join("pubgate.db").display()
+    ))
+    .await
+    .unwrap();
+    store
+        .decide(
+            &id,
+            pubgate::review::store::HoldStatus::Approved,
+            "admin",
+            "",
+        )
+        .await
+        .unwrap();
+    let claimed = store
+        .claim_delivery(Duration::from_secs(60))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(claimed.id, id);
+    drop(store);
+
+    let gw = gateway(config(&up.url(), dir.path())).await;
+    let d = api(
+        gw.admin_addr,
+        Method::GET,
+        &format!("/api/holds/{id}"),
+        "admin",
+        "",
+    )
+    .await
+    .json();
+    assert_eq!(d["item"]["status"], "needs_reconcile", "{d}");
+    assert!(
+        up.seen().is_empty(),
+        "resent without knowing whether it was published"
+    );
+    let r = api(
+        gw.admin_addr,
+        Method::POST,
+        &format!("/api/holds/{id}/reconcile"),
+        "admin",
+        r#"{"outcome":"resend","comment":"平台上没有这篇"}"#,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    wait_status(gw.admin_addr, &id, "delivered").await;
+    assert_eq!(up.seen().len(), 1);
+    gw.shutdown().await;
+}
