@@ -24,3 +24,6 @@ mod scan_cli;
 
 // `pubgate serve`: real upstream, real store, the review API.
 mod gateway;
+
+// The review store on SQLite and PostgreSQL: pragmas, state machine, concurrency, audit chain.
+mod store;

@@ -1,0 +1,388 @@
+//! The review store on both backends: SQLite (a temp file) and PostgreSQL
+//! (from `PUBGATE_PG_URL`, each test in its own schema). Without the
+//! variable the PostgreSQL half is skipped and says so; with it set, an
+//! unreachable server is a failure.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use ::http::{Method, StatusCode};
+use pubgate::review::store::{
+    DeliveryOutcome, HoldStatus, ListFilter, NewHold, Store, StoreError, StoredRequest, audit_hash,
+};
+use sqlx::Row;
+
+use crate::util::TempDir;
+use crate::util::http::{Upstream, api, config, gateway, send, wait_status};
+
+/// Opens a store per available backend. Keep the `TempDir` alive.
+async fn stores(dir: &TempDir) -> Vec<(&'static str, Store)> {
+    let mut out = vec![(
+        "sqlite",
+        Store::open(&format!("sqlite://{}", dir.path().join("q.db").display()))
+            .await
+            .unwrap(),
+    )];
+    match pg_url().await {
+        Some(url) => out.push(("postgres", Store::open(&url).await.unwrap())),
+        None => eprintln!("SKIP PostgreSQL half: PUBGATE_PG_URL is not set"),
+    }
+    out
+}
+
+/// A fresh schema on the PostgreSQL server named by `PUBGATE_PG_URL`.
+pub async fn pg_url() -> Option<String> {
+    let base = std::env::var("PUBGATE_PG_URL").ok()?;
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&base)
+        .await
+        .expect("PUBGATE_PG_URL is set but the server cannot be reached");
+    let schema = format!("pubgate_test_{}", pubgate::review::auth::new_id());
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&pool)
+        .await
+        .unwrap();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    Some(format!("{base}{sep}options=-c%20search_path%3D{schema}"))
+}
+
+fn hold(id: &str, queue: &str) -> NewHold {
+    NewHold {
+        id: id.into(),
+        queue: queue.into(),
+        categories: "personal_data".into(),
+        submitter: Some("bob".into()),
+        route: "default".into(),
+        request: StoredRequest {
+            method: "POST".into(),
+            uri: "/api/notices?x=1".into(),
+            headers: vec![
+                ("content-type".into(), b"text/plain".to_vec()),
+                ("x-dup".into(), b"1".to_vec()),
+                ("x-dup".into(), vec![0xE4, 0xB8, 0xAD]),
+            ],
+            body: vec![0, 1, 2, 255],
+        },
+        doc_type: Some("tender".into()),
+        findings_json: "[]".into(),
+        engine_version: "v1".into(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_connections_are_wal_full_sync_with_a_busy_timeout() {
+    let dir = TempDir::new();
+    let store = Store::open(&format!("sqlite://{}", dir.path().join("p.db").display()))
+        .await
+        .unwrap();
+    // Hold several connections at once so each pooled one is checked.
+    let mut conns = Vec::new();
+    for _ in 0..4 {
+        conns.push(store.pool().acquire().await.unwrap());
+    }
+    for conn in &mut conns {
+        let mode: String = sqlx::query("PRAGMA journal_mode")
+            .fetch_one(&mut **conn)
+            .await
+            .unwrap()
+            .get(0);
+        let sync: i64 = sqlx::query("PRAGMA synchronous")
+            .fetch_one(&mut **conn)
+            .await
+            .unwrap()
+            .get(0);
+        let busy: i64 = sqlx::query("PRAGMA busy_timeout")
+            .fetch_one(&mut **conn)
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(mode, "wal");
+        assert_eq!(sync, 2, "synchronous must be FULL");
+        assert!(busy >= 5000);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_state_machine_allows_each_move_once() {
+    let dir = TempDir::new();
+    for (backend, store) in stores(&dir).await {
+        store.insert_hold(&hold("a1", "privacy")).await.unwrap();
+        store.insert_hold(&hold("b2", "secrecy")).await.unwrap();
+        let got = store.get("a1").await.unwrap();
+        assert_eq!(
+            got.request,
+            hold("a1", "privacy").request,
+            "{backend}: request not stored exactly"
+        );
+        assert_eq!(got.summary.status, HoldStatus::Held);
+
+        store
+            .decide("a1", HoldStatus::Approved, "alice", "ok")
+            .await
+            .unwrap();
+        assert!(
+            matches!(
+                store.decide("a1", HoldStatus::Rejected, "sam", "no").await,
+                Err(StoreError::Conflict(HoldStatus::Approved))
+            ),
+            "{backend}"
+        );
+        assert!(matches!(
+            store.decide("zz", HoldStatus::Approved, "a", "").await,
+            Err(StoreError::NotFound)
+        ));
+
+        let claimed = store
+            .claim_delivery(Duration::from_secs(30))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(claimed.id, "a1");
+        assert_eq!(claimed.attempts, 1);
+        assert!(
+            store
+                .claim_delivery(Duration::from_secs(30))
+                .await
+                .unwrap()
+                .is_none(),
+            "{backend}: claimed twice"
+        );
+        let retry = DeliveryOutcome::Retry {
+            status: Some(503),
+            error: "503".into(),
+            next_attempt_at: 0,
+        };
+        assert_eq!(
+            store.finish_delivery("a1", &retry).await.unwrap(),
+            HoldStatus::Approved
+        );
+        let again = store
+            .claim_delivery(Duration::from_secs(30))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(again.attempts, 2);
+        assert_eq!(
+            store
+                .finish_delivery("a1", &DeliveryOutcome::Delivered(201))
+                .await
+                .unwrap(),
+            HoldStatus::Delivered
+        );
+        assert!(
+            store
+                .finish_delivery("a1", &DeliveryOutcome::Delivered(201))
+                .await
+                .is_err()
+        );
+        let a1 = store.get("a1").await.unwrap().summary;
+        assert_eq!(
+            (a1.status, a1.upstream_status),
+            (HoldStatus::Delivered, Some(201))
+        );
+
+        store
+            .decide("b2", HoldStatus::Rejected, "sam", "涉密")
+            .await
+            .unwrap();
+        let (items, _) = store
+            .list(&ListFilter {
+                status: Some(HoldStatus::Rejected),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            items.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
+            ["b2"]
+        );
+        let (items, _) = store
+            .list(&ListFilter {
+                allowed_queues: Some(vec!["privacy".into()]),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            items.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
+            ["a1"]
+        );
+        let (items, _) = store
+            .list(&ListFilter {
+                category: Some("personal_data".into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(items.len(), 2);
+        let counts = store.count_by_status().await.unwrap();
+        assert!(
+            counts.contains(&(HoldStatus::Delivered, 1))
+                && counts.contains(&(HoldStatus::Rejected, 1))
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_follow_the_cursor_without_gaps() {
+    let dir = TempDir::new();
+    for (backend, store) in stores(&dir).await {
+        for i in 0..23 {
+            store
+                .insert_hold(&hold(&format!("id{i:02}"), "privacy"))
+                .await
+                .unwrap();
+        }
+        let mut seen = Vec::new();
+        let mut cursor = None;
+        loop {
+            let (items, next) = store
+                .list(&ListFilter {
+                    limit: 5,
+                    cursor: cursor.clone(),
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
+            seen.extend(items.into_iter().map(|h| h.id));
+            match next {
+                Some(c) => cursor = Some(c),
+                None => break,
+            }
+        }
+        let unique: HashSet<_> = seen.iter().collect();
+        assert_eq!((seen.len(), unique.len()), (23, 23), "{backend}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_writers_and_claimers_never_fail_or_double_claim() {
+    let dir = TempDir::new();
+    for (backend, store) in stores(&dir).await {
+        let mut tasks = Vec::new();
+        for i in 0..50 {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                let id = format!("w{i}");
+                store.insert_hold(&hold(&id, "privacy")).await?;
+                store.decide(&id, HoldStatus::Approved, "alice", "").await
+            }));
+        }
+        for t in tasks {
+            t.await
+                .unwrap()
+                .unwrap_or_else(|e| panic!("{backend}: a writer failed: {e}"));
+        }
+        let mut claimers = Vec::new();
+        for _ in 0..4 {
+            let store = store.clone();
+            claimers.push(tokio::spawn(async move {
+                let mut mine = Vec::new();
+                while let Some(c) = store.claim_delivery(Duration::from_secs(30)).await.unwrap() {
+                    store
+                        .finish_delivery(&c.id, &DeliveryOutcome::Delivered(200))
+                        .await
+                        .unwrap();
+                    mine.push(c.id);
+                }
+                mine
+            }));
+        }
+        let mut all = Vec::new();
+        for c in claimers {
+            all.extend(c.await.unwrap());
+        }
+        let unique: HashSet<_> = all.iter().collect();
+        assert_eq!(
+            (all.len(), unique.len()),
+            (50, 50),
+            "{backend}: lost or double claims"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_audit_log_is_a_hash_chain() {
+    let dir = TempDir::new();
+    for (backend, store) in stores(&dir).await {
+        let mut tasks = Vec::new();
+        for i in 0..20 {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                store
+                    .insert_hold(&hold(&format!("c{i}"), "privacy"))
+                    .await
+                    .unwrap();
+                store.audit("alice", "login", None, "").await.unwrap();
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let log = store.audit_log(1, 1000).await.unwrap();
+        assert_eq!(log.len(), 40, "{backend}");
+        let mut prev = String::new();
+        for (i, e) in log.iter().enumerate() {
+            assert_eq!(e.seq, i as i64 + 1, "{backend}: gap in the chain");
+            assert_eq!(e.prev_hash, prev, "{backend}: chain forks at {}", e.seq);
+            let h = audit_hash(
+                e.seq,
+                e.at,
+                &e.actor,
+                &e.action,
+                e.hold_id.as_deref(),
+                &e.detail,
+                &e.prev_hash,
+            );
+            assert_eq!(
+                h, e.hash,
+                "{backend}: entry {} does not hash to its hash",
+                e.seq
+            );
+            prev = e.hash.clone();
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_gateway_runs_on_postgresql() {
+    let Some(url) = pg_url().await else {
+        eprintln!("SKIP the_gateway_runs_on_postgresql: PUBGATE_PG_URL is not set");
+        return;
+    };
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let mut c = config(&up.url(), dir.path());
+    c.store = url;
+    let gw = gateway(c).await;
+    let text = format!(
+        "{}\n联系人身份证：370102198001011237\n",
+        std::fs::read_to_string("tests/corpus/05-tender-liaoning-clean.txt").unwrap()
+    );
+    let a = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[],
+        text.clone(),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::ACCEPTED);
+    let id = a.json()["id"].as_str().unwrap().to_string();
+    api(
+        gw.admin_addr,
+        Method::POST,
+        &format!("/api/holds/{id}/approve"),
+        "alice",
+        "{}",
+    )
+    .await;
+    let done = wait_status(gw.admin_addr, &id, "delivered").await;
+    assert_eq!(done["item"]["status"], "delivered");
+    assert_eq!(up.seen().len(), 1);
+    assert_eq!(up.seen()[0].body, text.as_bytes());
+    gw.shutdown().await;
+}
