@@ -27,3 +27,6 @@ mod gateway;
 
 // The review store on SQLite and PostgreSQL: pragmas, state machine, concurrency, audit chain.
 mod store;
+
+// The review web UI: cookies, CSRF, and a reviewer in headless Chromium.
+mod review_ui;

@@ -1,0 +1,321 @@
+//! The review web UI: session cookie and CSRF rules over plain HTTP, and
+//! the whole reviewer loop in headless Chromium through chromedriver
+//! (Debian packages `chromium` and `chromium-driver`; `.ci/run` installs
+//! them and sets `PUBGATE_REQUIRE_BROWSER=1`, so CI cannot skip it).
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use ::http::{Method, StatusCode};
+
+use crate::util::TempDir;
+use crate::util::http::{Upstream, config, gateway, send, wait_status};
+
+const ID: &str = "370102198001011237";
+
+fn held_notice() -> String {
+    format!(
+        "{}\n经办人身份证号：{ID}\n",
+        std::fs::read_to_string("tests/corpus/05-tender-liaoning-clean.txt").unwrap()
+    )
+}
+
+/// Logs in over plain HTTP; returns the cookie pair and the Set-Cookie line.
+async fn login(admin: std::net::SocketAddr, name: &str) -> (String, String) {
+    let form = format!("name={name}&token={name}-token");
+    let a = send(
+        admin,
+        Method::POST,
+        "/ui/login",
+        &[("content-type", "application/x-www-form-urlencoded")],
+        form,
+    )
+    .await;
+    assert_eq!(
+        a.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        String::from_utf8_lossy(&a.body)
+    );
+    let set = a.headers["set-cookie"].to_str().unwrap().to_string();
+    (set.split(';').next().unwrap().to_string(), set)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_are_strict_cookies_and_forms_need_the_csrf_token() {
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let gw = gateway(config(&up.url(), dir.path())).await;
+    let a = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[],
+        held_notice(),
+    )
+    .await;
+    let id = a.json()["id"].as_str().unwrap().to_string();
+
+    let page = send(gw.admin_addr, Method::GET, "/ui", &[], "").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.headers["location"], "/ui/login");
+    let bad = send(
+        gw.admin_addr,
+        Method::POST,
+        "/ui/login",
+        &[("content-type", "application/x-www-form-urlencoded")],
+        "name=alice&token=wrong",
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
+
+    let (cookie, set) = login(gw.admin_addr, "alice").await;
+    for attr in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(set.contains(attr), "{set}");
+    }
+    assert!(
+        !set.contains("Secure"),
+        "Secure is only set when configured (TLS in front)"
+    );
+    let item = send(
+        gw.admin_addr,
+        Method::GET,
+        &format!("/ui/holds/{id}"),
+        &[("cookie", &cookie)],
+        "",
+    )
+    .await;
+    assert_eq!(item.status, StatusCode::OK);
+    let html = String::from_utf8(item.body.to_vec()).unwrap();
+    assert!(html.contains("<mark id=f0"), "finding not highlighted");
+    let csrf = html
+        .split("name=csrf value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+
+    let form = |csrf: &str| format!("csrf={csrf}&comment=ok");
+    let ct = ("content-type", "application/x-www-form-urlencoded");
+    let no_token = send(
+        gw.admin_addr,
+        Method::POST,
+        &format!("/ui/holds/{id}/approve"),
+        &[ct, ("cookie", &cookie)],
+        form(""),
+    )
+    .await;
+    assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+    let (other_cookie, _) = login(gw.admin_addr, "admin").await;
+    let other = send(
+        gw.admin_addr,
+        Method::POST,
+        &format!("/ui/holds/{id}/approve"),
+        &[ct, ("cookie", &other_cookie)],
+        form(&csrf),
+    )
+    .await;
+    assert_eq!(
+        other.status,
+        StatusCode::FORBIDDEN,
+        "another session's CSRF token was accepted"
+    );
+    let foreign = send(
+        gw.admin_addr,
+        Method::POST,
+        &format!("/ui/holds/{id}/approve"),
+        &[ct, ("cookie", &cookie), ("origin", "http://evil.example")],
+        form(&csrf),
+    )
+    .await;
+    assert_eq!(foreign.status, StatusCode::FORBIDDEN);
+    assert!(up.seen().is_empty());
+    let ok = send(
+        gw.admin_addr,
+        Method::POST,
+        &format!("/ui/holds/{id}/approve"),
+        &[ct, ("cookie", &cookie)],
+        form(&csrf),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    wait_status(gw.admin_addr, &id, "delivered").await;
+    assert_eq!(up.seen().len(), 1);
+
+    // Logging out ends the session.
+    let out = send(
+        gw.admin_addr,
+        Method::POST,
+        "/ui/logout",
+        &[ct, ("cookie", &cookie)],
+        format!("csrf={csrf}"),
+    )
+    .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let after = send(
+        gw.admin_addr,
+        Method::GET,
+        "/ui",
+        &[("cookie", &cookie)],
+        "",
+    )
+    .await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER);
+    gw.shutdown().await;
+}
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn find_program(name: &str) -> Option<std::path::PathBuf> {
+    std::env::var_os("PATH")?
+        .to_str()?
+        .split(':')
+        .map(|d| std::path::Path::new(d).join(name))
+        .find(|p| p.is_file())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reviewer_approves_in_a_real_browser() {
+    let required = std::env::var_os("PUBGATE_REQUIRE_BROWSER").is_some();
+    let (Some(driver_bin), Some(chromium)) =
+        (find_program("chromedriver"), find_program("chromium"))
+    else {
+        assert!(
+            !required,
+            "PUBGATE_REQUIRE_BROWSER is set but chromium/chromedriver are not installed"
+        );
+        eprintln!(
+            "SKIP a_reviewer_approves_in_a_real_browser: chromium and chromedriver not installed (apt install chromium chromium-driver)"
+        );
+        return;
+    };
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let gw = gateway(config(&up.url(), dir.path())).await;
+    let a = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[("x-submitter", "bob")],
+        held_notice(),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::ACCEPTED);
+    let id = a.json()["id"].as_str().unwrap().to_string();
+
+    let port = crate::util::http::free_addr().port();
+    let _driver = Driver(
+        Command::new(driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": chromium,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=".to_string() + &dir.path().join("chrome").display().to_string()]
+        }),
+    );
+    let client =
+        fantoccini::ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("chromedriver session");
+    let result = async {
+        use fantoccini::Locator;
+        let base = format!("http://{}", gw.admin_addr);
+        client.goto(&format!("{base}/ui")).await?;
+        assert!(client.current_url().await?.path().ends_with("/ui/login"));
+        client
+            .find(Locator::Css("input[name=name]"))
+            .await?
+            .send_keys("alice")
+            .await?;
+        client
+            .find(Locator::Css("input[name=token]"))
+            .await?
+            .send_keys("alice-token")
+            .await?;
+        client
+            .find(Locator::Css("button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        // The queue lists the held item; open it.
+        client
+            .wait()
+            .for_element(Locator::Css(&format!("a[href='/ui/holds/{id}']")))
+            .await?
+            .click()
+            .await?;
+        let mark = client.wait().for_element(Locator::Css("mark#f0")).await?;
+        assert_eq!(
+            mark.text().await?,
+            ID,
+            "the reviewer sees the flagged value highlighted"
+        );
+        let title = mark.attr("title").await?.unwrap_or_default();
+        assert!(
+            title.contains("personal.id_card") && title.contains("个人信息保护法"),
+            "{title}"
+        );
+        let status = client.find(Locator::Id("status")).await?.text().await?;
+        assert_eq!(status, "待复核");
+        client
+            .find(Locator::Css("form[action$='/approve'] textarea"))
+            .await?
+            .send_keys("已核实，可以公开")
+            .await?;
+        client.find(Locator::Id("approve")).await?.click().await?;
+        // Back on the item page: approved, then delivered.
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let status = client
+                .wait()
+                .for_element(Locator::Id("status"))
+                .await?
+                .text()
+                .await?;
+            if status == "已发布" {
+                break;
+            }
+            assert!(Instant::now() < deadline, "not delivered; status {status}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            client.refresh().await?;
+        }
+        let page = client.source().await?;
+        assert!(
+            page.contains("已核实，可以公开"),
+            "the comment is in the audit trail"
+        );
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    let _ = client.close().await;
+    result.unwrap();
+    assert_eq!(up.seen().len(), 1);
+    assert_eq!(up.seen()[0].headers["idempotency-key"], id.as_str());
+    gw.shutdown().await;
+}
