@@ -906,3 +906,109 @@ async fn holds_survive_a_restart_and_interrupted_deliveries_need_a_person() {
     assert_eq!(up.seen().len(), 1);
     gw.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_failure_refuses_with_503_and_forwards_nothing() {
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let gw = gateway(config(&up.url(), dir.path())).await;
+    gw.app.store.pool().close().await;
+    let a = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[],
+        text_with_id(),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(a.headers["retry-after"], "30");
+    assert_eq!(a.json()["error"], "store_unavailable");
+    masked_only(&a.body);
+    assert!(
+        up.seen().is_empty(),
+        "a request that could not be held was forwarded"
+    );
+    let ready = send(gw.admin_addr, Method::GET, "/readyz", &[], "").await;
+    assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE);
+    // Clean traffic does not need the store.
+    let clean = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[("content-type", "text/html")],
+        clean_html(),
+    )
+    .await;
+    assert_eq!(clean.status, StatusCode::OK);
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_header_read_timeout_is_really_on() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let mut c = config(&up.url(), dir.path());
+    c.limits.header_read_timeout_secs = 1;
+    let gw = gateway(c).await;
+    let started = std::time::Instant::now();
+    let mut slow = tokio::net::TcpStream::connect(gw.proxy_addr).await.unwrap();
+    slow.write_all(b"POST /api/notices HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let mut idle = tokio::net::TcpStream::connect(gw.proxy_addr).await.unwrap();
+    let mut buf = [0u8; 1024];
+    // The server must close both: read returns (408 or EOF) instead of hanging.
+    let r = tokio::time::timeout(Duration::from_secs(5), slow.read(&mut buf)).await;
+    assert!(r.is_ok(), "a slow header was kept open");
+    let r = tokio::time::timeout(Duration::from_secs(5), idle.read(&mut buf)).await;
+    assert!(r.is_ok(), "an idle connection was kept open");
+    assert!(started.elapsed() < Duration::from_secs(4));
+    // And normal traffic is served meanwhile and after.
+    let a = send(gw.proxy_addr, Method::GET, "/", &[], "").await;
+    assert_eq!(a.status, StatusCode::OK);
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graceful_shutdown_finishes_an_inspection_in_flight() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let gw = gateway(config(&up.url(), dir.path())).await;
+    let body = text_with_id();
+    let mut conn = tokio::net::TcpStream::connect(gw.proxy_addr).await.unwrap();
+    let head = format!(
+        "POST /api/notices HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    conn.write_all(head.as_bytes()).await.unwrap();
+    conn.write_all(&body.as_bytes()[..100]).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let app = gw.app.clone();
+    let stopping = tokio::spawn(gw.shutdown());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    conn.write_all(&body.as_bytes()[100..]).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), conn.read_to_end(&mut answer))
+        .await
+        .unwrap()
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 202"), "{answer}");
+    stopping.await.unwrap();
+    let (items, _) = app
+        .store
+        .list(&pubgate::review::store::ListFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        items.len(),
+        1,
+        "the hold acknowledged during shutdown is stored"
+    );
+}

@@ -30,3 +30,6 @@ mod store;
 
 // The review web UI: cookies, CSRF, and a reviewer in headless Chromium.
 mod review_ui;
+
+// `pubgate serve` from the command line: demo site, generated token, signals.
+mod serve_cli;

@@ -128,6 +128,9 @@ pub struct ServeArgs {
     /// The publishing platform (http://HOST:PORT); none starts a demo site.
     #[arg(long, value_name = "URL")]
     pub upstream: Option<String>,
+    /// Where the demo publishing site listens when there is no upstream (default 127.0.0.1:8081).
+    #[arg(long, value_name = "ADDR")]
+    pub demo_listen: Option<std::net::SocketAddr>,
     /// `sqlite://PATH` (default ./data/pubgate.db) or `postgres://…`.
     #[arg(long, value_name = "URL")]
     pub store: Option<String>,

@@ -19,6 +19,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<i32> {
     if let Some(v) = args.upstream {
         config.upstream = Some(v);
     }
+    if let Some(v) = args.demo_listen {
+        config.demo_listen = v;
+    }
     if let Some(v) = args.store {
         config.store = v;
     }

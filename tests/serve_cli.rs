@@ -1,0 +1,155 @@
+//! `pubgate serve` as a newcomer runs it: no config file, no upstream (the
+//! demo publishing site starts), the store under `./data`, a generated
+//! admin token; SIGHUP reloads and SIGTERM stops cleanly.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use ::http::{Method, StatusCode};
+
+use crate::util::TempDir;
+use crate::util::http::send;
+
+fn wait_for(lines: &Arc<Mutex<Vec<String>>>, prefix: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(l) = lines.lock().unwrap().iter().find(|l| l.contains(prefix)) {
+            return l.clone();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no `{prefix}` line in {:?}",
+            lines.lock().unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn addr_after(line: &str, marker: &str) -> std::net::SocketAddr {
+    let rest = &line[line.find(marker).unwrap() + marker.len()..];
+    rest.trim_start_matches("http://")
+        .split(['/', ' '])
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_loop_works_with_no_config_and_no_upstream() {
+    let dir = TempDir::new();
+    let mut child = Command::new(crate::util::bin())
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--admin-listen",
+            "127.0.0.1:0",
+            "--demo-listen",
+            "127.0.0.1:0",
+        ])
+        .current_dir(dir.path())
+        .env_remove("PUBGATE_ADMIN_TOKEN")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines: Arc<Mutex<Vec<String>>> = Arc::default();
+    let sink = lines.clone();
+    let stderr = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            sink.lock().unwrap().push(line);
+        }
+    });
+    let proxy = addr_after(&wait_for(&lines, "proxy on "), "proxy on ");
+    let admin = addr_after(&wait_for(&lines, "review UI on "), "review UI on ");
+    let demo = addr_after(
+        &wait_for(&lines, "demo publishing site (DEMO) on "),
+        "(DEMO) on ",
+    );
+    let token_line = wait_for(&lines, "admin token for this run");
+    let token = token_line.rsplit(' ').next().unwrap().to_string();
+    assert_eq!(token.len(), 64);
+    assert!(
+        dir.path().join("data/pubgate.db").exists(),
+        "store not under ./data"
+    );
+
+    let clean = std::fs::read("tests/corpus/02-award-clean.html").unwrap();
+    let a = send(
+        proxy,
+        Method::POST,
+        "/api/notices",
+        &[("content-type", "text/html")],
+        clean,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "clean notice not published");
+    let id_number = "370102198001011237";
+    let leaky = format!(
+        "{}\n经办人身份证号：{id_number}\n",
+        std::fs::read_to_string("tests/corpus/05-tender-liaoning-clean.txt").unwrap()
+    );
+    let a = send(proxy, Method::POST, "/api/notices", &[], leaky).await;
+    assert_eq!(a.status, StatusCode::ACCEPTED);
+    let id = a.json()["id"].as_str().unwrap().to_string();
+    let site = send(demo, Method::GET, "/", &[], "").await;
+    assert!(String::from_utf8_lossy(&site.body).contains("已发布 1 篇"));
+
+    let auth = format!("Bearer {token}");
+    let ok = send(
+        admin,
+        Method::POST,
+        &format!("/api/holds/{id}/approve"),
+        &[("authorization", &auth)],
+        "",
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::OK);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let site = send(demo, Method::GET, "/", &[], "").await;
+        if String::from_utf8_lossy(&site.body).contains("已发布 2 篇") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "approved notice never reached the demo site"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let pid = child.id() as i32;
+    unsafe { libc::kill(pid, libc::SIGHUP) };
+    wait_for(&lines, "policies and dictionaries reloaded");
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "SIGHUP stopped the gateway"
+    );
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "SIGTERM did not stop the gateway"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    reader.join().unwrap();
+    let log = lines.lock().unwrap().join("\n");
+    assert!(
+        !log.contains(id_number),
+        "the log leaked a raw ID number:\n{log}"
+    );
+    assert!(
+        log.contains("370102") || log.contains("personal.id_card"),
+        "inspection not logged:\n{log}"
+    );
+}
