@@ -23,47 +23,51 @@ use super::Limits;
 use crate::model::{Document, Format, PartKind};
 
 /// Elements a browser lays out as blocks: a line break before and after.
-const BLOCK_TAGS: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "body",
-    "br",
-    "caption",
-    "dd",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "li",
-    "main",
-    "nav",
-    "ol",
-    "option",
-    "p",
-    "pre",
-    "section",
-    "table",
-    "tbody",
-    "tfoot",
-    "thead",
-    "title",
-    "tr",
-    "ul",
-];
+/// (A `match`, not a list search: this runs for every element.)
+fn is_block(tag: &str) -> bool {
+    matches!(
+        tag,
+        "address"
+            | "article"
+            | "aside"
+            | "blockquote"
+            | "body"
+            | "br"
+            | "caption"
+            | "dd"
+            | "div"
+            | "dl"
+            | "dt"
+            | "fieldset"
+            | "figcaption"
+            | "figure"
+            | "footer"
+            | "form"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "header"
+            | "hr"
+            | "li"
+            | "main"
+            | "nav"
+            | "ol"
+            | "option"
+            | "p"
+            | "pre"
+            | "section"
+            | "table"
+            | "tbody"
+            | "tfoot"
+            | "thead"
+            | "title"
+            | "tr"
+            | "ul"
+    )
+}
 
 /// Attributes whose values a reader of the source sees.
 const TEXT_ATTRIBUTES: &[&str] = &[
@@ -106,21 +110,24 @@ impl State {
         let raw = std::mem::take(&mut self.pending);
         let decoded = match self.pending_type {
             Some(TextType::Data) | Some(TextType::RCData) | None => {
-                html_escape::decode_html_entities(&raw).into_owned()
+                html_escape::decode_html_entities(&raw)
             }
-            _ => raw,
+            _ => std::borrow::Cow::Borrowed(raw.as_str()),
         };
-        let decoded = decoded.replace('\u{a0}', " ");
         if self.in_style > 0 {
             // CSS is not text anyone reads.
         } else if self.in_title > 0 {
-            self.title.push_str(&decoded);
+            push_text(&mut self.title, &decoded);
         } else if self.pending_hidden {
-            self.hidden.push_str(&decoded);
+            push_text(&mut self.hidden, &decoded);
             self.hidden.push('\n');
         } else {
-            self.body.push_str(&decoded);
+            push_text(&mut self.body, &decoded);
         }
+        // Keep the buffer's capacity for the next text node.
+        drop(decoded);
+        self.pending = raw;
+        self.pending.clear();
         self.pending_type = None;
         self.pending_hidden = false;
     }
@@ -140,6 +147,15 @@ impl State {
         if !self.body.is_empty() && !self.body.ends_with(['\n', '\t']) {
             self.body.push('\t');
         }
+    }
+}
+
+/// Appends text with no-break spaces made plain (one pass, no copy).
+fn push_text(to: &mut String, text: &str) {
+    if text.contains('\u{a0}') {
+        to.extend(text.chars().map(|c| if c == '\u{a0}' { ' ' } else { c }));
+    } else {
+        to.push_str(text);
     }
 }
 
@@ -188,31 +204,44 @@ fn rewrite(html: &str, state: &Rc<RefCell<State>>, limits: &Limits) -> Result<()
     let s_comment = Rc::clone(state);
     let settings = Settings::new()
         .append_element_content_handler(element!("*", move |el| {
-            let tag = el.tag_name().to_ascii_lowercase();
+            // `tag_name` is already lowercase.
+            let tag = el.tag_name();
             let mut st = s_el.borrow_mut();
             st.flush();
             if tag == "td" || tag == "th" {
                 st.cell_break();
-            } else if BLOCK_TAGS.contains(&tag.as_str()) {
+            } else if is_block(&tag) {
                 st.newline();
             }
-            for name in TEXT_ATTRIBUTES {
-                if let Some(v) = el.get_attribute(name) {
-                    let v = v.trim();
-                    if !v.is_empty() {
-                        st.attributes.push(v.to_string());
+            // One pass over the attributes (most elements have none).
+            let attributes = el.attributes();
+            if !attributes.is_empty() {
+                let mut meta_name = None;
+                let mut meta_content = None;
+                for attr in attributes {
+                    let name = attr.name();
+                    if TEXT_ATTRIBUTES.contains(&name.as_str()) {
+                        let v = attr.value();
+                        let v = v.trim();
+                        if !v.is_empty() {
+                            st.attributes.push(v.to_string());
+                        }
+                    }
+                    if tag == "meta" {
+                        match name.as_str() {
+                            "content" => meta_content = Some(attr.value()),
+                            "name" => meta_name = Some(attr.value()),
+                            "property" | "http-equiv" if meta_name.is_none() => {
+                                meta_name = Some(attr.value())
+                            }
+                            _ => {}
+                        }
                     }
                 }
-            }
-            if tag == "meta"
-                && let Some(content) = el.get_attribute("content")
-            {
-                let name = el
-                    .get_attribute("name")
-                    .or_else(|| el.get_attribute("property"))
-                    .or_else(|| el.get_attribute("http-equiv"))
-                    .unwrap_or_else(|| "content".into());
-                st.meta.push((name, content));
+                if let Some(content) = meta_content {
+                    st.meta
+                        .push((meta_name.unwrap_or_else(|| "content".into()), content));
+                }
             }
             let is_title = tag == "title";
             let is_style = tag == "style";
@@ -223,7 +252,7 @@ fn rewrite(html: &str, state: &Rc<RefCell<State>>, limits: &Limits) -> Result<()
                 st.in_style += 1;
             }
             let cell = tag == "td" || tag == "th";
-            let block = BLOCK_TAGS.contains(&tag.as_str());
+            let block = is_block(&tag);
             drop(st);
             if (block || cell || is_title || is_style) && el.can_have_content() {
                 let s_end = Rc::clone(&s_el);

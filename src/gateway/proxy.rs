@@ -167,16 +167,23 @@ async fn inspect(
     record_findings(app, &report.verdict.findings);
     let engine_version = app.engine().version().to_string();
     let monitor = app.config.monitor || route.monitor;
-    app.record(DecisionRecord {
-        route: route.name.clone(),
-        method: parts.method.to_string(),
-        path: parts.uri.path().to_string(),
-        verdict: report.verdict.action.as_str().to_string(),
-        enforced: !monitor,
-        doc_type: report.doc_type.clone(),
-        findings_json: reply::findings_json(&report.verdict.findings).to_string(),
-        engine_version: engine_version.clone(),
-    });
+    // Holds are in the queue and passes are counted in metrics; the
+    // decision log keeps what would otherwise leave no trace: every
+    // decision in monitor mode, and blocks and redactions when enforcing.
+    let worth_recording =
+        monitor || matches!(report.verdict.action, Action::Block | Action::Redact);
+    if worth_recording {
+        app.record(DecisionRecord {
+            route: route.name.clone(),
+            method: parts.method.to_string(),
+            path: parts.uri.path().to_string(),
+            verdict: report.verdict.action.as_str().to_string(),
+            enforced: !monitor,
+            doc_type: report.doc_type.clone(),
+            findings_json: reply::findings_json(&report.verdict.findings).to_string(),
+            engine_version: engine_version.clone(),
+        });
+    }
     tracing::info!(
         route = %route.name,
         verdict = report.verdict.action.as_str(),

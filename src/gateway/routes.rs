@@ -68,6 +68,14 @@ impl Routes {
     /// The route that makes this request a publish request, if any.
     pub fn classify(&self, method: &Method, raw_path: &str) -> Option<Matched> {
         let carries_body = matches!(*method, Method::POST | Method::PUT | Method::PATCH);
+        // Most traffic is GET: no route for the method, nothing to normalize.
+        let method_routed = self
+            .routes
+            .iter()
+            .any(|r| r.method.as_ref().is_none_or(|m| m == method));
+        if !carries_body && !method_routed {
+            return None;
+        }
         let Some(path) = normalize_path(raw_path) else {
             return carries_body.then(|| Matched {
                 name: "unnormalizable-path".into(),

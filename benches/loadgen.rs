@@ -1,0 +1,112 @@
+//! An open-loop load generator for `benches/gateway.sh`: sends one request
+//! every 1/rate seconds whatever the previous ones are doing (so a slow
+//! answer cannot hide the queue behind it — no coordinated omission), and
+//! reports latency percentiles measured from each request's scheduled
+//! time.
+//!
+//! `cargo bench --bench loadgen -- URL RATE SECONDS [BODY_FILE [CONTENT_TYPE]]`
+
+// A benchmark tool: a bad argument or a broken setup should stop it at once.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    if args.len() < 3 {
+        eprintln!("usage: loadgen URL RATE SECONDS [BODY_FILE [CONTENT_TYPE]]");
+        std::process::exit(2);
+    }
+    let url: hyper::Uri = args[0].parse().expect("URL");
+    let rate: f64 = args[1].parse().expect("RATE");
+    let seconds: f64 = args[2].parse().expect("SECONDS");
+    let body = args
+        .get(3)
+        .map(|f| Bytes::from(std::fs::read(f).expect("BODY_FILE")));
+    let content_type = args
+        .get(4)
+        .cloned()
+        .unwrap_or_else(|| "text/html; charset=utf-8".into());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(run(url, rate, seconds, body, content_type));
+}
+
+async fn run(url: hyper::Uri, rate: f64, seconds: f64, body: Option<Bytes>, content_type: String) {
+    let client: Client<HttpConnector, Full<Bytes>> = Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(512)
+        .build(HttpConnector::new());
+    let interval = Duration::from_secs_f64(1.0 / rate);
+    let total = (rate * seconds) as usize;
+    let warmup = (rate * 1.0) as usize;
+    let results = Arc::new(std::sync::Mutex::new(Vec::with_capacity(total)));
+    let errors = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let start = Instant::now() + Duration::from_millis(100);
+    let mut tasks = Vec::with_capacity(total + warmup);
+    for i in 0..(total + warmup) {
+        let scheduled = start + interval * i as u32;
+        tokio::time::sleep_until(scheduled.into()).await;
+        let client = client.clone();
+        let url = url.clone();
+        let body = body.clone();
+        let content_type = content_type.clone();
+        let results = results.clone();
+        let errors = errors.clone();
+        tasks.push(tokio::spawn(async move {
+            let request = match &body {
+                Some(b) => hyper::Request::post(url)
+                    .header("content-type", content_type)
+                    .body(Full::new(b.clone())),
+                None => hyper::Request::get(url).body(Full::new(Bytes::new())),
+            }
+            .expect("request");
+            let ok = match client.request(request).await {
+                Ok(resp) => {
+                    let status = resp.status();
+                    resp.into_body().collect().await.is_ok() && status.is_success()
+                }
+                Err(_) => false,
+            };
+            let took = scheduled.elapsed();
+            if i >= warmup {
+                if ok {
+                    results.lock().expect("lock").push(took);
+                } else {
+                    errors.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+        }));
+    }
+    for t in tasks {
+        let _ = t.await;
+    }
+    let mut lat = results.lock().expect("lock").clone();
+    lat.sort();
+    let pct = |p: f64| {
+        lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1)))
+            .map(|d| d.as_secs_f64() * 1000.0)
+            .unwrap_or(f64::NAN)
+    };
+    println!(
+        "requests={} errors={} p50_ms={:.3} p90_ms={:.3} p99_ms={:.3} max_ms={:.3}",
+        lat.len(),
+        errors.load(std::sync::atomic::Ordering::Relaxed),
+        pct(0.50),
+        pct(0.90),
+        pct(0.99),
+        pct(1.0)
+    );
+}
