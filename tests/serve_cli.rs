@@ -153,3 +153,38 @@ async fn the_readme_loop_works_with_no_config_and_no_upstream() {
         "inspection not logged:\n{log}"
     );
 }
+
+#[test]
+fn the_example_config_is_valid() {
+    let c = pubgate::serve::config::ServeConfig::load(std::path::Path::new(
+        "deploy/pubgate.example.toml",
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.inspect.len(), 2);
+    assert_eq!(c.accounts.len(), 2);
+    assert_eq!(c.limits.max_body_bytes, 50 << 20);
+    let defaults = pubgate::serve::config::ServeConfig::default();
+    assert_eq!(c.listen, defaults.listen);
+    assert_eq!(c.delivery.max_attempts, defaults.delivery.max_attempts);
+}
+
+#[test]
+fn config_errors_name_the_file_and_line() {
+    let dir = TempDir::new();
+    let path = dir.write(
+        "bad.toml",
+        b"listen = \"127.0.0.1:8080\"\n\n[limits]\nmax_body_byte = 5\n",
+    );
+    let e = pubgate::serve::config::ServeConfig::load(&path)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("bad.toml:4"), "{e}");
+    let path = dir.write(
+        "tok.toml",
+        b"[[accounts]]\nname = \"a\"\nrole = \"admin\"\ntoken_sha256 = \"abc\"\n",
+    );
+    let e = pubgate::serve::config::ServeConfig::load(&path)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("pubgate token"), "{e}");
+}
