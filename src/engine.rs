@@ -166,6 +166,11 @@ impl Engine {
         &self.version
     }
 
+    /// The review queues the policy uses (for the review UI's filters).
+    pub fn queues(&self) -> Vec<String> {
+        self.policy.queues()
+    }
+
     /// The largest input the extractors accept; larger ones are reported
     /// `unscannable` (callers need read no more than one byte past it).
     pub fn max_input_bytes(&self) -> usize {

@@ -1012,3 +1012,54 @@ async fn graceful_shutdown_finishes_an_inspection_in_flight() {
         "the hold acknowledged during shutdown is stored"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_webhook_hears_every_state_change_and_no_content() {
+    let up = Upstream::start().await;
+    let hook = Upstream::start().await;
+    let dir = TempDir::new();
+    let mut c = config(&up.url(), dir.path());
+    c.webhook = Some(format!("{}/events", hook.url()));
+    let gw = gateway(c).await;
+    let a = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[("x-pubgate-verdict", "pass")],
+        text_with_id(),
+    )
+    .await;
+    assert_eq!(
+        a.status,
+        StatusCode::ACCEPTED,
+        "a client-set verdict header must not matter"
+    );
+    let id = a.json()["id"].as_str().unwrap().to_string();
+    api(
+        gw.admin_addr,
+        Method::POST,
+        &format!("/api/holds/{id}/approve"),
+        "alice",
+        "{}",
+    )
+    .await;
+    wait_status(gw.admin_addr, &id, "delivered").await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while hook.seen().len() < 3 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mut events: Vec<String> = hook
+        .seen()
+        .iter()
+        .map(|s| {
+            masked_only(&s.body);
+            let v: serde_json::Value = serde_json::from_slice(&s.body).unwrap();
+            assert_eq!(v["id"], id.as_str());
+            v["to"].as_str().unwrap().to_string()
+        })
+        .collect();
+    events.sort();
+    assert_eq!(events, ["approved", "delivered", "held"]);
+    assert_eq!(up.seen()[0].headers["x-pubgate-verdict"], "approved");
+    gw.shutdown().await;
+}

@@ -33,13 +33,19 @@ pub fn run(args: ServeArgs) -> anyhow::Result<i32> {
     }
     config.monitor |= args.monitor;
     config.validate("command line")?;
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("PUBGATE_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    // Logs go to stderr; `PUBGATE_LOG` filters (default `info`),
+    // `PUBGATE_LOG_FORMAT=json` makes one JSON object per line for a log
+    // shipper. Log fields carry rule ids and counts, never document values.
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PUBGATE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if std::env::var("PUBGATE_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        logs.json().init();
+    } else {
+        logs.init();
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

@@ -39,6 +39,18 @@ pub async fn handle(
     }
 }
 
+/// Headers only the gateway may set: a client cannot claim a verdict.
+fn strip_own_headers(headers: &mut HeaderMap) {
+    let own: Vec<header::HeaderName> = headers
+        .keys()
+        .filter(|n| n.as_str().starts_with("x-pubgate-"))
+        .cloned()
+        .collect();
+    for name in own {
+        headers.remove(name);
+    }
+}
+
 /// Uninspected traffic: streamed both ways, never buffered.
 async fn pass_through(
     app: &App,
@@ -47,6 +59,7 @@ async fn pass_through(
 ) -> Response<ProxyBody> {
     let (mut parts, body) = request.into_parts();
     strip_hop_by_hop(&mut parts.headers);
+    strip_own_headers(&mut parts.headers);
     let target = path_and_query(&parts.uri);
     let sent = app
         .upstream
@@ -129,7 +142,10 @@ async fn inspect(
         Err(e) => return count(app, &route, "refused", body_error(e)),
     };
     strip_hop_by_hop(&mut parts.headers);
-    let stored = StoredRequest {
+    strip_own_headers(&mut parts.headers);
+    // What a hold stores and approval replays; the body is copied only if
+    // the request is held.
+    let held_request = |parts: &http::request::Parts| StoredRequest {
         method: parts.method.to_string(),
         uri: path_and_query(&parts.uri),
         headers: parts
@@ -203,7 +219,7 @@ async fn inspect(
             "block",
             reply::blocked(&report.verdict.findings),
         ),
-        Action::Hold => hold(app, &route, stored, &report, &engine_version).await,
+        Action::Hold => hold(app, &route, held_request(&parts), &report, &engine_version).await,
         Action::Redact => {
             let rewritten = if encoding.is_none() {
                 redact::redact(
@@ -220,7 +236,7 @@ async fn inspect(
                     parts.headers.remove(header::CONTENT_LENGTH);
                     forward_scanned(app, parts, Bytes::from(body), client, &route, "redact").await
                 }
-                _ => hold(app, &route, stored, &report, &engine_version).await,
+                _ => hold(app, &route, held_request(&parts), &report, &engine_version).await,
             }
         }
     }

@@ -128,6 +128,19 @@ pub struct Verdict {
 }
 
 impl Policy {
+    /// Every queue the policy can send an item to, sorted.
+    pub fn queues(&self) -> Vec<String> {
+        let mut queues: Vec<String> = self
+            .categories
+            .values()
+            .map(|(_, q)| q.clone())
+            .chain(self.rules.iter().filter_map(|r| r.queue.clone()))
+            .collect();
+        queues.sort();
+        queues.dedup();
+        queues
+    }
+
     /// Checks that every rule id a policy names exists, so a typo is an
     /// error and not a rule that never fires.
     pub fn check_rules(&self, known: &[(String, Category)]) -> Result<(), FileErrors> {

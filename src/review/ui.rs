@@ -333,16 +333,7 @@ async fn queue(State(app): State<Arc<App>>, user: UiUser, Query(q): Query<QueueQ
     body.push_str("</select> 队列 <select name=queue><option value=\"\">全部</option>");
     let queues: Vec<String> = match &user.principal.queues {
         Some(qs) => qs.clone(),
-        None => [
-            "privacy",
-            "procurement",
-            "secrecy",
-            "unscannable",
-            "completeness",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
+        None => app.engine().queues(),
     };
     for name in queues {
         let selected = if q.queue.as_deref() == Some(name.as_str()) {
