@@ -1063,3 +1063,101 @@ async fn the_webhook_hears_every_state_change_and_no_content() {
     assert_eq!(up.seen()[0].headers["x-pubgate-verdict"], "approved");
     gw.shutdown().await;
 }
+
+/// Reads one HTTP/1.1 response with a Content-Length body from a raw stream.
+async fn read_response(conn: &mut tokio::net::TcpStream) -> (u16, String) {
+    use tokio::io::AsyncReadExt;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    loop {
+        let n = tokio::time::timeout(Duration::from_secs(10), conn.read(&mut chunk))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            n > 0,
+            "connection closed early: {}",
+            String::from_utf8_lossy(&buf)
+        );
+        buf.extend_from_slice(&chunk[..n]);
+        let text = String::from_utf8_lossy(&buf).to_string();
+        if let Some(end) = text.find("\r\n\r\n") {
+            let head = &text[..end];
+            let status: u16 = head[9..12].parse().unwrap();
+            if status == 100 {
+                return (100, String::new());
+            }
+            let len: usize = head
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().parse().unwrap())
+                })
+                .unwrap_or(0);
+            if buf.len() >= end + 4 + len {
+                return (
+                    status,
+                    String::from_utf8_lossy(&buf[end + 4..end + 4 + len]).to_string(),
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keep_alive_chunked_bodies_and_expect_continue() {
+    use tokio::io::AsyncWriteExt;
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let gw = gateway(config(&up.url(), dir.path())).await;
+    let mut conn = tokio::net::TcpStream::connect(gw.proxy_addr).await.unwrap();
+
+    // 1. A chunked inspected body with an ID number, split mid-number.
+    let body = text_with_id();
+    let (a, b) = body.as_bytes().split_at(body.len() - 8);
+    conn.write_all(b"POST /api/notices HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+        .await
+        .unwrap();
+    conn.write_all(format!("{:x}\r\n", a.len()).as_bytes())
+        .await
+        .unwrap();
+    conn.write_all(a).await.unwrap();
+    conn.write_all(format!("\r\n{:x}\r\n", b.len()).as_bytes())
+        .await
+        .unwrap();
+    conn.write_all(b).await.unwrap();
+    conn.write_all(b"\r\n0\r\n\r\n").await.unwrap();
+    let (status, text) = read_response(&mut conn).await;
+    assert_eq!(status, 202, "{text}");
+
+    // 2. Same connection: Expect: 100-continue on a clean notice.
+    let clean = clean_html();
+    let head = format!(
+        "POST /api/notices HTTP/1.1\r\nHost: x\r\nContent-Type: text/html\r\nContent-Length: {}\r\nExpect: 100-continue\r\n\r\n",
+        clean.len()
+    );
+    conn.write_all(head.as_bytes()).await.unwrap();
+    let (status, _) = read_response(&mut conn).await;
+    assert_eq!(status, 100);
+    conn.write_all(&clean).await.unwrap();
+    let (status, _) = read_response(&mut conn).await;
+    assert_eq!(status, 200);
+
+    // 3. Same connection: an uninspected GET.
+    conn.write_all(b"GET /list HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let (status, _) = read_response(&mut conn).await;
+    assert_eq!(status, 200);
+
+    let seen = up.seen();
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[0].body, clean);
+    assert!(
+        seen[0].headers.get("expect").is_none(),
+        "Expect is hop-by-hop here"
+    );
+    assert_eq!(seen[1].uri, "/list");
+    gw.shutdown().await;
+}
