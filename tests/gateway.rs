@@ -1161,3 +1161,58 @@ async fn keep_alive_chunked_bodies_and_expect_continue() {
     assert_eq!(seen[1].uri, "/list");
     gw.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_configured_limit_bites() {
+    use tokio::io::AsyncWriteExt;
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let mut c = config(&up.url(), dir.path());
+    c.limits.max_parts = 3;
+    c.limits.scan_timeout_secs = 0;
+    c.limits.max_connections = 1;
+    c.limits.header_read_timeout_secs = 1;
+    let gw = gateway(c).await;
+
+    // Parts: four fields where three are allowed.
+    let parts: Vec<(&str, Option<&str>, &str, &[u8])> = (0..4)
+        .map(|_| ("f", None, "text/plain", &b"x"[..]))
+        .collect();
+    let a = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[("content-type", "multipart/form-data; boundary=B")],
+        multipart("B", &parts),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(a.json()["error"], "too_many_parts");
+
+    // A scan that does not finish in time holds, even a clean notice.
+    let a = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[("content-type", "text/html")],
+        clean_html(),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::ACCEPTED);
+    assert_eq!(a.json()["queue"], "unscannable");
+
+    // One connection at a time: a second client waits until the first is
+    // reaped by the header timeout, then is served.
+    let mut first = tokio::net::TcpStream::connect(gw.proxy_addr).await.unwrap();
+    first.write_all(b"GET / HTTP/1.1\r\n").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = std::time::Instant::now();
+    let b = send(gw.proxy_addr, Method::GET, "/", &[], "").await;
+    assert_eq!(b.status, StatusCode::OK);
+    assert!(
+        started.elapsed() >= Duration::from_millis(500),
+        "the connection cap did not hold the second client"
+    );
+    assert!(up.seen().len() == 1, "only the GET reached the upstream");
+    gw.shutdown().await;
+}

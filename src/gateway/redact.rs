@@ -87,3 +87,109 @@ fn replace_all(text: &str, replacements: &[(Vec<String>, String)], found: &mut [
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Category, Confidence, Location, PartKind, Sensitive, Severity};
+
+    fn finding(raw: &str, masked: &str, action: Action) -> Finding {
+        Finding {
+            rule: "personal.id_card".into(),
+            category: Category::PersonalData,
+            field: None,
+            action,
+            queue: None,
+            severity: Severity::High,
+            confidence: Confidence::High,
+            location: Some(Location {
+                part: "body".into(),
+                start: 0,
+                end: raw.len(),
+                line: 1,
+            }),
+            excerpt: masked.into(),
+            explanation: String::new(),
+            enforces: String::new(),
+            fingerprint: String::new(),
+            value: Some(Sensitive::new(raw.into(), masked.into())),
+        }
+    }
+
+    fn pieces(text: &str) -> Vec<Piece> {
+        vec![Piece {
+            part: "body".into(),
+            kind: PartKind::Content,
+            text: text.into(),
+        }]
+    }
+
+    const ID: &str = "370102198001011237";
+    const MASKED: &str = "370102********1237";
+
+    #[test]
+    fn text_json_and_forms_are_rewritten() {
+        let f = [finding(ID, MASKED, Action::Redact)];
+        let out = redact(
+            Some("text/plain"),
+            format!("号码{ID}。").as_bytes(),
+            &f,
+            &pieces(ID),
+        )
+        .unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), format!("号码{MASKED}。"));
+        let json = format!(r#"{{"a":"{ID}","b":["x{ID}"]}}"#);
+        let out = redact(Some("application/json"), json.as_bytes(), &f, &pieces(ID)).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), json.replace(ID, MASKED));
+        let form = format!("title=%E5%85%AC%E5%91%8A&content=id+{ID}");
+        let out = redact(
+            Some("application/x-www-form-urlencoded"),
+            form.as_bytes(),
+            &f,
+            &pieces(ID),
+        )
+        .unwrap();
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(&out).into_owned().collect();
+        assert_eq!(pairs[1], ("content".into(), format!("id {MASKED}")));
+        assert_eq!(pairs[0], ("title".into(), "公告".into()));
+    }
+
+    #[test]
+    fn what_cannot_be_rewritten_safely_is_refused() {
+        let f = [finding(ID, MASKED, Action::Redact)];
+        // Split by a tag: not found literally.
+        let html = format!("<p>{}<b>{}</b></p>", &ID[..6], &ID[6..]);
+        assert!(redact(Some("text/html"), html.as_bytes(), &f, &pieces(ID)).is_none());
+        // Not UTF-8 (a GBK body), or a type we do not rewrite.
+        assert!(redact(Some("text/plain"), b"\xb9\xab\xb8\xe6", &f, &pieces(ID)).is_none());
+        assert!(redact(Some("application/pdf"), ID.as_bytes(), &f, &pieces(ID)).is_none());
+        // A finding without its value cannot be located.
+        let mut no_value = finding(ID, MASKED, Action::Redact);
+        no_value.value = None;
+        assert!(redact(Some("text/plain"), ID.as_bytes(), &[no_value], &pieces(ID)).is_none());
+        // Only redact-level findings are rewritten.
+        let hold = [finding(ID, MASKED, Action::Hold)];
+        assert_eq!(
+            redact(Some("text/plain"), ID.as_bytes(), &hold, &pieces(ID)).unwrap(),
+            ID.as_bytes()
+        );
+    }
+
+    #[test]
+    fn the_original_spelling_is_found_too() {
+        // The detector's value is normalized; the body has full-width digits.
+        let wide: String = ID
+            .chars()
+            .map(|c| char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap_or(c))
+            .collect();
+        let mut f = finding(ID, MASKED, Action::Redact);
+        f.location = Some(Location {
+            part: "body".into(),
+            start: 0,
+            end: wide.len(),
+            line: 1,
+        });
+        let out = redact(Some("text/plain"), wide.as_bytes(), &[f], &pieces(&wide)).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), MASKED);
+    }
+}
