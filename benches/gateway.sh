@@ -85,4 +85,4 @@ for p, target in (("p50_ms", 2), ("p99_ms", 10)):
     print(f"added {p[:-3]}: {added:.2f} ms (target < {target} ms)")
 print(f"errors through pubgate: {v['errors']}")
 PY
-curl -sf "http://127.0.0.1:$adm/metrics" | awk '/^pubgate_scan_seconds_(sum|count)/ {v[$1]=$2} END {printf "mean extract+scan time in pubgate: %.2f ms\n", 1000*v["pubgate_scan_seconds_sum"]/v["pubgate_scan_seconds_count"]}'
+curl -sf "http://127.0.0.1:$adm/metrics" | awk '/^pubgate_scan_duration_seconds_(sum|count)/ {v[$1]=$2} END {printf "mean extract+scan time in pubgate: %.2f ms\n", 1000*v["pubgate_scan_duration_seconds_sum"]/v["pubgate_scan_duration_seconds_count"]}'

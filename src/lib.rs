@@ -22,15 +22,31 @@
 //!   other detectors where to look.
 //! * [`policy`] maps findings to actions and review queues.
 //! * [`engine`] is the only door into the core (`Engine::scan`), used by
-//!   the batch rescan ([`rescan`]) and, later, the gateway.
+//!   the batch rescan ([`rescan`]) and the gateway ([`gateway`]).
 //! * [`report`] renders results (text, JSONL, SARIF, CSV); [`cli`] is the
 //!   command line; [`config`] finds the operator files; [`model`] is the
 //!   shared vocabulary.
 //!
+//! The gateway (`pubgate serve`) is the edge around the same engine:
+//!
+//! ```text
+//! request ─ gateway::routes ─▶ publish request? ─ gateway::body ─▶ intake (decode, split,
+//!   extract) ─▶ engine ─▶ pass (upstream) | redact ([`redact`]) | hold (review::store) | block
+//! review: store ─▶ api / ui (reviewers) ─▶ delivery ─▶ upstream (replay, exactly once)
+//! ```
+//!
+//! * [`intake`] turns a publish request's body into one `Document`; the
+//!   review page uses it again to show the held text.
+//! * [`redact`] rewrites a body with flagged values masked.
+//! * [`upstream`] is the HTTP client to the publishing platform.
+//! * [`review`] is the durable queue, delivery, auth, API and UI;
+//!   [`gateway`] the proxy; [`serve`] wires them with config and metrics.
+//!
 //! Dependency rule: `model` imports nothing from pubgate; `extract`,
 //! `normalize`, `detect` and `policy` import only `model` (and `detect`
 //! reads `normalize`'s output); only `engine` wires them together; nothing
-//! in the core is async. Sensitive values never leave the core unmasked
+//! in the core is async. `review` never imports `gateway` (replay goes
+//! through `upstream`). Sensitive values never leave the core unmasked
 //! ([`model::Sensitive`]).
 
 #![warn(missing_docs)]
@@ -45,7 +61,10 @@ pub mod policy;
 pub mod engine;
 pub mod report;
 pub mod rescan;
-pub mod gateway;
+pub mod redact;
+pub mod intake;
+pub mod upstream;
 pub mod review;
+pub mod gateway;
 pub mod serve;
 pub mod cli;

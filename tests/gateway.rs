@@ -783,7 +783,7 @@ async fn metrics_count_what_happened() {
         "pubgate_requests_total{route=\"passthrough\",verdict=\"forwarded\"} 1",
         "pubgate_findings_total{category=\"personal_data\",rule=\"personal.id_card\"} 2",
         "pubgate_queue_depth{status=\"held\"} 2",
-        "pubgate_scan_seconds_count 3",
+        "pubgate_scan_duration_seconds_count 3",
     ] {
         assert!(text.contains(line), "missing `{line}` in\n{text}");
     }

@@ -12,12 +12,9 @@
 //! bounded read buffer, and a cap on open connections.
 
 pub mod body;
-pub mod inspect;
 pub mod proxy;
-pub mod redact;
 pub mod reply;
 pub mod routes;
-pub mod upstream;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! The proxy: every request either streams through untouched or is
 //! inspected (read whole → decode → split → scan → decide → act).
 //!
-//! The only way inspected bytes reach the upstream is [`forward_scanned`],
+//! The only way inspected bytes reach the upstream is `forward_scanned`,
 //! which takes the bytes the engine passed (or the redacted bytes it
 //! re-checked). Every error on the inspection path ends in a refusal or a
 //! hold: nothing is forwarded unscanned.
@@ -16,15 +16,16 @@ use hyper::body::Incoming;
 
 use crate::engine::Report;
 use crate::gateway::body::{self, BodyError};
-use crate::gateway::inspect::{self, SplitError, Upload};
-use crate::gateway::redact;
 use crate::gateway::reply;
 use crate::gateway::routes::Matched;
-use crate::gateway::upstream::{ProxyBody, UpstreamError, full, stream, strip_hop_by_hop};
+use crate::intake::decode::{self, DecodeError};
+use crate::intake::{self, SplitError, Upload};
 use crate::model::{Action, Finding};
+use crate::redact;
 use crate::review::auth::new_id;
 use crate::review::store::{HoldStatus, NewHold, StoredRequest, now_ms};
 use crate::serve::state::{App, DecisionRecord, StateChange};
+use crate::upstream::{ProxyBody, UpstreamError, full, stream, strip_hop_by_hop};
 
 /// Handles one client request.
 pub async fn handle(
@@ -157,14 +158,14 @@ async fn inspect(
     };
     let encoding = header_str(&parts.headers, header::CONTENT_ENCODING);
     let content_type = header_str(&parts.headers, header::CONTENT_TYPE);
-    let decoded = match body::decode(
+    let decoded = match decode::decode(
         encoding.as_deref(),
         raw.clone(),
         limits.max_body_bytes,
         limits.max_decode_ratio,
     ) {
         Ok(d) => d,
-        Err(e) => return count(app, &route, "refused", body_error(e)),
+        Err(e) => return count(app, &route, "refused", decode_error(e)),
     };
     app.metrics.inspected_bytes.inc_by(decoded.len() as u64);
 
@@ -172,7 +173,7 @@ async fn inspect(
     if decoded.is_empty() {
         return forward_scanned(app, parts, raw, client, &route, "pass").await;
     }
-    let uploads = match inspect::split(content_type.as_deref(), decoded, limits.max_parts).await {
+    let uploads = match intake::split(content_type.as_deref(), decoded, limits.max_parts).await {
         Ok(u) => u,
         Err(e) => return count(app, &route, "refused", split_error(e)),
     };
@@ -249,7 +250,7 @@ async fn scan(app: &Arc<App>, uploads: Vec<Upload>) -> Option<Report> {
     let engine = app.engine();
     let started = Instant::now();
     let task = tokio::task::spawn_blocking(move || {
-        let doc = inspect::to_document(&engine, &uploads);
+        let doc = intake::to_document(&engine, &uploads);
         engine.scan_document(doc, None)
     });
     let timeout = Duration::from_secs(app.config.limits.scan_timeout_secs);
@@ -280,7 +281,7 @@ fn unscannable_report(app: &App) -> Report {
 /// Scans a redacted body again: only if nothing at redact level or above
 /// remains may it be forwarded.
 async fn recheck(app: &Arc<App>, content_type: &Option<String>, body: &[u8]) -> bool {
-    let Ok(uploads) = inspect::split(
+    let Ok(uploads) = intake::split(
         content_type.as_deref(),
         Bytes::copy_from_slice(body),
         app.config.limits.max_parts,
@@ -440,12 +441,23 @@ fn body_error(e: BodyError) -> Response<ProxyBody> {
             "body_unreadable",
             "提交内容不完整，未发布。",
         ),
-        BodyError::UnsupportedEncoding(_) => (
+    };
+    reply::error(status, code, zh, &e.to_string())
+}
+
+fn decode_error(e: DecodeError) -> Response<ProxyBody> {
+    let (status, code, zh) = match &e {
+        DecodeError::TooLarge { .. } => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            "解压后的提交内容超过检查上限，未发布。",
+        ),
+        DecodeError::Unsupported(_) => (
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_encoding",
             "不支持的压缩格式，未发布。",
         ),
-        BodyError::BadEncoding => (
+        DecodeError::Corrupt => (
             StatusCode::BAD_REQUEST,
             "bad_encoding",
             "压缩内容损坏或解压后过大，未发布。",

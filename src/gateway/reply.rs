@@ -5,8 +5,8 @@
 use http::{HeaderValue, Response, StatusCode, header};
 use serde_json::{Value, json};
 
-use crate::gateway::upstream::{ProxyBody, full};
 use crate::model::Finding;
+use crate::upstream::{ProxyBody, full};
 
 /// A JSON response.
 pub fn json(status: StatusCode, body: &Value) -> Response<ProxyBody> {

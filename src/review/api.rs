@@ -266,7 +266,11 @@ async fn reload(
     let reloading = app.clone();
     let result = tokio::task::spawn_blocking(move || reloading.reload())
         .await
-        .unwrap_or_else(|_| Err("reload panicked".into()));
+        .unwrap_or_else(|_| {
+            Err(crate::model::FileErrors(vec![
+                crate::model::FileError::new("reload", 0, "reload did not finish"),
+            ]))
+        });
     let detail = match &result {
         Ok(v) => format!("ok version={v}"),
         Err(_) => "failed".to_string(),

@@ -23,9 +23,9 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use http_body_util::BodyExt;
 use tokio::sync::watch;
 
-use crate::gateway::upstream::full;
 use crate::review::store::{Claimed, DeliveryOutcome, HoldStatus, now_ms};
 use crate::serve::state::{App, StateChange};
+use crate::upstream::full;
 
 /// Runs until `shutdown` turns true.
 pub async fn run(app: Arc<App>, mut shutdown: watch::Receiver<bool>) {

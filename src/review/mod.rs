@@ -18,7 +18,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use serde::Serialize;
 
-use crate::gateway::{body, inspect};
+use crate::intake::{self, decode};
 use crate::model::Piece;
 use crate::review::store::{HoldStatus, StoredRequest};
 use crate::serve::state::App;
@@ -96,7 +96,7 @@ pub async fn marked_text(
             .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
     };
     let limits = &app.config.limits;
-    let Ok(decoded) = body::decode(
+    let Ok(decoded) = decode::decode(
         header("content-encoding").as_deref(),
         bytes::Bytes::from(request.body.clone()),
         limits.max_body_bytes,
@@ -105,13 +105,13 @@ pub async fn marked_text(
         return Vec::new();
     };
     let Ok(uploads) =
-        inspect::split(header("content-type").as_deref(), decoded, limits.max_parts).await
+        intake::split(header("content-type").as_deref(), decoded, limits.max_parts).await
     else {
         return Vec::new();
     };
     let engine = app.engine();
     let pieces: Vec<Piece> =
-        tokio::task::spawn_blocking(move || inspect::to_document(&engine, &uploads).pieces)
+        tokio::task::spawn_blocking(move || intake::to_document(&engine, &uploads).pieces)
             .await
             .unwrap_or_default();
     let list = findings.as_array().cloned().unwrap_or_default();

@@ -8,8 +8,8 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
-use crate::gateway::upstream::{ProxyBody, full};
 use crate::serve::state::StateChange;
+use crate::upstream::{ProxyBody, full};
 
 /// A configured webhook.
 #[derive(Clone)]

@@ -50,7 +50,7 @@ impl Metrics {
         )?;
         let scan_seconds = Histogram::with_opts(
             HistogramOpts::new(
-                "pubgate_scan_seconds",
+                "pubgate_scan_duration_seconds",
                 "Extract and scan time per inspected body",
             )
             .buckets(vec![
@@ -76,9 +76,11 @@ impl Metrics {
             "Approved items that ended failed or needs_reconcile",
         )?;
         let upstream_seconds = HistogramVec::new(
-            HistogramOpts::new("pubgate_upstream_seconds", "Upstream answer time").buckets(vec![
-                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
-            ]),
+            HistogramOpts::new("pubgate_upstream_duration_seconds", "Upstream answer time")
+                .buckets(vec![
+                    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+                    30.0,
+                ]),
             &["kind"],
         )?;
         let reloads = IntCounterVec::new(

@@ -11,17 +11,51 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Context as _;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::extract::Extractors;
-use crate::gateway::upstream::Upstream;
 use crate::review::auth::{Accounts, new_token};
 use crate::review::store::Store;
 use crate::serve::config::{HostHeader, ServeConfig};
 use crate::serve::state::App;
+use crate::upstream::Upstream;
+
+/// Why `pubgate serve` could not start (or keep running).
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// Policies or dictionaries do not build.
+    #[error("{0}")]
+    Files(#[from] crate::model::FileErrors),
+    /// The upstream URL is unusable.
+    #[error(transparent)]
+    Upstream(#[from] crate::upstream::InvalidUpstream),
+    /// The store cannot be opened or migrated.
+    #[error("cannot open the store {url}: {source}")]
+    Store {
+        /// The store URL, password removed.
+        url: String,
+        /// What failed.
+        source: crate::review::store::StoreError,
+    },
+    /// A listener or folder could not be set up.
+    #[error("{what}: {source}")]
+    Io {
+        /// What was being done.
+        what: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// Metrics could not be registered.
+    #[error("cannot register metrics: {0}")]
+    Metrics(#[from] prometheus::Error),
+}
+
+fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> ServeError {
+    let what = what.into();
+    move |source| ServeError::Io { what, source }
+}
 
 /// A running gateway.
 pub struct Running {
@@ -55,30 +89,34 @@ impl Running {
 pub async fn start(
     mut config: ServeConfig,
     extractors: Option<Extractors>,
-) -> anyhow::Result<Running> {
+) -> Result<Running, ServeError> {
     let (shutdown, shutdown_rx) = watch::channel(false);
     let mut demo_addr = None;
     if config.upstream.is_none() {
         let addr = demo::start(config.demo_listen, shutdown_rx.clone())
             .await
-            .with_context(|| {
-                format!(
-                    "cannot start the demo publishing site on {}",
-                    config.demo_listen
-                )
-            })?;
+            .map_err(io(format!(
+                "cannot start the demo publishing site on {}",
+                config.demo_listen
+            )))?;
         config.upstream = Some(format!("http://{addr}"));
         demo_addr = Some(addr);
     }
-    let engine = state::build_engine(&config, extractors.clone()).map_err(anyhow::Error::msg)?;
+    let engine = state::build_engine(&config, extractors.clone())?;
     prepare_sqlite_dir(&config.store)?;
     let store = Store::open(&config.store)
         .await
-        .with_context(|| format!("cannot open the store {}", redact_url(&config.store)))?;
+        .map_err(|source| ServeError::Store {
+            url: redact_url(&config.store),
+            source,
+        })?;
     let moved = store
         .recover_orphans(true, config.upstream_idempotent)
         .await
-        .context("cannot check for interrupted deliveries")?;
+        .map_err(|source| ServeError::Store {
+            url: redact_url(&config.store),
+            source,
+        })?;
     if !moved.is_empty() {
         tracing::warn!(
             count = moved.len(),
@@ -91,8 +129,7 @@ pub async fn start(
         config.host == HostHeader::Upstream,
         Duration::from_secs(config.limits.connect_timeout_secs),
         Duration::from_secs(config.limits.upstream_timeout_secs),
-    )
-    .map_err(anyhow::Error::msg)?;
+    )?;
     let mut generated_admin_token = None;
     let bootstrap = if config.accounts.is_empty() {
         match std::env::var("PUBGATE_ADMIN_TOKEN") {
@@ -107,16 +144,16 @@ pub async fn start(
         None
     };
     let accounts = Accounts::new(&config.accounts, bootstrap.as_deref());
-    let metrics = metrics::Metrics::new().context("cannot register metrics")?;
+    let metrics = metrics::Metrics::new()?;
 
     let proxy_listener = TcpListener::bind(config.listen)
         .await
-        .with_context(|| format!("cannot listen on {}", config.listen))?;
+        .map_err(io(format!("cannot listen on {}", config.listen)))?;
     let admin_listener = TcpListener::bind(config.admin_listen)
         .await
-        .with_context(|| format!("cannot listen on {}", config.admin_listen))?;
-    let proxy_addr = proxy_listener.local_addr()?;
-    let admin_addr = admin_listener.local_addr()?;
+        .map_err(io(format!("cannot listen on {}", config.admin_listen)))?;
+    let proxy_addr = proxy_listener.local_addr().map_err(io("proxy address"))?;
+    let admin_addr = admin_listener.local_addr().map_err(io("admin address"))?;
 
     let app = App::new(
         config, engine, extractors, store, upstream, metrics, accounts,
@@ -163,14 +200,13 @@ pub async fn start(
 }
 
 /// Creates the folder of a `sqlite://` store (`./data` by default).
-fn prepare_sqlite_dir(url: &str) -> anyhow::Result<()> {
+fn prepare_sqlite_dir(url: &str) -> Result<(), ServeError> {
     if let Some(path) = url.strip_prefix("sqlite://") {
         let path = path.split('?').next().unwrap_or(path);
         if let Some(dir) = std::path::Path::new(path).parent()
             && !dir.as_os_str().is_empty()
         {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
+            std::fs::create_dir_all(dir).map_err(io(format!("cannot create {}", dir.display())))?;
         }
     }
     Ok(())
@@ -191,11 +227,11 @@ pub fn redact_url(url: &str) -> String {
 }
 
 /// Runs until SIGTERM or SIGINT; SIGHUP reloads policies and dictionaries.
-pub async fn run_until_signalled(running: Running) -> anyhow::Result<()> {
+pub async fn run_until_signalled(running: Running) -> Result<(), ServeError> {
     use tokio::signal::unix::{SignalKind, signal};
-    let mut hup = signal(SignalKind::hangup())?;
-    let mut term = signal(SignalKind::terminate())?;
-    let mut int = signal(SignalKind::interrupt())?;
+    let mut hup = signal(SignalKind::hangup()).map_err(io("signal handler"))?;
+    let mut term = signal(SignalKind::terminate()).map_err(io("signal handler"))?;
+    let mut int = signal(SignalKind::interrupt()).map_err(io("signal handler"))?;
     loop {
         tokio::select! {
             _ = hup.recv() => {

@@ -9,11 +9,12 @@ use crate::config::Sources;
 use crate::engine::Engine;
 use crate::extract::Extractors;
 use crate::gateway::routes::Routes;
-use crate::gateway::upstream::Upstream;
+use crate::model::FileErrors;
 use crate::review::auth::Accounts;
 use crate::review::store::{HoldStatus, Store};
 use crate::serve::config::ServeConfig;
 use crate::serve::metrics::Metrics;
+use crate::upstream::Upstream;
 
 /// Shared state, behind an `Arc`.
 pub struct App {
@@ -141,7 +142,7 @@ impl App {
 
     /// Rebuilds the engine from the operator files. On error the old
     /// engine stays and the errors are returned (file:line).
-    pub fn reload(&self) -> Result<String, String> {
+    pub fn reload(&self) -> Result<String, FileErrors> {
         let result = build_engine(&self.config, self.extractors.clone());
         match result {
             Ok(engine) => {
@@ -183,10 +184,9 @@ impl App {
 pub fn build_engine(
     config: &ServeConfig,
     extractors: Option<Extractors>,
-) -> Result<Engine, String> {
-    let sources = Sources::load(config.dictionaries.as_deref(), config.policy.as_deref())
-        .map_err(|e| e.to_string())?;
-    let engine = Engine::build(&sources).map_err(|e| e.to_string())?;
+) -> Result<Engine, FileErrors> {
+    let sources = Sources::load(config.dictionaries.as_deref(), config.policy.as_deref())?;
+    let engine = Engine::build(&sources)?;
     Ok(match extractors {
         Some(x) => engine.with_extractors(x),
         None => engine,

@@ -92,6 +92,11 @@ pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
     headers.remove(header::EXPECT);
 }
 
+/// An upstream URL that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("upstream URL `{0}` must look like http://HOST:PORT")]
+pub struct InvalidUpstream(pub String);
+
 impl Upstream {
     /// A client for `base` (`http://host:port`).
     pub fn new(
@@ -99,15 +104,14 @@ impl Upstream {
         rewrite_host: bool,
         connect_timeout: Duration,
         timeout: Duration,
-    ) -> Result<Upstream, String> {
-        let uri: Uri = base
-            .parse()
-            .map_err(|_| format!("bad upstream URL `{base}`"))?;
-        let scheme = uri.scheme().cloned().ok_or("upstream URL needs http://")?;
-        let authority = uri
-            .authority()
-            .cloned()
-            .ok_or("upstream URL needs a host")?;
+    ) -> Result<Upstream, InvalidUpstream> {
+        let invalid = || InvalidUpstream(base.to_string());
+        let uri: Uri = base.parse().map_err(|_| invalid())?;
+        if uri.scheme_str() != Some("http") {
+            return Err(invalid());
+        }
+        let scheme = uri.scheme().cloned().ok_or_else(invalid)?;
+        let authority = uri.authority().cloned().ok_or_else(invalid)?;
         let mut connector = HttpConnector::new();
         connector.set_connect_timeout(Some(connect_timeout));
         connector.set_nodelay(true);

@@ -1,10 +1,15 @@
-//! From a request body to one [`Document`]: the body is split by its
-//! content type (form fields, multipart parts, attachments), each part is
-//! extracted by the engine's extractors, and the pieces are merged with the
-//! part's name in front, so a finding says "attachment 附件.pdf, page 2".
+//! Intake: from a publish request's body to one [`Document`]. The body is
+//! decoded ([`decode`]), split by its content type (form fields, multipart
+//! parts, attachments), each part is extracted by the engine's extractors,
+//! and the pieces are merged with the part's name in front, so a finding
+//! says "attachment 附件.pdf › page 2".
 //!
+//! The gateway runs it to inspect a request; the review page runs it again
+//! on the stored request to show the text, so both see the same pieces.
 //! Splitting is async (multer); extraction is blocking and runs on the
-//! blocking pool with the scan.
+//! blocking pool.
+
+pub mod decode;
 
 use bytes::Bytes;
 
