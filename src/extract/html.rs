@@ -251,10 +251,12 @@ fn rewrite(html: &str, state: &Rc<RefCell<State>>, limits: &Limits) -> Result<()
             if is_style {
                 st.in_style += 1;
             }
-            let cell = tag == "td" || tag == "th";
             let block = is_block(&tag);
             drop(st);
-            if (block || cell || is_title || is_style) && el.can_have_content() {
+            // A cell needs no end handler: the next cell's start or the
+            // row's end already separates it (one closure fewer per cell,
+            // which is most elements of a table-heavy notice).
+            if (block || is_title || is_style) && el.can_have_content() {
                 let s_end = Rc::clone(&s_el);
                 el.on_end_tag(end_tag!(move |_end| {
                     let mut st = s_end.borrow_mut();
@@ -267,8 +269,6 @@ fn rewrite(html: &str, state: &Rc<RefCell<State>>, limits: &Limits) -> Result<()
                     }
                     if block {
                         st.newline();
-                    } else if cell {
-                        st.cell_break();
                     }
                     Ok(())
                 }))?;
