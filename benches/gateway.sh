@@ -24,24 +24,28 @@ up=$(free_port); px=$(free_port); gw=$(free_port); adm=$(free_port)
 cargo build --release --quiet
 cargo build --release --quiet --bench loadgen
 
-mkdir -p "$work/nginx/logs"
-cat > "$work/nginx/nginx.conf" <<CONF
-worker_processes 1;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/logs/error.log warn;
+# Two nginx instances: the upstream (one worker) and the reverse proxy
+# pubgate is compared with (one worker per core, as pubgate uses every core).
+nginx_conf() { # NAME WORKERS SERVER-BLOCK
+  mkdir -p "$work/$1/logs"
+  cat > "$work/$1/nginx.conf" <<CONF
+worker_processes $2;
+pid $work/$1/nginx.pid;
+error_log $work/$1/logs/error.log warn;
 events { worker_connections 4096; }
 http {
   access_log off;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fcgi; uwsgi_temp_path $work/nginx/uwsgi; scgi_temp_path $work/nginx/scgi;
-  upstream platform { server 127.0.0.1:$up; keepalive 64; }
-  server { listen 127.0.0.1:$up; client_max_body_size 100m; location / { return 200 "ok\n"; } }
-  server { listen 127.0.0.1:$px; client_max_body_size 100m;
-    location / { proxy_pass http://platform; proxy_http_version 1.1; proxy_set_header Connection ""; } }
+  client_body_temp_path $work/$1/body; proxy_temp_path $work/$1/proxy;
+  fastcgi_temp_path $work/$1/fcgi; uwsgi_temp_path $work/$1/uwsgi; scgi_temp_path $work/$1/scgi;
+  $3
 }
 CONF
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' & pids+=($!)
+  nginx -p "$work/$1" -c "$work/$1/nginx.conf" -g 'daemon off;' & pids+=($!)
+}
+nginx_conf upstream 1 "server { listen 127.0.0.1:$up; client_max_body_size 100m; location / { return 200 \"ok\\n\"; } }"
+nginx_conf proxy auto "upstream platform { server 127.0.0.1:$up; keepalive 64; }
+  server { listen 127.0.0.1:$px; client_max_body_size 100m;
+    location / { proxy_pass http://platform; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
 
 ( cd "$work" && exec "$OLDPWD/target/release/pubgate" serve --upstream "http://127.0.0.1:$up" \
     --listen "127.0.0.1:$gw" --admin-listen "127.0.0.1:$adm" --store "sqlite://$work/q.db" ) \

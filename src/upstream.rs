@@ -57,6 +57,7 @@ pub struct Upstream {
     scheme: http::uri::Scheme,
     authority: http::uri::Authority,
     rewrite_host: bool,
+    connect_timeout: Duration,
     timeout: Duration,
 }
 
@@ -73,6 +74,16 @@ const HOP_BY_HOP: [&str; 9] = [
     "transfer-encoding",
     "upgrade",
 ];
+
+fn client(connect_timeout: Duration) -> Client<HttpConnector, ProxyBody> {
+    let mut connector = HttpConnector::new();
+    connector.set_connect_timeout(Some(connect_timeout));
+    connector.set_nodelay(true);
+    Client::builder(TokioExecutor::new())
+        .pool_idle_timeout(Duration::from_secs(30))
+        .pool_max_idle_per_host(256)
+        .build(connector)
+}
 
 /// Removes hop-by-hop headers, including those named in `Connection`.
 pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
@@ -112,20 +123,23 @@ impl Upstream {
         }
         let scheme = uri.scheme().cloned().ok_or_else(invalid)?;
         let authority = uri.authority().cloned().ok_or_else(invalid)?;
-        let mut connector = HttpConnector::new();
-        connector.set_connect_timeout(Some(connect_timeout));
-        connector.set_nodelay(true);
-        let client = Client::builder(TokioExecutor::new())
-            .pool_idle_timeout(Duration::from_secs(30))
-            .pool_max_idle_per_host(256)
-            .build(connector);
         Ok(Upstream {
-            client,
+            client: client(connect_timeout),
             scheme,
             authority,
             rewrite_host,
+            connect_timeout,
             timeout,
         })
+    }
+
+    /// The same upstream with a connection pool of its own (one per proxy
+    /// thread).
+    pub fn with_own_pool(&self) -> Upstream {
+        Upstream {
+            client: client(self.connect_timeout),
+            ..self.clone()
+        }
     }
 
     /// The upstream's authority, for logs.

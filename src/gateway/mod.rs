@@ -30,9 +30,19 @@ use crate::serve::state::App;
 
 /// Accepts and serves proxy connections until `shutdown` turns true, then
 /// lets in-flight requests finish within the grace period.
-pub async fn serve(listener: TcpListener, app: Arc<App>, mut shutdown: watch::Receiver<bool>) {
+///
+/// `pubgate serve` runs one of these per core, each on its own
+/// single-threaded runtime accepting from the same socket (nginx's worker
+/// model): a connection, its requests and the upstream connections they
+/// use stay on one thread. `connections` is shared, so the cap is global.
+pub async fn serve(
+    listener: TcpListener,
+    app: Arc<App>,
+    connections: Arc<Semaphore>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     let limits = app.config.limits.clone();
-    let connections = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let upstream = app.upstream.with_own_pool();
     let graceful = GracefulShutdown::new();
     let mut builder = http1::Builder::new();
     builder
@@ -61,9 +71,15 @@ pub async fn serve(listener: TcpListener, app: Arc<App>, mut shutdown: watch::Re
         };
         let _ = stream.set_nodelay(true);
         let app = app.clone();
+        let upstream = upstream.clone();
         let service = service_fn(move |request| {
             let app = app.clone();
-            async move { Ok::<_, std::convert::Infallible>(proxy::handle(app, request, peer).await) }
+            let upstream = upstream.clone();
+            async move {
+                Ok::<_, std::convert::Infallible>(
+                    proxy::handle(app, &upstream, request, peer).await,
+                )
+            }
         });
         let connection = builder.serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);

@@ -25,18 +25,22 @@ use crate::redact;
 use crate::review::auth::new_id;
 use crate::review::store::{HoldStatus, NewHold, StoredRequest, now_ms};
 use crate::serve::state::{App, DecisionRecord, StateChange};
-use crate::upstream::{ProxyBody, UpstreamError, full, stream, strip_hop_by_hop};
+use crate::upstream::{ProxyBody, Upstream, UpstreamError, full, stream, strip_hop_by_hop};
 
 /// Handles one client request.
+///
+/// `upstream` is this worker thread's client: each proxy thread keeps its
+/// own connection pool, so a request and its upstream connection stay on
+/// one thread (no cross-thread wake-ups on the pass-through path).
 pub async fn handle(
     app: Arc<App>,
+    upstream: &Upstream,
     request: Request<Incoming>,
     client: SocketAddr,
 ) -> Response<ProxyBody> {
-    let path = request.uri().path().to_string();
-    match app.routes.classify(request.method(), &path) {
-        None => pass_through(&app, request, client).await,
-        Some(route) => inspect(&app, request, client, route).await,
+    match app.routes.classify(request.method(), request.uri().path()) {
+        None => pass_through(&app, upstream, request, client).await,
+        Some(route) => inspect(&app, upstream, request, client, route).await,
     }
 }
 
@@ -55,6 +59,7 @@ fn strip_own_headers(headers: &mut HeaderMap) {
 /// Uninspected traffic: streamed both ways, never buffered.
 async fn pass_through(
     app: &App,
+    upstream: &Upstream,
     request: Request<Incoming>,
     client: SocketAddr,
 ) -> Response<ProxyBody> {
@@ -62,8 +67,7 @@ async fn pass_through(
     strip_hop_by_hop(&mut parts.headers);
     strip_own_headers(&mut parts.headers);
     let target = path_and_query(&parts.uri);
-    let sent = app
-        .upstream
+    let sent = upstream
         .send(
             parts.method,
             &target,
@@ -72,25 +76,18 @@ async fn pass_through(
             Some(client),
         )
         .await;
-    app.metrics
-        .requests
-        .with_label_values(&["passthrough", "forwarded"])
-        .inc();
-    relay(app, sent, "forward")
+    app.metrics.passthrough.inc();
+    relay(app, sent)
 }
 
 /// Turns the upstream's answer (or failure) into the client's response.
 fn relay(
     app: &App,
     sent: Result<(Response<Incoming>, Duration), UpstreamError>,
-    kind: &str,
 ) -> Response<ProxyBody> {
     match sent {
         Ok((response, took)) => {
-            app.metrics
-                .upstream_seconds
-                .with_label_values(&[kind])
-                .observe(took.as_secs_f64());
+            app.metrics.upstream_forward.observe(took.as_secs_f64());
             response.map(stream)
         }
         Err(UpstreamError::Timeout(t)) => reply::error(
@@ -111,6 +108,7 @@ fn relay(
 /// A publish request.
 async fn inspect(
     app: &Arc<App>,
+    upstream: &Upstream,
     request: Request<Incoming>,
     client: SocketAddr,
     route: Matched,
@@ -171,7 +169,7 @@ async fn inspect(
 
     // A request with no body carries no content to leak.
     if decoded.is_empty() {
-        return forward_scanned(app, parts, raw, client, &route, "pass").await;
+        return forward_scanned(app, upstream, parts, raw, client, &route, "pass").await;
     }
     let uploads = match intake::split(content_type.as_deref(), decoded, limits.max_parts).await {
         Ok(u) => u,
@@ -210,10 +208,10 @@ async fn inspect(
         "inspected"
     );
     if monitor {
-        return forward_scanned(app, parts, raw, client, &route, "monitor").await;
+        return forward_scanned(app, upstream, parts, raw, client, &route, "monitor").await;
     }
     match report.verdict.action {
-        Action::Pass => forward_scanned(app, parts, raw, client, &route, "pass").await,
+        Action::Pass => forward_scanned(app, upstream, parts, raw, client, &route, "pass").await,
         Action::Block => count(
             app,
             &route,
@@ -235,7 +233,16 @@ async fn inspect(
             match rewritten {
                 Some(body) if recheck(app, &content_type, &body).await => {
                     parts.headers.remove(header::CONTENT_LENGTH);
-                    forward_scanned(app, parts, Bytes::from(body), client, &route, "redact").await
+                    forward_scanned(
+                        app,
+                        upstream,
+                        parts,
+                        Bytes::from(body),
+                        client,
+                        &route,
+                        "redact",
+                    )
+                    .await
                 }
                 _ => hold(app, &route, held_request(&parts), &report, &engine_version).await,
             }
@@ -370,6 +377,7 @@ async fn hold(
 /// Forwards bytes the engine has passed (or the re-checked redaction).
 async fn forward_scanned(
     app: &App,
+    upstream: &Upstream,
     mut parts: http::request::Parts,
     body: Bytes,
     client: SocketAddr,
@@ -381,8 +389,7 @@ async fn forward_scanned(
         .headers
         .insert("x-pubgate-verdict", HeaderValue::from_static(verdict));
     let target = path_and_query(&parts.uri);
-    let sent = app
-        .upstream
+    let sent = upstream
         .send(
             parts.method,
             &target,
@@ -391,7 +398,7 @@ async fn forward_scanned(
             Some(client),
         )
         .await;
-    let mut response = relay(app, sent, "forward");
+    let mut response = relay(app, sent);
     reply::verdict_header(&mut response, verdict);
     count(app, route, verdict, response)
 }

@@ -50,6 +50,8 @@ pub struct ServeConfig {
     pub inspect: Vec<InspectRoute>,
     /// Reviewer and admin accounts.
     pub accounts: Vec<Account>,
+    /// Proxy threads (each with its own event loop); 0 = one per core.
+    pub proxy_threads: usize,
     /// Size and time limits.
     pub limits: Limits,
     /// Delivery of approved items.
@@ -169,6 +171,7 @@ impl Default for ServeConfig {
             cookie_secure: false,
             inspect: Vec::new(),
             accounts: Vec::new(),
+            proxy_threads: 0,
             limits: Limits::default(),
             delivery: Delivery::default(),
         }

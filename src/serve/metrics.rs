@@ -11,6 +11,11 @@ pub struct Metrics {
     registry: Registry,
     /// Requests by route class (`inspected` route name or `passthrough`) and verdict.
     pub requests: IntCounterVec,
+    /// `requests{route="passthrough"}`, resolved once: it is counted on
+    /// every uninspected request.
+    pub passthrough: IntCounter,
+    /// `upstream_duration_seconds{kind="forward"}`, resolved once.
+    pub upstream_forward: Histogram,
     /// Findings by rule and category.
     pub findings: IntCounterVec,
     /// Time to extract and scan one inspected body.
@@ -111,6 +116,8 @@ impl Metrics {
         registry.register(Box::new(webhook_failures.clone()))?;
         Ok(Metrics {
             registry,
+            passthrough: requests.with_label_values(&["passthrough", "forwarded"]),
+            upstream_forward: upstream_seconds.with_label_values(&["forward"]),
             requests,
             findings,
             scan_seconds,

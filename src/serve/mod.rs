@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinHandle;
 
 use crate::extract::Extractors;
@@ -159,11 +159,29 @@ pub async fn start(
         config, engine, extractors, store, upstream, metrics, accounts,
     );
     let mut tasks = Vec::new();
-    tasks.push(tokio::spawn(crate::gateway::serve(
-        proxy_listener,
-        app.clone(),
-        shutdown_rx.clone(),
-    )));
+    let connections = Arc::new(Semaphore::new(app.config.limits.max_connections.max(1)));
+    let proxy_socket = proxy_listener.into_std().map_err(io("proxy listener"))?;
+    for worker in 0..proxy_threads(app.config.proxy_threads) {
+        let socket = proxy_socket.try_clone().map_err(io("proxy listener"))?;
+        let (app, connections, shutdown) = (app.clone(), connections.clone(), shutdown_rx.clone());
+        // A long-lived thread from the blocking pool, with a runtime of its own.
+        tasks.push(tokio::task::spawn_blocking(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
+            match runtime {
+                Ok(runtime) => runtime.block_on(async move {
+                    match TcpListener::from_std(socket) {
+                        Ok(listener) => {
+                            crate::gateway::serve(listener, app, connections, shutdown).await
+                        }
+                        Err(e) => tracing::error!(worker, error = %e, "proxy worker cannot listen"),
+                    }
+                }),
+                Err(e) => tracing::error!(worker, error = %e, "proxy worker cannot start"),
+            }
+        }));
+    }
     let router =
         crate::review::router(app.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let mut admin_shutdown = shutdown_rx.clone();
@@ -197,6 +215,15 @@ pub async fn start(
         shutdown,
         tasks,
     })
+}
+
+/// Proxy threads: the configured number, or one per core.
+fn proxy_threads(configured: usize) -> usize {
+    if configured > 0 {
+        configured
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    }
 }
 
 /// Creates the folder of a `sqlite://` store (`./data` by default).
