@@ -1171,6 +1171,7 @@ async fn every_configured_limit_bites() {
     c.limits.max_parts = 3;
     c.limits.scan_timeout_secs = 0;
     c.limits.max_connections = 1;
+    c.proxy_threads = 1;
     c.limits.header_read_timeout_secs = 1;
     let gw = gateway(c).await;
 

@@ -34,7 +34,8 @@ use crate::serve::state::App;
 /// `pubgate serve` runs one of these per core, each on its own
 /// single-threaded runtime accepting from the same socket (nginx's worker
 /// model): a connection, its requests and the upstream connections they
-/// use stay on one thread. `connections` is shared, so the cap is global.
+/// use stay on one thread. `connections` is this worker's share of the
+/// connection cap.
 pub async fn serve(
     listener: TcpListener,
     app: Arc<App>,

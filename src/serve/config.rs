@@ -129,7 +129,7 @@ pub struct Limits {
     pub upstream_timeout_secs: u64,
     /// Time for one scan.
     pub scan_timeout_secs: u64,
-    /// Open client connections at most.
+    /// Open client connections at most (split evenly across proxy threads).
     pub max_connections: usize,
     /// Inspected requests being scanned at once; more wait.
     pub max_concurrent_scans: usize,

@@ -146,8 +146,7 @@ pub async fn start(
     let accounts = Accounts::new(&config.accounts, bootstrap.as_deref());
     let metrics = metrics::Metrics::new()?;
 
-    let proxy_listener = TcpListener::bind(config.listen)
-        .await
+    let proxy_listener = reuseport_listener(config.listen)
         .map_err(io(format!("cannot listen on {}", config.listen)))?;
     let admin_listener = TcpListener::bind(config.admin_listen)
         .await
@@ -159,11 +158,22 @@ pub async fn start(
         config, engine, extractors, store, upstream, metrics, accounts,
     );
     let mut tasks = Vec::new();
-    let connections = Arc::new(Semaphore::new(app.config.limits.max_connections.max(1)));
-    let proxy_socket = proxy_listener.into_std().map_err(io("proxy listener"))?;
-    for worker in 0..proxy_threads(app.config.proxy_threads) {
-        let socket = proxy_socket.try_clone().map_err(io("proxy listener"))?;
-        let (app, connections, shutdown) = (app.clone(), connections.clone(), shutdown_rx.clone());
+    let workers = proxy_threads(app.config.proxy_threads);
+    // Each worker caps its own connections: a worker waiting for a free
+    // slot must not hold one that another worker's queued client needs.
+    let per_worker = app.config.limits.max_connections.div_ceil(workers).max(1);
+    let mut first = Some(proxy_listener.into_std().map_err(io("proxy listener"))?);
+    for worker in 0..workers {
+        // Each worker has its own socket on the same port (SO_REUSEPORT):
+        // the kernel spreads new connections evenly across the workers.
+        let socket = match first.take() {
+            Some(s) => s,
+            None => reuseport_listener(proxy_addr)
+                .and_then(|l| l.into_std())
+                .map_err(io(format!("cannot listen on {proxy_addr}")))?,
+        };
+        let (app, shutdown) = (app.clone(), shutdown_rx.clone());
+        let connections = Arc::new(Semaphore::new(per_worker));
         // A long-lived thread from the blocking pool, with a runtime of its own.
         tasks.push(tokio::task::spawn_blocking(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
@@ -215,6 +225,20 @@ pub async fn start(
         shutdown,
         tasks,
     })
+}
+
+/// A listening socket with `SO_REUSEPORT`, so every proxy worker can bind
+/// the same address.
+fn reuseport_listener(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.set_reuseport(true)?;
+    socket.bind(addr)?;
+    socket.listen(1024)
 }
 
 /// Proxy threads: the configured number, or one per core.
