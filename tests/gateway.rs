@@ -1217,3 +1217,62 @@ async fn every_configured_limit_bites() {
     assert!(up.seen().len() == 1, "only the GET reached the upstream");
     gw.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn host_is_kept_or_rewritten_and_forwarding_headers_are_added() {
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let gw = gateway(config(&up.url(), dir.path())).await;
+    send(
+        gw.proxy_addr,
+        Method::GET,
+        "/a",
+        &[("x-forwarded-for", "10.1.2.3")],
+        "",
+    )
+    .await;
+    let seen = up.seen();
+    assert_eq!(
+        seen[0].headers["host"],
+        gw.proxy_addr.to_string().as_str(),
+        "Host kept"
+    );
+    assert_eq!(
+        seen[0].headers["x-forwarded-for"], "10.1.2.3, 127.0.0.1",
+        "chain appended"
+    );
+    assert_eq!(seen[0].headers["x-forwarded-proto"], "http");
+    assert_eq!(
+        seen[0].headers["x-forwarded-host"],
+        gw.proxy_addr.to_string().as_str()
+    );
+    gw.shutdown().await;
+
+    let dir = TempDir::new();
+    let mut c = config(&up.url(), dir.path());
+    c.host = pubgate::serve::config::HostHeader::Upstream;
+    let gw = gateway(c).await;
+    send(
+        gw.proxy_addr,
+        Method::GET,
+        "/b",
+        &[("connection", "x-drop-me"), ("x-drop-me", "1")],
+        "",
+    )
+    .await;
+    let seen = up.seen();
+    assert_eq!(
+        seen[1].headers["host"],
+        up.addr.to_string().as_str(),
+        "Host rewritten"
+    );
+    assert_eq!(
+        seen[1].headers["x-forwarded-host"],
+        gw.proxy_addr.to_string().as_str()
+    );
+    assert!(
+        seen[1].headers.get("x-drop-me").is_none(),
+        "a header named in Connection is hop-by-hop"
+    );
+    gw.shutdown().await;
+}

@@ -319,3 +319,104 @@ async fn a_reviewer_approves_in_a_real_browser() {
     assert_eq!(up.seen()[0].headers["idempotency-key"], id.as_str());
     gw.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_resolves_an_interrupted_delivery_in_the_ui() {
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let gw = gateway(config(&up.url(), dir.path())).await;
+    let a = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[],
+        held_notice(),
+    )
+    .await;
+    let id = a.json()["id"].as_str().unwrap().to_string();
+    gw.shutdown().await;
+    // A gateway that died after claiming the delivery.
+    let store = pubgate::review::store::Store::open(&format!(
+        "sqlite://{}",
+        dir.path().join("pubgate.db").display()
+    ))
+    .await
+    .unwrap();
+    store
+        .decide(
+            &id,
+            pubgate::review::store::HoldStatus::Approved,
+            "admin",
+            "",
+        )
+        .await
+        .unwrap();
+    store
+        .claim_delivery(Duration::from_secs(60))
+        .await
+        .unwrap()
+        .unwrap();
+    drop(store);
+    let gw = gateway(config(&up.url(), dir.path())).await;
+
+    let (alice, _) = login(gw.admin_addr, "alice").await;
+    let page = send(
+        gw.admin_addr,
+        Method::GET,
+        &format!("/ui/holds/{id}"),
+        &[("cookie", &alice)],
+        "",
+    )
+    .await;
+    let html = String::from_utf8(page.body.to_vec()).unwrap();
+    assert!(html.contains("需人工核对"));
+    assert!(
+        !html.contains("/reconcile"),
+        "a reviewer was offered the admin's reconcile form"
+    );
+
+    let (admin, _) = login(gw.admin_addr, "admin").await;
+    let page = send(
+        gw.admin_addr,
+        Method::GET,
+        &format!("/ui/holds/{id}"),
+        &[("cookie", &admin)],
+        "",
+    )
+    .await;
+    let html = String::from_utf8(page.body.to_vec()).unwrap();
+    let csrf = html
+        .split("name=csrf value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let ct = ("content-type", "application/x-www-form-urlencoded");
+    let r = send(
+        gw.admin_addr,
+        Method::POST,
+        &format!("/ui/holds/{id}/reconcile"),
+        &[ct, ("cookie", &admin)],
+        format!("csrf={csrf}&outcome=delivered&comment=%E5%B7%B2%E6%A0%B8%E5%AF%B9"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let d = crate::util::http::api(
+        gw.admin_addr,
+        Method::GET,
+        &format!("/api/holds/{id}"),
+        "admin",
+        "",
+    )
+    .await
+    .json();
+    assert_eq!(d["item"]["status"], "delivered");
+    let last = d["audit"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["action"], "reconciled");
+    assert_eq!(last["actor"], "admin");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(up.seen().is_empty(), "marked delivered, so nothing is sent");
+    gw.shutdown().await;
+}

@@ -227,10 +227,23 @@ async fn reconcile(
     Path(id): Path<String>,
     Json(body): Json<Comment>,
 ) -> Result<Json<Value>, ApiError> {
+    let to = resolve(&app, &user, &id, &body.outcome, &body.comment).await?;
+    Ok(Json(json!({"id": id, "status": to})))
+}
+
+/// An admin's resolution of a `needs_reconcile` item: `delivered` (the
+/// platform has it), `resend`, or `failed` (give up).
+pub async fn resolve(
+    app: &App,
+    user: &Principal,
+    id: &str,
+    outcome: &str,
+    comment: &str,
+) -> Result<HoldStatus, ApiError> {
     if user.role != Role::Admin {
         return Err(ApiError(StatusCode::FORBIDDEN, "admins only".into()));
     }
-    let to = match body.outcome.as_str() {
+    let to = match outcome {
         "delivered" => HoldStatus::Delivered,
         "resend" => HoldStatus::Approved,
         "failed" => HoldStatus::Failed,
@@ -241,11 +254,9 @@ async fn reconcile(
             ));
         }
     };
-    app.store
-        .reconcile(&id, to, &user.name, &body.comment)
-        .await?;
+    app.store.reconcile(id, to, &user.name, comment).await?;
     app.state_changed(StateChange {
-        id: id.clone(),
+        id: id.to_string(),
         from: Some(HoldStatus::NeedsReconcile),
         to,
         queue: None,
@@ -253,7 +264,7 @@ async fn reconcile(
         at: now_ms(),
     });
     app.delivery_wake.notify_one();
-    Ok(Json(json!({"id": id, "status": to})))
+    Ok(to)
 }
 
 async fn reload(

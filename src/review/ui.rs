@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use subtle::ConstantTimeEq;
 
-use crate::review::api::{ApiError, decide};
+use crate::review::api::{ApiError, decide, resolve};
 use crate::review::auth::{Principal, hash_token, new_token};
 use crate::review::store::{HoldStatus, ListFilter, Session, now_ms};
 use crate::serve::state::App;
@@ -35,6 +35,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/ui/holds/{id}", get(item))
         .route("/ui/holds/{id}/approve", post(approve))
         .route("/ui/holds/{id}/reject", post(reject))
+        .route("/ui/holds/{id}/reconcile", post(reconcile))
 }
 
 /// The signed-in reviewer of a UI request.
@@ -504,6 +505,21 @@ async fn item(State(app): State<Arc<App>>, user: UiUser, Path(id): Path<String>)
             csrf = esc(&user.csrf),
         );
     }
+    if s.status == HoldStatus::NeedsReconcile
+        && user.principal.role == crate::serve::config::Role::Admin
+    {
+        let _ = write!(
+            body,
+            "<h3>人工核对</h3><p>发布过程中断，无法确定发布平台是否已收到。请先在发布平台上核对，再选择：</p>\
+             <form method=post action=\"/ui/holds/{id}/reconcile\"><input type=hidden name=csrf value=\"{csrf}\">\
+             <label>说明<textarea name=comment></textarea></label>\
+             <button name=outcome value=delivered>平台上已有，记为已发布</button> \
+             <button name=outcome value=resend>平台上没有，重新发送</button> \
+             <button name=outcome value=failed>放弃发布</button></form>",
+            id = esc(&s.id),
+            csrf = esc(&user.csrf),
+        );
+    }
     body.push_str(
         "<h3>审计记录</h3><table><tr><th>时间</th><th>操作人</th><th>操作</th><th>说明</th></tr>",
     );
@@ -548,6 +564,54 @@ async fn reject(
     act(app, headers, user, id, form, HoldStatus::Rejected).await
 }
 
+#[derive(Deserialize)]
+struct ReconcileForm {
+    csrf: String,
+    outcome: String,
+    #[serde(default)]
+    comment: String,
+}
+
+async fn reconcile(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    user: UiUser,
+    Path(id): Path<String>,
+    Form(form): Form<ReconcileForm>,
+) -> Response {
+    if let Some(r) = refuse_form(&headers, &user, &form.csrf) {
+        return r;
+    }
+    match resolve(&app, &user.principal, &id, &form.outcome, &form.comment).await {
+        Ok(_) => Redirect::to(&format!("/ui/holds/{id}")).into_response(),
+        Err(e) => failed(&user, &id, e),
+    }
+}
+
+/// The page for an action that did not happen.
+fn failed(user: &UiUser, id: &str, ApiError(status, message): ApiError) -> Response {
+    let zh = match status {
+        StatusCode::FORBIDDEN => "没有权限执行此操作（提交人不能批准自己提交的公告）。",
+        StatusCode::CONFLICT => "该条目已被处理。",
+        StatusCode::BAD_REQUEST => "请填写必填项。",
+        StatusCode::NOT_FOUND => "没有这个条目。",
+        _ => "操作失败，请稍后重试。",
+    };
+    (
+        status,
+        page(
+            "操作未完成",
+            Some(user),
+            &format!(
+                "<p class=err>{zh}</p><p>{}</p><p><a href=\"/ui/holds/{}\">返回</a></p>",
+                esc(&message),
+                esc(id)
+            ),
+        ),
+    )
+        .into_response()
+}
+
 async fn act(
     app: Arc<App>,
     headers: HeaderMap,
@@ -561,27 +625,6 @@ async fn act(
     }
     match decide(&app, &user.principal, &id, to, &form.comment).await {
         Ok(()) => Redirect::to(&format!("/ui/holds/{id}")).into_response(),
-        Err(ApiError(status, message)) => {
-            let zh = match status {
-                StatusCode::FORBIDDEN => "提交人不能批准自己提交的公告。",
-                StatusCode::CONFLICT => "该条目已被处理。",
-                StatusCode::BAD_REQUEST => "驳回必须填写理由。",
-                StatusCode::NOT_FOUND => "没有这个条目。",
-                _ => "操作失败，请稍后重试。",
-            };
-            (
-                status,
-                page(
-                    "操作未完成",
-                    Some(&user),
-                    &format!(
-                        "<p class=err>{zh}</p><p>{}</p><p><a href=\"/ui/holds/{}\">返回</a></p>",
-                        esc(&message),
-                        esc(&id)
-                    ),
-                ),
-            )
-                .into_response()
-        }
+        Err(e) => failed(&user, &id, e),
     }
 }
