@@ -854,29 +854,7 @@ async fn holds_survive_a_restart_and_interrupted_deliveries_need_a_person() {
     let id = a.json()["id"].as_str().unwrap().to_string();
     gw.shutdown().await;
 
-    // Simulate a gateway that died after claiming a delivery.
-    let store = pubgate::review::store::Store::open(&format!(
-        "sqlite://{}",
-        dir.path().join("pubgate.db").display()
-    ))
-    .await
-    .unwrap();
-    store
-        .decide(
-            &id,
-            pubgate::review::store::HoldStatus::Approved,
-            "admin",
-            "",
-        )
-        .await
-        .unwrap();
-    let claimed = store
-        .claim_delivery(Duration::from_secs(60))
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(claimed.id, id);
-    drop(store);
+    crate::util::http::interrupt_delivery(dir.path(), &id).await;
 
     let gw = gateway(config(&up.url(), dir.path())).await;
     let d = api(

@@ -335,28 +335,7 @@ async fn an_admin_resolves_an_interrupted_delivery_in_the_ui() {
     .await;
     let id = a.json()["id"].as_str().unwrap().to_string();
     gw.shutdown().await;
-    // A gateway that died after claiming the delivery.
-    let store = pubgate::review::store::Store::open(&format!(
-        "sqlite://{}",
-        dir.path().join("pubgate.db").display()
-    ))
-    .await
-    .unwrap();
-    store
-        .decide(
-            &id,
-            pubgate::review::store::HoldStatus::Approved,
-            "admin",
-            "",
-        )
-        .await
-        .unwrap();
-    store
-        .claim_delivery(Duration::from_secs(60))
-        .await
-        .unwrap()
-        .unwrap();
-    drop(store);
+    crate::util::http::interrupt_delivery(dir.path(), &id).await;
     let gw = gateway(config(&up.url(), dir.path())).await;
 
     let (alice, _) = login(gw.admin_addr, "alice").await;

@@ -217,3 +217,22 @@ pub fn free_addr() -> SocketAddr {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     l.local_addr().unwrap()
 }
+
+/// Leaves item `id` as a gateway that died mid-delivery would: approved,
+/// claimed (`delivering`), never finished. The gateway must be stopped.
+pub async fn interrupt_delivery(dir: &std::path::Path, id: &str) {
+    use pubgate::review::store::{HoldStatus, Store};
+    let store = Store::open(&format!("sqlite://{}", dir.join("pubgate.db").display()))
+        .await
+        .unwrap();
+    store
+        .decide(id, HoldStatus::Approved, "admin", "")
+        .await
+        .unwrap();
+    let claimed = store
+        .claim_delivery(Duration::from_secs(60))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(claimed.id, id);
+}
