@@ -275,10 +275,6 @@ fn rewrite(html: &str, state: &Rc<RefCell<State>>, limits: &Limits) -> Result<()
             }
             Ok(())
         }))
-        .append_element_content_handler(text!(HIDDEN_SELECTOR, move |_t| {
-            s_hidden.borrow_mut().chunk_hidden = true;
-            Ok(())
-        }))
         .append_document_content_handler(doc_text!(move |t| {
             let mut st = s_text.borrow_mut();
             let hidden = std::mem::take(&mut st.chunk_hidden);
@@ -307,9 +303,35 @@ fn rewrite(html: &str, state: &Rc<RefCell<State>>, limits: &Limits) -> Result<()
         .with_memory_settings(
             MemorySettings::new().with_max_allowed_memory_usage(limits.max_html_memory_bytes),
         );
+    // The hidden-content selectors cost a selector match on every element;
+    // a page with none of their words anywhere cannot match them.
+    let settings = if may_hide(html) {
+        settings.append_element_content_handler(text!(HIDDEN_SELECTOR, move |_t| {
+            s_hidden.borrow_mut().chunk_hidden = true;
+            Ok(())
+        }))
+    } else {
+        settings
+    };
     let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
     rewriter.write(html.as_bytes()).map_err(|e| e.to_string())?;
     rewriter.end().map_err(|e| e.to_string())
+}
+
+/// Whether `html` contains any word [`HIDDEN_SELECTOR`] needs
+/// (case-insensitive): `hidden` (attribute or `visibility:hidden`),
+/// `display`, `template`, `noscript` or `script`. A cheap, sound pre-check:
+/// when none occurs, no element can match.
+fn may_hide(html: &str) -> bool {
+    static WORDS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::LazyLock::new(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(["hidden", "display", "template", "script"])
+                .ok()
+        });
+    // `noscript` contains `script`. Without the automaton, assume it may.
+    WORDS.as_ref().is_none_or(|w| w.is_match(html))
 }
 
 /// The charset a page declares in its first 1 KiB (`<meta charset=gbk>` or
