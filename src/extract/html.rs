@@ -415,4 +415,22 @@ mod tests {
         let doc = extract(&bytes, &Limits::default());
         assert!(piece(&doc, "body").contains("采购公告"));
     }
+
+    #[test]
+    fn the_hidden_precheck_is_sound() {
+        assert!(!may_hide(
+            "<p>采购公告</p><table><tr><td>1</td></tr></table>"
+        ));
+        for page in [
+            "<p hidden>x</p>",
+            "<p style='DISPLAY:none'>x</p>",
+            "<p style='visibility: hidden'>x</p>",
+            "<template>x</template>",
+            "<NOSCRIPT>x</NOSCRIPT>",
+        ] {
+            assert!(may_hide(page), "{page}");
+            let doc = parts(page);
+            assert_eq!(piece(&doc, "html:hidden").trim(), "x", "{page}");
+        }
+    }
 }
