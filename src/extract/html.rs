@@ -81,8 +81,8 @@ const TEXT_ATTRIBUTES: &[&str] = &[
 ];
 
 /// Text inside these is not rendered.
-const HIDDEN_SELECTOR: &str = "template, noscript, script, [hidden], [style*='display:none'], \
-    [style*='display: none'], [style*='visibility:hidden'], [style*='visibility: hidden']";
+const HIDDEN_SELECTOR: &str = "template, noscript, script, [hidden], [style*='display:none' i], \
+    [style*='display: none' i], [style*='visibility:hidden' i], [style*='visibility: hidden' i]";
 
 #[derive(Default)]
 struct State {
