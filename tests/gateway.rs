@@ -7,7 +7,7 @@ use std::time::Duration;
 use ::http::{Method, StatusCode};
 
 use crate::util::TempDir;
-use crate::util::http::{self, Upstream, api, config, gateway, send, wait_status};
+use crate::util::http::{self, Upstream, api, config, gateway, publish, send, wait_status};
 
 const ID: &str = "370102198001011237";
 
@@ -69,10 +69,8 @@ async fn id_number_is_held_then_approved_and_delivered_once() {
     let dir = TempDir::new();
     let gw = gateway(config(&up.url(), dir.path())).await;
     let body = text_with_id();
-    let a = send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
+    let a = publish(
+        &gw,
         &[
             ("content-type", "text/plain; charset=utf-8"),
             ("x-submitter", "bob"),
@@ -168,14 +166,7 @@ async fn approval_while_upstream_is_down_is_delivered_when_it_returns() {
     let addr = http::free_addr();
     let dir = TempDir::new();
     let gw = gateway(config(&format!("http://{addr}"), dir.path())).await;
-    let a = send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
-        &[("content-type", "text/plain")],
-        text_with_id(),
-    )
-    .await;
+    let a = publish(&gw, &[("content-type", "text/plain")], text_with_id()).await;
     assert_eq!(a.status, StatusCode::ACCEPTED);
     let id = a.json()["id"].as_str().unwrap().to_string();
     let ok = api(
@@ -221,14 +212,7 @@ async fn upstream_5xx_is_retried_and_4xx_fails() {
     let dir = TempDir::new();
     let gw = gateway(config(&up.url(), dir.path())).await;
     up.status.store(503, std::sync::atomic::Ordering::SeqCst);
-    let a = send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
-        &[],
-        text_with_id(),
-    )
-    .await;
+    let a = publish(&gw, &[], text_with_id()).await;
     let id = a.json()["id"].as_str().unwrap().to_string();
     api(
         gw.admin_addr,
@@ -248,14 +232,7 @@ async fn upstream_5xx_is_retried_and_4xx_fails() {
     assert_eq!(up.seen().len(), n, "sent again after delivery");
 
     up.status.store(400, std::sync::atomic::Ordering::SeqCst);
-    let a = send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
-        &[],
-        text_with_id(),
-    )
-    .await;
+    let a = publish(&gw, &[], text_with_id()).await;
     let id = a.json()["id"].as_str().unwrap().to_string();
     api(
         gw.admin_addr,
@@ -276,14 +253,7 @@ async fn inconsistent_notice_is_blocked_with_a_chinese_explanation() {
     let dir = TempDir::new();
     let gw = gateway(config(&up.url(), dir.path())).await;
     let body = std::fs::read("tests/corpus/09-award-amount-words.txt").unwrap();
-    let a = send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
-        &[("content-type", "text/plain")],
-        body,
-    )
-    .await;
+    let a = publish(&gw, &[("content-type", "text/plain")], body).await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
     let v = a.json();
     assert_eq!(v["status"], "blocked");
@@ -309,14 +279,7 @@ async fn body_limit_is_exact_and_over_limit_is_413() {
     let body = clean_html();
     c.limits.max_body_bytes = body.len();
     let gw = gateway(c).await;
-    let at = send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
-        &[("content-type", "text/html")],
-        body.clone(),
-    )
-    .await;
+    let at = publish(&gw, &[("content-type", "text/html")], body.clone()).await;
     assert_eq!(
         at.status,
         StatusCode::OK,
@@ -324,14 +287,7 @@ async fn body_limit_is_exact_and_over_limit_is_413() {
     );
     let mut over = body.clone();
     over.push(b'\n');
-    let a = send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
-        &[("content-type", "text/html")],
-        over,
-    )
-    .await;
+    let a = publish(&gw, &[("content-type", "text/html")], over).await;
     assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(a.json()["error"], "body_too_large");
     assert_eq!(
@@ -383,10 +339,8 @@ async fn pdf_attachment_with_a_secrecy_mark_is_held_for_security_officers() {
             ("file", Some("附件1.pdf"), "application/pdf", &pdf),
         ],
     );
-    let a = send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
+    let a = publish(
+        &gw,
         &[("content-type", "multipart/form-data; boundary=XyZ")],
         body,
     )
@@ -466,14 +420,7 @@ async fn redaction_forwards_a_masked_body() {
         .unwrap()
         .replace("</body>", &format!("<p>经办人身份证号：{ID}</p></body>"));
     let json = serde_json::json!({"title": "中标结果公告", "content": html}).to_string();
-    let a = send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
-        &[("content-type", "application/json")],
-        json.clone(),
-    )
-    .await;
+    let a = publish(&gw, &[("content-type", "application/json")], json.clone()).await;
     assert_eq!(
         a.status,
         StatusCode::OK,
@@ -501,14 +448,7 @@ async fn redaction_forwards_a_masked_body() {
             &ID[9..]
         ),
     );
-    let a = send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
-        &[("content-type", "text/html")],
-        split,
-    )
-    .await;
+    let a = publish(&gw, &[("content-type", "text/html")], split).await;
     assert_eq!(
         a.status,
         StatusCode::ACCEPTED,
@@ -573,10 +513,8 @@ async fn encoded_and_form_bodies_are_inspected() {
     let gw = gateway(config(&up.url(), dir.path())).await;
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     gz.write_all(text_with_id().as_bytes()).unwrap();
-    let a = send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
+    let a = publish(
+        &gw,
         &[("content-type", "text/plain"), ("content-encoding", "gzip")],
         gz.finish().unwrap(),
     )
@@ -586,10 +524,8 @@ async fn encoded_and_form_bodies_are_inspected() {
         .append_pair("title", "招标公告")
         .append_pair("content", &text_with_id())
         .finish();
-    let a = send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
+    let a = publish(
+        &gw,
         &[("content-type", "application/x-www-form-urlencoded")],
         form,
     )
@@ -598,20 +534,11 @@ async fn encoded_and_form_bodies_are_inspected() {
     // A gzip bomb is refused, not forwarded.
     let mut bomb = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     bomb.write_all(&vec![b' '; 20 << 20]).unwrap();
-    let a = send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
-        &[("content-encoding", "gzip")],
-        bomb.finish().unwrap(),
-    )
-    .await;
+    let a = publish(&gw, &[("content-encoding", "gzip")], bomb.finish().unwrap()).await;
     assert!(a.status.is_client_error(), "{}", a.status);
     // Malformed multipart is refused clearly.
-    let a = send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
+    let a = publish(
+        &gw,
         &[("content-type", "multipart/form-data; boundary=q")],
         "--q\r\nbroken",
     )
@@ -628,14 +555,7 @@ async fn monitor_mode_forwards_everything_and_records_the_decision() {
     let mut c = config(&up.url(), dir.path());
     c.monitor = true;
     let gw = gateway(c).await;
-    let a = send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
-        &[],
-        text_with_id(),
-    )
-    .await;
+    let a = publish(&gw, &[], text_with_id()).await;
     assert_eq!(a.status, StatusCode::OK);
     assert_eq!(a.headers["x-pubgate-verdict"], "monitor");
     assert_eq!(up.seen().len(), 1);
@@ -650,14 +570,7 @@ async fn review_api_refuses_the_unauthenticated_the_unauthorised_and_the_submitt
     let up = Upstream::start().await;
     let dir = TempDir::new();
     let gw = gateway(config(&up.url(), dir.path())).await;
-    let a = send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
-        &[("x-submitter", "ＡＬＩＣＥ")],
-        text_with_id(),
-    )
-    .await;
+    let a = publish(&gw, &[("x-submitter", "ＡＬＩＣＥ")], text_with_id()).await;
     let id = a.json()["id"].as_str().unwrap().to_string();
     for (method, path) in [
         (Method::GET, "/api/holds".to_string()),
@@ -750,30 +663,9 @@ async fn metrics_count_what_happened() {
     let up = Upstream::start().await;
     let dir = TempDir::new();
     let gw = gateway(config(&up.url(), dir.path())).await;
-    send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
-        &[("content-type", "text/html")],
-        clean_html(),
-    )
-    .await;
-    send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
-        &[],
-        text_with_id(),
-    )
-    .await;
-    send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
-        &[],
-        text_with_id(),
-    )
-    .await;
+    publish(&gw, &[("content-type", "text/html")], clean_html()).await;
+    publish(&gw, &[], text_with_id()).await;
+    publish(&gw, &[], text_with_id()).await;
     send(gw.proxy_addr, Method::GET, "/index.html", &[], "").await;
     let m = send(gw.admin_addr, Method::GET, "/metrics", &[], "").await;
     let text = String::from_utf8(m.body.to_vec()).unwrap();
@@ -826,14 +718,7 @@ async fn reload_keeps_the_old_policy_when_the_new_one_is_broken() {
             .contains("policy.toml")
     );
     // Still enforcing the old policy.
-    let a = send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
-        &[],
-        text_with_id(),
-    )
-    .await;
+    let a = publish(&gw, &[], text_with_id()).await;
     assert_eq!(a.status, StatusCode::ACCEPTED);
     gw.shutdown().await;
 }
@@ -843,14 +728,7 @@ async fn holds_survive_a_restart_and_interrupted_deliveries_need_a_person() {
     let up = Upstream::start().await;
     let dir = TempDir::new();
     let gw = gateway(config(&up.url(), dir.path())).await;
-    let a = send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
-        &[],
-        text_with_id(),
-    )
-    .await;
+    let a = publish(&gw, &[], text_with_id()).await;
     let id = a.json()["id"].as_str().unwrap().to_string();
     gw.shutdown().await;
 
@@ -891,14 +769,7 @@ async fn a_store_failure_refuses_with_503_and_forwards_nothing() {
     let dir = TempDir::new();
     let gw = gateway(config(&up.url(), dir.path())).await;
     gw.app.store.pool().close().await;
-    let a = send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
-        &[],
-        text_with_id(),
-    )
-    .await;
+    let a = publish(&gw, &[], text_with_id()).await;
     assert_eq!(a.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(a.headers["retry-after"], "30");
     assert_eq!(a.json()["error"], "store_unavailable");
@@ -910,14 +781,7 @@ async fn a_store_failure_refuses_with_503_and_forwards_nothing() {
     let ready = send(gw.admin_addr, Method::GET, "/readyz", &[], "").await;
     assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE);
     // Clean traffic does not need the store.
-    let clean = send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
-        &[("content-type", "text/html")],
-        clean_html(),
-    )
-    .await;
+    let clean = publish(&gw, &[("content-type", "text/html")], clean_html()).await;
     assert_eq!(clean.status, StatusCode::OK);
     gw.shutdown().await;
 }
@@ -999,14 +863,7 @@ async fn the_webhook_hears_every_state_change_and_no_content() {
     let mut c = config(&up.url(), dir.path());
     c.webhook = Some(format!("{}/events", hook.url()));
     let gw = gateway(c).await;
-    let a = send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
-        &[("x-pubgate-verdict", "pass")],
-        text_with_id(),
-    )
-    .await;
+    let a = publish(&gw, &[("x-pubgate-verdict", "pass")], text_with_id()).await;
     assert_eq!(
         a.status,
         StatusCode::ACCEPTED,
@@ -1157,10 +1014,8 @@ async fn every_configured_limit_bites() {
     let parts: Vec<(&str, Option<&str>, &str, &[u8])> = (0..4)
         .map(|_| ("f", None, "text/plain", &b"x"[..]))
         .collect();
-    let a = send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
+    let a = publish(
+        &gw,
         &[("content-type", "multipart/form-data; boundary=B")],
         multipart("B", &parts),
     )
@@ -1169,14 +1024,7 @@ async fn every_configured_limit_bites() {
     assert_eq!(a.json()["error"], "too_many_parts");
 
     // A scan that does not finish in time holds, even a clean notice.
-    let a = send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
-        &[("content-type", "text/html")],
-        clean_html(),
-    )
-    .await;
+    let a = publish(&gw, &[("content-type", "text/html")], clean_html()).await;
     assert_eq!(a.status, StatusCode::ACCEPTED);
     assert_eq!(a.json()["queue"], "unscannable");
 

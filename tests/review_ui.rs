@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use ::http::{Method, StatusCode};
 
 use crate::util::TempDir;
-use crate::util::http::{Upstream, config, gateway, send, wait_status};
+use crate::util::http::{Upstream, config, gateway, publish, send, wait_status};
 
 const ID: &str = "370102198001011237";
 
@@ -46,14 +46,7 @@ async fn sessions_are_strict_cookies_and_forms_need_the_csrf_token() {
     let up = Upstream::start().await;
     let dir = TempDir::new();
     let gw = gateway(config(&up.url(), dir.path())).await;
-    let a = send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
-        &[],
-        held_notice(),
-    )
-    .await;
+    let a = publish(&gw, &[], held_notice()).await;
     let id = a.json()["id"].as_str().unwrap().to_string();
 
     let page = send(gw.admin_addr, Method::GET, "/ui", &[], "").await;
@@ -201,14 +194,7 @@ async fn a_reviewer_approves_in_a_real_browser() {
     let up = Upstream::start().await;
     let dir = TempDir::new();
     let gw = gateway(config(&up.url(), dir.path())).await;
-    let a = send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
-        &[("x-submitter", "bob")],
-        held_notice(),
-    )
-    .await;
+    let a = publish(&gw, &[("x-submitter", "bob")], held_notice()).await;
     assert_eq!(a.status, StatusCode::ACCEPTED);
     let id = a.json()["id"].as_str().unwrap().to_string();
 
@@ -325,14 +311,7 @@ async fn an_admin_resolves_an_interrupted_delivery_in_the_ui() {
     let up = Upstream::start().await;
     let dir = TempDir::new();
     let gw = gateway(config(&up.url(), dir.path())).await;
-    let a = send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
-        &[],
-        held_notice(),
-    )
-    .await;
+    let a = publish(&gw, &[], held_notice()).await;
     let id = a.json()["id"].as_str().unwrap().to_string();
     gw.shutdown().await;
     crate::util::http::interrupt_delivery(dir.path(), &id).await;

@@ -13,7 +13,7 @@ use pubgate::review::store::{
 use sqlx::Row;
 
 use crate::util::TempDir;
-use crate::util::http::{Upstream, api, config, gateway, send, wait_status};
+use crate::util::http::{Upstream, api, config, gateway, publish, wait_status};
 
 /// Opens a store per available backend. Keep the `TempDir` alive.
 async fn stores(dir: &TempDir) -> Vec<(&'static str, Store)> {
@@ -362,14 +362,7 @@ async fn the_gateway_runs_on_postgresql() {
         "{}\n联系人身份证：370102198001011237\n",
         std::fs::read_to_string("tests/corpus/05-tender-liaoning-clean.txt").unwrap()
     );
-    let a = send(
-        gw.proxy_addr,
-        Method::POST,
-        "/api/notices",
-        &[],
-        text.clone(),
-    )
-    .await;
+    let a = publish(&gw, &[], text.clone()).await;
     assert_eq!(a.status, StatusCode::ACCEPTED);
     let id = a.json()["id"].as_str().unwrap().to_string();
     api(

@@ -144,6 +144,15 @@ pub async fn send(
     }
 }
 
+/// Submits a notice to the gateway's publish route.
+pub async fn publish(
+    gw: &pubgate::serve::Running,
+    headers: &[(&str, &str)],
+    body: impl Into<Bytes>,
+) -> Answer {
+    send(gw.proxy_addr, Method::POST, "/api/notices", headers, body).await
+}
+
 /// The reviewer accounts every test gateway has. Tokens are the names
 /// with `-token` appended.
 pub fn accounts() -> Vec<Account> {
