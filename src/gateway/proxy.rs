@@ -427,6 +427,7 @@ fn record_findings(app: &App, findings: &[Finding]) {
 
 fn rule_list(findings: &[Finding]) -> String {
     let mut rules: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
+    rules.sort_unstable();
     rules.dedup();
     rules.join(",")
 }
