@@ -536,6 +536,53 @@ async fn encoded_and_form_bodies_are_inspected() {
     bomb.write_all(&vec![b' '; 20 << 20]).unwrap();
     let a = publish(&gw, &[("content-encoding", "gzip")], bomb.finish().unwrap()).await;
     assert!(a.status.is_client_error(), "{}", a.status);
+    // A text body sent as a form (curl's default type) lands in the field
+    // names; they are scanned too.
+    let a = publish(
+        &gw,
+        &[("content-type", "application/x-www-form-urlencoded")],
+        text_with_id(),
+    )
+    .await;
+    assert_eq!(
+        a.status,
+        StatusCode::ACCEPTED,
+        "{}",
+        String::from_utf8_lossy(&a.body)
+    );
+    let v = a.json();
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "personal.id_card")
+        .unwrap();
+    assert_eq!(
+        f["location"]["part"]
+            .as_str()
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap(),
+        "form:names"
+    );
+    // So is an attachment's file name.
+    let named = format!("身份证{ID}.txt");
+    let body = multipart(
+        "N",
+        &[
+            ("content", None, "text/html", &clean_html()),
+            ("file", Some(&named), "text/plain", b"ok"),
+        ],
+    );
+    let a = publish(
+        &gw,
+        &[("content-type", "multipart/form-data; boundary=N")],
+        body,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::ACCEPTED, "a file name leaked");
+    masked_only(&a.body);
     // Malformed multipart is refused clearly.
     let a = publish(
         &gw,

@@ -75,6 +75,7 @@ async fn split_multipart(
         multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(len + 1));
     let mut multipart = multer::Multipart::with_constraints(stream, boundary, constraints);
     let mut uploads = Vec::new();
+    let mut names = Vec::new();
     loop {
         let field = multipart
             .next_field()
@@ -95,15 +96,18 @@ async fn split_multipart(
             .await
             .map_err(|e| SplitError::Multipart(e.to_string()))?;
         let label = match &file_name {
-            Some(f) => format!("attachment {f}"),
-            None => format!("form:{name}"),
+            Some(f) => format!("attachment {}", short(f)),
+            None => format!("form:{}", short(&name)),
         };
         uploads.push(Upload {
-            hint: hint_for(&mime, file_name.as_deref(), &name),
+            hint: hint_for(&mime, file_name.as_deref(), "field"),
             label,
             bytes,
         });
+        names.push(name);
+        names.extend(file_name);
     }
+    uploads.extend(names_upload(names));
     Ok(uploads)
 }
 
@@ -126,17 +130,61 @@ fn futures_once(
 
 fn split_form(body: &[u8], max_parts: usize) -> Result<Vec<Upload>, SplitError> {
     let mut uploads = Vec::new();
+    let mut names = Vec::new();
     for (key, value) in form_urlencoded::parse(body) {
         if uploads.len() >= max_parts {
             return Err(SplitError::TooManyParts(max_parts));
         }
         uploads.push(Upload {
-            label: format!("form:{key}"),
-            hint: key.to_string(),
+            label: format!("form:{}", short(&key)),
+            // No extension: a field is read by its content.
+            hint: "field".into(),
             bytes: Bytes::from(value.into_owned().into_bytes()),
         });
+        names.push(key.into_owned());
     }
+    uploads.extend(names_upload(names));
     Ok(uploads)
+}
+
+/// Field names and file names are text a submitter chose, and a text body
+/// sent with the wrong content type lands in them: they are scanned too.
+fn names_upload(names: Vec<String>) -> Option<Upload> {
+    let text = names.join("\n");
+    (!text.trim().is_empty()).then(|| Upload {
+        label: "form:names".into(),
+        hint: "names.txt".into(),
+        bytes: Bytes::from(text.into_bytes()),
+    })
+}
+
+/// A field or file name fit for a part label: at most 40 characters, and
+/// digit runs of 6 or more masked. Part labels appear in findings, and a
+/// file name like `张三身份证370102….pdf` must not put the number there.
+fn short(name: &str) -> String {
+    let mut out = String::new();
+    let mut run = String::new();
+    let flush = |out: &mut String, run: &mut String| {
+        if run.chars().count() >= 6 {
+            out.push_str(&crate::model::mask_digits(run));
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in name.chars().take(40) {
+        if c.is_ascii_digit() || ('０'..='９').contains(&c) || (c == 'X' && !run.is_empty()) {
+            run.push(c);
+        } else {
+            flush(&mut out, &mut run);
+            out.push(c);
+        }
+    }
+    flush(&mut out, &mut run);
+    if name.chars().nth(40).is_some() {
+        out.push('…');
+    }
+    out
 }
 
 /// A sniffing hint from the declared type; a file name wins over it, and
@@ -180,4 +228,20 @@ pub fn to_document(engine: &Engine, uploads: &[Upload]) -> Document {
         }
     }
     merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short;
+
+    #[test]
+    fn labels_are_short_and_masked() {
+        assert_eq!(short("content"), "content");
+        assert_eq!(
+            short("身份证370102198001011237.pdf"),
+            "身份证370102********1237.pdf"
+        );
+        assert_eq!(short("附件2024.pdf"), "附件2024.pdf");
+        assert_eq!(short(&"长".repeat(50)).chars().count(), 41);
+    }
 }
