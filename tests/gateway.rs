@@ -1099,7 +1099,7 @@ async fn every_configured_limit_bites() {
     // reaped by the header timeout, then is served.
     let mut first = tokio::net::TcpStream::connect(gw.proxy_addr).await.unwrap();
     first.write_all(b"GET / HTTP/1.1\r\n").await.unwrap();
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let started = std::time::Instant::now();
     let b = send(gw.proxy_addr, Method::GET, "/", &[], "").await;
     assert_eq!(b.status, StatusCode::OK);
