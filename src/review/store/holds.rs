@@ -1,0 +1,469 @@
+//! Held items: writing a hold, listing and reading the queue, reviewers'
+//! decisions, and the delivery claims. Each state change is one guarded
+//! `UPDATE … WHERE status = expected` in a write transaction, audited in
+//! the same transaction.
+
+use std::time::Duration;
+
+use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
+
+use super::audit::append_audit;
+use super::{
+    Backend, Claimed, DeliveryOutcome, HoldDetail, HoldStatus, HoldSummary, ListFilter, NewHold,
+    Store, StoreError, StoredRequest, now_ms,
+};
+
+const SUMMARY_COLUMNS: &str = "id, created_at, updated_at, status, queue, categories, submitter, \
+     route, method, uri, doc_type, engine_version, decided_by, comment, attempts, \
+     upstream_status, last_error";
+
+impl Store {
+    /// Writes a hold and its audit entry; returns only after COMMIT, so an
+    /// acknowledged hold survives a crash.
+    pub async fn insert_hold(&self, hold: &NewHold) -> Result<(), StoreError> {
+        let now = now_ms();
+        let headers = encode_headers(&hold.request.headers);
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "INSERT INTO holds (id, created_at, updated_at, status, queue, categories, submitter, \
+             route, method, uri, headers, body, doc_type, findings, engine_version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        )
+        .bind(&hold.id)
+        .bind(now)
+        .bind(now)
+        .bind(HoldStatus::Held.as_str())
+        .bind(&hold.queue)
+        .bind(&hold.categories)
+        .bind(hold.submitter.clone())
+        .bind(&hold.route)
+        .bind(&hold.request.method)
+        .bind(&hold.request.uri)
+        .bind(headers)
+        .bind(hold.request.body.clone())
+        .bind(hold.doc_type.clone())
+        .bind(&hold.findings_json)
+        .bind(&hold.engine_version)
+        .execute(&mut *tx)
+        .await?;
+        let detail = format!("queue={} categories={}", hold.queue, hold.categories);
+        append_audit(&mut tx, now, "gateway", "held", Some(&hold.id), &detail).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Lists items, newest first, one page at a time.
+    pub async fn list(
+        &self,
+        filter: &ListFilter,
+    ) -> Result<(Vec<HoldSummary>, Option<String>), StoreError> {
+        let mut sql = format!("SELECT {SUMMARY_COLUMNS} FROM holds WHERE 1 = 1");
+        let mut args: Vec<Arg> = Vec::new();
+        let mut push = |sql: &mut String, clause: &str, arg: Arg| {
+            args.push(arg);
+            sql.push_str(&clause.replace('?', &format!("${}", args.len())));
+        };
+        if let Some(status) = filter.status {
+            push(
+                &mut sql,
+                " AND status = ?",
+                Arg::Text(status.as_str().into()),
+            );
+        }
+        if let Some(queue) = &filter.queue {
+            push(&mut sql, " AND queue = ?", Arg::Text(queue.clone()));
+        }
+        if let Some(category) = &filter.category {
+            push(
+                &mut sql,
+                " AND (',' || categories || ',') LIKE ?",
+                Arg::Text(format!("%,{category},%")),
+            );
+        }
+        if let Some(allowed) = &filter.allowed_queues {
+            if allowed.is_empty() {
+                return Ok((Vec::new(), None));
+            }
+            sql.push_str(" AND queue IN (");
+            for (i, q) in allowed.iter().enumerate() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                push(&mut sql, "?", Arg::Text(q.clone()));
+            }
+            sql.push(')');
+        }
+        if let Some(cursor) = &filter.cursor {
+            let (at, id) = cursor
+                .split_once(':')
+                .and_then(|(a, id)| Some((a.parse::<i64>().ok()?, id.to_string())))
+                .ok_or_else(|| StoreError::Corrupt("bad cursor".into()))?;
+            push(&mut sql, " AND (created_at < ?", Arg::Int(at));
+            push(&mut sql, " OR (created_at = ?", Arg::Int(at));
+            push(&mut sql, " AND id < ?))", Arg::Text(id));
+        }
+        let limit = filter.limit.clamp(1, 500);
+        push(
+            &mut sql,
+            " ORDER BY created_at DESC, id DESC LIMIT ?",
+            Arg::Int(limit + 1),
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for arg in args {
+            query = match arg {
+                Arg::Text(s) => query.bind(s),
+                Arg::Int(i) => query.bind(i),
+            };
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        let mut items = rows.iter().map(summary_of).collect::<Result<Vec<_>, _>>()?;
+        let next = if items.len() as i64 > limit {
+            items.truncate(limit as usize);
+            items.last().map(|h| format!("{}:{}", h.created_at, h.id))
+        } else {
+            None
+        };
+        Ok((items, next))
+    }
+
+    /// One item with its request and findings.
+    pub async fn get(&self, id: &str) -> Result<HoldDetail, StoreError> {
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {SUMMARY_COLUMNS}, findings, headers, body FROM holds WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let summary = summary_of(&row)?;
+        let headers: String = row.try_get("headers")?;
+        Ok(HoldDetail {
+            request: StoredRequest {
+                method: summary.method.clone(),
+                uri: summary.path.clone(),
+                headers: decode_headers(&headers)?,
+                body: row.try_get("body")?,
+            },
+            findings_json: row.try_get("findings")?,
+            summary,
+        })
+    }
+
+    /// A reviewer's decision on a held item: `held → approved | rejected`.
+    pub async fn decide(
+        &self,
+        id: &str,
+        to: HoldStatus,
+        actor: &str,
+        comment: &str,
+    ) -> Result<(), StoreError> {
+        let now = now_ms();
+        let mut tx = self.write_tx().await?;
+        let changed = sqlx::query(
+            "UPDATE holds SET status = $1, decided_by = $2, comment = $3, updated_at = $4, \
+             next_attempt_at = $5 WHERE id = $6 AND status = $7",
+        )
+        .bind(to.as_str())
+        .bind(actor)
+        .bind(comment)
+        .bind(now)
+        .bind(now)
+        .bind(id)
+        .bind(HoldStatus::Held.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            drop(tx);
+            return Err(self.why_not(id).await);
+        }
+        let action = match to {
+            HoldStatus::Approved => "approved",
+            _ => "rejected",
+        };
+        append_audit(&mut tx, now, actor, action, Some(id), comment).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A person's resolution of a `needs_reconcile` item: it was in fact
+    /// delivered, it should be sent again, or it is given up.
+    pub async fn reconcile(
+        &self,
+        id: &str,
+        to: HoldStatus,
+        actor: &str,
+        comment: &str,
+    ) -> Result<(), StoreError> {
+        let now = now_ms();
+        let mut tx = self.write_tx().await?;
+        let changed = sqlx::query(
+            "UPDATE holds SET status = $1, updated_at = $2, next_attempt_at = $3 \
+             WHERE id = $4 AND status = $5",
+        )
+        .bind(to.as_str())
+        .bind(now)
+        .bind(now)
+        .bind(id)
+        .bind(HoldStatus::NeedsReconcile.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            drop(tx);
+            return Err(self.why_not(id).await);
+        }
+        let detail = format!("{} {comment}", to.as_str());
+        append_audit(&mut tx, now, actor, "reconciled", Some(id), &detail).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn why_not(&self, id: &str) -> StoreError {
+        match sqlx::query("SELECT status FROM holds WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+        {
+            Ok(Some(row)) => match row.try_get::<String, _>(0).map(|s| s.parse()) {
+                Ok(Ok(status)) => StoreError::Conflict(status),
+                _ => StoreError::Corrupt("bad status".into()),
+            },
+            Ok(None) => StoreError::NotFound,
+            Err(e) => StoreError::Database(e),
+        }
+    }
+
+    /// Claims the next approved item due for delivery: marks it
+    /// `delivering` with a lease, so no other worker or replica takes it.
+    pub async fn claim_delivery(&self, lease: Duration) -> Result<Option<Claimed>, StoreError> {
+        let now = now_ms();
+        let select = match self.backend {
+            Backend::Sqlite => {
+                "SELECT id FROM holds WHERE status = $1 AND next_attempt_at <= $2 \
+                 ORDER BY next_attempt_at LIMIT 1"
+            }
+            Backend::Postgres => {
+                "SELECT id FROM holds WHERE status = $1 AND next_attempt_at <= $2 \
+                 ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED"
+            }
+        };
+        let mut tx = self.write_tx().await?;
+        let Some(row) = sqlx::query(select)
+            .bind(HoldStatus::Approved.as_str())
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let id: String = row.try_get(0)?;
+        let row = sqlx::query(
+            "UPDATE holds SET status = $1, lease_until = $2, attempts = attempts + 1, \
+             updated_at = $3 WHERE id = $4 AND status = $5 \
+             RETURNING attempts, method, uri, headers, body",
+        )
+        .bind(HoldStatus::Delivering.as_str())
+        .bind(now + lease.as_millis() as i64)
+        .bind(now)
+        .bind(&id)
+        .bind(HoldStatus::Approved.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let Some(row) = row else { return Ok(None) };
+        let headers: String = row.try_get("headers")?;
+        Ok(Some(Claimed {
+            id,
+            attempts: row.try_get("attempts")?,
+            request: StoredRequest {
+                method: row.try_get("method")?,
+                uri: row.try_get("uri")?,
+                headers: decode_headers(&headers)?,
+                body: row.try_get("body")?,
+            },
+        }))
+    }
+
+    /// Records how a delivery attempt ended. Returns the new status.
+    pub async fn finish_delivery(
+        &self,
+        id: &str,
+        outcome: &DeliveryOutcome,
+    ) -> Result<HoldStatus, StoreError> {
+        let now = now_ms();
+        let (to, status, error, next) = match outcome {
+            DeliveryOutcome::Delivered(s) => (HoldStatus::Delivered, Some(*s), None, 0),
+            DeliveryOutcome::Failed { status, error } => {
+                (HoldStatus::Failed, *status, Some(error.clone()), 0)
+            }
+            DeliveryOutcome::Retry {
+                status,
+                error,
+                next_attempt_at,
+            } => (
+                HoldStatus::Approved,
+                *status,
+                Some(error.clone()),
+                *next_attempt_at,
+            ),
+            DeliveryOutcome::NeedsReconcile(e) => {
+                (HoldStatus::NeedsReconcile, None, Some(e.clone()), 0)
+            }
+        };
+        let mut tx = self.write_tx().await?;
+        let changed = sqlx::query(
+            "UPDATE holds SET status = $1, upstream_status = $2, last_error = $3, \
+             next_attempt_at = $4, updated_at = $5, lease_until = 0 WHERE id = $6 AND status = $7",
+        )
+        .bind(to.as_str())
+        .bind(status.map(i64::from))
+        .bind(error.clone())
+        .bind(next)
+        .bind(now)
+        .bind(id)
+        .bind(HoldStatus::Delivering.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            drop(tx);
+            return Err(self.why_not(id).await);
+        }
+        if to != HoldStatus::Approved {
+            let detail = match (status, &error) {
+                (Some(s), _) => format!("upstream status {s}"),
+                (None, Some(e)) => e.clone(),
+                (None, None) => String::new(),
+            };
+            append_audit(&mut tx, now, "gateway", to.as_str(), Some(id), &detail).await?;
+        }
+        tx.commit().await?;
+        Ok(to)
+    }
+
+    /// Items left `delivering` by a gateway that died mid-delivery (their
+    /// lease expired, or — with `all` — every one, used at start-up when
+    /// this process is the only writer). The request may or may not have
+    /// reached the upstream: resend only if the upstream is idempotent,
+    /// otherwise a person checks. Returns the ids moved.
+    pub async fn recover_orphans(
+        &self,
+        all: bool,
+        upstream_idempotent: bool,
+    ) -> Result<Vec<(String, HoldStatus)>, StoreError> {
+        let now = now_ms();
+        let cutoff = if all { i64::MAX } else { now };
+        let to = if upstream_idempotent {
+            HoldStatus::Approved
+        } else {
+            HoldStatus::NeedsReconcile
+        };
+        let mut tx = self.write_tx().await?;
+        let rows = sqlx::query(
+            "UPDATE holds SET status = $1, updated_at = $2, next_attempt_at = $3, lease_until = 0, \
+             last_error = $4 WHERE status = $5 AND lease_until < $6 RETURNING id",
+        )
+        .bind(to.as_str())
+        .bind(now)
+        .bind(now)
+        .bind("gateway stopped during delivery")
+        .bind(HoldStatus::Delivering.as_str())
+        .bind(cutoff)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut moved = Vec::new();
+        for row in rows {
+            let id: String = row.try_get(0)?;
+            let detail = "gateway stopped during delivery; upstream outcome unknown";
+            append_audit(&mut tx, now, "gateway", to.as_str(), Some(&id), detail).await?;
+            moved.push((id, to));
+        }
+        tx.commit().await?;
+        Ok(moved)
+    }
+
+    /// Item counts by status (for the queue-depth gauge).
+    pub async fn count_by_status(&self) -> Result<Vec<(HoldStatus, i64)>, StoreError> {
+        let rows = sqlx::query("SELECT status, COUNT(*) FROM holds GROUP BY status")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut counts: Vec<(HoldStatus, i64)> =
+            HoldStatus::ALL.into_iter().map(|s| (s, 0)).collect();
+        for row in rows {
+            let status: String = row.try_get(0)?;
+            let n: i64 = row.try_get(1)?;
+            if let Ok(s) = status.parse::<HoldStatus>()
+                && let Some(slot) = counts.iter_mut().find(|(k, _)| *k == s)
+            {
+                slot.1 = n;
+            }
+        }
+        Ok(counts)
+    }
+}
+
+/// A dynamically bound parameter of the listing query.
+enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+fn summary_of(row: &AnyRow) -> Result<HoldSummary, StoreError> {
+    let status: String = row.try_get("status")?;
+    let categories: String = row.try_get("categories")?;
+    Ok(HoldSummary {
+        id: row.try_get("id")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        status: status.parse().map_err(StoreError::Corrupt)?,
+        queue: row.try_get("queue")?,
+        categories: categories
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect(),
+        submitter: row.try_get("submitter")?,
+        route: row.try_get("route")?,
+        method: row.try_get("method")?,
+        path: row.try_get("uri")?,
+        doc_type: row.try_get("doc_type")?,
+        engine_version: row.try_get("engine_version")?,
+        decided_by: row.try_get("decided_by")?,
+        comment: row.try_get("comment")?,
+        attempts: row.try_get("attempts")?,
+        upstream_status: row.try_get("upstream_status")?,
+        last_error: row.try_get("last_error")?,
+    })
+}
+
+/// Headers as JSON `[[name, base64 value], …]`: values are bytes, and
+/// order and duplicates must survive for a faithful replay.
+fn encode_headers(headers: &[(String, Vec<u8>)]) -> String {
+    use base64::Engine as _;
+    let list: Vec<(&str, String)> = headers
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str(),
+                base64::engine::general_purpose::STANDARD.encode(v),
+            )
+        })
+        .collect();
+    serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
+}
+
+fn decode_headers(text: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+    use base64::Engine as _;
+    let list: Vec<(String, String)> =
+        serde_json::from_str(text).map_err(|_| StoreError::Corrupt("headers".into()))?;
+    list.into_iter()
+        .map(|(n, v)| {
+            base64::engine::general_purpose::STANDARD
+                .decode(v)
+                .map(|v| (n, v))
+                .map_err(|_| StoreError::Corrupt("header value".into()))
+        })
+        .collect()
+}
