@@ -7,7 +7,9 @@ use std::time::Duration;
 use ::http::{Method, StatusCode};
 
 use crate::util::TempDir;
-use crate::util::http::{self, Upstream, api, config, gateway, publish, send, wait_status};
+use crate::util::http::{
+    self, Upstream, api, approve, config, gateway, item, publish, send, wait_status,
+};
 
 const ID: &str = "370102198001011237";
 
@@ -91,14 +93,7 @@ async fn id_number_is_held_then_approved_and_delivered_once() {
     assert!(up.seen().is_empty(), "upstream received a held request");
 
     // The reviewer sees the item, its text and the finding span.
-    let d = api(
-        gw.admin_addr,
-        Method::GET,
-        &format!("/api/holds/{id}"),
-        "alice",
-        "",
-    )
-    .await;
+    let d = item(&gw, "alice", &id).await;
     assert_eq!(d.status, StatusCode::OK);
     let d = d.json();
     assert_eq!(d["item"]["status"], "held");
@@ -142,14 +137,7 @@ async fn id_number_is_held_then_approved_and_delivered_once() {
     assert_eq!(actions, ["held", "approved", "delivered"]);
 
     // A second approval is refused and nothing is sent again.
-    let again = api(
-        gw.admin_addr,
-        Method::POST,
-        &format!("/api/holds/{id}/approve"),
-        "admin",
-        "{}",
-    )
-    .await;
+    let again = approve(&gw, "admin", &id).await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     tokio::time::sleep(Duration::from_millis(300)).await;
     let seen = up.seen();
@@ -169,28 +157,13 @@ async fn approval_while_upstream_is_down_is_delivered_when_it_returns() {
     let a = publish(&gw, &[("content-type", "text/plain")], text_with_id()).await;
     assert_eq!(a.status, StatusCode::ACCEPTED);
     let id = a.json()["id"].as_str().unwrap().to_string();
-    let ok = api(
-        gw.admin_addr,
-        Method::POST,
-        &format!("/api/holds/{id}/approve"),
-        "admin",
-        "{}",
-    )
-    .await;
+    let ok = approve(&gw, "admin", &id).await;
     assert_eq!(ok.status, StatusCode::OK);
     // Wait for two failed attempts; the item stays approved (a delivery
     // attempt in flight shows as `delivering` for an instant).
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     let pending = loop {
-        let v = api(
-            gw.admin_addr,
-            Method::GET,
-            &format!("/api/holds/{id}"),
-            "admin",
-            "",
-        )
-        .await
-        .json();
+        let v = item(&gw, "admin", &id).await.json();
         if v["item"]["attempts"].as_i64().unwrap() >= 2 || std::time::Instant::now() > deadline {
             break v;
         }
@@ -226,14 +199,7 @@ async fn upstream_5xx_is_retried_and_4xx_fails() {
     up.status.store(503, std::sync::atomic::Ordering::SeqCst);
     let a = publish(&gw, &[], text_with_id()).await;
     let id = a.json()["id"].as_str().unwrap().to_string();
-    api(
-        gw.admin_addr,
-        Method::POST,
-        &format!("/api/holds/{id}/approve"),
-        "admin",
-        "{}",
-    )
-    .await;
+    approve(&gw, "admin", &id).await;
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while up.seen().len() < 2 && std::time::Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -249,14 +215,7 @@ async fn upstream_5xx_is_retried_and_4xx_fails() {
     up.status.store(400, std::sync::atomic::Ordering::SeqCst);
     let a = publish(&gw, &[], text_with_id()).await;
     let id = a.json()["id"].as_str().unwrap().to_string();
-    api(
-        gw.admin_addr,
-        Method::POST,
-        &format!("/api/holds/{id}/approve"),
-        "admin",
-        "{}",
-    )
-    .await;
+    approve(&gw, "admin", &id).await;
     let failed = wait_status(gw.admin_addr, &id, "failed").await;
     assert_eq!(failed["item"]["upstream_status"], 400);
     gw.shutdown().await;
@@ -384,14 +343,7 @@ async fn pdf_attachment_with_a_secrecy_mark_is_held_for_security_officers() {
     assert!(up.seen().is_empty());
     let id = v["id"].as_str().unwrap();
     // A privacy reviewer does not see the secrecy queue at all.
-    let hidden = api(
-        gw.admin_addr,
-        Method::GET,
-        &format!("/api/holds/{id}"),
-        "alice",
-        "",
-    )
-    .await;
+    let hidden = item(&gw, "alice", id).await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
     let list = api(
         gw.admin_addr,
@@ -658,14 +610,7 @@ async fn review_api_refuses_the_unauthenticated_the_unauthorised_and_the_submitt
         .await;
         assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "{method} {path}");
     }
-    let sam = api(
-        gw.admin_addr,
-        Method::POST,
-        &format!("/api/holds/{id}/approve"),
-        "sam",
-        "{}",
-    )
-    .await;
+    let sam = approve(&gw, "sam", &id).await;
     assert_eq!(
         sam.status,
         StatusCode::NOT_FOUND,
@@ -673,14 +618,7 @@ async fn review_api_refuses_the_unauthenticated_the_unauthorised_and_the_submitt
     );
     let reload = api(gw.admin_addr, Method::POST, "/api/reload", "alice", "").await;
     assert_eq!(reload.status, StatusCode::FORBIDDEN);
-    let own = api(
-        gw.admin_addr,
-        Method::POST,
-        &format!("/api/holds/{id}/approve"),
-        "alice",
-        "{}",
-    )
-    .await;
+    let own = approve(&gw, "alice", &id).await;
     assert_eq!(
         own.status,
         StatusCode::FORBIDDEN,
@@ -704,15 +642,7 @@ async fn review_api_refuses_the_unauthenticated_the_unauthorised_and_the_submitt
     )
     .await;
     assert_eq!(rejected.status, StatusCode::OK);
-    let d = api(
-        gw.admin_addr,
-        Method::GET,
-        &format!("/api/holds/{id}"),
-        "admin",
-        "",
-    )
-    .await
-    .json();
+    let d = item(&gw, "admin", &id).await.json();
     let actions: Vec<&str> = d["audit"]
         .as_array()
         .unwrap()
@@ -802,15 +732,7 @@ async fn holds_survive_a_restart_and_interrupted_deliveries_need_a_person() {
     crate::util::http::interrupt_delivery(dir.path(), &id).await;
 
     let gw = gateway(config(&up.url(), dir.path())).await;
-    let d = api(
-        gw.admin_addr,
-        Method::GET,
-        &format!("/api/holds/{id}"),
-        "admin",
-        "",
-    )
-    .await
-    .json();
+    let d = item(&gw, "admin", &id).await.json();
     assert_eq!(d["item"]["status"], "needs_reconcile", "{d}");
     assert!(
         up.seen().is_empty(),
@@ -937,14 +859,7 @@ async fn the_webhook_hears_every_state_change_and_no_content() {
         "a client-set verdict header must not matter"
     );
     let id = a.json()["id"].as_str().unwrap().to_string();
-    api(
-        gw.admin_addr,
-        Method::POST,
-        &format!("/api/holds/{id}/approve"),
-        "alice",
-        "{}",
-    )
-    .await;
+    approve(&gw, "alice", &id).await;
     wait_status(gw.admin_addr, &id, "delivered").await;
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while hook.seen().len() < 3 && std::time::Instant::now() < deadline {

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use ::http::{Method, StatusCode};
 
 use crate::util::TempDir;
-use crate::util::http::{Upstream, config, gateway, publish, send, wait_status};
+use crate::util::http::{Upstream, config, gateway, item, publish, send, wait_status};
 
 const ID: &str = "370102198001011237";
 
@@ -275,21 +275,24 @@ async fn a_reviewer_approves_in_a_real_browser() {
             .send_keys("已核实，可以公开")
             .await?;
         client.find(Locator::Id("approve")).await?.click().await?;
-        // Back on the item page: approved, then delivered.
+        // Back on the item page: approved, then delivered. The click starts
+        // a navigation, so the old page's element can go stale under us:
+        // read the status afresh each time and retry until the deadline.
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
-            let status = client
-                .wait()
-                .for_element(Locator::Id("status"))
-                .await?
-                .text()
-                .await?;
+            let status = match client.find(Locator::Id("status")).await {
+                Ok(element) => element.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
             if status == "已发布" {
                 break;
             }
-            assert!(Instant::now() < deadline, "not delivered; status {status}");
+            assert!(
+                Instant::now() < deadline,
+                "not delivered; status {status:?}"
+            );
             tokio::time::sleep(Duration::from_millis(200)).await;
-            client.refresh().await?;
+            let _ = client.refresh().await;
         }
         let page = client.source().await?;
         assert!(
@@ -361,15 +364,7 @@ async fn an_admin_resolves_an_interrupted_delivery_in_the_ui() {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let d = crate::util::http::api(
-        gw.admin_addr,
-        Method::GET,
-        &format!("/api/holds/{id}"),
-        "admin",
-        "",
-    )
-    .await
-    .json();
+    let d = item(&gw, "admin", &id).await.json();
     assert_eq!(d["item"]["status"], "delivered");
     let last = d["audit"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["action"], "reconciled");

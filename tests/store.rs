@@ -6,14 +6,14 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use ::http::{Method, StatusCode};
+use ::http::StatusCode;
 use pubgate::review::store::{
     DeliveryOutcome, HoldStatus, ListFilter, NewHold, Store, StoreError, StoredRequest, audit_hash,
 };
 use sqlx::Row;
 
 use crate::util::TempDir;
-use crate::util::http::{Upstream, api, config, gateway, publish, wait_status};
+use crate::util::http::{Upstream, approve, config, gateway, publish, wait_status};
 
 /// Opens a store per available backend. Keep the `TempDir` alive.
 async fn stores(dir: &TempDir) -> Vec<(&'static str, Store)> {
@@ -365,14 +365,7 @@ async fn the_gateway_runs_on_postgresql() {
     let a = publish(&gw, &[], text.clone()).await;
     assert_eq!(a.status, StatusCode::ACCEPTED);
     let id = a.json()["id"].as_str().unwrap().to_string();
-    api(
-        gw.admin_addr,
-        Method::POST,
-        &format!("/api/holds/{id}/approve"),
-        "alice",
-        "{}",
-    )
-    .await;
+    approve(&gw, "alice", &id).await;
     let done = wait_status(gw.admin_addr, &id, "delivered").await;
     assert_eq!(done["item"]["status"], "delivered");
     assert_eq!(up.seen().len(), 1);

@@ -208,6 +208,30 @@ pub async fn api(admin: SocketAddr, method: Method, path: &str, who: &str, body:
     .await
 }
 
+/// Approves item `id` as `who`, with no comment.
+pub async fn approve(gw: &pubgate::serve::Running, who: &str, id: &str) -> Answer {
+    api(
+        gw.admin_addr,
+        Method::POST,
+        &format!("/api/holds/{id}/approve"),
+        who,
+        "{}",
+    )
+    .await
+}
+
+/// Reads item `id` through the API as `who`.
+pub async fn item(gw: &pubgate::serve::Running, who: &str, id: &str) -> Answer {
+    api(
+        gw.admin_addr,
+        Method::GET,
+        &format!("/api/holds/{id}"),
+        who,
+        "",
+    )
+    .await
+}
+
 /// Polls the item until its status is `want` (or 10 s pass).
 pub async fn wait_status(admin: SocketAddr, id: &str, want: &str) -> serde_json::Value {
     let deadline = Instant::now() + Duration::from_secs(15);
