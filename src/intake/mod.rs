@@ -77,10 +77,7 @@ async fn split_multipart(
     let mut uploads = Vec::new();
     let mut names = Vec::new();
     loop {
-        let field = multipart
-            .next_field()
-            .await
-            .map_err(|e| SplitError::Multipart(e.to_string()))?;
+        let field = multipart.next_field().await.map_err(multipart_error)?;
         let Some(field) = field else { break };
         if uploads.len() >= max_parts {
             return Err(SplitError::TooManyParts(max_parts));
@@ -91,10 +88,7 @@ async fn split_multipart(
             .content_type()
             .map(|m| m.essence_str().to_ascii_lowercase())
             .unwrap_or_default();
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|e| SplitError::Multipart(e.to_string()))?;
+        let bytes = field.bytes().await.map_err(multipart_error)?;
         let label = match &file_name {
             Some(f) => format!("attachment {}", short(f)),
             None => format!("form:{}", short(&name)),
@@ -109,6 +103,25 @@ async fn split_multipart(
     }
     uploads.extend(names_upload(names));
     Ok(uploads)
+}
+
+/// multer's messages can quote field names, which a submitter controls and
+/// which may carry the very values we mask: say what kind of fault it is,
+/// never what the part said.
+fn multipart_error(e: multer::Error) -> SplitError {
+    let what = match e {
+        multer::Error::IncompleteStream | multer::Error::IncompleteFieldData { .. } => {
+            "the body ends inside a part"
+        }
+        multer::Error::IncompleteHeaders | multer::Error::ReadHeaderFailed(_) => {
+            "a part's headers cannot be read"
+        }
+        multer::Error::StreamSizeExceeded { .. } | multer::Error::FieldSizeExceeded { .. } => {
+            "a part is too large"
+        }
+        _ => "the parts cannot be read",
+    };
+    SplitError::Multipart(what.into())
 }
 
 /// A one-chunk stream for multer, which reads bodies as streams.
