@@ -28,6 +28,9 @@ mod gateway;
 // The review store on SQLite and PostgreSQL: pragmas, state machine, concurrency, audit chain.
 mod store;
 
+// Store secrets: the audit chain under tampering, encryption at rest.
+mod store_secrets;
+
 // The review web UI: cookies, CSRF, and a reviewer in headless Chromium.
 mod review_ui;
 

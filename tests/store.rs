@@ -329,6 +329,7 @@ async fn the_audit_log_is_a_hash_chain() {
             assert_eq!(e.seq, i as i64 + 1, "{backend}: gap in the chain");
             assert_eq!(e.prev_hash, prev, "{backend}: chain forks at {}", e.seq);
             let h = audit_hash(
+                None,
                 e.seq,
                 e.at,
                 &e.actor,
@@ -344,6 +345,14 @@ async fn the_audit_log_is_a_hash_chain() {
             );
             prev = e.hash.clone();
         }
+        let check = store.verify_audit(None, None).await.unwrap();
+        assert_eq!((check.entries, check.broken), (40, None), "{backend}");
+        sqlx::query("UPDATE audit SET actor = 'mallory' WHERE seq = 7")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let check = store.verify_audit(None, None).await.unwrap();
+        assert_eq!(check.broken.map(|b| b.0), Some(7), "{backend}");
     }
 }
 

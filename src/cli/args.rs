@@ -26,6 +26,11 @@ pub enum Command {
     Serve(ServeArgs),
     /// Make a reviewer token and the hash to put in the config.
     Token,
+    /// Make a random 32-byte key (store encryption, audit signing).
+    Key,
+    /// Check the review store's audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Internal: extract one PDF from stdin in an isolated process.
     #[command(hide = true)]
     ExtractWorker(WorkerArgs),
@@ -111,6 +116,31 @@ pub struct WorkerArgs {
     /// Most pages to extract.
     #[arg(long, default_value_t = 500)]
     pub max_pages: usize,
+}
+
+/// `pubgate audit …`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Re-hash the whole audit chain; exit 1 and name the first bad entry
+    /// if anything was altered, deleted, inserted, reordered or truncated.
+    Verify(AuditVerifyArgs),
+}
+
+/// `pubgate audit verify`.
+#[derive(Debug, Args)]
+pub struct AuditVerifyArgs {
+    /// The serve config file: its store URL and audit key file are used.
+    #[arg(long, short, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Store URL (overrides the config).
+    #[arg(long, value_name = "URL")]
+    pub store: Option<String>,
+    /// An anchor recorded earlier (`SEQ:HASH`, as the gateway logs it at
+    /// start and stop, or as a previous verify printed): the chain must still
+    /// contain that entry unchanged. This catches a truncation that also
+    /// rewound the head.
+    #[arg(long, value_name = "SEQ:HASH")]
+    pub anchor: Option<String>,
 }
 
 /// `pubgate serve`. Flags override the config file.

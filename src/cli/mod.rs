@@ -2,6 +2,7 @@
 //! This is the only place, with `main.rs`, where `anyhow` appears.
 
 pub mod args;
+mod audit;
 mod check;
 mod scan;
 mod serve;
@@ -15,6 +16,8 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Check(a) => check::run(a),
         Command::Serve(a) => serve::run(a),
         Command::Token => serve::token(),
+        Command::Key => serve::key(),
+        Command::Audit(args::AuditCommand::Verify(a)) => audit::verify(a),
         Command::ExtractWorker(a) => Ok(crate::extract::worker::run(a.max_pages)),
     }
 }

@@ -73,3 +73,9 @@ pub fn token() -> anyhow::Result<i32> {
     println!("Give the token to the reviewer; put token_sha256 in the [[accounts]] entry.");
     Ok(0)
 }
+
+/// Prints a new random key for `[secrets]`.
+pub fn key() -> anyhow::Result<i32> {
+    println!("{}", crate::review::store::new_key()?);
+    Ok(0)
+}

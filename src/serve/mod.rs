@@ -47,6 +47,9 @@ pub enum ServeError {
         /// The OS error.
         source: std::io::Error,
     },
+    /// A key file or key variable is unusable.
+    #[error("{0}")]
+    Secrets(String),
     /// Metrics could not be registered.
     #[error("cannot register metrics: {0}")]
     Metrics(#[from] prometheus::Error),
@@ -104,7 +107,10 @@ pub async fn start(
     }
     let engine = state::build_engine(&config, extractors.clone())?;
     prepare_sqlite_dir(&config.store)?;
-    let store = Store::open(&config.store)
+    let secrets = config.secrets.load().map_err(ServeError::Secrets)?;
+    let encrypted = secrets.keyring.is_some();
+    let signed = secrets.audit_key.is_some();
+    let store = Store::open_with(&config.store, secrets)
         .await
         .map_err(|source| ServeError::Store {
             url: redact_url(&config.store),
@@ -117,6 +123,14 @@ pub async fn start(
             url: redact_url(&config.store),
             source,
         })?;
+    tracing::info!(
+        encrypted,
+        audit_signed = signed,
+        "store opened (held requests encrypted at rest: {encrypted}; audit chain signed: {signed})"
+    );
+    if let Ok((seq, hash)) = store.audit_head().await {
+        tracing::info!(anchor = %format!("{seq}:{hash}"), "audit chain head at start");
+    }
     if !moved.is_empty() {
         tracing::warn!(
             count = moved.len(),
@@ -294,6 +308,10 @@ pub async fn run_until_signalled(running: Running) -> Result<(), ServeError> {
         }
     }
     tracing::info!("shutting down: finishing in-flight requests");
+    let store = running.app.store.clone();
     running.shutdown().await;
+    if let Ok((seq, hash)) = store.audit_head().await {
+        tracing::info!(anchor = %format!("{seq}:{hash}"), "audit chain head at stop");
+    }
     Ok(())
 }

@@ -8,10 +8,12 @@ use std::time::Duration;
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
+use base64::Engine as _;
+
 use super::audit::append_audit;
 use super::{
     Backend, Claimed, DeliveryOutcome, HoldDetail, HoldStatus, HoldSummary, ListFilter, NewHold,
-    Store, StoreError, StoredRequest, now_ms,
+    SealError, Store, StoreError, StoredRequest, now_ms,
 };
 
 const SUMMARY_COLUMNS: &str = "id, created_at, updated_at, status, queue, categories, submitter, \
@@ -23,12 +25,12 @@ impl Store {
     /// acknowledged hold survives a crash.
     pub async fn insert_hold(&self, hold: &NewHold) -> Result<(), StoreError> {
         let now = now_ms();
-        let headers = encode_headers(&hold.request.headers);
+        let (headers, body, sealed_with) = self.seal_request(&hold.id, &hold.request)?;
         let mut tx = self.write_tx().await?;
         sqlx::query(
             "INSERT INTO holds (id, created_at, updated_at, status, queue, categories, submitter, \
-             route, method, uri, headers, body, doc_type, findings, engine_version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+             route, method, uri, headers, body, doc_type, findings, engine_version, sealed_with) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         )
         .bind(&hold.id)
         .bind(now)
@@ -41,14 +43,24 @@ impl Store {
         .bind(&hold.request.method)
         .bind(&hold.request.uri)
         .bind(headers)
-        .bind(hold.request.body.clone())
+        .bind(body)
         .bind(hold.doc_type.clone())
         .bind(&hold.findings_json)
         .bind(&hold.engine_version)
+        .bind(sealed_with)
         .execute(&mut *tx)
         .await?;
         let detail = format!("queue={} categories={}", hold.queue, hold.categories);
-        append_audit(&mut tx, now, "gateway", "held", Some(&hold.id), &detail).await?;
+        append_audit(
+            &mut tx,
+            self.audit_key(),
+            now,
+            "gateway",
+            "held",
+            Some(&hold.id),
+            &detail,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -130,21 +142,16 @@ impl Store {
     /// One item with its request and findings.
     pub async fn get(&self, id: &str) -> Result<HoldDetail, StoreError> {
         let row = sqlx::query(AssertSqlSafe(format!(
-            "SELECT {SUMMARY_COLUMNS}, findings, headers, body FROM holds WHERE id = $1"
+            "SELECT {SUMMARY_COLUMNS}, findings, headers, body, sealed_with \
+             FROM holds WHERE id = $1"
         )))
         .bind(id)
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound)?;
         let summary = summary_of(&row)?;
-        let headers: String = row.try_get("headers")?;
         Ok(HoldDetail {
-            request: StoredRequest {
-                method: summary.method.clone(),
-                uri: summary.path.clone(),
-                headers: decode_headers(&headers)?,
-                body: row.try_get("body")?,
-            },
+            request: self.open_request(id, &row)?,
             findings_json: row.try_get("findings")?,
             summary,
         })
@@ -182,7 +189,16 @@ impl Store {
             HoldStatus::Approved => "approved",
             _ => "rejected",
         };
-        append_audit(&mut tx, now, actor, action, Some(id), comment).await?;
+        append_audit(
+            &mut tx,
+            self.audit_key(),
+            now,
+            actor,
+            action,
+            Some(id),
+            comment,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -215,7 +231,16 @@ impl Store {
             return Err(self.why_not(id).await);
         }
         let detail = format!("{} {comment}", to.as_str());
-        append_audit(&mut tx, now, actor, "reconciled", Some(id), &detail).await?;
+        append_audit(
+            &mut tx,
+            self.audit_key(),
+            now,
+            actor,
+            "reconciled",
+            Some(id),
+            &detail,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -262,7 +287,7 @@ impl Store {
         let row = sqlx::query(
             "UPDATE holds SET status = $1, lease_until = $2, attempts = attempts + 1, \
              updated_at = $3 WHERE id = $4 AND status = $5 \
-             RETURNING attempts, method, uri, headers, body",
+             RETURNING attempts, method, uri, headers, body, sealed_with",
         )
         .bind(HoldStatus::Delivering.as_str())
         .bind(now + lease.as_millis() as i64)
@@ -273,16 +298,10 @@ impl Store {
         .await?;
         tx.commit().await?;
         let Some(row) = row else { return Ok(None) };
-        let headers: String = row.try_get("headers")?;
         Ok(Some(Claimed {
-            id,
             attempts: row.try_get("attempts")?,
-            request: StoredRequest {
-                method: row.try_get("method")?,
-                uri: row.try_get("uri")?,
-                headers: decode_headers(&headers)?,
-                body: row.try_get("body")?,
-            },
+            request: self.open_request(&id, &row)?,
+            id,
         }))
     }
 
@@ -337,7 +356,16 @@ impl Store {
                 (None, Some(e)) => e.clone(),
                 (None, None) => String::new(),
             };
-            append_audit(&mut tx, now, "gateway", to.as_str(), Some(id), &detail).await?;
+            append_audit(
+                &mut tx,
+                self.audit_key(),
+                now,
+                "gateway",
+                to.as_str(),
+                Some(id),
+                &detail,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(to)
@@ -377,7 +405,16 @@ impl Store {
         for row in rows {
             let id: String = row.try_get(0)?;
             let detail = "gateway stopped during delivery; upstream outcome unknown";
-            append_audit(&mut tx, now, "gateway", to.as_str(), Some(&id), detail).await?;
+            append_audit(
+                &mut tx,
+                self.audit_key(),
+                now,
+                "gateway",
+                to.as_str(),
+                Some(&id),
+                detail,
+            )
+            .await?;
             moved.push((id, to));
         }
         tx.commit().await?;
@@ -408,6 +445,62 @@ impl Store {
 enum Arg {
     Text(String),
     Int(i64),
+}
+
+impl Store {
+    /// The headers (as stored text) and body of a request to store, sealed
+    /// when a keyring is configured, with the sealing key's id.
+    fn seal_request(
+        &self,
+        id: &str,
+        request: &StoredRequest,
+    ) -> Result<(String, Vec<u8>, Option<String>), StoreError> {
+        let headers = encode_headers(&request.headers);
+        let Some(ring) = &self.secrets.keyring else {
+            return Ok((headers, request.body.clone(), None));
+        };
+        let (key_id, headers) = ring.seal(aad(id, "headers").as_bytes(), headers.as_bytes())?;
+        let (_, body) = ring.seal(aad(id, "body").as_bytes(), &request.body)?;
+        let headers = base64::engine::general_purpose::STANDARD.encode(headers);
+        Ok((headers, body, Some(key_id)))
+    }
+
+    /// The stored request of a row that has `method, uri, headers, body,
+    /// sealed_with`, opened if it was sealed.
+    fn open_request(&self, id: &str, row: &AnyRow) -> Result<StoredRequest, StoreError> {
+        let headers: String = row.try_get("headers")?;
+        let body: Vec<u8> = row.try_get("body")?;
+        let sealed_with: Option<String> = row.try_get("sealed_with")?;
+        let (headers, body) = match sealed_with {
+            None => (headers, body),
+            Some(key_id) => {
+                let ring = self
+                    .secrets
+                    .keyring
+                    .as_ref()
+                    .ok_or_else(|| SealError::UnknownKey(key_id.clone()))?;
+                let sealed = base64::engine::general_purpose::STANDARD
+                    .decode(headers)
+                    .map_err(|_| SealError::WrongKey(key_id.clone()))?;
+                let headers = ring.open(&key_id, aad(id, "headers").as_bytes(), &sealed)?;
+                let headers = String::from_utf8(headers)
+                    .map_err(|_| StoreError::Corrupt("sealed headers are not text".into()))?;
+                let body = ring.open(&key_id, aad(id, "body").as_bytes(), &body)?;
+                (headers, body)
+            }
+        };
+        Ok(StoredRequest {
+            method: row.try_get("method")?,
+            uri: row.try_get("uri")?,
+            headers: decode_headers(&headers)?,
+            body,
+        })
+    }
+}
+
+/// Associated data binding a sealed value to its row and column.
+fn aad(id: &str, column: &str) -> String {
+    format!("pubgate/holds/{id}/{column}")
 }
 
 fn summary_of(row: &AnyRow) -> Result<HoldSummary, StoreError> {

@@ -17,9 +17,11 @@ mod audit;
 mod decisions;
 mod holds;
 mod schema;
+mod seal;
 mod sessions;
 
-pub use audit::audit_hash;
+pub use audit::{AuditCheck, audit_hash};
+pub use seal::{KeyError, Keyring, SealError, new_key, parse_key};
 
 use std::fmt;
 use std::str::FromStr;
@@ -56,6 +58,9 @@ pub enum StoreError {
     /// A row could not be read back.
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// An encrypted row could not be sealed or opened.
+    #[error(transparent)]
+    Sealed(#[from] SealError),
 }
 
 /// The life of a held item.
@@ -310,11 +315,21 @@ pub struct Session {
     pub expires_at: i64,
 }
 
+/// Keys the store uses; both optional (see [`seal`] for why each exists).
+#[derive(Debug, Default)]
+pub struct Secrets {
+    /// Encrypts held requests at rest.
+    pub keyring: Option<Keyring>,
+    /// Signs the audit chain (HMAC-SHA256 instead of SHA-256).
+    pub audit_key: Option<[u8; 32]>,
+}
+
 /// The store handle; cheap to clone.
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    secrets: std::sync::Arc<Secrets>,
 }
 
 /// Milliseconds since the Unix epoch.
@@ -323,8 +338,14 @@ pub fn now_ms() -> i64 {
 }
 
 impl Store {
-    /// Opens (creating if needed) the store at `url` and runs migrations.
+    /// Opens (creating if needed) the store at `url` and runs migrations,
+    /// with no encryption and an unkeyed audit chain.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
+        Store::open_with(url, Secrets::default()).await
+    }
+
+    /// Opens the store with its keys.
+    pub async fn open_with(url: &str, secrets: Secrets) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -357,9 +378,18 @@ impl Store {
             });
         }
         let pool = options.connect(&url).await?;
-        let store = Store { pool, backend };
+        let store = Store {
+            pool,
+            backend,
+            secrets: std::sync::Arc::new(secrets),
+        };
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// The audit chain's signing key, if configured.
+    fn audit_key(&self) -> Option<&[u8; 32]> {
+        self.secrets.audit_key.as_ref()
     }
 
     /// Which database this is.

@@ -7,9 +7,10 @@
 use super::Backend;
 
 /// `(version, SQL)`; `{blob}` and `{serial}` are replaced per backend.
-const STEPS: &[(i64, &str)] = &[(
-    1,
-    r#"
+const STEPS: &[(i64, &str)] = &[
+    (
+        1,
+        r#"
 CREATE TABLE IF NOT EXISTS holds (
     id TEXT PRIMARY KEY,
     created_at BIGINT NOT NULL,
@@ -72,7 +73,11 @@ CREATE TABLE IF NOT EXISTS sessions (
     expires_at BIGINT NOT NULL
 );
 "#,
-)];
+    ),
+    // Encryption at rest: the id of the key that sealed `headers` and
+    // `body`, NULL for rows stored in clear.
+    (2, "ALTER TABLE holds ADD COLUMN sealed_with TEXT;"),
+];
 
 /// The SQL of every step newer than `current`, for `backend`.
 pub(super) fn pending(backend: Backend, current: i64) -> Vec<(i64, String)> {

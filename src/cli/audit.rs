@@ -1,0 +1,60 @@
+//! `pubgate audit verify`: re-hashes the review store's audit chain.
+
+use crate::cli::args::AuditVerifyArgs;
+use crate::review::store::Store;
+use crate::serve::config::ServeConfig;
+
+/// Exit code 0 when the chain is intact, 1 when it is broken, 2 on errors.
+pub fn verify(args: AuditVerifyArgs) -> anyhow::Result<i32> {
+    let config = match &args.config {
+        Some(path) => ServeConfig::load(path)?,
+        None => ServeConfig::default(),
+    };
+    let url = args.store.unwrap_or(config.store);
+    // Opening a SQLite URL creates the file; a mistyped path would then
+    // "verify" an empty chain.
+    if let Some(path) = url.strip_prefix("sqlite://")
+        && !std::path::Path::new(path.split('?').next().unwrap_or(path)).exists()
+    {
+        anyhow::bail!("no store at {path}");
+    }
+    let key = config.secrets.load().map_err(anyhow::Error::msg)?.audit_key;
+    let anchor = match &args.anchor {
+        None => None,
+        Some(text) => {
+            let (seq, hash) = text
+                .split_once(':')
+                .and_then(|(s, h)| Some((s.parse::<i64>().ok()?, h)))
+                .ok_or_else(|| anyhow::anyhow!("--anchor must be SEQ:HASH, e.g. 120:k1:ab12…"))?;
+            Some((seq, hash.to_string()))
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let check = runtime.block_on(async {
+        let store = Store::open(&url).await?;
+        store
+            .verify_audit(key.as_ref(), anchor.as_ref().map(|(s, h)| (*s, h.as_str())))
+            .await
+    })?;
+    match check.broken {
+        None => {
+            println!(
+                "audit chain intact: {} entries{}; head {}:{}",
+                check.entries,
+                if key.is_some() { ", signed" } else { "" },
+                check.head.0,
+                check.head.1
+            );
+            Ok(0)
+        }
+        Some((seq, why)) => {
+            println!(
+                "audit chain BROKEN at entry {seq}: {why} ({} entries read)",
+                check.entries
+            );
+            Ok(1)
+        }
+    }
+}
