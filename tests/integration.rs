@@ -25,6 +25,9 @@ mod scan_cli;
 // `pubgate serve`: real upstream, real store, the review API.
 mod gateway;
 
+// Hostile requests on the proxy port: smuggling, path tricks, header floods, parser traps.
+mod hostile;
+
 // The review store on SQLite and PostgreSQL: pragmas, state machine, concurrency, audit chain.
 mod store;
 

@@ -29,11 +29,18 @@ pub fn decode(bytes: &[u8], declared: Option<&'static Encoding>) -> Decoded {
         } else {
             0
         };
-        return Decoded {
-            text: text.into_owned(),
-            encoding: enc,
-            errors,
-        };
+        // Two bytes decide UTF-16, and any byte pairs decode to *some*
+        // characters: UTF-8 text behind a stray `FF FE` would read as
+        // Hangul and rare ideographs, and an ID number in it would vanish.
+        // A UTF-16 reading that does not look like Chinese or Latin text is
+        // not trusted; the bytes go through the other detectors instead.
+        if enc == UTF_8 || looks_like_text(&text) {
+            return Decoded {
+                text: text.into_owned(),
+                encoding: enc,
+                errors,
+            };
+        }
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
         return Decoded {
@@ -71,6 +78,30 @@ pub fn decode(bytes: &[u8], declared: Option<&'static Encoding>) -> Decoded {
         encoding: UTF_8,
         errors: 0,
     })
+}
+
+/// Whether at least 90 % of the characters are what announcements are
+/// written in: ASCII, common CJK ideographs and punctuation, full-width
+/// forms, general punctuation and whitespace.
+fn looks_like_text(text: &str) -> bool {
+    let mut total = 0usize;
+    let mut usual = 0usize;
+    for c in text.chars() {
+        total += 1;
+        let u = c as u32;
+        if c.is_ascii()
+            || c.is_whitespace()
+            || (0x4E00..=0x9FFF).contains(&u)
+            || (0x3000..=0x303F).contains(&u)
+            || (0xFF00..=0xFFEF).contains(&u)
+            || (0x2000..=0x206F).contains(&u)
+            || (0x00A0..=0x00FF).contains(&u)
+            || (0x2460..=0x24FF).contains(&u)
+        {
+            usual += 1;
+        }
+    }
+    usual * 10 >= total * 9
 }
 
 fn count_replacements(text: &str) -> usize {
@@ -120,6 +151,17 @@ mod tests {
             bytes.extend_from_slice(&u.to_le_bytes());
         }
         assert_eq!(decode(&bytes, None).text, "公告");
+    }
+
+    #[test]
+    fn a_stray_utf16_bom_before_utf8_text_does_not_hide_it() {
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend_from_slice("联系人身份证：370102198001011237 招标公告".as_bytes());
+        let d = decode(&bytes, None);
+        assert!(d.text.contains("370102198001011237"), "{}", d.text);
+        let mut be = vec![0xFE, 0xFF];
+        be.extend_from_slice(b"ID 370102198001011237 plain ascii after a BOM");
+        assert!(decode(&be, None).text.contains("370102198001011237"));
     }
 
     #[test]
