@@ -393,3 +393,35 @@ fn same_document_every_format() {
         );
     }
 }
+
+/// Writes the PDF and DOCX seed files of the fuzz targets (`fuzz/seeds/`)
+/// with the real writers used by these tests. Run by hand:
+/// `cargo test write_fuzz_seeds -- --ignored`.
+#[test]
+#[ignore = "writes fuzz seed files; run by hand"]
+fn write_fuzz_seeds() {
+    let root = std::path::Path::new("fuzz/seeds");
+    let save = |target: &str, name: &str, bytes: &[u8]| {
+        let dir = root.join(target);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(name), bytes).unwrap();
+    };
+    let pages = vec![
+        vec!["招标公告".to_string(), "项目编号：ZB-2026-01".into()],
+        vec!["联系人身份证：370102198001011237".into(), "机密★5年".into()],
+    ];
+    save(
+        "fuzz_pdf",
+        "two-pages.pdf",
+        &pdf::build(&pages, &[("Author", "张三")]),
+    );
+    save("fuzz_pdf", "no-text.pdf", &pdf::without_text());
+    let mut d = Docx::default();
+    d.paragraph("某某项目竞争性磋商公告")
+        .tracked_deletion("联系人：王五", "，身份证号 11010519491231002X")
+        .table(&[vec!["项目名称", "档案柜采购"], vec!["预算金额", "100000元"]])
+        .comment("此稿为内部资料")
+        .header("机密★5年");
+    d.creator = Some("李四".into());
+    save("fuzz_docx", "hidden-parts.docx", &d.build());
+}

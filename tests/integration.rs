@@ -13,6 +13,9 @@ mod generator;
 // Every extractor on real files: PDF, DOCX, HTML, GBK text, JSON, hostile input.
 mod extract_formats;
 
+// The fuzzers' saved corpus and kept findings, replayed on every `cargo test`.
+mod fuzz_replay;
+
 // Detector behaviour on hand-written positives and hard negatives.
 mod detectors;
 
@@ -33,6 +36,9 @@ mod store;
 
 // Store secrets: the audit chain under tampering, encryption at rest.
 mod store_secrets;
+
+// kill -9 during hold writes and deliveries, on SQLite and PostgreSQL.
+mod crash;
 
 // The review web UI: cookies, CSRF, and a reviewer in headless Chromium.
 mod review_ui;
