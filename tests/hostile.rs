@@ -551,3 +551,77 @@ async fn parser_traps_are_answered_in_time_and_forward_nothing() {
     assert_still_serving(&gw, &up, "after the parser traps").await;
     gw.shutdown().await;
 }
+
+/// A GET on the admin listener from a chosen loopback address (127.0.0.x
+/// are all local), so two "clients" can be told apart.
+async fn admin_get(admin: SocketAddr, from: [u8; 4], path: &str, token: &str) -> (u16, bool) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind(SocketAddr::from((from, 0))).unwrap();
+    let mut s = socket.connect(admin).await.unwrap();
+    let req = format!(
+        "GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
+    );
+    s.write_all(req.as_bytes()).await.unwrap();
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).await.unwrap();
+    let text = String::from_utf8_lossy(&out);
+    let code = statuses(&text).first().copied().unwrap_or(0);
+    (code, text.to_ascii_lowercase().contains("retry-after"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_admin_api_limits_each_client_and_token_guessing() {
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let mut c = config(&up.url(), dir.path());
+    c.limits.admin_rate_per_sec = 5;
+    c.limits.admin_rate_burst = 10;
+    let gw = gateway(c).await;
+    let busy = [127, 0, 0, 1];
+    let mut codes = Vec::new();
+    for _ in 0..30 {
+        codes.push(admin_get(gw.admin_addr, busy, "/api/holds", "admin-token").await);
+    }
+    let ok = codes.iter().filter(|(c, _)| *c == 200).count();
+    assert!((10..=13).contains(&ok), "burst of 10 then ~5/s: {codes:?}");
+    assert!(
+        codes.iter().any(|&(c, retry)| c == 429 && retry),
+        "{codes:?}"
+    );
+    // Probes are exempt, and another client is unaffected.
+    assert_eq!(admin_get(gw.admin_addr, busy, "/healthz", "").await.0, 200);
+    assert_eq!(
+        admin_get(gw.admin_addr, [127, 0, 0, 2], "/api/holds", "admin-token")
+            .await
+            .0,
+        200
+    );
+    // Token guessing from one address: 401s, then 429 even for a valid
+    // token from there; other addresses still get in.
+    let guesser = [127, 0, 0, 3];
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let mut guesses = Vec::new();
+    for i in 0..11 {
+        guesses.push(
+            admin_get(gw.admin_addr, guesser, "/api/holds", &format!("guess{i}"))
+                .await
+                .0,
+        );
+        tokio::time::sleep(Duration::from_millis(210)).await;
+    }
+    assert_eq!(&guesses[..10], &[401; 10], "{guesses:?}");
+    assert_eq!(guesses[10], 429, "{guesses:?}");
+    assert_eq!(
+        admin_get(gw.admin_addr, guesser, "/api/holds", "admin-token")
+            .await
+            .0,
+        429
+    );
+    assert_eq!(
+        admin_get(gw.admin_addr, [127, 0, 0, 4], "/api/holds", "admin-token")
+            .await
+            .0,
+        200
+    );
+    gw.shutdown().await;
+}

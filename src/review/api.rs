@@ -70,12 +70,33 @@ impl FromRequestParts<Arc<App>> for ApiUser {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim);
+        // Token guessing counts like failed logins: 10 a minute per address.
+        // A request with no token at all is not a guess and is not counted.
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        if let Some(ip) = peer
+            && app.accounts.blocked(ip)
+        {
+            return Err(ApiError(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many failed authentications from this address; wait a minute".into(),
+            ));
+        }
         match token.and_then(|t| app.accounts.by_token(t)) {
             Some(p) => Ok(ApiUser(p)),
-            None => Err(ApiError(
-                StatusCode::UNAUTHORIZED,
-                "a valid Authorization: Bearer token is required".into(),
-            )),
+            None => {
+                if let Some(ip) = peer
+                    && token.is_some()
+                {
+                    app.accounts.record_failure(ip);
+                }
+                Err(ApiError(
+                    StatusCode::UNAUTHORIZED,
+                    "a valid Authorization: Bearer token is required".into(),
+                ))
+            }
         }
     }
 }

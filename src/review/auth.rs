@@ -116,18 +116,28 @@ impl Accounts {
             .map(|(a, _)| principal(a))
     }
 
-    /// Counts a failed login; true when this address is over the limit.
-    pub fn throttled(&self, addr: std::net::IpAddr, failed_now: bool) -> bool {
+    /// Whether this address has used up its failed attempts for the
+    /// minute (logins and bearer tokens alike).
+    pub fn blocked(&self, addr: std::net::IpAddr) -> bool {
+        self.failures_now(addr, 0) >= MAX_FAILURES_PER_MINUTE
+    }
+
+    /// Counts one failed login or token from this address.
+    pub fn record_failure(&self, addr: std::net::IpAddr) {
+        self.failures_now(addr, 1);
+    }
+
+    /// Adds `add` failures for `addr` and returns its count in the current
+    /// minute. A poisoned lock counts as over the limit (fail closed).
+    fn failures_now(&self, addr: std::net::IpAddr, add: u32) -> u32 {
         let Ok(mut map) = self.failures.lock() else {
-            return true;
+            return u32::MAX;
         };
         let now = Instant::now();
         map.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(60));
         let entry = map.entry(addr).or_insert((now, 0));
-        if failed_now {
-            entry.1 += 1;
-        }
-        entry.1 > MAX_FAILURES_PER_MINUTE
+        entry.1 = entry.1.saturating_add(add);
+        entry.1
     }
 }
 
@@ -213,10 +223,11 @@ mod tests {
         let a = accounts();
         let ip = std::net::IpAddr::from([10, 0, 0, 1]);
         for _ in 0..MAX_FAILURES_PER_MINUTE {
-            assert!(!a.throttled(ip, true));
+            assert!(!a.blocked(ip));
+            a.record_failure(ip);
         }
-        assert!(a.throttled(ip, true));
-        assert!(!a.throttled(std::net::IpAddr::from([10, 0, 0, 2]), false));
+        assert!(a.blocked(ip));
+        assert!(!a.blocked(std::net::IpAddr::from([10, 0, 0, 2])));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod auth;
 pub mod delivery;
+pub mod limit;
 pub mod store;
 pub mod ui;
 pub mod webhook;
@@ -31,6 +32,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/metrics", get(metrics))
         .merge(api::routes())
         .merge(ui::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            limit::limit,
+        ))
         .with_state(app)
 }
 

@@ -212,7 +212,7 @@ async fn login(
     if !same_origin(&headers) {
         return forbidden("跨站请求被拒绝 / cross-origin request refused");
     }
-    if app.accounts.throttled(peer.ip(), false) {
+    if app.accounts.blocked(peer.ip()) {
         return (
             StatusCode::TOO_MANY_REQUESTS,
             login_form(Some("登录失败次数过多，请一分钟后再试。")),
@@ -220,7 +220,7 @@ async fn login(
             .into_response();
     }
     let Some(principal) = app.accounts.login(&form.name, &form.token) else {
-        app.accounts.throttled(peer.ip(), true);
+        app.accounts.record_failure(peer.ip());
         let _ = app
             .store
             .audit(

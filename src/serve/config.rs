@@ -197,6 +197,10 @@ pub struct Limits {
     pub max_concurrent_scans: usize,
     /// Grace period for in-flight requests at shutdown.
     pub shutdown_grace_secs: u64,
+    /// Admin listener: requests per second per client address (0 = off).
+    pub admin_rate_per_sec: u32,
+    /// Admin listener: requests a client may send at once.
+    pub admin_rate_burst: u32,
 }
 
 /// Delivery of approved items.
@@ -255,6 +259,8 @@ impl Default for Limits {
             max_connections: 4096,
             max_concurrent_scans: 16,
             shutdown_grace_secs: 30,
+            admin_rate_per_sec: 50,
+            admin_rate_burst: 200,
         }
     }
 }

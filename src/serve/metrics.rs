@@ -36,6 +36,8 @@ pub struct Metrics {
     pub decisions_dropped: IntCounter,
     /// Webhook calls that failed after retries.
     pub webhook_failures: IntCounter,
+    /// Admin requests refused because a client sent too many.
+    pub admin_rate_limited: IntCounter,
 }
 
 impl Metrics {
@@ -99,6 +101,10 @@ impl Metrics {
             "pubgate_decisions_dropped_total",
             "Decision records dropped because the store writer fell behind",
         )?;
+        let admin_rate_limited = IntCounter::new(
+            "pubgate_admin_rate_limited_total",
+            "Admin requests refused with 429 because a client sent too many",
+        )?;
         let webhook_failures = IntCounter::new(
             "pubgate_webhook_failures_total",
             "Webhook calls that failed",
@@ -114,6 +120,7 @@ impl Metrics {
         registry.register(Box::new(reloads.clone()))?;
         registry.register(Box::new(decisions_dropped.clone()))?;
         registry.register(Box::new(webhook_failures.clone()))?;
+        registry.register(Box::new(admin_rate_limited.clone()))?;
         Ok(Metrics {
             registry,
             passthrough: requests.with_label_values(&["passthrough", "forwarded"]),
@@ -128,6 +135,7 @@ impl Metrics {
             upstream_seconds,
             reloads,
             decisions_dropped,
+            admin_rate_limited,
             webhook_failures,
         })
     }

@@ -32,6 +32,8 @@ pub struct App {
     pub metrics: Metrics,
     /// Reviewer and admin accounts.
     pub accounts: Accounts,
+    /// Per-client request rate on the admin listener.
+    pub admin_rate: crate::review::limit::RateLimiter,
     /// Bounds concurrent scans (CPU and memory).
     pub scan_permits: Semaphore,
     /// Wakes the delivery worker after an approval.
@@ -95,7 +97,12 @@ impl App {
             .webhook
             .as_deref()
             .and_then(crate::review::webhook::Webhook::new);
+        let admin_rate = crate::review::limit::RateLimiter::new(
+            config.limits.admin_rate_per_sec,
+            config.limits.admin_rate_burst,
+        );
         let app = Arc::new(App {
+            admin_rate,
             routes: Routes::new(&config.inspect),
             scan_permits: Semaphore::new(config.limits.max_concurrent_scans.max(1)),
             config,
