@@ -40,6 +40,9 @@ mod store_secrets;
 // kill -9 during hold writes and deliveries, on SQLite and PostgreSQL.
 mod crash;
 
+// Faults injected between the gateway and its upstream or store.
+mod faults;
+
 // The review web UI: cookies, CSRF, and a reviewer in headless Chromium.
 mod review_ui;
 

@@ -2,6 +2,7 @@
 //! running the real binary, and an engine wired to the real PDF worker.
 
 pub mod docx;
+pub mod faults;
 pub mod http;
 pub mod pdf;
 
