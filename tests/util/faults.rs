@@ -105,7 +105,7 @@ async fn handle(
 ) {
     match fault {
         Fault::Refuse | Fault::ResetOnAccept => {
-            let _ = client.set_linger(Some(Duration::ZERO));
+            let _ = client.set_zero_linger();
             return;
         }
         Fault::Hang => {
@@ -122,7 +122,7 @@ async fn handle(
         _ => {}
     }
     let Ok(upstream) = TcpStream::connect(target).await else {
-        let _ = client.set_linger(Some(Duration::ZERO));
+        let _ = client.set_zero_linger();
         return;
     };
     let (mut cr, mut cw) = client.into_split();
@@ -174,7 +174,7 @@ async fn handle(
 /// but the answer never comes back.
 async fn reset_after_request(mut client: TcpStream, target: SocketAddr) {
     let Ok(mut upstream) = TcpStream::connect(target).await else {
-        let _ = client.set_linger(Some(Duration::ZERO));
+        let _ = client.set_zero_linger();
         return;
     };
     let mut buf = vec![0u8; 65536];
@@ -196,5 +196,5 @@ async fn reset_after_request(mut client: TcpStream, target: SocketAddr) {
         }
     }
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let _ = client.set_linger(Some(Duration::ZERO));
+    let _ = client.set_zero_linger();
 }
