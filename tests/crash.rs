@@ -12,112 +12,17 @@
 //! the 100-kill version whose figures are in docs/reliability.md.
 
 use std::collections::{HashMap, HashSet};
-use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http::{Method, Request, StatusCode};
-use http_body_util::{BodyExt, Full};
-use hyper_util::rt::TokioIo;
-use tokio::net::TcpStream;
+use http::{Method, StatusCode};
 
 use crate::store::pg_url;
-use crate::util::http::{Upstream, accounts, free_addr};
+use crate::util::http::Upstream;
+use crate::util::process::{Setup, start, try_send, wait_ready, write_config};
 use crate::util::{Rng, TempDir};
-
-/// A request that may fail (the gateway can die at any moment).
-async fn try_send(
-    addr: SocketAddr,
-    method: Method,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: String,
-) -> Option<(StatusCode, Bytes)> {
-    let attempt = async {
-        let stream = TcpStream::connect(addr).await.ok()?;
-        let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-            .await
-            .ok()?;
-        tokio::spawn(conn);
-        let mut req = Request::builder()
-            .method(method)
-            .uri(path)
-            .header("host", addr.to_string());
-        for (k, v) in headers {
-            req = req.header(*k, *v);
-        }
-        let resp = sender
-            .send_request(req.body(Full::new(Bytes::from(body))).ok()?)
-            .await
-            .ok()?;
-        let status = resp.status();
-        let body = resp.into_body().collect().await.ok()?.to_bytes();
-        Some((status, body))
-    };
-    tokio::time::timeout(Duration::from_secs(10), attempt)
-        .await
-        .ok()
-        .flatten()
-}
-
-struct Setup {
-    config: std::path::PathBuf,
-    proxy: SocketAddr,
-    admin: SocketAddr,
-}
-
-fn write_config(dir: &TempDir, store: &str, upstream: &str) -> Setup {
-    let proxy = free_addr();
-    let admin = free_addr();
-    let mut text = format!(
-        "listen = \"{proxy}\"\nadmin_listen = \"{admin}\"\nupstream = \"{upstream}\"\n\
-         store = \"{store}\"\nproxy_threads = 1\n\
-         [delivery]\npoll_ms = 20\nbackoff_initial_ms = 50\nbackoff_max_ms = 200\nlease_secs = 5\n"
-    );
-    for a in accounts() {
-        text.push_str(&format!(
-            "[[accounts]]\nname = \"{}\"\nrole = \"{}\"\nqueues = [\"*\"]\ntoken_sha256 = \"{}\"\n",
-            a.name,
-            if a.name == "admin" {
-                "admin"
-            } else {
-                "reviewer"
-            },
-            a.token_sha256
-        ));
-    }
-    Setup {
-        config: dir.write("serve.toml", text.as_bytes()),
-        proxy,
-        admin,
-    }
-}
-
-fn start(setup: &Setup) -> Child {
-    Command::new(crate::util::bin())
-        .args(["serve", "--config"])
-        .arg(&setup.config)
-        .env("PUBGATE_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
-}
-
-async fn wait_ready(setup: &Setup) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if let Some((StatusCode::OK, _)) =
-            try_send(setup.admin, Method::GET, "/readyz", &[], String::new()).await
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("gateway did not become ready");
-}
 
 async fn api(setup: &Setup, method: Method, path: &str, body: &str) -> Option<(StatusCode, Bytes)> {
     try_send(

@@ -90,6 +90,14 @@ fn personal_data_positives() {
             &[],
         ),
         row(
+            // Found by the bad-input battery: the code label of the line
+            // before already has its value, so it does not label this one.
+            "bare id after a project-code line",
+            format!("项目编号：JH24-210100-00123\n{id}\n项目名称：设备"),
+            &["personal.id_card"],
+            &[],
+        ),
+        row(
             "id in table cell",
             format!("姓名\t证件号码\n李强\t{id}"),
             &["personal.id_card"],

@@ -43,6 +43,9 @@ mod crash;
 // Faults injected between the gateway and its upstream or store.
 mod faults;
 
+// The bad-input battery and slowloris against the real gateway process.
+mod battery;
+
 // The review web UI: cookies, CSRF, and a reviewer in headless Chromium.
 mod review_ui;
 

@@ -294,7 +294,8 @@ fn rewrite(html: &str, state: &Rc<RefCell<State>>, limits: &Limits) -> Result<()
         .append_document_content_handler(doc_comments!(move |c| {
             let mut st = s_comment.borrow_mut();
             st.flush();
-            let text = html_escape::decode_html_entities(&c.text()).into_owned();
+            let text = strip_markup(&c.text());
+            let text = html_escape::decode_html_entities(&text).into_owned();
             if !text.trim().is_empty() {
                 st.comments.push(text);
             }
@@ -351,6 +352,51 @@ fn declared_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     encoding_rs::Encoding::for_label(label.as_bytes())
 }
 
+/// The text of commented-out markup: block tags become line breaks, other
+/// tags vanish. A comment is often a piece of the page switched off
+/// (`<!-- <p>联系人身份证：<span>3701</span>…</p> -->`), or an unclosed `<!--`
+/// that swallows the rest of the file; either way it is published in the
+/// source, and a number split by tags inside it must read as one.
+fn strip_markup(comment: &str) -> String {
+    if !comment.contains('<') {
+        return comment.to_string();
+    }
+    let mut out = String::with_capacity(comment.len());
+    let mut rest = comment;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('>').filter(|c| *c <= 512) else {
+            out.push('<');
+            rest = after;
+            continue;
+        };
+        let name: String = after[..close]
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if BLOCK_TAGS.contains(&name.as_str()) {
+            out.push('\n');
+        } else if name.is_empty() && !after.starts_with('/') && !after.starts_with('!') {
+            // `a < b >`: not a tag.
+            out.push('<');
+            rest = after;
+            continue;
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Tags that end a line when markup inside a comment is read as text.
+const BLOCK_TAGS: &[&str] = &[
+    "p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "td",
+    "th", "section", "article", "body", "html", "head", "title",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -376,6 +422,25 @@ mod tests {
         assert!(body.contains("机密文件\n"), "{body:?}");
         assert!(body.contains("项目编号：ZB-01\n"), "{body:?}");
         assert!(body.contains("项目名称\n办公&设备"), "{body:?}");
+    }
+
+    #[test]
+    fn markup_inside_comments_reads_as_text() {
+        assert_eq!(
+            strip_markup("<p>联系人：<span>3701</span><b>02</b></p>a < b"),
+            "\n联系人：370102\na < b"
+        );
+        // An unclosed comment swallows the rest of the file, tags and all.
+        let doc = extract(
+            "<p>公告<!--内部\n身份证：<span>3701021</span><b>98001011237</b></p></body></html>"
+                .as_bytes(),
+            &Limits::default(),
+        );
+        assert!(
+            piece(&doc, "html:comment").contains("身份证：370102198001011237"),
+            "{:?}",
+            doc.pieces
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod docx;
 pub mod faults;
 pub mod http;
 pub mod pdf;
+pub mod process;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -15,6 +15,11 @@ pub struct Run {
     pub range: Range<usize>,
     /// Groups: each group's byte range and digits.
     pub groups: Vec<(Range<usize>, String)>,
+    /// Letters follow the run directly (`370102…1237ABC`). Kept only for
+    /// 18-character runs: an ID number glued to the next word by a lost
+    /// space or a broken tag is still an ID number when it is labelled as
+    /// one; the ID detector asks for the label.
+    pub letters_after: bool,
 }
 
 impl Run {
@@ -112,8 +117,10 @@ fn run_at(text: &str, start: usize, min_digits: usize) -> (Option<Run>, usize) {
         }
         j += 1;
     }
-    let followed_badly = j < bytes.len() && (glued(bytes[j]) || is_decimal_point(bytes, j));
     let digits: usize = groups.iter().map(|(_, d)| d.len()).sum();
+    let letters_after = j < bytes.len() && bytes[j].is_ascii_alphabetic() && digits == 18;
+    let followed_badly =
+        j < bytes.len() && (glued(bytes[j]) || is_decimal_point(bytes, j)) && !letters_after;
     if preceded_badly || followed_badly || digits < min_digits {
         return (None, j);
     }
@@ -121,6 +128,7 @@ fn run_at(text: &str, start: usize, min_digits: usize) -> (Option<Run>, usize) {
         Some(Run {
             range: start..j,
             groups,
+            letters_after,
         }),
         j,
     )

@@ -169,6 +169,26 @@ impl Personal {
     }
 }
 
+/// Whether one of the code labels in `words` labels the value that
+/// follows `window`: the label is the last thing before the value, with
+/// only separators between (a colon, spaces, a tab between table cells, a
+/// line break when the value wraps). A label that already has its own
+/// value (`项目编号：JH24-001` on the line before) labels nothing after it,
+/// so an ID number on the next line is not taken for a project code.
+fn labelled_as_code(window: &str, words: &[&str]) -> bool {
+    let lower = window.to_ascii_lowercase();
+    let Some(end) = words
+        .iter()
+        .filter_map(|w| lower.rfind(w).map(|i| i + w.len()))
+        .max()
+    else {
+        return false;
+    };
+    lower[end..].chars().all(|c| {
+        c.is_whitespace() || matches!(c, ':' | '：' | '(' | ')' | '（' | '）' | '#' | '=' | '-')
+    })
+}
+
 fn has_any(window: &str, words: &[&str]) -> bool {
     let lower = window.to_ascii_lowercase();
     words.iter().any(|w| lower.contains(w))
@@ -271,7 +291,7 @@ impl Personal {
             // An all-digit 统一社会信用代码 that happens to pass GB 11643.
             return true;
         }
-        if !id_context && has_any(w, CODE_CONTEXT) && !has_any(w, PERSONAL_CONTEXT) {
+        if !id_context && labelled_as_code(w, CODE_CONTEXT) && !has_any(w, PERSONAL_CONTEXT) {
             return true;
         }
         let confidence = if id_context {
@@ -329,7 +349,7 @@ impl Personal {
         let w = window(cx, span.start);
         let card_context = has_any(w, CARD_CONTEXT);
         let account_context = has_any(w, ACCOUNT_CONTEXT);
-        if has_any(w, CODE_CONTEXT) && !card_context {
+        if labelled_as_code(w, CODE_CONTEXT) && !card_context {
             return true;
         }
         // The purchaser's or agency's account (户名、开户行 and 账号 often span
@@ -471,6 +491,14 @@ impl Detector for Personal {
             None => digits::runs(&cx.doc.text, 11),
         };
         for run in runs {
+            if run.letters_after {
+                // Only a labelled ID number may be glued to a word.
+                let w = window(cx, run.range.start);
+                if has_any(w, ID_CONTEXT) && run.groups.len() == 1 {
+                    self.id18(cx, run.range.clone(), &run.digits(), out);
+                }
+                continue;
+            }
             // The whole run first; if it is nothing, each group on its own
             // (two numbers separated by a space).
             let mut options = vec![(run.range.clone(), run.digits())];
