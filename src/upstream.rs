@@ -76,12 +76,16 @@ const HOP_BY_HOP: [&str; 9] = [
 ];
 
 fn client(connect_timeout: Duration) -> Client<HttpConnector, ProxyBody> {
+    pooled_client(connect_timeout, 256)
+}
+
+fn pooled_client(connect_timeout: Duration, idle: usize) -> Client<HttpConnector, ProxyBody> {
     let mut connector = HttpConnector::new();
     connector.set_connect_timeout(Some(connect_timeout));
     connector.set_nodelay(true);
     Client::builder(TokioExecutor::new())
         .pool_idle_timeout(Duration::from_secs(30))
-        .pool_max_idle_per_host(256)
+        .pool_max_idle_per_host(idle)
         .build(connector)
 }
 
@@ -138,6 +142,18 @@ impl Upstream {
     pub fn with_own_pool(&self) -> Upstream {
         Upstream {
             client: client(self.connect_timeout),
+            ..self.clone()
+        }
+    }
+
+    /// The same upstream without connection reuse, for replays of approved
+    /// items. A kept-alive connection that the upstream closed while idle
+    /// fails only once the request is written, which makes a replay that
+    /// never arrived look interrupted (`needs_reconcile`). Replays are few;
+    /// a fresh connection each makes "refused" mean "not sent".
+    pub fn unpooled(&self) -> Upstream {
+        Upstream {
+            client: pooled_client(self.connect_timeout, 0),
             ..self.clone()
         }
     }

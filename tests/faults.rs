@@ -49,7 +49,7 @@ async fn upstream_outage(outage: Duration, approvals: usize) -> String {
         assert_eq!(a.status, StatusCode::ACCEPTED);
         ids.push(a.json()["id"].as_str().unwrap().to_string());
     }
-    fp.set(Fault::Refuse);
+    fp.switch(Fault::Refuse).await;
     let outage_started = Instant::now();
     for id in &ids {
         assert_eq!(approve(&gw, "admin", id).await.status, StatusCode::OK);
@@ -71,7 +71,7 @@ async fn upstream_outage(outage: Duration, approvals: usize) -> String {
         up.seen().is_empty(),
         "something reached the upstream while it was down"
     );
-    fp.set(Fault::Pass);
+    fp.switch(Fault::Pass).await;
     let recovered = Instant::now();
     for id in &ids {
         let v = wait_status(gw.admin_addr, id, "delivered").await;
@@ -125,8 +125,7 @@ async fn a_misbehaving_upstream_gets_quick_clear_answers_and_no_blind_resend() {
         (Fault::Refuse, StatusCode::BAD_GATEWAY, 2500),
         (Fault::Slice, StatusCode::OK, 5000),
     ] {
-        fp.set(fault);
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        fp.switch(fault).await;
         let started = Instant::now();
         let a = send(gw.proxy_addr, Method::GET, "/other", &[], "").await;
         let took = started.elapsed();
@@ -144,15 +143,15 @@ async fn a_misbehaving_upstream_gets_quick_clear_answers_and_no_blind_resend() {
 
     // A replay whose answer never comes back may have been published: the
     // item waits for a person instead of being sent again.
-    fp.set(Fault::Pass);
+    fp.switch(Fault::Pass).await;
     let a = publish(&gw, &[("content-type", "text/plain")], leaky_notice(1)).await;
     let id = a.json()["id"].as_str().unwrap().to_string();
-    fp.set(Fault::ResetAfterRequest);
+    fp.switch(Fault::ResetAfterRequest).await;
     tokio::time::sleep(Duration::from_millis(100)).await;
     approve(&gw, "admin", &id).await;
     let v = wait_status(gw.admin_addr, &id, "needs_reconcile").await;
     assert_eq!(v["item"]["status"], "needs_reconcile", "{v}");
-    fp.set(Fault::Pass);
+    fp.switch(Fault::Pass).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(
         deliveries(&up).get(&id),
@@ -163,10 +162,10 @@ async fn a_misbehaving_upstream_gets_quick_clear_answers_and_no_blind_resend() {
     // Refused before anything was sent: retried, then delivered.
     let a = publish(&gw, &[("content-type", "text/plain")], leaky_notice(2)).await;
     let id = a.json()["id"].as_str().unwrap().to_string();
-    fp.set(Fault::Refuse);
+    fp.switch(Fault::Refuse).await;
     approve(&gw, "admin", &id).await;
     tokio::time::sleep(Duration::from_millis(800)).await;
-    fp.set(Fault::Pass);
+    fp.switch(Fault::Pass).await;
     let v = wait_status(gw.admin_addr, &id, "delivered").await;
     assert_eq!(v["item"]["status"], "delivered", "{v}");
     assert!(v["item"]["attempts"].as_i64().unwrap() >= 2, "{v}");
@@ -201,7 +200,7 @@ async fn a_store_outage_refuses_inspected_requests_and_recovers_by_itself() {
     assert_eq!(before.status, StatusCode::ACCEPTED);
 
     // New connections are reset and the pooled ones are cut.
-    pg.set(Fault::ResetOnAccept);
+    pg.switch(Fault::ResetOnAccept).await;
     let started = Instant::now();
     let mut refused = 0;
     while started.elapsed() < Duration::from_secs(8) {
@@ -233,7 +232,7 @@ async fn a_store_outage_refuses_inspected_requests_and_recovers_by_itself() {
         "pass-through does not need the store"
     );
 
-    pg.set(Fault::Pass);
+    pg.switch(Fault::Pass).await;
     let back = Instant::now();
     loop {
         let a = publish(&gw, &[("content-type", "text/plain")], leaky_notice(3)).await;

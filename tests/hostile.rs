@@ -11,7 +11,7 @@ use std::io::Write as _;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use ::http::StatusCode;
+use ::http::{Method, StatusCode};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -623,5 +623,36 @@ async fn the_admin_api_limits_each_client_and_token_guessing() {
             .0,
         200
     );
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_value_in_the_query_string_is_scanned_too() {
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let gw = gateway(config(&up.url(), dir.path())).await;
+    let clean = std::fs::read("tests/corpus/05-tender-liaoning-clean.txt").unwrap();
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("remark", &format!("联系人身份证{ID}"))
+        .finish();
+    for body in [clean.clone(), Vec::new()] {
+        let a = crate::util::http::send(
+            gw.proxy_addr,
+            Method::POST,
+            &format!("/api/notices?{query}"),
+            &[("content-type", "text/plain")],
+            body,
+        )
+        .await;
+        assert_eq!(
+            a.status,
+            StatusCode::ACCEPTED,
+            "{}",
+            String::from_utf8_lossy(&a.body)
+        );
+        assert!(a.json()["findings"].to_string().contains("url:query"));
+    }
+    assert!(up.seen().is_empty());
+    assert_still_serving(&gw, &up, "after query leaks").await;
     gw.shutdown().await;
 }

@@ -46,6 +46,9 @@ mod faults;
 // The bad-input battery and slowloris against the real gateway process.
 mod battery;
 
+// Canary values through every input; searched for in every output.
+mod leak_sweep;
+
 // The review web UI: cookies, CSRF, and a reviewer in headless Chromium.
 mod review_ui;
 

@@ -167,14 +167,21 @@ async fn inspect(
     };
     app.metrics.inspected_bytes.inc_by(decoded.len() as u64);
 
-    // A request with no body carries no content to leak.
-    if decoded.is_empty() {
+    // The query string is content too (`?content=…` publishing).
+    let query = intake::query_upload(&parts.uri);
+    // A request with no body and no query carries no content to leak.
+    if decoded.is_empty() && query.is_none() {
         return forward_scanned(app, upstream, parts, raw, client, &route, "pass").await;
     }
-    let uploads = match intake::split(content_type.as_deref(), decoded, limits.max_parts).await {
-        Ok(u) => u,
-        Err(e) => return count(app, &route, "refused", split_error(e)),
+    let mut uploads = if decoded.is_empty() {
+        Vec::new()
+    } else {
+        match intake::split(content_type.as_deref(), decoded, limits.max_parts).await {
+            Ok(u) => u,
+            Err(e) => return count(app, &route, "refused", split_error(e)),
+        }
     };
+    uploads.extend(query.clone());
     let report = match scan(app, uploads.clone()).await {
         Some(r) => r,
         None => unscannable_report(app),
@@ -231,7 +238,7 @@ async fn inspect(
                 None
             };
             match rewritten {
-                Some(body) if recheck(app, &content_type, &body).await => {
+                Some(body) if recheck(app, &content_type, &body, query).await => {
                     parts.headers.remove(header::CONTENT_LENGTH);
                     forward_scanned(
                         app,
@@ -287,8 +294,13 @@ fn unscannable_report(app: &App) -> Report {
 
 /// Scans a redacted body again: only if nothing at redact level or above
 /// remains may it be forwarded.
-async fn recheck(app: &Arc<App>, content_type: &Option<String>, body: &[u8]) -> bool {
-    let Ok(uploads) = intake::split(
+async fn recheck(
+    app: &Arc<App>,
+    content_type: &Option<String>,
+    body: &[u8],
+    query: Option<Upload>,
+) -> bool {
+    let Ok(mut uploads) = intake::split(
         content_type.as_deref(),
         Bytes::copy_from_slice(body),
         app.config.limits.max_parts,
@@ -297,6 +309,9 @@ async fn recheck(app: &Arc<App>, content_type: &Option<String>, body: &[u8]) -> 
     else {
         return false;
     };
+    // Redaction rewrites the body only: a value in the query is still
+    // there, and this scan sees it.
+    uploads.extend(query);
     scan(app, uploads)
         .await
         .is_some_and(|r| r.verdict.action == Action::Pass)

@@ -16,8 +16,9 @@ pub enum DecodeError {
         /// The limit.
         limit: usize,
     },
-    /// A `Content-Encoding` we cannot decode.
-    #[error("unsupported Content-Encoding `{0}`")]
+    /// A `Content-Encoding` we cannot decode. The value is kept for the
+    /// caller but not shown: a header is whatever the client wrote.
+    #[error("unsupported Content-Encoding (gzip, deflate and br are decoded)")]
     Unsupported(String),
     /// Corrupt data, too many layers, or expansion past the ratio.
     #[error("compressed body is corrupt or expands too much")]

@@ -171,29 +171,33 @@ fn names_upload(names: Vec<String>) -> Option<Upload> {
     })
 }
 
+/// The query string of a publish request as one more part to scan
+/// (`url:query`): percent-decoded, one `name：value` pair per line. None
+/// when there is no query.
+pub fn query_upload(uri: &http::Uri) -> Option<Upload> {
+    let query = uri.query().filter(|q| !q.is_empty())?;
+    let mut text = String::new();
+    for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+        text.push_str(&name);
+        if !value.is_empty() {
+            text.push('：');
+            text.push_str(&value);
+        }
+        text.push('\n');
+    }
+    Some(Upload {
+        label: "url:query".into(),
+        hint: "query.txt".into(),
+        bytes: Bytes::from(text.into_bytes()),
+    })
+}
+
 /// A field or file name fit for a part label: at most 40 characters, and
 /// digit runs of 6 or more masked. Part labels appear in findings, and a
 /// file name like `张三身份证370102….pdf` must not put the number there.
 fn short(name: &str) -> String {
-    let mut out = String::new();
-    let mut run = String::new();
-    let flush = |out: &mut String, run: &mut String| {
-        if run.chars().count() >= 6 {
-            out.push_str(&crate::model::mask_digits(run));
-        } else {
-            out.push_str(run);
-        }
-        run.clear();
-    };
-    for c in name.chars().take(40) {
-        if c.is_ascii_digit() || ('０'..='９').contains(&c) || (c == 'X' && !run.is_empty()) {
-            run.push(c);
-        } else {
-            flush(&mut out, &mut run);
-            out.push(c);
-        }
-    }
-    flush(&mut out, &mut run);
+    let head: String = name.chars().take(40).collect();
+    let mut out = crate::model::mask_digit_runs(&head, 6);
     if name.chars().nth(40).is_some() {
         out.push('…');
     }

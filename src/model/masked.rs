@@ -50,6 +50,33 @@ impl serde::Serialize for Sensitive {
     }
 }
 
+/// `text` with every run of at least `min` digits (ASCII or full-width,
+/// with a trailing `X`) masked by [`mask_digits`]. For text pubgate shows
+/// that is not a finding but can carry a number: file names, paths, query
+/// strings, part labels.
+pub fn mask_digit_runs(text: &str, min: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |out: &mut String, run: &mut String| {
+        if run.chars().count() >= min {
+            out.push_str(&mask_digits(run));
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_digit() || ('０'..='９').contains(&c) || (c == 'X' && !run.is_empty()) {
+            run.push(c);
+        } else {
+            flush(&mut out, &mut run);
+            out.push(c);
+        }
+    }
+    flush(&mut out, &mut run);
+    out
+}
+
 /// Masks a number-like value, keeping a short head and tail so a reviewer
 /// can tell two values apart: `370102199001011234` → `370102********1234`,
 /// `13812345678` → `138****5678`. Short values are masked whole but for the

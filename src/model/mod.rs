@@ -13,4 +13,4 @@ mod masked;
 pub use document::{Document, Format, PartKind, Piece, Unreadable};
 pub use file_error::{FileError, FileErrors};
 pub use finding::{Action, Category, Confidence, Finding, Location, Severity};
-pub use masked::{Sensitive, mask_digits, mask_email, mask_name};
+pub use masked::{Sensitive, mask_digit_runs, mask_digits, mask_email, mask_name};

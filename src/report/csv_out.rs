@@ -49,7 +49,7 @@ impl Renderer for Csv {
         }
         let r = &doc.report;
         let base = [
-            doc.path.clone(),
+            doc.shown_path(),
             r.doc_type.clone().unwrap_or_default(),
             r.verdict.action.as_str().to_string(),
         ];

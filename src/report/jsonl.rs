@@ -18,7 +18,7 @@ pub struct Jsonl {
 pub fn document_json(doc: &DocResult, policy_version: &str) -> serde_json::Value {
     let r = &doc.report;
     json!({
-        "path": doc.path,
+        "path": doc.shown_path(),
         "format": r.format.name(),
         "doc_type": r.doc_type,
         "verdict": r.verdict.action.as_str(),

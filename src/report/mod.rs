@@ -25,6 +25,15 @@ pub struct DocResult {
     pub report: Report,
 }
 
+impl DocResult {
+    /// The path as reports show it: digit runs of 11 or more masked, since
+    /// a file named after a person (`张三身份证370102….pdf`) would otherwise
+    /// put the number in the report, the log shipper and the CI artefacts.
+    pub fn shown_path(&self) -> String {
+        crate::model::mask_digit_runs(&self.path, 11)
+    }
+}
+
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {

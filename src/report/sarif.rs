@@ -47,7 +47,7 @@ impl Renderer for Sarif {
     fn document(&mut self, _out: &mut dyn Write, doc: &DocResult) -> io::Result<()> {
         let r = &doc.report;
         self.artifacts.push(json!({
-            "location": { "uri": doc.path },
+            "location": { "uri": doc.shown_path() },
             "properties": { "doc_type": r.doc_type, "verdict": r.verdict.action.as_str(), "format": r.format.name() }
         }));
         for f in &r.verdict.findings {
@@ -60,7 +60,7 @@ impl Renderer for Sarif {
                 })
             });
             let mut location = json!({
-                "physicalLocation": { "artifactLocation": { "uri": doc.path } }
+                "physicalLocation": { "artifactLocation": { "uri": doc.shown_path() } }
             });
             if let Some(l) = &f.location {
                 location["logicalLocations"] = json!([{ "name": l.part, "kind": "module" }]);

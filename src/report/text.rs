@@ -45,7 +45,7 @@ impl Renderer for Text {
             out,
             "{}  {} [{kind}]{queue}",
             self.paint(verdict, &verdict.as_str().to_uppercase()),
-            doc.path
+            doc.shown_path()
         )?;
         for f in &r.verdict.findings {
             let place = match &f.location {

@@ -134,6 +134,15 @@ async fn list(
         StoreError::Corrupt(_) => ApiError(StatusCode::BAD_REQUEST, "bad cursor".into()),
         other => other.into(),
     })?;
+    // Paths and queries can carry numbers; the listing shows them masked
+    // (the item page, for its reviewer, shows the request as it came).
+    let items: Vec<_> = items
+        .into_iter()
+        .map(|mut h| {
+            h.path = crate::model::mask_digit_runs(&h.path, 11);
+            h
+        })
+        .collect();
     Ok(Json(json!({"items": items, "next_cursor": next})))
 }
 

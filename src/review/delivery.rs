@@ -25,10 +25,11 @@ use tokio::sync::watch;
 
 use crate::review::store::{Claimed, DeliveryOutcome, HoldStatus, now_ms};
 use crate::serve::state::{App, StateChange};
-use crate::upstream::full;
+use crate::upstream::{Upstream, full};
 
 /// Runs until `shutdown` turns true.
 pub async fn run(app: Arc<App>, mut shutdown: watch::Receiver<bool>) {
+    let upstream = app.upstream.unpooled();
     let poll = Duration::from_millis(app.config.delivery.poll_ms.max(10));
     loop {
         match app
@@ -49,7 +50,7 @@ pub async fn run(app: Arc<App>, mut shutdown: watch::Receiver<bool>) {
             }
             let lease = Duration::from_secs(app.config.delivery.lease_secs);
             match app.store.claim_delivery(lease).await {
-                Ok(Some(claimed)) => deliver(&app, claimed).await,
+                Ok(Some(claimed)) => deliver(&app, &upstream, claimed).await,
                 Ok(None) => break,
                 Err(e) => {
                     tracing::warn!(error = %e, "could not claim a delivery");
@@ -65,8 +66,8 @@ pub async fn run(app: Arc<App>, mut shutdown: watch::Receiver<bool>) {
     }
 }
 
-async fn deliver(app: &App, claimed: Claimed) {
-    let outcome = send(app, &claimed).await;
+async fn deliver(app: &App, upstream: &Upstream, claimed: Claimed) {
+    let outcome = send(app, upstream, &claimed).await;
     let label = match &outcome {
         DeliveryOutcome::Delivered(_) => "delivered",
         DeliveryOutcome::Failed { .. } => "failed",
@@ -90,7 +91,7 @@ async fn deliver(app: &App, claimed: Claimed) {
     }
 }
 
-async fn send(app: &App, claimed: &Claimed) -> DeliveryOutcome {
+async fn send(app: &App, upstream: &Upstream, claimed: &Claimed) -> DeliveryOutcome {
     let request = &claimed.request;
     let mut headers = HeaderMap::new();
     for (name, value) in &request.headers {
@@ -113,8 +114,7 @@ async fn send(app: &App, claimed: &Claimed) -> DeliveryOutcome {
             error: "stored method is invalid".into(),
         };
     };
-    let sent = app
-        .upstream
+    let sent = upstream
         .send(
             method,
             &request.uri,

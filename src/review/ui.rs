@@ -386,7 +386,10 @@ async fn queue(State(app): State<Arc<App>>, user: UiUser, Query(q): Query<QueueQ
                 esc(h.doc_type.as_deref().unwrap_or("—")),
                 esc(h.submitter.as_deref().unwrap_or("—")),
                 esc(&h.method),
-                esc(h.path.split('?').next().unwrap_or("")),
+                esc(&crate::model::mask_digit_runs(
+                    h.path.split('?').next().unwrap_or(""),
+                    11
+                )),
                 id = esc(&h.id),
             );
         }

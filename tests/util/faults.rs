@@ -92,6 +92,15 @@ impl FaultProxy {
         }
     }
 
+    /// Switches to `fault` and waits until it holds for new connections
+    /// (the accept loop notices a change within 50 ms; a connection that
+    /// lands in the backlog of a listener being closed is reset instead of
+    /// refused, which would test the proxy, not the gateway).
+    pub async fn switch(&self, fault: Fault) {
+        self.set(fault);
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
