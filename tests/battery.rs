@@ -38,7 +38,10 @@ struct Bad {
     body: Vec<u8>,
 }
 
-/// Applies up to `n` random edits outside `keep` (a byte range).
+/// Applies up to `n` random edits that leave `keep` (the ID number) and
+/// the byte on each side of it alone: a digit or letter glued to the number
+/// makes it another number (`3701…12370A` has 19 digits), which would test
+/// the mutator, not the gateway.
 fn mutate(rng: &mut Rng, mut bytes: Vec<u8>, keep: std::ops::Range<usize>, n: usize) -> Vec<u8> {
     const SNIPPETS: [&[u8]; 10] = [
         b"<",
@@ -52,19 +55,18 @@ fn mutate(rng: &mut Rng, mut bytes: Vec<u8>, keep: std::ops::Range<usize>, n: us
         b"\"",
         b"]]>",
     ];
-    let (mut lo, mut hi) = (keep.start, keep.end);
+    // Edits touch bytes in `..lo` or `hi..`, and insert only there.
+    let (mut lo, mut hi) = (keep.start.saturating_sub(1), keep.end + 1);
     for _ in 0..n {
-        if bytes.is_empty() {
+        if bytes.len() <= hi {
             break;
         }
-        let mut at = rng.below(bytes.len());
-        if (lo..hi).contains(&at) {
-            at = hi.min(bytes.len() - 1);
-        }
-        if (lo..hi).contains(&at) {
-            continue;
-        }
-        let before = at < lo;
+        let before = rng.chance(0.5) && lo > 0;
+        let at = if before {
+            rng.below(lo)
+        } else {
+            hi + rng.below(bytes.len() - hi)
+        };
         let delta: isize = match rng.below(4) {
             0 => {
                 bytes[at] = rng.next() as u8;
@@ -80,7 +82,11 @@ fn mutate(rng: &mut Rng, mut bytes: Vec<u8>, keep: std::ops::Range<usize>, n: us
                 s.len() as isize
             }
             _ => {
-                let len = rng.below(64).min(bytes.len() - at);
+                let len = rng.below(64).min(bytes.len() - at).min(if before {
+                    lo - at
+                } else {
+                    usize::MAX
+                });
                 let chunk = bytes[at..at + len].to_vec();
                 bytes.splice(at..at, chunk);
                 len as isize
@@ -135,7 +141,7 @@ fn hostile(rng: &mut Rng, notice: &str) -> Bad {
                 &ID[..split],
                 &ID[split..]
             );
-            let keep = html.find("联系人身份证").unwrap()..html.find("</b>").unwrap();
+            let keep = html.find("联系人身份证").unwrap()..html.find("</b>").unwrap() + 4;
             Bad {
                 kind: "html, ID split by tags, mutated",
                 content_type: "text/html".into(),

@@ -55,6 +55,31 @@ pub enum ServeError {
     Metrics(#[from] prometheus::Error),
 }
 
+/// Raises the soft limit on open files towards the hard limit: each client
+/// connection can use two descriptors (client and upstream), and a soft
+/// limit of 1,024 (a common default) would make `max_connections` a lie
+/// and `accept` fail under a connection flood.
+fn raise_open_file_limit(max_connections: usize) {
+    let wanted = (max_connections as u64)
+        .saturating_mul(2)
+        .saturating_add(256);
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit/setrlimit only read and write the struct passed.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+            return;
+        }
+        if (lim.rlim_cur as u64) < wanted {
+            lim.rlim_cur = lim.rlim_max.min(wanted as libc::rlim_t);
+            libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
+        }
+    }
+    tracing::debug!(open_files = lim.rlim_cur as u64, "open file limit");
+}
+
 fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> ServeError {
     let what = what.into();
     move |source| ServeError::Io { what, source }
@@ -93,6 +118,7 @@ pub async fn start(
     mut config: ServeConfig,
     extractors: Option<Extractors>,
 ) -> Result<Running, ServeError> {
+    raise_open_file_limit(config.limits.max_connections);
     let (shutdown, shutdown_rx) = watch::channel(false);
     let mut demo_addr = None;
     if config.upstream.is_none() {
