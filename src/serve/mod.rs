@@ -72,12 +72,12 @@ fn raise_open_file_limit(max_connections: usize) {
         if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
             return;
         }
-        if (lim.rlim_cur as u64) < wanted {
-            lim.rlim_cur = lim.rlim_max.min(wanted as libc::rlim_t);
+        if lim.rlim_cur < wanted {
+            lim.rlim_cur = lim.rlim_max.min(wanted);
             libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
         }
     }
-    tracing::debug!(open_files = lim.rlim_cur as u64, "open file limit");
+    tracing::debug!(open_files = lim.rlim_cur, "open file limit");
 }
 
 fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> ServeError {
