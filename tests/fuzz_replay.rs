@@ -123,11 +123,21 @@ fn saved_pdf_inputs_are_parsed_or_contained() {
     if let Ok(entries) = std::fs::read_dir("tests/regressions/fuzz_pdf") {
         for entry in entries {
             let path = entry.unwrap().path();
+            let started = std::time::Instant::now();
             let doc = extractors.extract("a.pdf", &std::fs::read(&path).unwrap());
+            // The known traps (a hang on an xref stream, a 66 TB length,
+            // 200,000 nested arrays, circular /Prev, unknown encryption):
+            // contained by the worker and reported, within the deadline.
             assert!(
-                doc.pieces.iter().any(|p| !p.text.is_empty()) || !doc.unreadable.is_empty(),
-                "{}: neither text nor a reason",
+                !doc.unreadable.is_empty(),
+                "{}: a trap read without complaint",
                 path.display()
+            );
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(12),
+                "{}: took {:?}",
+                path.display(),
+                started.elapsed()
             );
             kept += 1;
         }
