@@ -13,9 +13,13 @@ use std::process::{Command, Output, Stdio};
 use pubgate::engine::Engine;
 use pubgate::extract::{Extractors, WorkerCommand};
 
-/// The `pubgate` binary built for this test run.
+/// The `pubgate` binary built for this test run, or the one named by
+/// `PUBGATE_TEST_BIN` (e.g. a release build, for the long measurements in
+/// docs/reliability.md).
 pub fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_pubgate"))
+    std::env::var_os("PUBGATE_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_pubgate")))
 }
 
 /// An engine on the shipped defaults whose PDF worker is the real binary.
