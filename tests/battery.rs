@@ -39,8 +39,9 @@ struct Bad {
 }
 
 /// Applies up to `n` random edits that leave `keep` (the ID number) and
-/// the byte on each side of it alone: a digit or letter glued to the number
-/// makes it another number (`3701…12370A` has 19 digits), which would test
+/// three bytes on each side of it alone: a digit or letter glued to the
+/// number makes it another number (`3701…12370A` has 19 digits), and an
+/// escape cut in half glues one (`\n` → `n`, `%0A` → `0A`); that would test
 /// the mutator, not the gateway.
 fn mutate(rng: &mut Rng, mut bytes: Vec<u8>, keep: std::ops::Range<usize>, n: usize) -> Vec<u8> {
     const SNIPPETS: [&[u8]; 10] = [
@@ -56,7 +57,7 @@ fn mutate(rng: &mut Rng, mut bytes: Vec<u8>, keep: std::ops::Range<usize>, n: us
         b"]]>",
     ];
     // Edits touch bytes in `..lo` or `hi..`, and insert only there.
-    let (mut lo, mut hi) = (keep.start.saturating_sub(1), keep.end + 1);
+    let (mut lo, mut hi) = (keep.start.saturating_sub(3), keep.end + 3);
     for _ in 0..n {
         if bytes.len() <= hi {
             break;
