@@ -142,7 +142,7 @@ fn hostile(rng: &mut Rng, notice: &str) -> Bad {
                 &ID[..split],
                 &ID[split..]
             );
-            let keep = html.find("联系人身份证").unwrap()..html.find("</b>").unwrap() + 4;
+            let keep = html.find("联系人身份证").unwrap()..html.find("</b></p>").unwrap() + 8;
             Bad {
                 kind: "html, ID split by tags, mutated",
                 content_type: "text/html".into(),

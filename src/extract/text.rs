@@ -49,6 +49,25 @@ pub fn decode(bytes: &[u8], declared: Option<&'static Encoding>) -> Decoded {
             errors: 0,
         };
     }
+    // UTF-8 with a few broken bytes (a truncated upload, one stray byte) is
+    // still UTF-8: read as GB18030 it turns into other characters, and a
+    // GB18030 four-byte sequence can swallow the digits of an ID number.
+    // Long runs of valid multi-byte UTF-8 do not happen in GBK text.
+    if declared.is_none_or(|enc| enc == UTF_8) {
+        let lossy = String::from_utf8_lossy(bytes);
+        let errors = count_replacements(&lossy);
+        let multibyte = lossy
+            .chars()
+            .filter(|c| !c.is_ascii() && *c != '\u{FFFD}')
+            .count();
+        if errors * 8 <= multibyte {
+            return Decoded {
+                text: lossy.into_owned(),
+                encoding: UTF_8,
+                errors,
+            };
+        }
+    }
     let candidates: Vec<&'static Encoding> = match declared {
         Some(enc) if enc != UTF_8 => vec![enc, GB18030, UTF_8],
         _ => vec![GB18030, UTF_8],
@@ -162,6 +181,21 @@ mod tests {
         let mut be = vec![0xFE, 0xFF];
         be.extend_from_slice(b"ID 370102198001011237 plain ascii after a BOM");
         assert!(decode(&be, None).text.contains("370102198001011237"));
+    }
+
+    #[test]
+    fn utf8_with_a_stray_byte_stays_utf8() {
+        let mut bytes = "联系人身份证：370102198001011237 公告内容"
+            .as_bytes()
+            .to_vec();
+        bytes.insert(6, 0x82);
+        let d = decode(&bytes, None);
+        assert_eq!(d.encoding, UTF_8);
+        assert!(d.text.contains("370102198001011237"), "{}", d.text);
+        // GBK text is still read as GBK.
+        let (gbk, _, _) =
+            GB18030.encode("招标公告：项目编号 ZB-1，联系人身份证 370102198001011237");
+        assert_eq!(decode(&gbk, None).encoding, GB18030);
     }
 
     #[test]

@@ -231,7 +231,15 @@ pub fn to_document(engine: &Engine, uploads: &[Upload]) -> Document {
     }
     let mut merged = Document::new(Format::Unknown);
     for upload in uploads {
-        let doc = engine.extract(&upload.hint, &upload.bytes);
+        let mut doc = engine.extract(&upload.hint, &upload.bytes);
+        // A part with bytes but no text to read is unscannable on its own:
+        // other parts (a title field, the query string) must not make the
+        // request look readable. E.g. an HTML body whose text all sits in a
+        // broken attribute (`<meta charset="utf-8>…`) is still published.
+        let has_bytes = upload.bytes.iter().any(|b| !b.is_ascii_whitespace());
+        if has_bytes && doc.pieces.is_empty() && doc.unreadable.is_empty() {
+            doc.unreadable("file", "文件中没有可检查的文字 / no text to inspect");
+        }
         if merged.format == Format::Unknown {
             merged.format = doc.format;
         }
