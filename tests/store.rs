@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use ::http::StatusCode;
 use pubgate::review::store::{
-    DeliveryOutcome, HoldStatus, ListFilter, NewHold, Store, StoreError, StoredRequest, audit_hash,
+    DeliveryOutcome, HoldStatus, ListFilter, NewHold, PublishedFilter, PublishedScan, Store,
+    StoreError, StoredRequest, TakedownStatus, audit_hash, published_id,
 };
 use sqlx::Row;
 
@@ -66,6 +67,7 @@ fn hold(id: &str, queue: &str) -> NewHold {
         doc_type: Some("tender".into()),
         findings_json: "[]".into(),
         engine_version: "v1".into(),
+        held_by: "replica-a".into(),
     }
 }
 
@@ -153,7 +155,7 @@ async fn the_state_machine_allows_each_move_once() {
             next_attempt_at: 0,
         };
         assert_eq!(
-            store.finish_delivery("a1", &retry).await.unwrap(),
+            store.finish_delivery("a1", 1, &retry).await.unwrap(),
             HoldStatus::Approved
         );
         let again = store
@@ -164,14 +166,14 @@ async fn the_state_machine_allows_each_move_once() {
         assert_eq!(again.attempts, 2);
         assert_eq!(
             store
-                .finish_delivery("a1", &DeliveryOutcome::Delivered(201))
+                .finish_delivery("a1", 2, &DeliveryOutcome::Delivered(201))
                 .await
                 .unwrap(),
             HoldStatus::Delivered
         );
         assert!(
             store
-                .finish_delivery("a1", &DeliveryOutcome::Delivered(201))
+                .finish_delivery("a1", 2, &DeliveryOutcome::Delivered(201))
                 .await
                 .is_err()
         );
@@ -283,7 +285,7 @@ async fn concurrent_writers_and_claimers_never_fail_or_double_claim() {
                 let mut mine = Vec::new();
                 while let Some(c) = store.claim_delivery(Duration::from_secs(30)).await.unwrap() {
                     store
-                        .finish_delivery(&c.id, &DeliveryOutcome::Delivered(200))
+                        .finish_delivery(&c.id, c.attempts, &DeliveryOutcome::Delivered(200))
                         .await
                         .unwrap();
                     mine.push(c.id);
@@ -380,4 +382,186 @@ async fn the_gateway_runs_on_postgresql() {
     assert_eq!(up.seen().len(), 1);
     assert_eq!(up.seen()[0].body, text.as_bytes());
     gw.shutdown().await;
+}
+
+/// A worker whose lease ran out while it was still sending cannot record
+/// its result over the claim another replica took since: the attempt
+/// number fences the update.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_claim_cannot_overwrite_the_next_one() {
+    let dir = TempDir::new();
+    for (backend, store) in stores(&dir).await {
+        store.insert_hold(&hold("f1", "privacy")).await.unwrap();
+        store
+            .decide("f1", HoldStatus::Approved, "alice", "")
+            .await
+            .unwrap();
+        let first = store.claim_delivery(Duration::ZERO).await.unwrap().unwrap();
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        // Another replica finds the lease expired (upstream idempotent:
+        // the item goes back to approved) and claims it again.
+        let moved = store.recover_orphans(false, true).await.unwrap();
+        assert_eq!(moved, vec![("f1".to_string(), HoldStatus::Approved)], "{backend}");
+        let second = store
+            .claim_delivery(Duration::from_secs(30))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((first.attempts, second.attempts), (1, 2), "{backend}");
+        let stale = store
+            .finish_delivery("f1", first.attempts, &DeliveryOutcome::Delivered(200))
+            .await;
+        assert!(
+            matches!(stale, Err(StoreError::Conflict(HoldStatus::Delivering))),
+            "{backend}: a stale claim recorded its result: {stale:?}"
+        );
+        assert_eq!(
+            store
+                .finish_delivery("f1", second.attempts, &DeliveryOutcome::Delivered(201))
+                .await
+                .unwrap(),
+            HoldStatus::Delivered,
+            "{backend}"
+        );
+        assert_eq!(
+            store.get("f1").await.unwrap().summary.upstream_status,
+            Some(201),
+            "{backend}"
+        );
+        // A start-up on PostgreSQL must not take a live replica's claim:
+        // with a lease in the future, nothing is an orphan.
+        store.insert_hold(&hold("f2", "privacy")).await.unwrap();
+        store
+            .decide("f2", HoldStatus::Approved, "alice", "")
+            .await
+            .unwrap();
+        let live = store
+            .claim_delivery(Duration::from_secs(60))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            store.recover_orphans(false, true).await.unwrap().is_empty(),
+            "{backend}"
+        );
+        store
+            .finish_delivery(&live.id, live.attempts, &DeliveryOutcome::Delivered(200))
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replicas_heartbeat_and_share_a_reload_generation() {
+    let dir = TempDir::new();
+    for (backend, store) in stores(&dir).await {
+        assert_eq!(store.reload_generation().await.unwrap(), 0, "{backend}");
+        store.heartbeat("gw-a", "v1", 1).await.unwrap();
+        store.heartbeat("gw-b", "v1", 2).await.unwrap();
+        store.heartbeat("gw-a", "v2", 1).await.unwrap();
+        let seen = store.replicas(60_000).await.unwrap();
+        let names: Vec<(&str, &str)> = seen
+            .iter()
+            .map(|r| (r.name.as_str(), r.engine_version.as_str()))
+            .collect();
+        assert_eq!(names, vec![("gw-a", "v2"), ("gw-b", "v1")], "{backend}");
+        assert_eq!(store.request_reload("admin", "x").await.unwrap(), 1);
+        assert_eq!(store.request_reload("admin", "y").await.unwrap(), 2);
+        assert_eq!(store.reload_generation().await.unwrap(), 2, "{backend}");
+        let reloads = store
+            .audit_log(1, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == "reload")
+            .count();
+        assert_eq!(reloads, 2, "{backend}: reloads are audited");
+        store.forget_replica("gw-b").await.unwrap();
+        assert_eq!(store.replicas(60_000).await.unwrap().len(), 1, "{backend}");
+    }
+}
+
+fn scanned(key: &str, sha: &str, action: &str, fingerprints: &str) -> PublishedScan {
+    PublishedScan {
+        doc_key: key.into(),
+        source: "dir:/archive".into(),
+        content_sha256: sha.into(),
+        engine_version: "v1".into(),
+        action: action.into(),
+        categories: if action == "pass" { "" } else { "personal_data" }.into(),
+        fingerprints: fingerprints.into(),
+        findings_json: "[]".into(),
+        doc_type: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn takedown_candidates_keep_a_decision_until_the_findings_change() {
+    let dir = TempDir::new();
+    for (backend, store) in stores(&dir).await {
+        let batch = vec![
+            scanned("dir:a.html", "h1", "hold", "fp1"),
+            scanned("dir:b.html", "h2", "pass", ""),
+        ];
+        assert_eq!(store.record_published(&batch).await.unwrap(), 2);
+        let known = store.known_published("dir:/archive").await.unwrap();
+        assert_eq!(
+            known.get("dir:a.html"),
+            Some(&("h1".to_string(), "v1".to_string())),
+            "{backend}"
+        );
+        let (candidates, _) = store
+            .list_published(&PublishedFilter {
+                limit: 50,
+                ..PublishedFilter::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(candidates.len(), 1, "{backend}: clean documents are not listed");
+        let a = &candidates[0];
+        assert_eq!(
+            (a.doc_key.as_str(), a.status),
+            ("dir:a.html", TakedownStatus::Candidate)
+        );
+        assert_eq!(a.id, published_id("dir:a.html"));
+        let clean_id = published_id("dir:b.html");
+        assert!(
+            matches!(
+                store
+                    .decide_takedown(&clean_id, TakedownStatus::TakeDown, "alice", "")
+                    .await,
+                Err(StoreError::TakedownConflict(TakedownStatus::Clean))
+            ),
+            "{backend}: a clean document cannot be taken down"
+        );
+        store
+            .decide_takedown(&a.id, TakedownStatus::Fine, "alice", "public anyway")
+            .await
+            .unwrap();
+        // Rescanned under a new version with the same findings: still fine.
+        store
+            .record_published(&[scanned("dir:a.html", "h1b", "hold", "fp1")])
+            .await
+            .unwrap();
+        assert_eq!(
+            store.get_published(&a.id).await.unwrap().status,
+            TakedownStatus::Fine,
+            "{backend}"
+        );
+        // A new finding: a candidate again.
+        store
+            .record_published(&[scanned("dir:a.html", "h1c", "hold", "fp1,fp2")])
+            .await
+            .unwrap();
+        let again = store.get_published(&a.id).await.unwrap();
+        assert_eq!(again.status, TakedownStatus::Candidate, "{backend}");
+        assert_eq!(again.content_sha256, "h1c");
+        let audit = store.audit_for(&format!("published:{}", a.id)).await.unwrap();
+        assert_eq!(audit.len(), 1, "{backend}");
+        assert_eq!(
+            (audit[0].actor.as_str(), audit[0].action.as_str()),
+            ("alice", "fine")
+        );
+        assert!(store.verify_audit(None, None).await.unwrap().broken.is_none());
+    }
 }

@@ -355,6 +355,7 @@ async fn hold(
         doc_type: report.doc_type.clone(),
         findings_json: reply::findings_json(&report.verdict.findings).to_string(),
         engine_version: engine_version.to_string(),
+        held_by: app.replica.clone(),
     };
     match app.store.insert_hold(&hold).await {
         Ok(()) => {

@@ -29,6 +29,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/api/holds/{id}/reject", post(reject))
         .route("/api/holds/{id}/reconcile", post(reconcile))
         .route("/api/reload", post(reload))
+        .route("/api/replicas", get(replicas))
 }
 
 /// An API error with a JSON body.
@@ -304,6 +305,29 @@ async fn reload(
     if user.role != Role::Admin {
         return Err(ApiError(StatusCode::FORBIDDEN, "admins only".into()));
     }
+    match reload_everywhere(&app, &user.name).await? {
+        Ok((version, generation)) => Ok(Json(json!({
+            "status": "reloaded",
+            "version": version,
+            "generation": generation,
+        }))),
+        Err(errors) => Err(ApiError(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("reload failed; the previous policies and dictionaries stay in use:\n{errors}"),
+        )),
+    }
+}
+
+/// Reloads this replica's policies and dictionaries; when that works, asks
+/// every other replica on the store to do the same (they follow within a
+/// heartbeat). A failed reload is audited and asks no one: a file that does
+/// not load here will not load on a replica with the same files.
+///
+/// The outer error is the store's; the inner one the files' errors.
+pub async fn reload_everywhere(
+    app: &Arc<App>,
+    actor: &str,
+) -> Result<Result<(String, i64), crate::model::FileErrors>, StoreError> {
     let reloading = app.clone();
     let result = tokio::task::spawn_blocking(move || reloading.reload())
         .await
@@ -312,16 +336,38 @@ async fn reload(
                 crate::model::FileError::new("reload", 0, "reload did not finish"),
             ]))
         });
-    let detail = match &result {
-        Ok(v) => format!("ok version={v}"),
-        Err(_) => "failed".to_string(),
-    };
-    app.store.audit(&user.name, "reload", None, &detail).await?;
     match result {
-        Ok(version) => Ok(Json(json!({"status": "reloaded", "version": version}))),
-        Err(errors) => Err(ApiError(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("reload failed; the previous policies and dictionaries stay in use:\n{errors}"),
-        )),
+        Ok(version) => {
+            let generation = app
+                .store
+                .request_reload(actor, &format!("ok version={version} by={}", app.replica))
+                .await?;
+            // This replica has it already; its follower must not reload again.
+            app.reload_seen
+                .fetch_max(generation, std::sync::atomic::Ordering::SeqCst);
+            Ok(Ok((version, generation)))
+        }
+        Err(errors) => {
+            app.store
+                .audit(actor, "reload", None, &format!("failed on {}", app.replica))
+                .await?;
+            Ok(Err(errors))
+        }
     }
+}
+
+/// Replicas seen in the last three heartbeats, with the policy version
+/// each runs: whether a reload reached all of them.
+async fn replicas(
+    State(app): State<Arc<App>>,
+    ApiUser(_user): ApiUser,
+) -> Result<Json<Value>, ApiError> {
+    let within = 3 * app.config.cluster.heartbeat_ms.max(100) as i64;
+    let replicas = app.store.replicas(within).await?;
+    let generation = app.store.reload_generation().await?;
+    Ok(Json(json!({
+        "this": app.replica,
+        "generation": generation,
+        "replicas": replicas,
+    })))
 }

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod delivery;
 pub mod limit;
 pub mod store;
+pub mod takedown;
 pub mod ui;
 pub mod webhook;
 
@@ -32,6 +33,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/metrics", get(metrics))
         .merge(api::routes())
         .merge(ui::routes())
+        .merge(takedown::routes())
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             limit::limit,

@@ -40,8 +40,8 @@ pub fn routes() -> Router<Arc<App>> {
 
 /// The signed-in reviewer of a UI request.
 pub struct UiUser {
-    principal: Principal,
-    csrf: String,
+    pub(super) principal: Principal,
+    pub(super) csrf: String,
     session_hash: String,
 }
 
@@ -86,7 +86,7 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 /// A state-changing form must come from our own pages: same `Origin` (when
 /// the browser sends one) and the session's CSRF token. Returns the
 /// refusal, if any.
-fn refuse_form(headers: &HeaderMap, user: &UiUser, csrf: &str) -> Option<Response> {
+pub(super) fn refuse_form(headers: &HeaderMap, user: &UiUser, csrf: &str) -> Option<Response> {
     if !same_origin(headers) {
         return Some(forbidden("跨站请求被拒绝 / cross-origin request refused"));
     }
@@ -119,14 +119,14 @@ fn forbidden(message: &str) -> Response {
         .into_response()
 }
 
-fn esc(s: &str) -> String {
+pub(super) fn esc(s: &str) -> String {
     html_escape::encode_safe(s).into_owned()
 }
 
-fn page(title: &str, user: Option<&UiUser>, body: &str) -> Html<String> {
+pub(super) fn page(title: &str, user: Option<&UiUser>, body: &str) -> Html<String> {
     let nav = match user {
         Some(u) => format!(
-            "<nav><a href=\"/ui\">复核队列</a> <span class=who>{}（{}）</span>\
+            "<nav><a href=\"/ui\">复核队列</a> <a href=\"/ui/takedown\">已发布公告复查</a> <span class=who>{}（{}）</span>\
              <form method=post action=\"/ui/logout\" class=inline><input type=hidden name=csrf value=\"{}\">\
              <button>退出</button></form></nav>",
             esc(&u.principal.name),
@@ -158,7 +158,7 @@ mark.procurement_confidential{background:#ce93d8}.err{color:#b71c1c}.inline{disp
 .status{font-weight:bold}.part{color:#555;font-size:.9em;margin-top:1em}\
 textarea{width:100%;min-height:3em}.actions{display:flex;gap:2em}.actions form{flex:1}";
 
-fn category_zh(c: &str) -> &'static str {
+pub(super) fn category_zh(c: &str) -> &'static str {
     match c {
         "classified" => "涉密内容",
         "personal_data" => "个人信息",
@@ -171,7 +171,7 @@ fn category_zh(c: &str) -> &'static str {
 }
 
 /// Beijing time (UTC+8), which is what every reviewer reads.
-fn time(ms: i64) -> String {
+pub(super) fn time(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms + 8 * 3_600_000)
         .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
         .unwrap_or_default()
@@ -427,7 +427,7 @@ async fn item(State(app): State<Arc<App>>, user: UiUser, Path(id): Path<String>)
     let mut body = String::new();
     let _ = write!(
         body,
-        "<h2>复核条目 <code>{}</code></h2><p>状态：<span class=status id=status>{}</span>　队列：{}　类型：{}　提交人：{}　请求：{} {}　提交时间：{}　检查版本：{}</p>",
+        "<h2>复核条目 <code>{}</code></h2><p>状态：<span class=status id=status>{}</span>　队列：{}　类型：{}　提交人：{}　请求：{} {}　提交时间：{}　检查版本：{}（{}）</p>",
         esc(&s.id),
         s.status.label_zh(),
         esc(&s.queue),
@@ -437,6 +437,7 @@ async fn item(State(app): State<Arc<App>>, user: UiUser, Path(id): Path<String>)
         esc(s.path.split('?').next().unwrap_or("")),
         time(s.created_at),
         esc(&s.engine_version),
+        esc(s.held_by.as_deref().unwrap_or("—")),
     );
     if let Some(status) = s.upstream_status {
         let _ = write!(body, "<p>发布平台返回：{status}</p>");
@@ -444,31 +445,8 @@ async fn item(State(app): State<Arc<App>>, user: UiUser, Path(id): Path<String>)
     if let Some(e) = &s.last_error {
         let _ = write!(body, "<p class=err>最近一次发布错误：{}</p>", esc(e));
     }
-    body.push_str("<h3>发现的问题</h3><table><tr><th>#</th><th>类别</th><th>规则</th><th>说明</th><th>依据</th><th>位置</th></tr>");
-    for (i, f) in list.iter().enumerate() {
-        let get = |k: &str| f.get(k).and_then(Value::as_str).unwrap_or("");
-        let place = f
-            .get("location")
-            .map(|l| {
-                format!(
-                    "{} 第{}行",
-                    l.get("part").and_then(Value::as_str).unwrap_or(""),
-                    l.get("line").and_then(Value::as_u64).unwrap_or(0)
-                )
-            })
-            .unwrap_or_else(|| "全文".into());
-        let _ = write!(
-            body,
-            "<tr class=finding><td><a href=\"#f{i}\">{}</a></td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            i + 1,
-            category_zh(get("category")),
-            esc(get("rule")),
-            esc(get("explanation")),
-            esc(get("enforces")),
-            esc(&place),
-        );
-    }
-    body.push_str("</table><h3>公告内容（已标出问题位置）</h3>");
+    body.push_str(&findings_table(&list));
+    body.push_str("<h3>公告内容（已标出问题位置）</h3>");
     for piece in &text {
         let _ = write!(
             body,
@@ -630,4 +608,37 @@ async fn act(
         Ok(()) => Redirect::to(&format!("/ui/holds/{id}")).into_response(),
         Err(e) => failed(&user, &id, e),
     }
+}
+
+/// The findings as a table: category, rule, explanation, the article it
+/// enforces and where it was found; row `i` links to mark `#f{i}`.
+pub(super) fn findings_table(list: &[Value]) -> String {
+    let mut body = String::from(
+        "<h3>发现的问题</h3><table><tr><th>#</th><th>类别</th><th>规则</th><th>说明</th><th>依据</th><th>位置</th></tr>",
+    );
+    for (i, f) in list.iter().enumerate() {
+        let get = |k: &str| f.get(k).and_then(Value::as_str).unwrap_or("");
+        let place = f
+            .get("location")
+            .map(|l| {
+                format!(
+                    "{} 第{}行",
+                    l.get("part").and_then(Value::as_str).unwrap_or(""),
+                    l.get("line").and_then(Value::as_u64).unwrap_or(0)
+                )
+            })
+            .unwrap_or_else(|| "全文".into());
+        let _ = write!(
+            body,
+            "<tr class=finding><td><a href=\"#f{i}\">{}</a></td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            i + 1,
+            category_zh(get("category")),
+            esc(get("rule")),
+            esc(get("explanation")),
+            esc(get("enforces")),
+            esc(&place),
+        );
+    }
+    body.push_str("</table>");
+    body
 }

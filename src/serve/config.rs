@@ -58,6 +58,28 @@ pub struct ServeConfig {
     pub delivery: Delivery,
     /// Keys kept outside the database: encryption at rest, audit signing.
     pub secrets: Secrets,
+    /// Running as one of several replicas on a shared store.
+    pub cluster: Cluster,
+}
+
+/// Several replicas on one PostgreSQL database.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Cluster {
+    /// This replica's name; default `PUBGATE_REPLICA`, else `host/pid`.
+    pub replica: Option<String>,
+    /// How often a replica records its heartbeat and looks for a reload
+    /// asked of another replica.
+    pub heartbeat_ms: u64,
+}
+
+impl Default for Cluster {
+    fn default() -> Cluster {
+        Cluster {
+            replica: None,
+            heartbeat_ms: 2000,
+        }
+    }
 }
 
 /// Where the store's keys come from. Keys are files (a Kubernetes secret
@@ -241,6 +263,7 @@ impl Default for ServeConfig {
             limits: Limits::default(),
             delivery: Delivery::default(),
             secrets: Secrets::default(),
+            cluster: Cluster::default(),
         }
     }
 }
@@ -341,6 +364,23 @@ impl ServeConfig {
                 file,
                 0,
                 format!("upstream `{up}` must be an http:// URL"),
+            ));
+        }
+        // A delivery still running when its lease ends may be claimed again
+        // by another replica: the lease must outlast the longest send
+        // (connect, answer, and 10 s to read the answer's body).
+        let longest_send =
+            self.limits.connect_timeout_secs + self.limits.upstream_timeout_secs + 10;
+        if self.delivery.lease_secs <= longest_send {
+            errors.push(FileError::new(
+                file,
+                0,
+                format!(
+                    "delivery.lease_secs ({}) must be longer than connect_timeout_secs + \
+                     upstream_timeout_secs + 10 ({longest_send}), or a slow delivery could be \
+                     claimed again by another replica",
+                    self.delivery.lease_secs
+                ),
             ));
         }
         if errors.is_empty() {

@@ -5,6 +5,7 @@
 pub mod config;
 pub mod demo;
 pub mod metrics;
+pub mod replica;
 pub mod state;
 
 use std::net::SocketAddr;
@@ -142,8 +143,12 @@ pub async fn start(
             url: redact_url(&config.store),
             source,
         })?;
+    // Alone on SQLite, every `delivering` item is an orphan of this
+    // process's last run. On PostgreSQL another replica may be delivering
+    // right now: only items whose lease expired are taken.
+    let sole_writer = store.backend() == crate::review::store::Backend::Sqlite;
     let moved = store
-        .recover_orphans(true, config.upstream_idempotent)
+        .recover_orphans(sole_writer, config.upstream_idempotent)
         .await
         .map_err(|source| ServeError::Store {
             url: redact_url(&config.store),
@@ -194,8 +199,21 @@ pub async fn start(
     let proxy_addr = proxy_listener.local_addr().map_err(io("proxy address"))?;
     let admin_addr = admin_listener.local_addr().map_err(io("admin address"))?;
 
+    // Reloads asked before this replica started are already in the files
+    // it just read.
+    let reload_seen = store.reload_generation().await.map_err(|source| ServeError::Store {
+        url: redact_url(&config.store),
+        source,
+    })?;
     let app = App::new(
-        config, engine, extractors, store, upstream, metrics, accounts,
+        config,
+        engine,
+        extractors,
+        store,
+        upstream,
+        metrics,
+        accounts,
+        reload_seen,
     );
     let mut tasks = Vec::new();
     let workers = proxy_threads(app.config.proxy_threads);
@@ -249,11 +267,13 @@ pub async fn start(
         app.clone(),
         shutdown_rx.clone(),
     )));
+    tasks.push(tokio::spawn(replica::run(app.clone(), shutdown_rx.clone())));
     tracing::info!(
         proxy = %proxy_addr,
         admin = %admin_addr,
         upstream = %app.upstream.authority(),
         version = %app.engine().version(),
+        replica = %app.replica,
         "pubgate serve started"
     );
     Ok(Running {
@@ -327,7 +347,7 @@ pub async fn run_until_signalled(running: Running) -> Result<(), ServeError> {
         tokio::select! {
             _ = hup.recv() => {
                 let app = running.app.clone();
-                let _ = tokio::task::spawn_blocking(move || app.reload()).await;
+                let _ = crate::review::api::reload_everywhere(&app, "signal").await;
             }
             _ = term.recv() => break,
             _ = int.recv() => break,

@@ -1,5 +1,6 @@
 //! What the proxy, the admin listener and the delivery worker share.
 
+use std::sync::atomic::AtomicI64;
 use std::sync::{Arc, RwLock};
 
 use serde::Serialize;
@@ -38,6 +39,12 @@ pub struct App {
     pub scan_permits: Semaphore,
     /// Wakes the delivery worker after an approval.
     pub delivery_wake: Notify,
+    /// This replica's name (recorded with each hold and heartbeat).
+    pub replica: String,
+    /// When this replica started (ms since the epoch).
+    pub started_at: i64,
+    /// The shared reload generation this replica has applied.
+    pub reload_seen: AtomicI64,
     decisions: mpsc::Sender<DecisionRecord>,
     webhook: Option<crate::review::webhook::Webhook>,
 }
@@ -91,6 +98,7 @@ impl App {
         upstream: Upstream,
         metrics: Metrics,
         accounts: Accounts,
+        reload_seen: i64,
     ) -> Arc<App> {
         let (tx, mut rx) = mpsc::channel::<DecisionRecord>(4096);
         let webhook = config
@@ -101,7 +109,11 @@ impl App {
             config.limits.admin_rate_per_sec,
             config.limits.admin_rate_burst,
         );
+        let replica = crate::serve::replica::replica_name(config.cluster.replica.as_deref());
         let app = Arc::new(App {
+            replica,
+            started_at: crate::review::store::now_ms(),
+            reload_seen: AtomicI64::new(reload_seen),
             admin_rate,
             routes: Routes::new(&config.inspect),
             scan_permits: Semaphore::new(config.limits.max_concurrent_scans.max(1)),

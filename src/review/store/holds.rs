@@ -17,7 +17,7 @@ use super::{
 };
 
 const SUMMARY_COLUMNS: &str = "id, created_at, updated_at, status, queue, categories, submitter, \
-     route, method, uri, doc_type, engine_version, decided_by, comment, attempts, \
+     route, method, uri, doc_type, engine_version, held_by, decided_by, comment, attempts, \
      upstream_status, last_error";
 
 impl Store {
@@ -29,8 +29,9 @@ impl Store {
         let mut tx = self.write_tx().await?;
         sqlx::query(
             "INSERT INTO holds (id, created_at, updated_at, status, queue, categories, submitter, \
-             route, method, uri, headers, body, doc_type, findings, engine_version, sealed_with) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+             route, method, uri, headers, body, doc_type, findings, engine_version, sealed_with, \
+             held_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
         )
         .bind(&hold.id)
         .bind(now)
@@ -48,9 +49,13 @@ impl Store {
         .bind(&hold.findings_json)
         .bind(&hold.engine_version)
         .bind(sealed_with)
+        .bind(&hold.held_by)
         .execute(&mut *tx)
         .await?;
-        let detail = format!("queue={} categories={}", hold.queue, hold.categories);
+        let detail = format!(
+            "queue={} categories={} version={} replica={}",
+            hold.queue, hold.categories, hold.engine_version, hold.held_by
+        );
         append_audit(
             &mut tx,
             self.audit_key(),
@@ -306,9 +311,15 @@ impl Store {
     }
 
     /// Records how a delivery attempt ended. Returns the new status.
+    ///
+    /// `attempt` is the claim's attempt number ([`Claimed::attempts`]): it
+    /// fences the update, so a worker whose lease expired while it was
+    /// still sending (and whose item another replica has since claimed
+    /// again) cannot overwrite the newer claim's record.
     pub async fn finish_delivery(
         &self,
         id: &str,
+        attempt: i64,
         outcome: &DeliveryOutcome,
     ) -> Result<HoldStatus, StoreError> {
         let now = now_ms();
@@ -334,7 +345,8 @@ impl Store {
         let mut tx = self.write_tx().await?;
         let changed = sqlx::query(
             "UPDATE holds SET status = $1, upstream_status = $2, last_error = $3, \
-             next_attempt_at = $4, updated_at = $5, lease_until = 0 WHERE id = $6 AND status = $7",
+             next_attempt_at = $4, updated_at = $5, lease_until = 0 \
+             WHERE id = $6 AND status = $7 AND attempts = $8",
         )
         .bind(to.as_str())
         .bind(status.map(i64::from))
@@ -343,6 +355,7 @@ impl Store {
         .bind(now)
         .bind(id)
         .bind(HoldStatus::Delivering.as_str())
+        .bind(attempt)
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -523,6 +536,7 @@ fn summary_of(row: &AnyRow) -> Result<HoldSummary, StoreError> {
         path: row.try_get("uri")?,
         doc_type: row.try_get("doc_type")?,
         engine_version: row.try_get("engine_version")?,
+        held_by: row.try_get("held_by")?,
         decided_by: row.try_get("decided_by")?,
         comment: row.try_get("comment")?,
         attempts: row.try_get("attempts")?,

@@ -16,11 +16,17 @@
 mod audit;
 mod decisions;
 mod holds;
+mod published;
+mod replicas;
 mod schema;
 mod seal;
 mod sessions;
 
 pub use audit::{AuditCheck, audit_hash};
+pub use published::{
+    PublishedFilter, PublishedItem, PublishedScan, TakedownStatus, published_id,
+};
+pub use replicas::Replica;
 pub use seal::{KeyError, Keyring, SealError, new_key, parse_key};
 
 use std::fmt;
@@ -52,6 +58,9 @@ pub enum StoreError {
     /// The item is not in the state the action needs.
     #[error("item is `{0}`, not in a state that allows this")]
     Conflict(HoldStatus),
+    /// The published document is not in a state that allows this.
+    #[error("document is `{0}`, not in a state that allows this")]
+    TakedownConflict(TakedownStatus),
     /// The database failed.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -176,6 +185,8 @@ pub struct NewHold {
     pub findings_json: String,
     /// Which policy and dictionary version held it.
     pub engine_version: String,
+    /// Which gateway replica held it.
+    pub held_by: String,
 }
 
 /// One row of the queue listing.
@@ -205,6 +216,9 @@ pub struct HoldSummary {
     pub doc_type: Option<String>,
     /// Policy and dictionary version that held it.
     pub engine_version: String,
+    /// The gateway replica that held it (None for items held before
+    /// replicas were recorded).
+    pub held_by: Option<String>,
     /// The reviewer who approved or rejected it.
     pub decided_by: Option<String>,
     /// The reviewer's comment or reason.
@@ -412,6 +426,13 @@ impl Store {
 
     async fn migrate(&self) -> Result<(), StoreError> {
         let mut tx = self.write_tx().await?;
+        if self.backend == Backend::Postgres {
+            // Replicas starting together would otherwise race through the
+            // same `CREATE`/`ALTER` steps; the lock ends with the transaction.
+            sqlx::query("SELECT pg_advisory_xact_lock(7270561)")
+                .execute(&mut *tx)
+                .await?;
+        }
         sqlx::query("CREATE TABLE IF NOT EXISTS pubgate_schema (version BIGINT NOT NULL)")
             .execute(&mut *tx)
             .await?;

@@ -77,6 +77,48 @@ CREATE TABLE IF NOT EXISTS sessions (
     // Encryption at rest: the id of the key that sealed `headers` and
     // `body`, NULL for rows stored in clear.
     (2, "ALTER TABLE holds ADD COLUMN sealed_with TEXT;"),
+    // Several replicas on one database: which replica held an item, which
+    // replicas are alive and what policy version each runs, a reload
+    // generation every replica follows, and the archive rescan's results
+    // (already-published documents, their content hash and the takedown
+    // decision).
+    (
+        3,
+        r#"
+ALTER TABLE holds ADD COLUMN held_by TEXT;
+CREATE TABLE IF NOT EXISTS replicas (
+    name TEXT PRIMARY KEY,
+    engine_version TEXT NOT NULL,
+    started_at BIGINT NOT NULL,
+    seen_at BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS reload_generation (
+    id BIGINT PRIMARY KEY,
+    generation BIGINT NOT NULL,
+    at BIGINT NOT NULL,
+    actor TEXT NOT NULL
+);
+INSERT INTO reload_generation (id, generation, at, actor) VALUES (1, 0, 0, '') ON CONFLICT DO NOTHING;
+CREATE TABLE IF NOT EXISTS published (
+    id TEXT PRIMARY KEY,
+    doc_key TEXT NOT NULL,
+    source TEXT NOT NULL,
+    content_sha256 TEXT NOT NULL,
+    engine_version TEXT NOT NULL,
+    scanned_at BIGINT NOT NULL,
+    action TEXT NOT NULL,
+    categories TEXT NOT NULL,
+    fingerprints TEXT NOT NULL,
+    findings TEXT NOT NULL,
+    doc_type TEXT,
+    status TEXT NOT NULL,
+    decided_by TEXT,
+    comment TEXT,
+    decided_at BIGINT
+);
+CREATE INDEX IF NOT EXISTS published_by_status ON published (status, scanned_at, id);
+"#,
+    ),
 ];
 
 /// The SQL of every step newer than `current`, for `backend`.
