@@ -37,6 +37,9 @@ mod store;
 // Store secrets: the audit chain under tampering, encryption at rest.
 mod store_secrets;
 
+// Several gateway processes on one PostgreSQL: exactly-once delivery across a SIGKILL, shared reloads.
+mod replicas;
+
 // kill -9 during hold writes and deliveries, on SQLite and PostgreSQL.
 mod crash;
 

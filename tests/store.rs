@@ -401,7 +401,11 @@ async fn an_expired_claim_cannot_overwrite_the_next_one() {
         // Another replica finds the lease expired (upstream idempotent:
         // the item goes back to approved) and claims it again.
         let moved = store.recover_orphans(false, true).await.unwrap();
-        assert_eq!(moved, vec![("f1".to_string(), HoldStatus::Approved)], "{backend}");
+        assert_eq!(
+            moved,
+            vec![("f1".to_string(), HoldStatus::Approved)],
+            "{backend}"
+        );
         let second = store
             .claim_delivery(Duration::from_secs(30))
             .await
@@ -488,7 +492,12 @@ fn scanned(key: &str, sha: &str, action: &str, fingerprints: &str) -> PublishedS
         content_sha256: sha.into(),
         engine_version: "v1".into(),
         action: action.into(),
-        categories: if action == "pass" { "" } else { "personal_data" }.into(),
+        categories: if action == "pass" {
+            ""
+        } else {
+            "personal_data"
+        }
+        .into(),
         fingerprints: fingerprints.into(),
         findings_json: "[]".into(),
         doc_type: None,
@@ -517,7 +526,11 @@ async fn takedown_candidates_keep_a_decision_until_the_findings_change() {
             })
             .await
             .unwrap();
-        assert_eq!(candidates.len(), 1, "{backend}: clean documents are not listed");
+        assert_eq!(
+            candidates.len(),
+            1,
+            "{backend}: clean documents are not listed"
+        );
         let a = &candidates[0];
         assert_eq!(
             (a.doc_key.as_str(), a.status),
@@ -556,12 +569,22 @@ async fn takedown_candidates_keep_a_decision_until_the_findings_change() {
         let again = store.get_published(&a.id).await.unwrap();
         assert_eq!(again.status, TakedownStatus::Candidate, "{backend}");
         assert_eq!(again.content_sha256, "h1c");
-        let audit = store.audit_for(&format!("published:{}", a.id)).await.unwrap();
+        let audit = store
+            .audit_for(&format!("published:{}", a.id))
+            .await
+            .unwrap();
         assert_eq!(audit.len(), 1, "{backend}");
         assert_eq!(
             (audit[0].actor.as_str(), audit[0].action.as_str()),
             ("alice", "fine")
         );
-        assert!(store.verify_audit(None, None).await.unwrap().broken.is_none());
+        assert!(
+            store
+                .verify_audit(None, None)
+                .await
+                .unwrap()
+                .broken
+                .is_none()
+        );
     }
 }

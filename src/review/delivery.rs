@@ -78,7 +78,11 @@ async fn deliver(app: &App, upstream: &Upstream, claimed: Claimed) {
         .replay_attempts
         .with_label_values(&[label])
         .inc();
-    match app.store.finish_delivery(&claimed.id, claimed.attempts, &outcome).await {
+    match app
+        .store
+        .finish_delivery(&claimed.id, claimed.attempts, &outcome)
+        .await
+    {
         Ok(to) => {
             if matches!(to, HoldStatus::Failed | HoldStatus::NeedsReconcile) {
                 app.metrics.replay_failures.inc();

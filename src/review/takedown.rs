@@ -188,7 +188,11 @@ async fn ui_list(
             Err(_) => {
                 return (
                     StatusCode::SERVICE_UNAVAILABLE,
-                    page("暂不可用", Some(&user), "<p class=err>存储不可用，请稍后重试。</p>"),
+                    page(
+                        "暂不可用",
+                        Some(&user),
+                        "<p class=err>存储不可用，请稍后重试。</p>",
+                    ),
                 )
                     .into_response();
             }
@@ -261,7 +265,10 @@ async fn ui_item(State(app): State<Arc<App>>, user: UiUser, Path(id): Path<Strin
         esc(&item.action),
         time(item.scanned_at),
         esc(&item.engine_version),
-        esc(item.content_sha256.get(..16).unwrap_or(&item.content_sha256)),
+        esc(item
+            .content_sha256
+            .get(..16)
+            .unwrap_or(&item.content_sha256)),
     );
     if let Some(by) = &item.decided_by {
         let _ = write!(
@@ -286,7 +293,9 @@ async fn ui_item(State(app): State<Arc<App>>, user: UiUser, Path(id): Path<Strin
             csrf = esc(&user.csrf),
         );
     }
-    body.push_str("<h3>操作记录</h3><table><tr><th>时间</th><th>操作人</th><th>操作</th><th>说明</th></tr>");
+    body.push_str(
+        "<h3>操作记录</h3><table><tr><th>时间</th><th>操作人</th><th>操作</th><th>说明</th></tr>",
+    );
     for a in &audit {
         let _ = write!(
             body,

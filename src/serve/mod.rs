@@ -201,10 +201,13 @@ pub async fn start(
 
     // Reloads asked before this replica started are already in the files
     // it just read.
-    let reload_seen = store.reload_generation().await.map_err(|source| ServeError::Store {
-        url: redact_url(&config.store),
-        source,
-    })?;
+    let reload_seen = store
+        .reload_generation()
+        .await
+        .map_err(|source| ServeError::Store {
+            url: redact_url(&config.store),
+            source,
+        })?;
     let app = App::new(
         config,
         engine,

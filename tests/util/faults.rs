@@ -40,6 +40,8 @@ pub struct FaultProxy {
     /// Bumped when a fault is switched on: open connections are cut, as
     /// when the peer goes away (pooled connections included).
     cut: tokio::sync::watch::Sender<u64>,
+    /// Connections waiting out a `Delay` right now.
+    delayed: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl FaultProxy {
@@ -49,9 +51,11 @@ impl FaultProxy {
             addr: listener.local_addr().unwrap(),
             mode: Arc::new(Mutex::new(Fault::Pass)),
             cut: tokio::sync::watch::channel(0).0,
+            delayed: Arc::default(),
         };
         let mode = proxy.mode.clone();
         let cut = proxy.cut.clone();
+        let delayed = proxy.delayed.clone();
         let addr = proxy.addr;
         tokio::spawn(async move {
             let mut listener = Some(listener);
@@ -78,7 +82,13 @@ impl FaultProxy {
                     tokio::time::timeout(Duration::from_millis(50), l.accept()).await
                 {
                     let fault = *mode.lock().unwrap();
-                    tokio::spawn(handle(client, target, fault, cut.subscribe()));
+                    tokio::spawn(handle(
+                        client,
+                        target,
+                        fault,
+                        cut.subscribe(),
+                        delayed.clone(),
+                    ));
                 }
             }
         });
@@ -101,6 +111,12 @@ impl FaultProxy {
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
 
+    /// How many connections are waiting out a `Delay` (a request the
+    /// gateway has sent and the upstream has not yet seen).
+    pub fn delayed(&self) -> usize {
+        self.delayed.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
@@ -111,6 +127,7 @@ async fn handle(
     target: SocketAddr,
     fault: Fault,
     mut cut: tokio::sync::watch::Receiver<u64>,
+    delayed: Arc<std::sync::atomic::AtomicUsize>,
 ) {
     match fault {
         Fault::Refuse | Fault::ResetOnAccept => {
@@ -126,7 +143,11 @@ async fn handle(
             }
             return;
         }
-        Fault::Delay(d) => tokio::time::sleep(d).await,
+        Fault::Delay(d) => {
+            delayed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            tokio::time::sleep(d).await;
+            delayed.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        }
         Fault::ResetAfterRequest => return reset_after_request(client, target).await,
         _ => {}
     }

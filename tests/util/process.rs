@@ -62,10 +62,18 @@ pub struct Setup {
 pub fn write_config_with(dir: &TempDir, store: &str, upstream: &str, extra: &str) -> Setup {
     let proxy = free_addr();
     let admin = free_addr();
+    // Short upstream timeouts allow a short lease (the lease must outlast
+    // the longest send), so a replica's orphan is taken over in seconds.
+    let timeouts = "[limits]\nconnect_timeout_secs = 1\nupstream_timeout_secs = 4\n";
+    let extra = if extra.contains("[limits]\n") {
+        extra.replacen("[limits]\n", timeouts, 1)
+    } else {
+        format!("{extra}\n{timeouts}")
+    };
     let mut text = format!(
         "listen = \"{proxy}\"\nadmin_listen = \"{admin}\"\nupstream = \"{upstream}\"\n\
          store = \"{store}\"\nproxy_threads = 1\n\
-         [delivery]\npoll_ms = 20\nbackoff_initial_ms = 50\nbackoff_max_ms = 200\nlease_secs = 5\n{extra}\n"
+         [delivery]\npoll_ms = 20\nbackoff_initial_ms = 50\nbackoff_max_ms = 200\nlease_secs = 16\n{extra}\n"
     );
     for a in accounts() {
         text.push_str(&format!(

@@ -23,9 +23,7 @@ mod seal;
 mod sessions;
 
 pub use audit::{AuditCheck, audit_hash};
-pub use published::{
-    PublishedFilter, PublishedItem, PublishedScan, TakedownStatus, published_id,
-};
+pub use published::{PublishedFilter, PublishedItem, PublishedScan, TakedownStatus, published_id};
 pub use replicas::Replica;
 pub use seal::{KeyError, Keyring, SealError, new_key, parse_key};
 
