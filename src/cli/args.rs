@@ -75,8 +75,38 @@ pub enum ColorArg {
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     /// Files or directories to scan (`-` reads standard input).
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(value_name = "PATH", required_unless_present_any = ["list", "s3", "table"])]
     pub paths: Vec<String>,
+    /// Scan the documents listed in FILE: one local path or http(s)://
+    /// address per line (`#` starts a comment).
+    #[arg(long, value_name = "FILE")]
+    pub list: Vec<PathBuf>,
+    /// Scan every object under s3://BUCKET/PREFIX. Credentials, region and
+    /// endpoint come from the standard AWS_* variables (AWS_ENDPOINT for
+    /// MinIO or another S3-compatible store, AWS_ALLOW_HTTP=true for http).
+    #[arg(long, value_name = "URL")]
+    pub s3: Vec<String>,
+    /// Scan the rows of this PostgreSQL table (`name` or `schema.name`).
+    #[arg(long, value_name = "TABLE", requires = "table_url")]
+    pub table: Option<String>,
+    /// The database of `--table` (postgres://…).
+    #[arg(long, value_name = "URL")]
+    pub table_url: Option<String>,
+    /// `--table`: the column that identifies a notice.
+    #[arg(long, value_name = "COLUMN", default_value = "id")]
+    pub key_column: String,
+    /// `--table`: the column with the notice (text or bytea).
+    #[arg(long, value_name = "COLUMN", default_value = "content")]
+    pub content_column: String,
+    /// Record results in the review store (sqlite://… or postgres://…):
+    /// documents with findings become takedown candidates in the review
+    /// UI, and documents whose content and policy version did not change
+    /// since their last recorded scan are skipped.
+    #[arg(long, value_name = "URL")]
+    pub store: Option<String>,
+    /// With `--store`: scan every document, changed or not.
+    #[arg(long, requires = "store")]
+    pub full: bool,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: FormatArg,

@@ -9,6 +9,8 @@ use super::args::{ColorArg, FormatArg, ScanArgs};
 use crate::config::Sources;
 use crate::engine::Engine;
 use crate::report::{OutputFormat, renderer};
+use crate::rescan::record::Recorder;
+use crate::rescan::remote::{Fetcher, Table};
 use crate::rescan::{self, Shard, baseline, walk};
 
 /// Runs a scan.
@@ -37,7 +39,47 @@ pub fn run(args: ScanArgs) -> anyhow::Result<i32> {
         Some(p) => Some(baseline::load(p).map_err(anyhow::Error::msg)?),
         None => None,
     };
-    let inputs = walk::list(&args.paths).map_err(anyhow::Error::msg)?;
+    let mut fetcher = None;
+    let mut inputs = walk::list(&args.paths).map_err(anyhow::Error::msg)?;
+    for file in &args.list {
+        inputs.extend(walk::list_file(file).map_err(anyhow::Error::msg)?);
+    }
+    let remote = inputs
+        .iter()
+        .any(|i| matches!(i, rescan::Input::Url { .. }));
+    if remote || !args.s3.is_empty() || args.table.is_some() || args.store.is_some() {
+        let mut f = Fetcher::new().map_err(anyhow::Error::msg)?;
+        for url in &args.s3 {
+            inputs.extend(f.list_s3(url).map_err(anyhow::Error::msg)?);
+        }
+        if let (Some(name), Some(url)) = (&args.table, &args.table_url) {
+            let table = Table {
+                url: url.clone(),
+                name: name.clone(),
+                key_column: args.key_column.clone(),
+                content_column: args.content_column.clone(),
+            };
+            inputs.extend(f.list_table(&table).map_err(anyhow::Error::msg)?);
+        }
+        fetcher = Some(f);
+    }
+    let mut recorder = match (&args.store, &fetcher) {
+        (Some(url), Some(f)) => {
+            Some(Recorder::open(url, engine.version(), f).map_err(anyhow::Error::msg)?)
+        }
+        _ => None,
+    };
+    let mut sources: Vec<String> = inputs
+        .iter()
+        .filter_map(rescan::Input::source)
+        .map(str::to_string)
+        .collect();
+    sources.sort_unstable();
+    sources.dedup();
+    let known = match &recorder {
+        Some(r) if !args.full => Some(r.known(&sources).map_err(anyhow::Error::msg)?),
+        _ => None,
+    };
     if let Some(jobs) = args.jobs {
         rayon::ThreadPoolBuilder::new()
             .num_threads(jobs.max(1))
@@ -74,8 +116,14 @@ pub fn run(args: ScanArgs) -> anyhow::Result<i32> {
         baseline: accepted.as_ref(),
         progress: !args.no_progress,
         collect_fingerprints: args.write_baseline.is_some(),
+        fetcher: fetcher.as_ref(),
+        known: known.as_ref(),
     };
-    let outcome = match rescan::run(&engine, options, r.as_mut(), &mut out) {
+    let mut record = |s: rescan::Scanned<'_>| match recorder.as_mut() {
+        Some(r) => r.add(s),
+        None => Ok(()),
+    };
+    let outcome = match rescan::run(&engine, options, r.as_mut(), &mut out, Some(&mut record)) {
         Ok(o) => o,
         // `pubgate scan … | head`: stop quietly.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(1),
@@ -84,6 +132,31 @@ pub fn run(args: ScanArgs) -> anyhow::Result<i32> {
     drop(out);
     if !matches!(format, OutputFormat::Text) || args.output.is_some() {
         eprintln!("{}", outcome.summary);
+    }
+    if outcome.unchanged > 0 {
+        eprintln!(
+            "incremental: {} unchanged document(s) skipped (same content, same policy version {})",
+            outcome.unchanged,
+            engine.version()
+        );
+    }
+    if let Some(e) = outcome.sink_error {
+        bail!("{e}; the store has the results recorded before the error");
+    }
+    if let Some(recorder) = recorder {
+        let shard = shard.map_or("all".to_string(), |s| {
+            format!("{}/{}", s.index + 1, s.count)
+        });
+        let detail = format!(
+            "version={} shard={shard} scanned={} unchanged={} flagged={} sources={}",
+            engine.version(),
+            outcome.summary.documents,
+            outcome.unchanged,
+            outcome.summary.flagged(),
+            sources.len()
+        );
+        let n = recorder.finish(&detail).map_err(anyhow::Error::msg)?;
+        eprintln!("store: {n} document(s) recorded; those with findings are takedown candidates");
     }
     if let Some(path) = &args.write_baseline {
         let n = outcome.fingerprints.len();

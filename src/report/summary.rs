@@ -47,6 +47,15 @@ impl Summary {
         }
     }
 
+    /// Documents whose verdict is not `pass`.
+    pub fn flagged(&self) -> usize {
+        self.verdicts
+            .iter()
+            .filter(|(v, _)| **v != Action::Pass.as_str())
+            .map(|(_, n)| n)
+            .sum()
+    }
+
     /// Whether any document needs action (exit code 1).
     pub fn any_flagged(&self) -> bool {
         self.verdicts

@@ -1,12 +1,15 @@
 //! The parallel scan loop: a rayon pool scans, one thread writes.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal, Read, Write};
 use std::sync::mpsc::sync_channel;
 use std::time::Instant;
 
 use rayon::prelude::*;
 
+use sha2::{Digest, Sha256};
+
+use super::remote::Fetcher;
 use super::walk::{Input, Shard};
 use crate::engine::Engine;
 use crate::model::Document;
@@ -24,7 +27,29 @@ pub struct Options<'a> {
     pub progress: bool,
     /// Collect the fingerprints of every reported finding.
     pub collect_fingerprints: bool,
+    /// Reads inputs that are not local files (addresses, objects, rows).
+    pub fetcher: Option<&'a Fetcher>,
+    /// Incremental rescan: `document → (content SHA-256, policy version)`
+    /// of its last scan. A document whose hash and version both match is
+    /// skipped (counted, not scanned, not reported).
+    pub known: Option<&'a HashMap<String, (String, String)>>,
 }
+
+/// One scanned document handed to the [`Sink`], with what identifies its
+/// content.
+pub struct Scanned<'a> {
+    /// The document and its report.
+    pub doc: &'a DocResult,
+    /// The input it came from.
+    pub input: &'a Input,
+    /// SHA-256 of the bytes scanned, hex (empty if unreadable).
+    pub content_sha256: &'a str,
+}
+
+/// Receives every scanned document on the writer thread (e.g. to record
+/// it in the shared store). An error stops nothing: it is returned at the
+/// end, and the scan's exit code says the run was incomplete.
+pub type Sink<'a> = &'a mut dyn FnMut(Scanned<'_>) -> Result<(), String>;
 
 /// What a run produced besides the rendered output.
 pub struct Outcome {
@@ -32,18 +57,28 @@ pub struct Outcome {
     pub summary: Summary,
     /// Fingerprints of reported findings (when asked for).
     pub fingerprints: HashSet<String>,
+    /// Documents skipped because neither they nor the policy changed.
+    pub unchanged: usize,
+    /// The first error the sink returned, if any.
+    pub sink_error: Option<String>,
 }
 
 /// Reads at most `limit + 1` bytes: enough for the engine to see that an
 /// input is over its size limit (and report it), without loading a huge
 /// file into memory.
-fn read_input(input: &Input, limit: usize) -> Result<Vec<u8>, String> {
+fn read_input(input: &Input, limit: usize, fetcher: Option<&Fetcher>) -> Result<Vec<u8>, String> {
     let cap = limit as u64 + 1;
     let mut buf = Vec::new();
     let result = match input {
         Input::Stdin => std::io::stdin().take(cap).read_to_end(&mut buf),
         Input::File { path, .. } => {
             std::fs::File::open(path).and_then(|f| f.take(cap).read_to_end(&mut buf))
+        }
+        remote => {
+            return match fetcher {
+                Some(f) => f.read(remote, cap),
+                None => Err("no reader for remote inputs".into()),
+            };
         }
     };
     result.map(|_| buf).map_err(|e| e.kind().to_string())
@@ -56,16 +91,14 @@ pub fn run(
     options: Options<'_>,
     renderer: &mut dyn Renderer,
     out: &mut dyn Write,
+    mut sink: Option<Sink<'_>>,
 ) -> std::io::Result<Outcome> {
     let started = Instant::now();
     let inputs: Vec<Input> = match options.shard {
         Some(shard) => options
             .inputs
             .into_iter()
-            .filter(|i| match i {
-                Input::Stdin => true,
-                Input::File { key, .. } => shard.owns(key),
-            })
+            .filter(|i| i.shard_key().is_none_or(|key| shard.owns(key)))
             .collect(),
         None => options.inputs,
     };
@@ -80,33 +113,63 @@ pub fn run(
         None
     };
     let baseline = options.baseline;
-    let (tx, rx) = sync_channel::<(DocResult, u64)>(64);
+    let (fetcher, known) = (options.fetcher, options.known);
+    let version = engine.version();
+    /// What a scan thread hands the writer: the result, or "unchanged".
+    enum Done<'i> {
+        Scanned(DocResult, u64, &'i Input, String),
+        Unchanged,
+    }
+    let (tx, rx) = sync_channel::<Done<'_>>(64);
     let mut summary = Summary::default();
     let mut fingerprints = HashSet::new();
     let mut write_error: Option<std::io::Error> = None;
+    let mut sink_error: Option<String> = None;
+    let mut unchanged = 0;
     std::thread::scope(|scope| {
+        let inputs = &inputs;
         scope.spawn(move || {
             inputs.par_iter().for_each_with(tx, |tx, input| {
                 let name = input.display();
-                let (report, bytes) = match read_input(input, engine.max_input_bytes()) {
+                let done = match read_input(input, engine.max_input_bytes(), fetcher) {
                     Ok(bytes) => {
-                        let report = match baseline {
-                            Some(b) => engine.scan_with_baseline(&name, &bytes, b),
-                            None => engine.scan(&name, &bytes),
-                        };
-                        (report, bytes.len() as u64)
+                        let sha = hex::encode(Sha256::digest(&bytes));
+                        let same = known
+                            .and_then(|k| k.get(&name))
+                            .is_some_and(|(h, v)| *h == sha && v == version);
+                        if same {
+                            Done::Unchanged
+                        } else {
+                            let report = match baseline {
+                                Some(b) => engine.scan_with_baseline(&name, &bytes, b),
+                                None => engine.scan(&name, &bytes),
+                            };
+                            let n = bytes.len() as u64;
+                            Done::Scanned(DocResult { path: name, report }, n, input, sha)
+                        }
                     }
-                    Err(kind) => {
+                    Err(why) => {
                         let mut doc = Document::new(crate::model::Format::Unknown);
-                        doc.unreadable("file", format!("无法读取文件：{kind} / cannot read file"));
-                        (engine.scan_document(doc, baseline), 0)
+                        doc.unreadable("file", format!("无法读取：{why} / cannot read"));
+                        let report = engine.scan_document(doc, baseline);
+                        Done::Scanned(DocResult { path: name, report }, 0, input, String::new())
                     }
                 };
                 // The writer hung up only if writing failed; stop quietly.
-                let _ = tx.send((DocResult { path: name, report }, bytes));
+                let _ = tx.send(done);
             });
         });
-        for (mut doc, bytes) in rx {
+        for done in rx {
+            let (mut doc, bytes, input, sha) = match done {
+                Done::Scanned(doc, bytes, input, sha) => (doc, bytes, input, sha),
+                Done::Unchanged => {
+                    unchanged += 1;
+                    if let Some(bar) = &bar {
+                        bar.inc(1);
+                    }
+                    continue;
+                }
+            };
             doc.report.pieces = Vec::new();
             summary.add(&doc, bytes);
             if options.collect_fingerprints {
@@ -117,6 +180,16 @@ pub fn run(
                         .iter()
                         .map(|f| f.fingerprint.clone()),
                 );
+            }
+            if let Some(sink) = sink.as_mut()
+                && let Err(e) = sink(Scanned {
+                    doc: &doc,
+                    input,
+                    content_sha256: &sha,
+                })
+                && sink_error.is_none()
+            {
+                sink_error = Some(e);
             }
             if write_error.is_none()
                 && let Err(e) = renderer.document(out, &doc)
@@ -140,5 +213,7 @@ pub fn run(
     Ok(Outcome {
         summary,
         fingerprints,
+        unchanged,
+        sink_error,
     })
 }

@@ -2,6 +2,7 @@
 //! and splitting them deterministically across machines (`--shard K/N`).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
@@ -17,15 +18,70 @@ pub enum Input {
         path: PathBuf,
         /// The shard key.
         key: String,
+        /// The archive it belongs to (the argument it was found under).
+        source: Arc<str>,
+    },
+    /// An `http://` or `https://` address from a list file.
+    Url {
+        /// The address.
+        url: String,
+        /// The list file it came from.
+        source: Arc<str>,
+    },
+    /// An object in an S3-compatible bucket.
+    Object {
+        /// The bucket.
+        bucket: String,
+        /// The object's key.
+        key: String,
+        /// Its size, from the listing (larger than the scan limit: only the
+        /// start is read, and it is reported over the limit).
+        size: u64,
+        /// `s3://bucket/prefix` it was listed under.
+        source: Arc<str>,
+    },
+    /// A row of a PostgreSQL table (`--table`).
+    Row {
+        /// The key column's value, as text.
+        key: String,
+        /// `pg:TABLE`.
+        source: Arc<str>,
     },
 }
 
 impl Input {
-    /// The name shown in reports.
+    /// The name shown in reports, and the document's key in the store.
     pub fn display(&self) -> String {
         match self {
             Input::Stdin => "-".to_string(),
             Input::File { path, .. } => path.display().to_string(),
+            Input::Url { url, .. } => url.clone(),
+            Input::Object { bucket, key, .. } => format!("s3://{bucket}/{key}"),
+            Input::Row { key, source } => format!("{source}/{key}"),
+        }
+    }
+
+    /// What sharding hashes: stable across machines (a relative path, an
+    /// address, an object key, a row key). None for standard input, which
+    /// every shard reads.
+    pub fn shard_key(&self) -> Option<&str> {
+        match self {
+            Input::Stdin => None,
+            Input::File { key, .. } => Some(key),
+            Input::Url { url, .. } => Some(url),
+            Input::Object { key, .. } => Some(key),
+            Input::Row { key, .. } => Some(key),
+        }
+    }
+
+    /// The archive the input was listed from (None for standard input).
+    pub fn source(&self) -> Option<&str> {
+        match self {
+            Input::Stdin => None,
+            Input::File { source, .. }
+            | Input::Url { source, .. }
+            | Input::Object { source, .. }
+            | Input::Row { source, .. } => Some(source),
         }
     }
 }
@@ -96,6 +152,7 @@ pub fn list(args: &[String]) -> Result<Vec<Input>, String> {
             continue;
         }
         let root = Path::new(arg);
+        let source: Arc<str> = Arc::from(arg.as_str());
         let meta = std::fs::metadata(root).map_err(|e| format!("{arg}: {e}"))?;
         if meta.is_file() {
             let key = root
@@ -106,6 +163,7 @@ pub fn list(args: &[String]) -> Result<Vec<Input>, String> {
             out.push(Input::File {
                 path: root.to_path_buf(),
                 key,
+                source,
             });
             continue;
         }
@@ -128,7 +186,11 @@ pub fn list(args: &[String]) -> Result<Vec<Input>, String> {
                         .unwrap_or(&path)
                         .to_string_lossy()
                         .replace('\\', "/");
-                    files.push(Input::File { path, key });
+                    files.push(Input::File {
+                        path,
+                        key,
+                        source: source.clone(),
+                    });
                     continue;
                 }
             };
@@ -142,10 +204,45 @@ pub fn list(args: &[String]) -> Result<Vec<Input>, String> {
                 files.push(Input::File {
                     path: entry.into_path(),
                     key,
+                    source: source.clone(),
                 });
             }
         }
         out.extend(files);
+    }
+    Ok(out)
+}
+
+/// Reads a list file: one local path or `http(s)://` address per line;
+/// blank lines and lines starting with `#` are skipped. A local path is
+/// read as [`list`] reads an argument (a folder is walked). An `s3://`
+/// line is refused here: buckets are listed with `--s3`.
+pub fn list_file(file: &Path) -> Result<Vec<Input>, String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let source: Arc<str> = Arc::from(format!("list:{}", file.display()).as_str());
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim().trim_start_matches('\u{feff}');
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if line.starts_with("http://") || line.starts_with("https://") {
+            out.push(Input::Url {
+                url: line.to_string(),
+                source: source.clone(),
+            });
+        } else if line.contains("://") {
+            return Err(format!(
+                "{}:{}: only local paths and http(s):// addresses can be listed (use --s3 for buckets)",
+                file.display(),
+                n + 1
+            ));
+        } else {
+            out.extend(
+                list(&[line.to_string()])
+                    .map_err(|e| format!("{}:{}: {e}", file.display(), n + 1))?,
+            );
+        }
     }
     Ok(out)
 }
