@@ -25,6 +25,9 @@ mod corpus;
 // The `pubgate` command line: exit codes, output formats, masking, baselines, shards.
 mod scan_cli;
 
+// `pubgate scan` over list files, S3, PostgreSQL tables, and into the store (takedown candidates, incremental).
+mod scan_archive;
+
 // `pubgate serve`: real upstream, real store, the review API.
 mod gateway;
 
