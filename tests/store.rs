@@ -469,9 +469,13 @@ async fn replicas_heartbeat_and_share_a_reload_generation() {
             .map(|r| (r.name.as_str(), r.engine_version.as_str()))
             .collect();
         assert_eq!(names, vec![("gw-a", "v2"), ("gw-b", "v1")], "{backend}");
-        assert_eq!(store.request_reload("admin", "x").await.unwrap(), 1);
-        assert_eq!(store.request_reload("admin", "y").await.unwrap(), 2);
-        assert_eq!(store.reload_generation().await.unwrap(), 2, "{backend}");
+        assert_eq!(store.request_reload("admin", "v2", "x").await.unwrap(), 1);
+        assert_eq!(store.request_reload("admin", "v3", "y").await.unwrap(), 2);
+        assert_eq!(
+            store.reload_target().await.unwrap(),
+            (2, "v3".to_string()),
+            "{backend}"
+        );
         let reloads = store
             .audit_log(1, 100)
             .await

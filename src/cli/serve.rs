@@ -22,7 +22,14 @@ pub fn run(args: ServeArgs) -> anyhow::Result<i32> {
     if let Some(v) = args.demo_listen {
         config.demo_listen = v;
     }
-    if let Some(v) = args.store {
+    // The store URL can carry a password: a container takes it from a
+    // secret through `PUBGATE_STORE`, so it is in neither the config file
+    // nor the process list. The flag still wins.
+    if let Some(v) = args.store.or_else(|| {
+        std::env::var("PUBGATE_STORE")
+            .ok()
+            .filter(|s| !s.trim().is_empty())
+    }) {
         config.store = v;
     }
     if let Some(v) = args.files.dictionaries {

@@ -340,7 +340,7 @@ pub async fn reload_everywhere(
         Ok(version) => {
             let generation = app
                 .store
-                .request_reload(actor, &format!("ok version={version} by={}", app.replica))
+                .request_reload(actor, &version, &format!("asked of {}", app.replica))
                 .await?;
             // This replica has it already; its follower must not reload again.
             app.reload_seen

@@ -57,6 +57,14 @@ async fn metrics(State(app): State<Arc<App>>) -> impl IntoResponse {
                 .set(n);
         }
     }
+    if let Ok(counts) = app.store.count_published_by_status().await {
+        for (status, n) in counts {
+            app.metrics
+                .takedown
+                .with_label_values(&[status.as_str()])
+                .set(n);
+        }
+    }
     (
         [("content-type", "text/plain; version=0.0.4")],
         app.metrics.render(),

@@ -38,6 +38,10 @@ pub struct Metrics {
     pub webhook_failures: IntCounter,
     /// Admin requests refused because a client sent too many.
     pub admin_rate_limited: IntCounter,
+    /// Published documents by takedown status (from the shared store).
+    pub takedown: IntGaugeVec,
+    /// 1 for the policy version this replica runs (0 for the one before).
+    pub engine_info: IntGaugeVec,
 }
 
 impl Metrics {
@@ -121,6 +125,22 @@ impl Metrics {
         registry.register(Box::new(decisions_dropped.clone()))?;
         registry.register(Box::new(webhook_failures.clone()))?;
         registry.register(Box::new(admin_rate_limited.clone()))?;
+        let takedown = IntGaugeVec::new(
+            Opts::new(
+                "pubgate_published_documents",
+                "Already-published documents recorded by archive rescans, by takedown status",
+            ),
+            &["status"],
+        )?;
+        let engine_info = IntGaugeVec::new(
+            Opts::new(
+                "pubgate_engine_info",
+                "The policy and dictionary version this replica runs (value 1)",
+            ),
+            &["version", "replica"],
+        )?;
+        registry.register(Box::new(takedown.clone()))?;
+        registry.register(Box::new(engine_info.clone()))?;
         Ok(Metrics {
             registry,
             passthrough: requests.with_label_values(&["passthrough", "forwarded"]),
@@ -137,6 +157,8 @@ impl Metrics {
             decisions_dropped,
             admin_rate_limited,
             webhook_failures,
+            takedown,
+            engine_info,
         })
     }
 

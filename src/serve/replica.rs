@@ -35,20 +35,59 @@ pub fn replica_name(configured: Option<&str>) -> String {
     format!("{host}/{}", std::process::id())
 }
 
+/// Heartbeats a follower retries a reload whose files give another
+/// version (at the default 2 s heartbeat: five minutes, longer than a
+/// ConfigMap takes to reach every pod).
+const MAX_RELOAD_TRIES: u32 = 150;
+
 /// Heartbeats and follows the shared reload generation until `shutdown`.
+///
+/// A reload is asked with the version the asking replica reached. A
+/// replica whose files have not caught up yet (a ConfigMap update reaches
+/// each pod's mount up to a minute apart) gets another version: it keeps
+/// trying at every heartbeat until its files give the asked version, and
+/// says so in the log; `/api/replicas` and `pubgate_engine_info` show the
+/// versions meanwhile.
 pub async fn run(app: Arc<App>, mut shutdown: watch::Receiver<bool>) {
     let every = Duration::from_millis(app.config.cluster.heartbeat_ms.max(100));
+    let mut warned_for = 0;
+    let mut tries = 0u32;
     loop {
-        match app.store.reload_generation().await {
-            Ok(generation) if generation > app.reload_seen.load(Ordering::SeqCst) => {
-                app.reload_seen.store(generation, Ordering::SeqCst);
+        match app.store.reload_target().await {
+            Ok((generation, wanted)) if generation > app.reload_seen.load(Ordering::SeqCst) => {
+                tries += 1;
+                if tries > MAX_RELOAD_TRIES {
+                    // Files that stay different are a configuration error,
+                    // not something to rebuild the engine for forever.
+                    tracing::error!(generation, wanted = %wanted, version = %app.engine().version(),
+                        "gave up following a reload: this replica's policy files give another version");
+                    app.reload_seen.fetch_max(generation, Ordering::SeqCst);
+                    tries = 0;
+                }
                 let reloading = app.clone();
                 match tokio::task::spawn_blocking(move || reloading.reload()).await {
+                    Ok(Ok(version)) if wanted.is_empty() || version == wanted => {
+                        app.reload_seen.fetch_max(generation, Ordering::SeqCst);
+                        tries = 0;
+                        tracing::info!(generation, version = %version, "reload asked by another replica: done");
+                    }
                     Ok(Ok(version)) => {
-                        tracing::info!(generation, version = %version, "reload asked by another replica: done")
+                        if warned_for != generation {
+                            warned_for = generation;
+                            tracing::warn!(generation, version = %version, wanted = %wanted,
+                                "reload asked by another replica gave another version; the policy files here differ (not yet updated?) — retrying at every heartbeat");
+                        }
                     }
                     // `reload` logged the file errors; the old engine stays.
-                    _ => tracing::error!(generation, "reload asked by another replica failed"),
+                    _ => {
+                        if warned_for != generation {
+                            warned_for = generation;
+                            tracing::error!(
+                                generation,
+                                "reload asked by another replica failed here; retrying at every heartbeat"
+                            );
+                        }
+                    }
                 }
             }
             Ok(_) => {}

@@ -128,6 +128,10 @@ impl App {
             decisions: tx,
             webhook,
         });
+        app.metrics
+            .engine_info
+            .with_label_values(&[app.engine().version(), &app.replica])
+            .set(1);
         let store = app.store.clone();
         tokio::spawn(async move {
             while let Some(d) = rx.recv().await {
@@ -166,6 +170,17 @@ impl App {
         match result {
             Ok(engine) => {
                 let version = engine.version().to_string();
+                let old = self.engine().version().to_string();
+                if old != version {
+                    self.metrics
+                        .engine_info
+                        .with_label_values(&[&old, &self.replica])
+                        .set(0);
+                }
+                self.metrics
+                    .engine_info
+                    .with_label_values(&[&version, &self.replica])
+                    .set(1);
                 match self.engine.write() {
                     Ok(mut guard) => *guard = Arc::new(engine),
                     Err(poisoned) => *poisoned.into_inner() = Arc::new(engine),

@@ -224,6 +224,27 @@ impl Store {
         Ok(batch.len())
     }
 
+    /// Published documents by takedown status (for the metrics gauge).
+    pub async fn count_published_by_status(
+        &self,
+    ) -> Result<Vec<(TakedownStatus, i64)>, StoreError> {
+        let rows = sqlx::query("SELECT status, COUNT(*) FROM published GROUP BY status")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut counts: Vec<(TakedownStatus, i64)> =
+            TakedownStatus::ALL.into_iter().map(|s| (s, 0)).collect();
+        for row in rows {
+            let status: String = row.try_get(0)?;
+            let n: i64 = row.try_get(1)?;
+            if let Ok(s) = status.parse::<TakedownStatus>()
+                && let Some(slot) = counts.iter_mut().find(|(k, _)| *k == s)
+            {
+                slot.1 = n;
+            }
+        }
+        Ok(counts)
+    }
+
     /// Lists published documents, most recently scanned first.
     pub async fn list_published(
         &self,

@@ -83,21 +83,33 @@ impl Store {
 
     /// The current reload generation.
     pub async fn reload_generation(&self) -> Result<i64, StoreError> {
-        let row = sqlx::query("SELECT generation FROM reload_generation WHERE id = 1")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(row.try_get(0)?)
+        Ok(self.reload_target().await?.0)
     }
 
-    /// Asks every replica to reload: bumps the generation (audited) and
-    /// returns the new one.
-    pub async fn request_reload(&self, actor: &str, detail: &str) -> Result<i64, StoreError> {
+    /// The current reload generation and the policy version the replica
+    /// that asked for it reached ("" before the first reload).
+    pub async fn reload_target(&self) -> Result<(i64, String), StoreError> {
+        let row = sqlx::query("SELECT generation, version FROM reload_generation WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok((row.try_get(0)?, row.try_get(1)?))
+    }
+
+    /// Asks every replica to reload to `version` (what the asking replica
+    /// now runs): bumps the generation (audited) and returns the new one.
+    pub async fn request_reload(
+        &self,
+        actor: &str,
+        version: &str,
+        detail: &str,
+    ) -> Result<i64, StoreError> {
         let now = now_ms();
         let mut tx = self.write_tx().await?;
         let row = sqlx::query(
-            "UPDATE reload_generation SET generation = generation + 1, at = $1, actor = $2 \
-             WHERE id = 1 RETURNING generation",
+            "UPDATE reload_generation SET generation = generation + 1, version = $1, at = $2, \
+             actor = $3 WHERE id = 1 RETURNING generation",
         )
+        .bind(version)
         .bind(now)
         .bind(actor)
         .fetch_one(&mut *tx)
@@ -110,7 +122,7 @@ impl Store {
             actor,
             "reload",
             None,
-            &format!("generation={generation} {detail}"),
+            &format!("generation={generation} version={version} {detail}"),
         )
         .await?;
         tx.commit().await?;

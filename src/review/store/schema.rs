@@ -95,10 +95,12 @@ CREATE TABLE IF NOT EXISTS replicas (
 CREATE TABLE IF NOT EXISTS reload_generation (
     id BIGINT PRIMARY KEY,
     generation BIGINT NOT NULL,
+    version TEXT NOT NULL,
     at BIGINT NOT NULL,
     actor TEXT NOT NULL
 );
-INSERT INTO reload_generation (id, generation, at, actor) VALUES (1, 0, 0, '') ON CONFLICT DO NOTHING;
+INSERT INTO reload_generation (id, generation, version, at, actor) VALUES (1, 0, '', 0, '')
+    ON CONFLICT DO NOTHING;
 CREATE TABLE IF NOT EXISTS published (
     id TEXT PRIMARY KEY,
     doc_key TEXT NOT NULL,
