@@ -43,6 +43,9 @@ mod store_secrets;
 // Several gateway processes on one PostgreSQL: exactly-once delivery across a SIGKILL, shared reloads.
 mod replicas;
 
+// deploy/: manifests parse and carry probes, limits, non-root, PDB, HPA, an Indexed Job.
+mod deploy;
+
 // kill -9 during hold writes and deliveries, on SQLite and PostgreSQL.
 mod crash;
 

@@ -107,6 +107,11 @@ pub struct ScanArgs {
     /// With `--store`: scan every document, changed or not.
     #[arg(long, requires = "store")]
     pub full: bool,
+    /// Exit 0 even when documents were flagged (a scheduled rescan whose
+    /// results go to `--store`: findings are its output, not a failure).
+    /// Errors still exit 2.
+    #[arg(long)]
+    pub exit_zero: bool,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: FormatArg,

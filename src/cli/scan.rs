@@ -164,5 +164,9 @@ pub fn run(args: ScanArgs) -> anyhow::Result<i32> {
         eprintln!("baseline: {n} finding(s) recorded in {}", path.display());
         return Ok(0);
     }
-    Ok(if outcome.summary.any_flagged() { 1 } else { 0 })
+    Ok(if outcome.summary.any_flagged() && !args.exit_zero {
+        1
+    } else {
+        0
+    })
 }
