@@ -373,3 +373,188 @@ async fn an_admin_resolves_an_interrupted_delivery_in_the_ui() {
     assert!(up.seen().is_empty(), "marked delivered, so nothing is sent");
     gw.shutdown().await;
 }
+
+/// Takedown candidates from an archive rescan (`pubgate scan --store` on
+/// the gateway's own store): listed masked in the API, whole on the
+/// signed-in page, judged in the UI (CSRF, a reason for "fine") and the
+/// API, audited, counted in /metrics; a reviewer not granted the
+/// `takedown` queue sees none of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn takedown_candidates_are_judged_in_the_ui_and_the_api() {
+    use crate::util::http::api;
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let gw = gateway(config(&up.url(), dir.path())).await;
+    let archive = dir.path().join("published");
+    std::fs::create_dir_all(&archive).unwrap();
+    // A file named after the person: the key itself carries the number.
+    std::fs::write(archive.join(format!("张三{ID}.txt")), held_notice()).unwrap();
+    std::fs::write(
+        archive.join("clean.txt"),
+        std::fs::read_to_string("tests/corpus/05-tender-liaoning-clean.txt").unwrap(),
+    )
+    .unwrap();
+    let store = format!("sqlite://{}", dir.path().join("pubgate.db").display());
+    let out = crate::util::run(
+        &[
+            "scan",
+            archive.to_str().unwrap(),
+            "--store",
+            &store,
+            "--exit-zero",
+            "--format",
+            "jsonl",
+        ],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let list = api(gw.admin_addr, Method::GET, "/api/takedown", "admin", "").await;
+    assert_eq!(list.status, StatusCode::OK);
+    let items = list.json()["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 1, "only the document with findings: {items:?}");
+    let id = items[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(items[0]["status"], "candidate");
+    assert!(
+        !list.body.windows(ID.len()).any(|w| w == ID.as_bytes()),
+        "API shows the key masked"
+    );
+
+    // alice is granted privacy and procurement only.
+    let hidden = api(gw.admin_addr, Method::GET, "/api/takedown", "alice", "").await;
+    assert_eq!(hidden.json()["items"].as_array().unwrap().len(), 0);
+    let denied = api(
+        gw.admin_addr,
+        Method::POST,
+        &format!("/api/takedown/{id}/decide"),
+        "alice",
+        r#"{"decision":"take_down"}"#,
+    )
+    .await;
+    assert_eq!(denied.status, StatusCode::NOT_FOUND);
+
+    let (cookie, _) = login(gw.admin_addr, "admin").await;
+    let listing = send(
+        gw.admin_addr,
+        Method::GET,
+        "/ui/takedown",
+        &[("cookie", &cookie)],
+        "",
+    )
+    .await;
+    let html = String::from_utf8(listing.body.to_vec()).unwrap();
+    assert!(html.contains(&format!("/ui/takedown/{id}")), "{html}");
+    let page = send(
+        gw.admin_addr,
+        Method::GET,
+        &format!("/ui/takedown/{id}"),
+        &[("cookie", &cookie)],
+        "",
+    )
+    .await;
+    let html = String::from_utf8(page.body.to_vec()).unwrap();
+    assert!(
+        html.contains(ID),
+        "the signed-in page shows the document's key whole"
+    );
+    assert!(
+        html.contains("personal"),
+        "the findings table names the rule"
+    );
+    assert!(html.contains("待判定是否撤下"));
+    let csrf = html
+        .split("name=csrf value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let ct = ("content-type", "application/x-www-form-urlencoded");
+    let path = format!("/ui/takedown/{id}/decide");
+    let forged = send(
+        gw.admin_addr,
+        Method::POST,
+        &path,
+        &[ct, ("cookie", &cookie)],
+        "csrf=x&decision=fine&comment=ok",
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let no_reason = send(
+        gw.admin_addr,
+        Method::POST,
+        &path,
+        &[ct, ("cookie", &cookie)],
+        format!("csrf={csrf}&decision=fine&comment="),
+    )
+    .await;
+    assert_eq!(no_reason.status, StatusCode::BAD_REQUEST);
+    let fine = send(
+        gw.admin_addr,
+        Method::POST,
+        &path,
+        &[ct, ("cookie", &cookie)],
+        format!("csrf={csrf}&decision=fine&comment=%E5%B7%B2%E8%84%B1%E6%95%8F"),
+    )
+    .await;
+    assert_eq!(fine.status, StatusCode::SEE_OTHER);
+    let page = send(
+        gw.admin_addr,
+        Method::GET,
+        &format!("/ui/takedown/{id}"),
+        &[("cookie", &cookie)],
+        "",
+    )
+    .await;
+    assert!(
+        String::from_utf8(page.body.to_vec())
+            .unwrap()
+            .contains("无需处理")
+    );
+
+    // Changed their mind: take it down, through the API.
+    let down = api(
+        gw.admin_addr,
+        Method::POST,
+        &format!("/api/takedown/{id}/decide"),
+        "admin",
+        r#"{"decision":"take_down","comment":"contains an ID"}"#,
+    )
+    .await;
+    assert_eq!(
+        down.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&down.body)
+    );
+    let detail = api(
+        gw.admin_addr,
+        Method::GET,
+        &format!("/api/takedown/{id}"),
+        "admin",
+        "",
+    )
+    .await;
+    let v = detail.json();
+    assert_eq!(v["item"]["status"], "take_down");
+    let actions: Vec<&str> = v["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, vec!["fine", "take_down"]);
+    let metrics = send(gw.admin_addr, Method::GET, "/metrics", &[], "").await;
+    let text = String::from_utf8(metrics.body.to_vec()).unwrap();
+    assert!(
+        text.contains("pubgate_published_documents{status=\"take_down\"} 1"),
+        "{text}"
+    );
+    gw.shutdown().await;
+}
