@@ -96,6 +96,18 @@ fn held_notice(tag: &str) -> String {
     format!("{notice}\n备注 {tag}：联系人身份证 370102198001011237\n")
 }
 
+/// Gateway processes, killed when the test ends — also when it fails, so
+/// a failed run leaves no replica behind.
+struct Replicas(Vec<Option<Child>>);
+
+impl Drop for Replicas {
+    fn drop(&mut self) {
+        for child in self.0.iter_mut().filter_map(Option::take) {
+            kill(child);
+        }
+    }
+}
+
 fn kill(mut child: Child) {
     let _ = child.kill();
     let _ = child.wait();
@@ -118,7 +130,7 @@ async fn three_replicas_deliver_a_thousand_approvals_once_despite_a_sigkill() {
             replica(&dir, n, &store, &url, "")
         })
         .collect();
-    let mut children: Vec<Option<Child>> = setups.iter().map(|s| Some(start(s))).collect();
+    let mut children = Replicas(setups.iter().map(|s| Some(start(s))).collect());
     for s in &setups {
         wait_ready(s).await;
     }
@@ -197,7 +209,7 @@ async fn three_replicas_deliver_a_thousand_approvals_once_despite_a_sigkill() {
             slow.switch(Fault::Delay(Duration::from_secs(2))).await;
         }
         if n >= 400 && live.contains(&2) && slow.delayed() > 0 {
-            kill(children[2].take().unwrap());
+            kill(children.0[2].take().unwrap());
             live.retain(|r| *r != 2);
             caught = true;
         }
@@ -252,9 +264,7 @@ async fn three_replicas_deliver_a_thousand_approvals_once_despite_a_sigkill() {
         .filter(|i| i["attempts"].as_i64().unwrap_or(0) >= 2)
         .count();
     assert!(taken_over >= 1, "no orphaned delivery was taken over");
-    for child in children.iter_mut().filter_map(Option::take) {
-        kill(child);
-    }
+    drop(children);
 
     let mut receipts: HashMap<String, usize> = HashMap::new();
     for seen in up.seen() {
@@ -329,7 +339,7 @@ async fn a_reload_asked_of_one_replica_reaches_the_others() {
     let setups: Vec<Setup> = (0..2)
         .map(|n| replica(&dir, n, &store, &up.url(), &top))
         .collect();
-    let mut children: Vec<Child> = setups.iter().map(start).collect();
+    let children = Replicas(setups.iter().map(|s| Some(start(s))).collect());
     for s in &setups {
         wait_ready(s).await;
     }
@@ -404,7 +414,5 @@ async fn a_reload_asked_of_one_replica_reaches_the_others() {
         assert_eq!(item["item"]["engine_version"], new.as_str());
         assert_eq!(item["item"]["held_by"], "gw-1");
     }
-    for child in children.drain(..) {
-        kill(child);
-    }
+    drop(children);
 }
