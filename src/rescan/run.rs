@@ -150,6 +150,10 @@ pub fn run(
                     }
                     Err(why) => {
                         let mut doc = Document::new(crate::model::Format::Unknown);
+                        // A store's error can quote the object key or
+                        // address, which can carry a number: masked like
+                        // the path itself.
+                        let why = crate::model::mask_digit_runs(&why, 11);
                         doc.unreadable("file", format!("无法读取：{why} / cannot read"));
                         let report = engine.scan_document(doc, baseline);
                         Done::Scanned(DocResult { path: name, report }, 0, input, String::new())
