@@ -94,11 +94,6 @@ pub fn write_config_with(dir: &TempDir, store: &str, upstream: &str, extra: &str
     }
 }
 
-/// [`write_config_with`] with nothing extra.
-pub fn write_config(dir: &TempDir, store: &str, upstream: &str) -> Setup {
-    write_config_with(dir, store, upstream, "")
-}
-
 /// Starts the gateway, logs discarded.
 pub fn start(setup: &Setup) -> Child {
     Command::new(crate::util::bin())
