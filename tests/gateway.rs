@@ -1084,3 +1084,23 @@ async fn host_is_kept_or_rewritten_and_forwarding_headers_are_added() {
     );
     gw.shutdown().await;
 }
+
+/// SQLite serves one gateway: a second `pubgate serve` on the same file
+/// would take the first one's deliveries in flight for its own orphans.
+/// It is refused with a message that says what to do; once the first
+/// stops, the file is free again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_gateway_on_one_sqlite_file_is_refused() {
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let first = gateway(config(&up.url(), dir.path())).await;
+    let second = pubgate::serve::start(config(&up.url(), dir.path()), None).await;
+    let message = match second {
+        Ok(_) => panic!("a second gateway started on the same SQLite store"),
+        Err(e) => e.to_string(),
+    };
+    assert!(message.contains("PostgreSQL"), "{message}");
+    first.shutdown().await;
+    let again = gateway(config(&up.url(), dir.path())).await;
+    again.shutdown().await;
+}

@@ -101,6 +101,9 @@ pub struct Running {
     pub app: Arc<App>,
     shutdown: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
+    /// Held while running: a second gateway on the same SQLite file is
+    /// refused (see [`lock_sqlite`]).
+    _sqlite_lock: Option<std::fs::File>,
 }
 
 impl Running {
@@ -134,6 +137,7 @@ pub async fn start(
     }
     let engine = state::build_engine(&config, extractors.clone())?;
     prepare_sqlite_dir(&config.store)?;
+    let sqlite_lock = lock_sqlite(&config.store)?;
     let secrets = config.secrets.load().map_err(ServeError::Secrets)?;
     let encrypted = secrets.keyring.is_some();
     let signed = secrets.audit_key.is_some();
@@ -287,6 +291,7 @@ pub async fn start(
         app,
         shutdown,
         tasks,
+        _sqlite_lock: sqlite_lock,
     })
 }
 
@@ -311,6 +316,41 @@ fn proxy_threads(configured: usize) -> usize {
     } else {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     }
+}
+
+/// Takes an exclusive lock next to a `sqlite://` store (`PATH.lock`) for as
+/// long as this gateway runs. SQLite serves one gateway: at start-up it
+/// treats every item left `delivering` as its own orphan, so a second
+/// process on the same file would take over the first one's deliveries in
+/// flight and could send them twice. Several replicas run on PostgreSQL.
+fn lock_sqlite(url: &str) -> Result<Option<std::fs::File>, ServeError> {
+    use std::os::fd::AsRawFd;
+    let Some(path) = url.strip_prefix("sqlite://") else {
+        return Ok(None);
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    if path.is_empty() || path.contains(":memory:") {
+        return Ok(None);
+    }
+    let lock_path = format!("{path}.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(io(format!("cannot open the lock file {lock_path}")))?;
+    // SAFETY: flock only reads the descriptor, which `file` keeps open.
+    let locked = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    if locked != 0 {
+        return Err(ServeError::Io {
+            what: format!(
+                "another `pubgate serve` already uses the SQLite store {path} \
+                 (SQLite serves one gateway; run several replicas on PostgreSQL)"
+            ),
+            source: std::io::Error::last_os_error(),
+        });
+    }
+    Ok(Some(file))
 }
 
 /// Creates the folder of a `sqlite://` store (`./data` by default).
