@@ -81,6 +81,20 @@ fn request(
     .expect("request")
 }
 
+/// Sends one request and reads the whole answer; true for a 2xx.
+async fn send(
+    client: &Client<HttpConnector, Full<Bytes>>,
+    request: hyper::Request<Full<Bytes>>,
+) -> bool {
+    match client.request(request).await {
+        Ok(resp) => {
+            let status = resp.status();
+            resp.into_body().collect().await.is_ok() && status.is_success()
+        }
+        Err(_) => false,
+    }
+}
+
 /// Closed loop: `clients` clients, each sending its next request when the
 /// last is answered, for `seconds` after a one-second warm-up.
 async fn closed(
@@ -112,13 +126,7 @@ async fn closed(
                 }
                 n += 1;
                 let url = &urls[n % urls.len()];
-                let ok = match client.request(request(url, &body, &content_type)).await {
-                    Ok(resp) => {
-                        let status = resp.status();
-                        resp.into_body().collect().await.is_ok() && status.is_success()
-                    }
-                    Err(_) => false,
-                };
+                let ok = send(&client, request(url, &body, &content_type)).await;
                 if sent >= start {
                     if ok {
                         lat.push(sent.elapsed());
@@ -187,13 +195,7 @@ async fn run(
         let results = results.clone();
         let errors = errors.clone();
         tasks.push(tokio::spawn(async move {
-            let ok = match client.request(request(&url, &body, &content_type)).await {
-                Ok(resp) => {
-                    let status = resp.status();
-                    resp.into_body().collect().await.is_ok() && status.is_success()
-                }
-                Err(_) => false,
-            };
+            let ok = send(&client, request(&url, &body, &content_type)).await;
             let took = scheduled.elapsed();
             if i >= warmup {
                 if ok {

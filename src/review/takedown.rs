@@ -22,7 +22,9 @@ use crate::model::mask_digit_runs;
 use crate::review::api::{ApiError, ApiUser};
 use crate::review::auth::Principal;
 use crate::review::store::{PublishedFilter, PublishedItem, StoreError, TakedownStatus};
-use crate::review::ui::{UiUser, category_zh, esc, findings_table, page, refuse_form, time};
+use crate::review::ui::{
+    UiUser, audit_table, category_zh, esc, findings_table, page, refuse_form, time,
+};
 use crate::serve::state::App;
 
 /// The queue name that grants access to takedown candidates.
@@ -293,20 +295,7 @@ async fn ui_item(State(app): State<Arc<App>>, user: UiUser, Path(id): Path<Strin
             csrf = esc(&user.csrf),
         );
     }
-    body.push_str(
-        "<h3>操作记录</h3><table><tr><th>时间</th><th>操作人</th><th>操作</th><th>说明</th></tr>",
-    );
-    for a in &audit {
-        let _ = write!(
-            body,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            time(a.at),
-            esc(&a.actor),
-            esc(&a.action),
-            esc(&a.detail)
-        );
-    }
-    body.push_str("</table>");
+    body.push_str(&audit_table(&audit));
     page("已发布公告复查", Some(&user), &body).into_response()
 }
 

@@ -19,7 +19,7 @@ use subtle::ConstantTimeEq;
 
 use crate::review::api::{ApiError, decide, resolve};
 use crate::review::auth::{Principal, hash_token, new_token};
-use crate::review::store::{HoldStatus, ListFilter, Session, now_ms};
+use crate::review::store::{AuditEntry, HoldStatus, ListFilter, Session, now_ms};
 use crate::serve::state::App;
 
 const COOKIE: &str = "pubgate_session";
@@ -501,20 +501,7 @@ async fn item(State(app): State<Arc<App>>, user: UiUser, Path(id): Path<String>)
             csrf = esc(&user.csrf),
         );
     }
-    body.push_str(
-        "<h3>审计记录</h3><table><tr><th>时间</th><th>操作人</th><th>操作</th><th>说明</th></tr>",
-    );
-    for a in &audit {
-        let _ = write!(
-            body,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            time(a.at),
-            esc(&a.actor),
-            esc(&a.action),
-            esc(&a.detail)
-        );
-    }
-    body.push_str("</table>");
+    body.push_str(&audit_table(&audit));
     page("复核条目", Some(&user), &body).into_response()
 }
 
@@ -637,6 +624,25 @@ pub(super) fn findings_table(list: &[Value]) -> String {
             esc(get("explanation")),
             esc(get("enforces")),
             esc(&place),
+        );
+    }
+    body.push_str("</table>");
+    body
+}
+
+/// An item's audit trail, oldest first: when, who, what, and the comment.
+pub(super) fn audit_table(audit: &[AuditEntry]) -> String {
+    let mut body = String::from(
+        "<h3>审计记录</h3><table><tr><th>时间</th><th>操作人</th><th>操作</th><th>说明</th></tr>",
+    );
+    for a in audit {
+        let _ = write!(
+            body,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            time(a.at),
+            esc(&a.actor),
+            esc(&a.action),
+            esc(&a.detail)
         );
     }
     body.push_str("</table>");
