@@ -81,6 +81,13 @@ fn request(
     .expect("request")
 }
 
+/// A pooled HTTP/1 client with room for every concurrent request.
+fn client() -> Client<HttpConnector, Full<Bytes>> {
+    Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(512)
+        .build(HttpConnector::new())
+}
+
 /// Sends one request and reads the whole answer; true for a 2xx.
 async fn send(
     client: &Client<HttpConnector, Full<Bytes>>,
@@ -104,9 +111,7 @@ async fn closed(
     body: Option<Bytes>,
     content_type: String,
 ) {
-    let client: Client<HttpConnector, Full<Bytes>> = Client::builder(TokioExecutor::new())
-        .pool_max_idle_per_host(512)
-        .build(HttpConnector::new());
+    let client = client();
     let start = Instant::now() + Duration::from_secs(1);
     let end = start + Duration::from_secs_f64(seconds);
     let mut tasks = Vec::new();
@@ -175,9 +180,7 @@ async fn run(
     body: Option<Bytes>,
     content_type: String,
 ) {
-    let client: Client<HttpConnector, Full<Bytes>> = Client::builder(TokioExecutor::new())
-        .pool_max_idle_per_host(512)
-        .build(HttpConnector::new());
+    let client = client();
     let interval = Duration::from_secs_f64(1.0 / rate);
     let total = (rate * seconds) as usize;
     let warmup = (rate * 1.0) as usize;

@@ -331,14 +331,7 @@ async fn hold(
         .queue
         .clone()
         .unwrap_or_else(|| "default".to_string());
-    let mut categories: Vec<&str> = report
-        .verdict
-        .findings
-        .iter()
-        .map(|f| f.category.as_str())
-        .collect();
-    categories.sort_unstable();
-    categories.dedup();
+    let categories = report.verdict.categories();
     let submitter = request
         .headers
         .iter()

@@ -127,6 +127,18 @@ pub struct Verdict {
     pub allowed: usize,
 }
 
+impl Verdict {
+    /// The categories of the findings, sorted, each once: what a held item
+    /// or a takedown candidate is filtered by.
+    pub fn categories(&self) -> Vec<&'static str> {
+        let mut categories: Vec<&'static str> =
+            self.findings.iter().map(|f| f.category.as_str()).collect();
+        categories.sort_unstable();
+        categories.dedup();
+        categories
+    }
+}
+
 impl Policy {
     /// Every queue the policy can send an item to, sorted.
     pub fn queues(&self) -> Vec<String> {

@@ -66,13 +66,7 @@ impl<'a> Recorder<'a> {
             return Ok(());
         };
         let verdict = &scanned.doc.report.verdict;
-        let mut categories: Vec<&str> = verdict
-            .findings
-            .iter()
-            .map(|f| f.category.as_str())
-            .collect();
-        categories.sort_unstable();
-        categories.dedup();
+        let categories = verdict.categories();
         let mut fingerprints: Vec<&str> = verdict
             .findings
             .iter()
