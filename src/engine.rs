@@ -338,8 +338,15 @@ impl Engine {
 
 /// The finding for a part that could not be read: hold, never pass.
 fn unscannable(u: &crate::model::Unreadable, title_hint: &str) -> Finding {
+    let rule = u.kind.rule();
+    // The value a policy's allowlist can name: the blob's hash (the
+    // platform's own logo), never document text.
+    let value = u
+        .sha256
+        .as_ref()
+        .map(|h| Sensitive::new(format!("sha256:{h}"), format!("sha256:{h}")));
     Finding {
-        rule: "unscannable.extract".into(),
+        rule: rule.into(),
         category: Category::Unscannable,
         field: None,
         action: Action::Hold,
@@ -358,8 +365,13 @@ fn unscannable(u: &crate::model::Unreadable, title_hint: &str) -> Finding {
             u.reason
         ),
         enforces: "《保守国家秘密法实施条例》第四十二条（先审查、后公开）；fail closed".into(),
-        fingerprint: fingerprint(&["unscannable.extract", &u.part, &u.reason, title_hint]),
-        value: None,
+        fingerprint: fingerprint(&[
+            rule,
+            &u.part,
+            &u.reason,
+            u.sha256.as_deref().unwrap_or(title_hint),
+        ]),
+        value,
     }
 }
 

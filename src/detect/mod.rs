@@ -181,5 +181,9 @@ pub const BUILTIN_RULES: &[(&str, Category)] = &[
     ("consistency.announcement_period", Category::Consistency),
     ("consistency.award_over_budget", Category::Consistency),
     ("consistency.invalid_date", Category::Consistency),
+    ("fields.unknown_type", Category::MissingField),
     ("unscannable.extract", Category::Unscannable),
+    ("unscannable.image", Category::Unscannable),
+    ("unscannable.binary", Category::Unscannable),
+    ("unscannable.no_text", Category::Unscannable),
 ];

@@ -12,16 +12,20 @@
 pub mod docx;
 pub mod guard;
 pub mod html;
+pub mod image;
 pub mod json;
+pub mod mime;
 pub mod pdf;
+pub mod rtf;
 pub mod sniff;
 pub mod text;
 pub mod worker;
+pub mod xml;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::model::{Document, Format};
+use crate::model::{Document, Format, UnreadKind};
 
 /// Size, time and memory bounds for the extractors. Every bound exists
 /// because a hostile or broken file can otherwise take the process down.
@@ -47,6 +51,13 @@ pub struct Limits {
     pub pdf_memory_bytes: u64,
     /// PDF: most pages extracted.
     pub max_pdf_pages: usize,
+    /// Files inside files (an attachment in a PDF inside a DOCX…): how
+    /// deep extraction follows them. Deeper ones are reported unread.
+    pub max_nesting: usize,
+    /// Files inside files: most bytes extracted over all nested files of
+    /// one input, so a container of many large files cannot multiply the
+    /// per-file limits.
+    pub max_nested_bytes: usize,
 }
 
 impl Default for Limits {
@@ -62,6 +73,8 @@ impl Default for Limits {
             pdf_timeout: Duration::from_secs(10),
             pdf_memory_bytes: 1 << 30,
             max_pdf_pages: 500,
+            max_nesting: 4,
+            max_nested_bytes: 200 << 20,
         }
     }
 }
@@ -113,8 +126,53 @@ impl Default for Extractors {
 impl Extractors {
     /// Extracts `bytes`, named `name` (a path or a file name; used for the
     /// extension hint). Never panics and never fails: what cannot be read is
-    /// recorded in [`Document::unreadable`].
+    /// recorded in [`Document::unreadable`]. Files found inside (see
+    /// [`Document::embedded`]) are extracted too, and their pieces merged
+    /// in under the part that holds them.
     pub fn extract(&self, name: &str, bytes: &[u8]) -> Document {
+        let mut budget = self.limits.max_nested_bytes;
+        self.extract_nested(name, bytes, 0, &mut budget)
+    }
+
+    fn extract_nested(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        depth: usize,
+        budget: &mut usize,
+    ) -> Document {
+        let mut doc = self.extract_one(name, bytes);
+        for inner in std::mem::take(&mut doc.embedded) {
+            if depth >= self.limits.max_nesting {
+                doc.skipped(
+                    inner.part,
+                    UnreadKind::Failed,
+                    format!(
+                        "嵌套文件超过 {} 层，未检查 / nested too deep",
+                        self.limits.max_nesting
+                    ),
+                    &inner.bytes,
+                );
+                continue;
+            }
+            if inner.bytes.len() > *budget {
+                doc.skipped(
+                    inner.part,
+                    UnreadKind::Failed,
+                    "嵌套文件总量超过上限，未检查 / nested files over the size budget",
+                    &inner.bytes,
+                );
+                continue;
+            }
+            *budget -= inner.bytes.len();
+            let nested = self.extract_nested(&inner.hint, &inner.bytes, depth + 1, budget);
+            merge_into(&mut doc, &inner.part, nested);
+        }
+        doc
+    }
+
+    /// One file, without following what it embeds.
+    fn extract_one(&self, name: &str, bytes: &[u8]) -> Document {
         let sniffed = sniff::sniff(name, bytes);
         if bytes.len() > self.limits.max_input_bytes {
             let mut doc = Document::new(sniffed.format);
@@ -145,16 +203,35 @@ impl Extractors {
             Format::Json => guard::run(format, || json::extract(bytes, limits)),
             Format::Docx => guard::run(format, || docx::extract(bytes, limits)),
             Format::Pdf => pdf::extract(bytes, self.worker.as_ref(), limits),
+            Format::Xml => guard::run(format, || xml::extract(bytes, limits)),
+            Format::Rtf => guard::run(format, || rtf::extract(bytes)),
+            Format::Mime => guard::run(format, || mime::extract(bytes)),
+            Format::Image => image::extract(bytes),
             Format::Unknown => {
                 let mut doc = Document::new(Format::Unknown);
-                doc.unreadable(
+                doc.skipped(
                     "file",
+                    UnreadKind::Binary,
                     unknown_reason
                         .unwrap_or_else(|| "无法识别的文件类型 / unknown file type".into()),
+                    bytes,
                 );
                 doc
             }
         }
+    }
+}
+
+/// Merges a nested document into its container, its part names behind the
+/// container's part (`word/embeddings/a.docx › word/document.xml`).
+pub fn merge_into(doc: &mut Document, part: &str, nested: Document) {
+    for mut piece in nested.pieces {
+        piece.part = format!("{part} › {}", piece.part);
+        doc.pieces.push(piece);
+    }
+    for mut u in nested.unreadable {
+        u.part = format!("{part} › {}", u.part);
+        doc.unreadable.push(u);
     }
 }
 

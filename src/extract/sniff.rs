@@ -48,6 +48,17 @@ pub fn sniff(name: &str, bytes: &[u8]) -> Sniffed {
             "旧版 Office 或加密的 Office 文件（OLE2），无法检查 / legacy .doc/.xls or encrypted Office file",
         );
     }
+    if super::image::is_image(bytes) {
+        return known(Format::Image);
+    }
+    let trimmed = trim_start(head);
+    if trimmed.starts_with(b"{\\rtf") {
+        return known(Format::Rtf);
+    }
+    // An MHT archive saved as `.doc` or `.htm` is still MIME.
+    if super::mime::looks_like_mime(bytes) {
+        return known(Format::Mime);
+    }
     let ext = extension(name);
     match ext.as_str() {
         "pdf" => return known(Format::Pdf),
@@ -55,12 +66,15 @@ pub fn sniff(name: &str, bytes: &[u8]) -> Sniffed {
         "html" | "htm" | "xhtml" | "shtml" => return known(Format::Html),
         "json" => return known(Format::Json),
         "txt" | "text" | "csv" | "md" | "log" => return known(Format::Text),
+        "png" | "jpg" | "jpeg" | "gif" | "bmp" | "tif" | "tiff" | "webp" => {
+            return unknown("图片文件无法识别（文件头不符）/ unrecognised image");
+        }
         _ => {}
     }
-    if looks_binary(head) {
+    // NUL bytes: UTF-16 or UTF-32 text without a BOM, or binary.
+    if looks_binary(head) && !super::text::is_wide_text(bytes) {
         return unknown("二进制或未知格式文件 / binary or unknown file type");
     }
-    let trimmed = trim_start(head);
     if trimmed.first().is_some_and(|b| *b == b'{' || *b == b'[')
         && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok()
     {
@@ -69,8 +83,8 @@ pub fn sniff(name: &str, bytes: &[u8]) -> Sniffed {
     if looks_html(head) {
         return known(Format::Html);
     }
-    if matches!(ext.as_str(), "" | "dat" | "xml") || !ext.is_empty() {
-        return known(Format::Text);
+    if trimmed.starts_with(b"<?xml") || ext == "xml" {
+        return known(Format::Xml);
     }
     known(Format::Text)
 }
@@ -89,8 +103,8 @@ fn trim_start(b: &[u8]) -> &[u8] {
     &b[n..]
 }
 
-/// NUL bytes do not occur in text in any encoding we accept, except UTF-16,
-/// which announces itself with a BOM.
+/// NUL bytes do not occur in text, except UTF-16 and UTF-32 (checked
+/// separately, with or without a BOM).
 fn looks_binary(head: &[u8]) -> bool {
     if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
         return false;
@@ -142,5 +156,23 @@ mod tests {
         assert_eq!(sniff("x", br#"{"a": "b"}"#).format, Format::Json);
         assert_eq!(sniff("x", "招标公告".as_bytes()).format, Format::Text);
         assert_eq!(sniff("x", b"\x00\x01\x02binary").format, Format::Unknown);
+        assert_eq!(
+            sniff(
+                "x.doc",
+                b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=a\r\n\r\n"
+            )
+            .format,
+            Format::Mime
+        );
+        assert_eq!(sniff("x", b"{\\rtf1\\ansi hello}").format, Format::Rtf);
+        assert_eq!(
+            sniff("x", b"<?xml version=\"1.0\"?><r/>").format,
+            Format::Xml
+        );
+        let utf16: Vec<u8> = "招标公告 ID 370102"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(sniff("x", &utf16).format, Format::Text);
     }
 }

@@ -20,8 +20,17 @@ pub enum Format {
     Pdf,
     /// Office Open XML word-processing documents.
     Docx,
-    /// JSON: every string value is scanned.
+    /// JSON: every string value, number and key is scanned.
     Json,
+    /// Generic XML: every text node and text-bearing attribute.
+    Xml,
+    /// Rich Text Format.
+    Rtf,
+    /// MIME containers: MHT web archives and `.eml` messages.
+    Mime,
+    /// Raster images (PNG, JPEG, GIF, BMP, TIFF, WebP): no text is read
+    /// from them, so they are always reported unread.
+    Image,
     /// Anything else.
     Unknown,
 }
@@ -35,6 +44,10 @@ impl Format {
             Format::Pdf => "pdf",
             Format::Docx => "docx",
             Format::Json => "json",
+            Format::Xml => "xml",
+            Format::Rtf => "rtf",
+            Format::Mime => "mime",
+            Format::Image => "image",
             Format::Unknown => "unknown",
         }
     }
@@ -101,6 +114,56 @@ pub struct Document {
     /// Why some or all of the input could not be read. Each becomes an
     /// `unscannable` finding.
     pub unreadable: Vec<Unreadable>,
+    /// Files found inside this one (a DOCX's altChunk or embedded object,
+    /// a PDF's attachment, a `data:` URI, a MIME part, base64 in JSON):
+    /// [`crate::extract::Extractors`] extracts each as a document of its
+    /// own, depth-limited, and merges it in under its part name. An
+    /// extractor hands them over rather than reading them itself, so every
+    /// format is read by the one extractor that owns it.
+    pub embedded: Vec<Embedded>,
+}
+
+/// A file inside a file, to be extracted in its own right.
+#[derive(Debug, Clone)]
+pub struct Embedded {
+    /// Part name of the container's part that holds it (`word/embeddings/x.docx`).
+    pub part: String,
+    /// A file name for format sniffing (extension hint); magic bytes win.
+    pub hint: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// What kind of content was left unread. Each kind has its own rule id
+/// (`unscannable.<kind>`), so a policy can decide per kind — and, for one
+/// blob, per content hash — what is harmless. Nothing is harmless by
+/// default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnreadKind {
+    /// The part could not be parsed: corrupt, encrypted, too large, timed
+    /// out, nested too deep, or a format pubgate does not read.
+    Failed,
+    /// A picture: its pixels may show text (a scanned ID card, a stamp).
+    Image,
+    /// A binary object pubgate does not read (OLE object, font, macro
+    /// project, an undecodable blob).
+    Binary,
+    /// A PDF page, annotation or form whose text could not be read while
+    /// it draws something (a scanned page inside a text PDF).
+    NoText,
+}
+
+impl UnreadKind {
+    /// The rule id of the `unscannable` finding for this kind.
+    pub fn rule(self) -> &'static str {
+        match self {
+            UnreadKind::Failed => "unscannable.extract",
+            UnreadKind::Image => "unscannable.image",
+            UnreadKind::Binary => "unscannable.binary",
+            UnreadKind::NoText => "unscannable.no_text",
+        }
+    }
 }
 
 /// A part of the input that could not be read, and why.
@@ -110,6 +173,12 @@ pub struct Unreadable {
     pub part: String,
     /// A reason in Chinese and English for the reviewer; never document text.
     pub reason: String,
+    /// What kind of content it is.
+    pub kind: UnreadKind,
+    /// SHA-256 (hex) of the unread bytes when they are one blob (an image,
+    /// an embedded object), so a policy can allow one known harmless blob
+    /// (the platform's logo) by its hash.
+    pub sha256: Option<String>,
 }
 
 impl Document {
@@ -119,6 +188,7 @@ impl Document {
             format,
             pieces: Vec::new(),
             unreadable: Vec::new(),
+            embedded: Vec::new(),
         }
     }
 
@@ -138,6 +208,36 @@ impl Document {
         self.unreadable.push(Unreadable {
             part: part.into(),
             reason: reason.into(),
+            kind: UnreadKind::Failed,
+            sha256: None,
+        });
+    }
+
+    /// Records a part left unread on purpose (an image, a binary object),
+    /// with the hash of its bytes.
+    pub fn skipped(
+        &mut self,
+        part: impl Into<String>,
+        kind: UnreadKind,
+        reason: impl Into<String>,
+        bytes: &[u8],
+    ) {
+        use sha2::Digest;
+        self.unreadable.push(Unreadable {
+            part: part.into(),
+            reason: reason.into(),
+            kind,
+            sha256: Some(hex::encode(sha2::Sha256::digest(bytes))),
+        });
+    }
+
+    /// Hands over a file found inside this one, to be extracted in its
+    /// own right.
+    pub fn embed(&mut self, part: impl Into<String>, hint: impl Into<String>, bytes: Vec<u8>) {
+        self.embedded.push(Embedded {
+            part: part.into(),
+            hint: hint.into(),
+            bytes,
         });
     }
 

@@ -10,7 +10,7 @@ mod file_error;
 mod finding;
 mod masked;
 
-pub use document::{Document, Format, PartKind, Piece, Unreadable};
+pub use document::{Document, Embedded, Format, PartKind, Piece, UnreadKind, Unreadable};
 pub use file_error::{FileError, FileErrors};
 pub use finding::{Action, Category, Confidence, Finding, Location, Severity};
 pub use masked::{Sensitive, mask_digit_runs, mask_digits, mask_email, mask_name};
