@@ -1,22 +1,34 @@
 //! HTML via lol_html: everything a reader of the page *source* can see.
 //!
 //! Visible text goes to the `body` piece; text a browser hides
-//! (`display:none`, `hidden`, `<template>`, `<noscript>`, `<script>`) goes to
-//! `html:hidden`; comments, `title`/`alt`-style attributes and `<meta>`
-//! content get pieces of their own. Block elements and `<br>` become line
-//! breaks and table cells tabs, so a label and its value stay apart, while
-//! text split across inline tags (`机<span>密</span>`) joins up.
+//! (`display:none`, `font-size:0`, `opacity:0`, `hidden`, classes a
+//! `<style>` block hides, `<template>`, `<noscript>`, `<script>`) goes to
+//! `html:hidden`; comments, attribute values and `<meta>` content get
+//! pieces of their own, and so do the strings in CSS (`content:` is
+//! rendered). Block elements and `<br>` become line breaks and table cells
+//! tabs, so a label and its value stay apart, while text split across
+//! inline tags (`机<span>密</span>`) joins up. `<bdo dir=rtl>` is marked
+//! with U+202E…U+202C, as the browser displays it reversed.
+//!
+//! Files inside the page — `data:` URIs in any attribute or in CSS
+//! `url()`, an `<iframe srcdoc>` — are handed over as embedded files and
+//! extracted in their own right.
 //!
 //! lol_html delivers raw text chunks (entities not decoded, a node possibly
 //! split in several chunks); chunks are collected per text node and decoded
 //! once the node is complete, so an entity split across chunks still decodes.
+//! Numeric references without their semicolon (`&#51&#55`) decode as a
+//! browser decodes them.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use lol_html::html_content::TextType;
+use std::borrow::Cow;
+
+use lol_html::html_content::{TextChunk, TextType};
 use lol_html::{
-    HtmlRewriter, MemorySettings, Settings, doc_comments, doc_text, element, end_tag, text,
+    ElementContentHandlers, HtmlRewriter, MemorySettings, Selector, Settings, doc_comments,
+    doc_text, element, end_tag,
 };
 
 use super::Limits;
@@ -69,20 +81,42 @@ fn is_block(tag: &str) -> bool {
     )
 }
 
-/// Attributes whose values a reader of the source sees.
-const TEXT_ATTRIBUTES: &[&str] = &[
-    "title",
-    "alt",
-    "placeholder",
-    "aria-label",
-    "value",
-    "summary",
-    "label",
-];
+/// Inline styles that hide an element's text from the reader: the page
+/// shows something else than its text says. Substring selectors, so a
+/// variant is listed for each common spelling.
+const HIDDEN_SELECTOR: &str = "template, noscript, script, [hidden], \
+    [style*='display:none' i], [style*='display: none' i], \
+    [style*='visibility:hidden' i], [style*='visibility: hidden' i], \
+    [style*='font-size:0;' i], [style*='font-size: 0;' i], [style$='font-size:0' i], \
+    [style$='font-size: 0' i], [style*='font-size:0px' i], [style*='font-size: 0px' i], \
+    [style*='font-size:0pt' i], [style*='font-size:0em' i], [style*='font-size:0 ' i], \
+    [style*='opacity:0;' i], [style*='opacity: 0;' i], [style$='opacity:0' i], \
+    [style$='opacity: 0' i], [style*='color:transparent' i], [style*='color: transparent' i], \
+    [style*='-9999' i], [style*='width:0' i][style*='overflow' i], \
+    [style*='height:0' i][style*='overflow' i], [style*='clip:rect(0' i]";
 
-/// Text inside these is not rendered.
-const HIDDEN_SELECTOR: &str = "template, noscript, script, [hidden], [style*='display:none' i], \
-    [style*='display: none' i], [style*='visibility:hidden' i], [style*='visibility: hidden' i]";
+/// A CSS declaration block that hides what it styles (compared without
+/// whitespace, lowercase).
+fn hides(declarations: &str) -> bool {
+    let d: String = declarations
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let zero = |prop: &str| {
+        d.match_indices(prop).any(|(i, _)| {
+            let rest = &d[i + prop.len()..];
+            rest.starts_with('0')
+                && !rest[1..].starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        })
+    };
+    d.contains("display:none")
+        || d.contains("visibility:hidden")
+        || d.contains("color:transparent")
+        || d.contains("-9999")
+        || zero("font-size:")
+        || zero("opacity:")
+}
 
 #[derive(Default)]
 struct State {
@@ -90,8 +124,11 @@ struct State {
     hidden: String,
     title: String,
     comments: Vec<String>,
-    attributes: Vec<String>,
+    attributes: String,
+    css: String,
     meta: Vec<(String, String)>,
+    /// Files found in the page: (part, hint, bytes).
+    embedded: Vec<(String, String, Vec<u8>)>,
     /// Raw chunks of the current text node.
     pending: String,
     pending_type: Option<TextType>,
@@ -109,13 +146,12 @@ impl State {
         }
         let raw = std::mem::take(&mut self.pending);
         let decoded = match self.pending_type {
-            Some(TextType::Data) | Some(TextType::RCData) | None => {
-                html_escape::decode_html_entities(&raw)
-            }
+            Some(TextType::Data) | Some(TextType::RCData) | None => decode_entities(&raw),
             _ => std::borrow::Cow::Borrowed(raw.as_str()),
         };
         if self.in_style > 0 {
-            // CSS is not text anyone reads.
+            // CSS strings are rendered (`content:`) or carry files (`url(data:…)`).
+            read_css(&decoded, &mut self.css, &mut self.embedded);
         } else if self.in_title > 0 {
             push_text(&mut self.title, &decoded);
         } else if self.pending_hidden {
@@ -189,92 +225,115 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Document {
     for c in std::mem::take(&mut st.comments) {
         doc.push("html:comment", PartKind::Comment, c);
     }
-    let attrs = std::mem::take(&mut st.attributes).join("\n");
+    let attrs = std::mem::take(&mut st.attributes);
     doc.push("html:attributes", PartKind::Attribute, attrs);
+    let css = std::mem::take(&mut st.css);
+    doc.push("html:css", PartKind::Attribute, css);
     for (name, content) in std::mem::take(&mut st.meta) {
         doc.push(format!("html:meta[{name}]"), PartKind::Metadata, content);
+    }
+    for (part, hint, bytes) in std::mem::take(&mut st.embedded) {
+        doc.embed(part, hint, bytes);
     }
     doc
 }
 
 fn rewrite(html: &str, state: &Rc<RefCell<State>>, limits: &Limits) -> Result<(), String> {
     let s_el = Rc::clone(state);
-    let s_hidden = Rc::clone(state);
     let s_text = Rc::clone(state);
     let s_comment = Rc::clone(state);
-    let settings = Settings::new()
-        .append_element_content_handler(element!("*", move |el| {
-            // `tag_name` is already lowercase.
-            let tag = el.tag_name();
-            let mut st = s_el.borrow_mut();
-            st.flush();
-            if tag == "td" || tag == "th" {
-                st.cell_break();
-            } else if is_block(&tag) {
-                st.newline();
-            }
-            // One pass over the attributes (most elements have none).
-            let attributes = el.attributes();
-            if !attributes.is_empty() {
-                let mut meta_name = None;
-                let mut meta_content = None;
-                for attr in attributes {
-                    let name = attr.name();
-                    if TEXT_ATTRIBUTES.contains(&name.as_str()) {
-                        let v = attr.value();
-                        let v = v.trim();
-                        if !v.is_empty() {
-                            st.attributes.push(v.to_string());
-                        }
-                    }
-                    if tag == "meta" {
-                        match name.as_str() {
-                            "content" => meta_content = Some(attr.value()),
-                            "name" => meta_name = Some(attr.value()),
-                            "property" | "http-equiv" if meta_name.is_none() => {
-                                meta_name = Some(attr.value())
-                            }
-                            _ => {}
-                        }
+    let mut element_handlers = vec![element!("*", move |el| {
+        // `tag_name` is already lowercase.
+        let tag = el.tag_name();
+        let mut st = s_el.borrow_mut();
+        st.flush();
+        if tag == "td" || tag == "th" {
+            st.cell_break();
+        } else if is_block(&tag) {
+            st.newline();
+        }
+        let mut rtl = false;
+        // One pass over the attributes (most elements have none).
+        let attributes = el.attributes();
+        if !attributes.is_empty() {
+            let mut meta_name = None;
+            let mut meta_content = None;
+            for attr in attributes {
+                let name = attr.name();
+                let value = attr.value();
+                read_attribute(&tag, &name, &value, &mut st);
+                if (tag == "bdo" && name == "dir" && value.eq_ignore_ascii_case("rtl"))
+                    || (name == "style" && value.to_ascii_lowercase().contains("bidi-override"))
+                {
+                    rtl = true;
+                }
+                if tag == "meta" {
+                    match name.as_str() {
+                        "content" => meta_content = Some(value),
+                        "name" => meta_name = Some(value),
+                        "property" | "http-equiv" if meta_name.is_none() => meta_name = Some(value),
+                        _ => {}
                     }
                 }
-                if let Some(content) = meta_content {
-                    st.meta
-                        .push((meta_name.unwrap_or_else(|| "content".into()), content));
+            }
+            if let Some(content) = meta_content {
+                st.meta
+                    .push((meta_name.unwrap_or_else(|| "content".into()), content));
+            }
+        }
+        // Reversed display: the digit view reads the run backwards too.
+        rtl = rtl && el.can_have_content();
+        if rtl {
+            st.body.push('\u{202E}');
+        }
+        let is_title = tag == "title";
+        let is_style = tag == "style";
+        if is_title {
+            st.in_title += 1;
+        }
+        if is_style {
+            st.in_style += 1;
+        }
+        let block = is_block(&tag);
+        drop(st);
+        // A cell needs no end handler: the next cell's start or the
+        // row's end already separates it (one closure fewer per cell,
+        // which is most elements of a table-heavy notice).
+        if (block || is_title || is_style || rtl) && el.can_have_content() {
+            let s_end = Rc::clone(&s_el);
+            el.on_end_tag(end_tag!(move |_end| {
+                let mut st = s_end.borrow_mut();
+                st.flush();
+                if is_title {
+                    st.in_title = st.in_title.saturating_sub(1);
                 }
-            }
-            let is_title = tag == "title";
-            let is_style = tag == "style";
-            if is_title {
-                st.in_title += 1;
-            }
-            if is_style {
-                st.in_style += 1;
-            }
-            let block = is_block(&tag);
-            drop(st);
-            // A cell needs no end handler: the next cell's start or the
-            // row's end already separates it (one closure fewer per cell,
-            // which is most elements of a table-heavy notice).
-            if (block || is_title || is_style) && el.can_have_content() {
-                let s_end = Rc::clone(&s_el);
-                el.on_end_tag(end_tag!(move |_end| {
-                    let mut st = s_end.borrow_mut();
-                    st.flush();
-                    if is_title {
-                        st.in_title = st.in_title.saturating_sub(1);
-                    }
-                    if is_style {
-                        st.in_style = st.in_style.saturating_sub(1);
-                    }
-                    if block {
-                        st.newline();
-                    }
-                    Ok(())
-                }))?;
-            }
-            Ok(())
-        }))
+                if is_style {
+                    st.in_style = st.in_style.saturating_sub(1);
+                }
+                if rtl {
+                    st.body.push('\u{202C}');
+                }
+                if block {
+                    st.newline();
+                }
+                Ok(())
+            }))?;
+        }
+        Ok(())
+    })];
+    // The hidden-content selectors cost a selector match on every element;
+    // a page with none of their words anywhere cannot match them.
+    if may_hide(html) {
+        for selector in hidden_selectors(html) {
+            let s_hidden = Rc::clone(state);
+            let handler = ElementContentHandlers::default().text(move |_t: &mut TextChunk<'_>| {
+                s_hidden.borrow_mut().chunk_hidden = true;
+                Ok(())
+            });
+            element_handlers.push((Cow::Owned(selector), handler));
+        }
+    }
+    let mut settings = Settings::new()
         .append_document_content_handler(doc_text!(move |t| {
             let mut st = s_text.borrow_mut();
             let hidden = std::mem::take(&mut st.chunk_hidden);
@@ -295,7 +354,7 @@ fn rewrite(html: &str, state: &Rc<RefCell<State>>, limits: &Limits) -> Result<()
             let mut st = s_comment.borrow_mut();
             st.flush();
             let text = strip_markup(&c.text());
-            let text = html_escape::decode_html_entities(&text).into_owned();
+            let text = decode_entities(&text).into_owned();
             if !text.trim().is_empty() {
                 st.comments.push(text);
             }
@@ -304,31 +363,265 @@ fn rewrite(html: &str, state: &Rc<RefCell<State>>, limits: &Limits) -> Result<()
         .with_memory_settings(
             MemorySettings::new().with_max_allowed_memory_usage(limits.max_html_memory_bytes),
         );
-    // The hidden-content selectors cost a selector match on every element;
-    // a page with none of their words anywhere cannot match them.
-    let settings = if may_hide(html) {
-        settings.append_element_content_handler(text!(HIDDEN_SELECTOR, move |_t| {
-            s_hidden.borrow_mut().chunk_hidden = true;
-            Ok(())
-        }))
-    } else {
-        settings
-    };
+    for handler in element_handlers {
+        settings = settings.append_element_content_handler(handler);
+    }
     let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
     rewriter.write(html.as_bytes()).map_err(|e| e.to_string())?;
     rewriter.end().map_err(|e| e.to_string())
 }
 
-/// Whether `html` contains any word [`HIDDEN_SELECTOR`] needs
+/// Reads one attribute: `data:` URIs and `srcdoc` are files; `style`
+/// holds CSS; every other value is kept when it can carry text (a URL's
+/// query string is percent-decoded).
+fn read_attribute(tag: &str, name: &str, raw: &str, st: &mut State) {
+    // lol_html hands attribute values over as written in the source.
+    let value = decode_entities(raw);
+    let value = value.as_ref();
+    let trimmed = value.trim_start();
+    if name == "srcdoc" {
+        let part = format!("<{tag} srcdoc>");
+        st.embedded
+            .push((part, "srcdoc.html".into(), value.as_bytes().to_vec()));
+    } else if is_data_url(trimmed) {
+        embed_data_url(&format!("<{tag} {name}>"), trimmed, &mut st.embedded);
+    } else if name == "style" {
+        read_css(value, &mut st.css, &mut st.embedded);
+    } else if tag != "meta" || name != "content" {
+        super::xml::push_attribute(&mut st.attributes, value);
+    }
+}
+
+/// Whether a value is a `data:` URI.
+fn is_data_url(value: &str) -> bool {
+    value.len() > 5 && value.as_bytes()[..5].eq_ignore_ascii_case(b"data:")
+}
+
+/// Decodes a `data:` URI and hands it over as an embedded file; one that
+/// cannot be decoded is handed over as its raw text (and then read or
+/// reported as such).
+fn embed_data_url(part: &str, url: &str, out: &mut Vec<(String, String, Vec<u8>)>) {
+    let decoded = data_url::DataUrl::process(url).ok().and_then(|d| {
+        let mime = d.mime_type().clone();
+        d.decode_to_vec().ok().map(|(bytes, _)| (mime, bytes))
+    });
+    match decoded {
+        Some((mime, bytes)) => {
+            let ext = match (mime.type_.as_str(), mime.subtype.as_str()) {
+                ("text", "html") => "html",
+                ("text", "plain") => "txt",
+                ("application", "pdf") => "pdf",
+                ("application", "json") => "json",
+                ("image", sub) => sub,
+                _ => "bin",
+            };
+            out.push((part.to_string(), format!("data.{ext}"), bytes));
+        }
+        None => out.push((part.to_string(), "data.txt".into(), url.as_bytes().to_vec())),
+    }
+}
+
+/// The quoted strings of a style sheet or `style` attribute (what
+/// `content:` renders; font names come along, harmlessly), CSS escapes
+/// decoded, and its `url(data:…)` files.
+fn read_css(css: &str, strings: &mut String, embedded: &mut Vec<(String, String, Vec<u8>)>) {
+    let bytes = css.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'"' || b == b'\'' {
+            let start = i + 1;
+            let mut j = start;
+            while j < bytes.len() && bytes[j] != b {
+                j += if bytes[j] == b'\\' { 2 } else { 1 };
+            }
+            let end = j.min(bytes.len());
+            let raw = css.get(start..end).unwrap_or("");
+            let value = decode_css_escapes(raw);
+            if is_data_url(value.trim_start()) {
+                embed_data_url("css url()", value.trim(), embedded);
+            } else if !value.trim().is_empty() {
+                strings.push_str(&value);
+                strings.push('\n');
+            }
+            i = end + 1;
+        } else if bytes[i..].len() > 9 && bytes[i..i + 4].eq_ignore_ascii_case(b"url(") {
+            // Unquoted `url(data:…)`.
+            let rest = &css[i + 4..];
+            let inner = rest.trim_start();
+            if is_data_url(inner) {
+                let end = inner.find(')').unwrap_or(inner.len());
+                embed_data_url("css url()", inner[..end].trim(), embedded);
+            }
+            i += 4;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// CSS escapes: `\` + up to six hex digits (+ one optional space) is a code
+/// point; `\` + any other character is that character.
+fn decode_css_escapes(s: &str) -> String {
+    if !s.contains('\\') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let mut hex = String::new();
+        while hex.len() < 6 && chars.peek().is_some_and(char::is_ascii_hexdigit) {
+            hex.extend(chars.next());
+        }
+        if hex.is_empty() {
+            match chars.next() {
+                Some('\n') | None => {}
+                Some(other) => out.push(other),
+            }
+            continue;
+        }
+        if chars.peek() == Some(&' ') {
+            chars.next();
+        }
+        let cp = u32::from_str_radix(&hex, 16).unwrap_or(0xFFFD);
+        out.push(
+            char::from_u32(cp)
+                .filter(|c| *c != '\0')
+                .unwrap_or('\u{FFFD}'),
+        );
+    }
+    out
+}
+
+/// Character references as a browser decodes them: numeric ones with or
+/// without their semicolon (`&#51&#55`), named ones with it.
+fn decode_entities(raw: &str) -> Cow<'_, str> {
+    if !raw.contains("&#") {
+        return html_escape::decode_html_entities(raw);
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&html_escape::decode_html_entities(&rest[..at]));
+        let tail = &rest[at..];
+        if let Some(num) = tail.strip_prefix("&#") {
+            let (hex, digits_from) = match num.as_bytes().first() {
+                Some(b'x' | b'X') => (true, 1),
+                _ => (false, 0),
+            };
+            let digits: String = num[digits_from..]
+                .chars()
+                .take_while(|c| {
+                    if hex {
+                        c.is_ascii_hexdigit()
+                    } else {
+                        c.is_ascii_digit()
+                    }
+                })
+                .take(8)
+                .collect();
+            if !digits.is_empty() {
+                let cp = u32::from_str_radix(&digits, if hex { 16 } else { 10 }).unwrap_or(0xFFFD);
+                out.push(
+                    char::from_u32(cp)
+                        .filter(|c| *c != '\0')
+                        .unwrap_or('\u{FFFD}'),
+                );
+                let mut used = 2 + digits_from + digits.len();
+                if tail[used..].starts_with(';') {
+                    used += 1;
+                }
+                rest = &tail[used..];
+                continue;
+            }
+        }
+        // A named reference (up to its semicolon) or a lone `&`.
+        match tail[1..].find(';').filter(|n| *n <= 32) {
+            Some(n) => {
+                out.push_str(&html_escape::decode_html_entities(&tail[..n + 2]));
+                rest = &tail[n + 2..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(&html_escape::decode_html_entities(rest));
+    Cow::Owned(out)
+}
+
+/// The selectors of hidden content: the inline-style ones, and the classes
+/// and ids the page's own `<style>` blocks hide (a junk digit in a
+/// `<span class=x>` with `.x{display:none}`). Each is parsed on its own:
+/// a selector lol_html cannot read is left out, not fatal.
+fn hidden_selectors(html: &str) -> Vec<Selector> {
+    let mut out: Vec<Selector> = HIDDEN_SELECTOR
+        .split(", ")
+        .filter_map(|s| s.trim().parse::<Selector>().ok())
+        .collect();
+    let lower = html.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(open) = lower[from..].find("<style") {
+        let start = from + open;
+        let Some(body_at) = lower[start..].find('>') else {
+            break;
+        };
+        let body_start = start + body_at + 1;
+        let end = lower[body_start..]
+            .find("</style")
+            .map_or(html.len(), |e| body_start + e);
+        for rule in html[body_start..end].split('}') {
+            let Some((selectors, declarations)) = rule.split_once('{') else {
+                continue;
+            };
+            if !hides(declarations) {
+                continue;
+            }
+            for sel in selectors.split(',') {
+                // Keep the selector's last compound (`.a .x` → `.x`): wider,
+                // never narrower, and always something lol_html reads.
+                let last = sel.split_whitespace().last().unwrap_or("");
+                let last = last.rsplit(['>', '+', '~']).next().unwrap_or("");
+                let last = last.split(':').next().unwrap_or("");
+                if let Ok(parsed) = last.parse::<Selector>() {
+                    out.push(parsed);
+                }
+            }
+        }
+        from = end;
+    }
+    out
+}
+
+/// Whether `html` contains any word the hidden selectors need
 /// (case-insensitive): `hidden` (attribute or `visibility:hidden`),
-/// `display`, `template`, `noscript` or `script`. A cheap, sound pre-check:
-/// when none occurs, no element can match.
+/// `display`, `template`, `noscript`, `script`, the other hiding
+/// properties, or a `<style>` block. A cheap, sound pre-check: when none
+/// occurs, no element can match.
 fn may_hide(html: &str) -> bool {
     static WORDS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
         std::sync::LazyLock::new(|| {
             aho_corasick::AhoCorasick::builder()
                 .ascii_case_insensitive(true)
-                .build(["hidden", "display", "template", "script"])
+                .build([
+                    "hidden",
+                    "display",
+                    "template",
+                    "script",
+                    "font-size",
+                    "opacity",
+                    "transparent",
+                    "-9999",
+                    "width:0",
+                    "height:0",
+                    "clip",
+                    "<style",
+                ])
                 .ok()
         });
     // `noscript` contains `script`. Without the automaton, assume it may.
@@ -461,7 +754,7 @@ mod tests {
         );
         assert!(piece(&doc, "body").contains("正文"));
         assert_eq!(piece(&doc, "html:comment").trim(), "内部资料");
-        assert_eq!(piece(&doc, "html:attributes"), "专家名单");
+        assert_eq!(piece(&doc, "html:attributes").trim(), "专家名单");
         assert_eq!(piece(&doc, "html:meta[author]"), "李四");
     }
 
@@ -479,6 +772,87 @@ mod tests {
         let (bytes, _, _) = encoding_rs::GBK.encode(html);
         let doc = extract(&bytes, &Limits::default());
         assert!(piece(&doc, "body").contains("采购公告"));
+    }
+
+    #[test]
+    fn every_attribute_that_can_carry_text() {
+        let doc = parts(
+            "<p data-id=\"370102198001011237\" class=\"a\">正文</p>\
+             <a href=\"/x?id=%33%37%30%31%30%32%31%39\">链接</a><input type=hidden value=\"张三\">\
+             <img src=\"logo.png\" width=\"120\">",
+        );
+        let attrs = piece(&doc, "html:attributes");
+        assert!(attrs.contains("370102198001011237"), "{attrs:?}");
+        assert!(attrs.contains("id=37010219"), "{attrs:?}");
+        assert!(attrs.contains("张三"));
+        assert!(
+            !attrs.contains("logo.png"),
+            "plain ASCII names are not text"
+        );
+    }
+
+    #[test]
+    fn data_uris_and_srcdoc_are_files() {
+        let doc = parts(
+            "<iframe srcdoc=\"&lt;p&gt;机密&lt;/p&gt;\"></iframe>\
+             <object data=\"data:text/html;base64,PHA+MzcwMTAyPC9wPg==\"></object>\
+             <div style=\"background:url(data:text/plain,%E8%BA%AB%E4%BB%BD)\"></div>",
+        );
+        let hints: Vec<&str> = doc.embedded.iter().map(|e| e.hint.as_str()).collect();
+        assert_eq!(
+            hints,
+            ["srcdoc.html", "data.html", "data.txt"],
+            "{:?}",
+            doc.embedded
+        );
+        assert_eq!(doc.embedded[0].bytes, "<p>机密</p>".as_bytes());
+        assert_eq!(doc.embedded[1].bytes, b"<p>370102</p>");
+        assert_eq!(doc.embedded[2].bytes, "身份".as_bytes());
+    }
+
+    #[test]
+    fn css_strings_and_references_without_semicolons() {
+        let doc = parts(
+            "<style>.n::after{content:\"\\8EAB \\4EFD 370102\"}</style><p>&#51&#55&#x30;1&amp;</p>",
+        );
+        assert!(
+            piece(&doc, "html:css").contains("身份370102"),
+            "{:?}",
+            doc.pieces
+        );
+        assert!(
+            piece(&doc, "body").contains("3701&"),
+            "{:?}",
+            piece(&doc, "body")
+        );
+    }
+
+    #[test]
+    fn junk_hidden_by_a_class_or_zero_size_leaves_the_body() {
+        let doc = parts(
+            "<style>.z { display : none }\n p .w{font-size:0}</style>\
+             <p>3701<span class=\"z\">9</span>02<span style=\"font-size:0px\">8</span>19800101<span class=\"w\">5</span>1237</p>\
+             <p style=\"font-size:0.8em\">小字正文</p>",
+        );
+        let body = piece(&doc, "body");
+        assert!(body.contains("370102198001011237"), "{body:?}");
+        assert!(body.contains("小字正文"), "small is not hidden: {body:?}");
+        assert_eq!(
+            piece(&doc, "html:hidden")
+                .split_whitespace()
+                .collect::<String>(),
+            "985"
+        );
+    }
+
+    #[test]
+    fn bidi_override_is_marked() {
+        let doc = parts("<p>证件<bdo dir=\"rtl\">7321</bdo>号</p>");
+        assert!(
+            piece(&doc, "body").contains("\u{202E}7321\u{202C}"),
+            "{:?}",
+            piece(&doc, "body")
+        );
     }
 
     #[test]
