@@ -123,7 +123,25 @@ pub enum Trigger {
     AmountDigit,
     /// `★`, `☆` or `*`: a 国家秘密标志 may be near.
     Star,
+    /// Two Chinese numerals in a row (`三七`, `〇一`): a number written in
+    /// Chinese numerals (an ID number spelled out) may start here.
+    Numeral,
 }
+
+/// Chinese numerals with the digit each stands for (`零` and `〇` both 0).
+pub const NUMERALS: &[(char, u8)] = &[
+    ('〇', 0),
+    ('零', 0),
+    ('一', 1),
+    ('二', 2),
+    ('三', 3),
+    ('四', 4),
+    ('五', 5),
+    ('六', 6),
+    ('七', 7),
+    ('八', 8),
+    ('九', 9),
+];
 
 const TRIGGERS: &[(&str, Trigger)] = &[
     ("壹", Trigger::AmountDigit),
@@ -280,6 +298,12 @@ impl Dictionaries {
         for (c, t) in TRIGGERS {
             patterns.push((*c).to_string());
             owner.push(Owner::Trigger(*t));
+        }
+        for (a, _) in NUMERALS {
+            for (b, _) in NUMERALS {
+                patterns.push(format!("{a}{b}"));
+                owner.push(Owner::Trigger(Trigger::Numeral));
+            }
         }
         // Leftmost-longest so an exclusion wins over a term it contains.
         // aho-corasick picks the contiguous NFA above ~100 patterns: its DFA

@@ -50,17 +50,15 @@ pub fn decode(bytes: &[u8], declared: Option<&'static Encoding>) -> Decoded {
     if let Some(d) = decode_bom(bytes) {
         return d;
     }
-    if bytes.contains(&0) {
-        if let Some(d) = decode_wide(bytes) {
+    if bytes.contains(&0)
+        && let Some(d) = decode_wide(bytes) {
             return d;
         }
-    }
     if let Ok(s) = std::str::from_utf8(bytes) {
-        if s.is_ascii() && s.contains("~{") {
-            if let Some(text) = decode_hz(s) {
+        if s.is_ascii() && s.contains("~{")
+            && let Some(text) = decode_hz(s) {
                 return Decoded::new(text, GB18030);
             }
-        }
         if declared.is_none_or(|d| d == UTF_8) || s.is_ascii() {
             return Decoded::new(s.to_string(), UTF_8);
         }
@@ -71,7 +69,7 @@ pub fn decode(bytes: &[u8], declared: Option<&'static Encoding>) -> Decoded {
     let mut best = decode_lines(bytes, legacy);
     // CJK-only UTF-16 has no NUL bytes, and its byte pairs read as
     // *something* in GB18030: compare when the legacy reading is poor.
-    if bytes.len() % 2 == 0 && !reads_as_chinese(&best.text) {
+    if bytes.len().is_multiple_of(2) && !reads_as_chinese(&best.text) {
         for wide in [UTF_16LE, UTF_16BE] {
             let (text, had_errors) = wide.decode_without_bom_handling(bytes);
             if !had_errors && reads_as_chinese(&text) && !has_controls(&text) {
@@ -105,7 +103,7 @@ fn decode_bom(bytes: &[u8]) -> Option<Decoded> {
 
 /// UTF-32 or UTF-16 without a BOM: the first reading that looks like text.
 fn decode_wide(bytes: &[u8]) -> Option<Decoded> {
-    if bytes.len() % 4 == 0 {
+    if bytes.len().is_multiple_of(4) {
         for little in [true, false] {
             if let Some(text) = decode_utf32(bytes, little)
                 && looks_like_text(&text)
@@ -115,7 +113,7 @@ fn decode_wide(bytes: &[u8]) -> Option<Decoded> {
             }
         }
     }
-    if bytes.len() % 2 == 0 {
+    if bytes.len().is_multiple_of(2) {
         for wide in [UTF_16LE, UTF_16BE] {
             let (text, had_errors) = wide.decode_without_bom_handling(bytes);
             if !had_errors && looks_like_text(&text) && !has_controls(&text) {

@@ -14,12 +14,14 @@
 //! ID numbers, financial accounts), 《政府信息公开条例》第十五条, and
 //! 《居民身份证法》第三条、第十九条.
 
+mod digit_view;
 mod digits;
 mod travel;
 
 use std::ops::Range;
 
 use super::checksum::{luhn_valid, valid_id15, valid_id18, valid_uscc};
+use super::dictionary::Trigger;
 use super::layout::{CONTACT_LABELS, before, ceil_boundary, floor_boundary, line_before};
 use super::{Candidate, Context, Detector};
 use crate::model::{Category, Confidence, Severity, mask_digits, mask_email};
@@ -530,7 +532,67 @@ impl Detector for Personal {
                 }
             }
         }
+        self.layout_numbers(cx, out);
         self.emails(cx, out);
         self.travel.detect(cx, out);
+    }
+}
+
+impl Personal {
+    /// ID and card numbers that layout split (line and cell breaks,
+    /// separators, one cell per digit), written in Chinese numerals or
+    /// reversed by a bidi override: the digit view's windows, validated
+    /// like plain runs. A card number pieced together from several
+    /// fragments needs a card word nearby (Luhn alone passes one window in
+    /// ten). Windows overlapping a number already found are skipped.
+    fn layout_numbers(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {
+        let text = cx.doc.text.as_str();
+        let (digit_starts, numerals): (Vec<usize>, Vec<usize>) = match &cx.hits.ascii {
+            Some(ascii) => (
+                ascii.digit_starts.iter().map(|&p| p as usize).collect(),
+                cx.hits
+                    .triggers
+                    .iter()
+                    .filter(|(t, _)| matches!(t, Trigger::Numeral | Trigger::AmountDigit))
+                    .map(|&(_, at)| at)
+                    .collect(),
+            ),
+            None => (
+                text.char_indices()
+                    .filter(|(i, c)| {
+                        (c.is_ascii_digit() || digit_view::numeral_value(*c).is_some())
+                            && !text[..*i].ends_with(|p: char| p.is_ascii_digit())
+                    })
+                    .map(|(i, _)| i)
+                    .collect(),
+                Vec::new(),
+            ),
+        };
+        let overridden: Vec<usize> = text.match_indices('\u{202E}').map(|(i, _)| i).collect();
+        let starts = digit_view::starts(text, &digit_starts, &[numerals, overridden].concat());
+        let found: Vec<Range<usize>> = out
+            .iter()
+            .filter(|c| c.category == Category::PersonalData)
+            .filter_map(|c| c.span.clone())
+            .collect();
+        let mut claimed = found;
+        for w in digit_view::windows(text, &starts, &[18, 16, 17, 19]) {
+            if claimed
+                .iter()
+                .any(|c| c.start < w.span.end && w.span.start < c.end)
+            {
+                continue;
+            }
+            let done = match w.digits.len() {
+                18 if self.id18(cx, w.span.clone(), &w.digits, out) => true,
+                16..=19 if w.fragments == 1 || has_any(window(cx, w.span.start), CARD_CONTEXT) => {
+                    self.card(cx, w.span.clone(), &w.digits, out)
+                }
+                _ => false,
+            };
+            if done {
+                claimed.push(w.span);
+            }
+        }
     }
 }
