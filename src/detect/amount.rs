@@ -70,7 +70,9 @@ fn digit_value(c: char) -> Option<u64> {
         '零' | '〇' => 0,
         '壹' | '一' => 1,
         '贰' | '二' | '两' => 2,
-        '叁' | '三' => 3,
+        // 參, the traditional 大写 3, normalizes to 参 (the simplified table
+        // maps it as the ordinary character).
+        '叁' | '参' | '三' => 3,
         '肆' | '四' => 4,
         '伍' | '五' => 5,
         '陆' | '六' => 6,
@@ -143,6 +145,8 @@ mod tests {
         );
         assert_eq!(parse_words("壹佰贰拾叁万元整"), Some(123_000_000));
         assert_eq!(parse_words("壹佰叁拾捌万元整"), Some(138_000_000));
+        // 參 (traditional 大写 3) after normalization.
+        assert_eq!(parse_words("壹佰参拾捌万元整"), Some(138_000_000));
         assert_eq!(parse_words("拾万元"), Some(10_000_000));
         assert_eq!(parse_words("壹亿贰仟万元"), Some(12_000_000_000));
         assert_eq!(parse_words("伍角"), Some(50));

@@ -92,7 +92,7 @@ impl Consistency {
     pub fn new() -> Consistency {
         #[allow(clippy::unwrap_used)] // Constant patterns, covered by tests.
         Consistency {
-            words: Regex::new(r"(?:人民币)?[零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正]{2,}").unwrap(),
+            words: Regex::new(r"(?:人民币)?[零壹贰叁参肆伍陆柒捌玖拾佰仟万亿元圆角分整正]{2,}").unwrap(),
             number: Regex::new(r"(小写)?[:：]?[ \t]*([¥￥])?[ \t]*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?[ \t]*(?:[(（][ \t]*)?(万元|万|元)?").unwrap(),
             start_labels: LabelSet::new(START_LABELS.iter().map(|l| (0, *l))),
             working_days: Regex::new(r"(\d{1,2}|[一二两三四五六七八九十]{1,3})[ \t]*个?[ \t]*工作日").unwrap(),
@@ -124,7 +124,7 @@ impl Consistency {
         for (start, end) in matches {
             let m = Span { start, end, text };
             let s = m.as_str();
-            let has_digit = s.chars().any(|c| "壹贰叁肆伍陆柒捌玖".contains(c));
+            let has_digit = s.chars().any(|c| "壹贰叁参肆伍陆柒捌玖".contains(c));
             let has_unit = s.chars().any(|c| "元圆万角".contains(c));
             if !has_digit || !has_unit {
                 continue;

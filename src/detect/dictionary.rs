@@ -123,6 +123,9 @@ pub enum Trigger {
     AmountDigit,
     /// `★`, `☆` or `*`: a 国家秘密标志 may be near.
     Star,
+    /// A level or restriction word (`机密`, `秘密`, `绝密`, `内部`, `涉密`):
+    /// a stamp may stand alone on this line.
+    Level,
     /// Two Chinese numerals in a row (`三七`, `〇一`): a number written in
     /// Chinese numerals (an ID number spelled out) may start here.
     Numeral,
@@ -147,6 +150,7 @@ const TRIGGERS: &[(&str, Trigger)] = &[
     ("壹", Trigger::AmountDigit),
     ("贰", Trigger::AmountDigit),
     ("叁", Trigger::AmountDigit),
+    ("参", Trigger::AmountDigit),
     ("肆", Trigger::AmountDigit),
     ("伍", Trigger::AmountDigit),
     ("陆", Trigger::AmountDigit),
@@ -298,6 +302,14 @@ impl Dictionaries {
         for (c, t) in TRIGGERS {
             patterns.push((*c).to_string());
             owner.push(Owner::Trigger(*t));
+        }
+        for star in super::marking::STARS.chars() {
+            patterns.push(star.to_string());
+            owner.push(Owner::Trigger(Trigger::Star));
+        }
+        for word in ["机密", "秘密", "绝密", "内部", "涉密"] {
+            patterns.push(word.to_string());
+            owner.push(Owner::Trigger(Trigger::Level));
         }
         for (a, _) in NUMERALS {
             for (b, _) in NUMERALS {

@@ -162,6 +162,8 @@ impl DetectorSet {
 pub const BUILTIN_RULES: &[(&str, Category)] = &[
     ("secret.marking", Category::Classified),
     ("secret.marking_header", Category::Classified),
+    ("secret.marking_bare", Category::Classified),
+    ("secret.restricted_bare", Category::Classified),
     ("personal.id_card", Category::PersonalData),
     ("personal.id_card_legacy", Category::PersonalData),
     ("personal.bank_card", Category::PersonalData),

@@ -51,14 +51,17 @@ pub fn decode(bytes: &[u8], declared: Option<&'static Encoding>) -> Decoded {
         return d;
     }
     if bytes.contains(&0)
-        && let Some(d) = decode_wide(bytes) {
-            return d;
-        }
+        && let Some(d) = decode_wide(bytes)
+    {
+        return d;
+    }
     if let Ok(s) = std::str::from_utf8(bytes) {
-        if s.is_ascii() && s.contains("~{")
-            && let Some(text) = decode_hz(s) {
-                return Decoded::new(text, GB18030);
-            }
+        if s.is_ascii()
+            && s.contains("~{")
+            && let Some(text) = decode_hz(s)
+        {
+            return Decoded::new(text, GB18030);
+        }
         if declared.is_none_or(|d| d == UTF_8) || s.is_ascii() {
             return Decoded::new(s.to_string(), UTF_8);
         }

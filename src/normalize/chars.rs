@@ -43,7 +43,15 @@ pub fn normalize_char(c: char) -> Normalized {
     match u {
         // Zero-width space/joiners, word joiner, BOM, soft hyphen, Mongolian
         // vowel separator, invisible operators: used to break up words.
-        0x200B..=0x200F | 0x2060..=0x2064 | 0xFEFF | 0x00AD | 0x180E | 0x034F => Normalized::Drop,
+        // Variation selectors change a glyph's look, never its meaning.
+        0x200B..=0x200F | 0x2060..=0x2064 | 0xFEFF | 0x00AD | 0x180E | 0x034F | 0xFE00..=0xFE0F => {
+            Normalized::Drop
+        }
+        // Digits of other scripts (NFKC leaves them alone): a number
+        // written in Arabic-Indic or Devanagari digits is still a number.
+        0x0660..=0x0669 => Normalized::Char(char::from(b'0' + (u - 0x0660) as u8)),
+        0x06F0..=0x06F9 => Normalized::Char(char::from(b'0' + (u - 0x06F0) as u8)),
+        0x0966..=0x096F => Normalized::Char(char::from(b'0' + (u - 0x0966) as u8)),
         // No-break and ideographic spaces.
         0x00A0 | 0x3000 | 0x2000..=0x200A | 0x202F | 0x205F => Normalized::Char(' '),
         // Full-width ASCII: the common case outside ASCII and CJK.

@@ -165,6 +165,20 @@ fn normalize_piece(src: &str, text: &mut String, orig: &mut OffsetMap) {
     while i < bytes.len() {
         let b = bytes[i];
         if b < 0x80 {
+            // Line ends: CRLF and lone CR (old Mac files), vertical tab
+            // (Word's manual line break) and form feed (a page break)
+            // become `\n`, so every line-based rule sees one convention.
+            if matches!(b, b'\r' | 0x0B | 0x0C) {
+                text.push_str(&src[run_start..i]);
+                if !(b == b'\r' && bytes.get(i + 1) == Some(&b'\n')) {
+                    orig.linear(text.len(), i);
+                    text.push('\n');
+                }
+                i += 1;
+                run_start = i;
+                orig.linear(text.len(), i);
+                continue;
+            }
             i += 1;
             continue;
         }

@@ -79,3 +79,17 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn line_ends_digits_of_other_scripts_and_variation_selectors() {
+    let original = "项目名称：办公设备\r\n联系人：张三\r采购人\u{0B}地址\u{0C}３\u{FE0F}٧٠١";
+    let doc = NormalizedDoc::build(&[piece(original)]);
+    assert_eq!(
+        doc.text,
+        "项目名称:办公设备\n联系人:张三\n采购人\n地址\n3701"
+    );
+    // Offsets still map back: the last line's digits.
+    let at = doc.text.find("3701").unwrap();
+    let (_, range) = doc.to_original(at..doc.text.len()).unwrap();
+    assert_eq!(&original[range], "３\u{FE0F}٧٠١");
+}

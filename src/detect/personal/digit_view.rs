@@ -76,6 +76,9 @@ fn is_gap(c: char) -> bool {
             | '−'
             | '﹣'
             | '⁃'
+            | ','
+            | '，'
+            | '、'
     ) || is_bidi(c)
 }
 
@@ -90,6 +93,20 @@ pub fn numeral_value(c: char) -> Option<u8> {
     }
     let capital = "零壹贰叁肆伍陆柒捌玖";
     capital.chars().position(|n| n == c).map(|v| v as u8)
+}
+
+/// A letter OCR and careless typing put for a digit (`O`/`o` for 0,
+/// `l`/`I` for 1), when the next character is a digit or another such
+/// letter: inside a run of digits it is one.
+fn confusable(chars: &[(char, Range<usize>)], k: usize) -> Option<u8> {
+    let value = |c: char| match c {
+        'O' | 'o' => Some(0),
+        'l' | 'I' => Some(1),
+        _ => None,
+    };
+    let v = value(chars[k].0)?;
+    let next = chars.get(k + 1).map(|(c, _)| *c)?;
+    (next.is_ascii_digit() || value(next).is_some()).then_some(v)
 }
 
 /// Display-ordered characters from `from`: text inside a U+202E override
@@ -171,6 +188,17 @@ fn chain(chars: &[(char, Range<usize>)]) -> (Vec<Digit>, usize) {
                     first: false,
                     last: false,
                     special: reversed,
+                });
+            } else if let Some(v) =
+                confusable(chars, k).filter(|_| digits.len() > start && !numeral)
+            {
+                // OCR output and typed numbers: `O` for 0, `l` for 1.
+                digits.push(Digit {
+                    value: v,
+                    at: at.clone(),
+                    first: false,
+                    last: false,
+                    special: true,
                 });
             } else if let Some(v) = numeral_value(*c) {
                 numeral = true;
@@ -394,6 +422,9 @@ mod tests {
             "370102—19800101—1237",
             "370102 ‒ 19800101 ‒ 1237",
             "3701  0219  8001  0112  37",
+            "370102,19800101,1237",
+            "37O1O2198OO1O11237",
+            "37Ol02l98OOlOll237",
         ] {
             assert!(
                 found(text).contains(&ID.to_string()),
