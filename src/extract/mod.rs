@@ -201,7 +201,8 @@ impl Extractors {
             Format::Text => guard::run(format, || text::extract(bytes)),
             Format::Html => guard::run(format, || html::extract(bytes, limits)),
             Format::Json => guard::run(format, || json::extract(bytes, limits)),
-            Format::Docx => guard::run(format, || docx::extract(bytes, limits)),
+            Format::Docx | Format::Zip => guard::run(format, || docx::extract(bytes, limits)),
+            Format::Gzip => guard::run(format, || gunzip(bytes, limits)),
             Format::Pdf => pdf::extract(bytes, self.worker.as_ref(), limits),
             Format::Xml => guard::run(format, || xml::extract(bytes, limits)),
             Format::Rtf => guard::run(format, || rtf::extract(bytes)),
@@ -220,6 +221,27 @@ impl Extractors {
             }
         }
     }
+}
+
+/// A gzip file: decompressed under the DOCX entry cap (a bomb stops at
+/// it) and handed over as the file it holds.
+fn gunzip(bytes: &[u8], limits: &Limits) -> Document {
+    use std::io::Read;
+    let mut doc = Document::new(Format::Gzip);
+    let cap = limits.max_docx_entry_bytes;
+    let mut out = Vec::new();
+    let read = flate2::read::MultiGzDecoder::new(bytes)
+        .take(cap + 1)
+        .read_to_end(&mut out);
+    match read {
+        Err(_) => doc.unreadable("gzip", "gzip 数据损坏或被截断 / corrupt gzip data"),
+        Ok(_) if out.len() as u64 > cap => doc.unreadable(
+            "gzip",
+            format!("解压后超过 {cap} 字节上限（疑似压缩炸弹）/ decompressed size over limit"),
+        ),
+        Ok(_) => doc.embed("gzip", "file", out),
+    }
+    doc
 }
 
 /// Merges a nested document into its container, its part names behind the

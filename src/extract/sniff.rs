@@ -41,12 +41,15 @@ pub fn sniff(name: &str, bytes: &[u8]) -> Sniffed {
         {
             return known(Format::Docx);
         }
-        return unknown("不支持的压缩包格式（非 DOCX）/ zip archive that is not a DOCX");
+        return known(Format::Zip);
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return unknown(
             "旧版 Office 或加密的 Office 文件（OLE2），无法检查 / legacy .doc/.xls or encrypted Office file",
         );
+    }
+    if bytes.starts_with(&[0x1F, 0x8B]) {
+        return known(Format::Gzip);
     }
     if super::image::is_image(bytes) {
         return known(Format::Image);

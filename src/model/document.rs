@@ -24,6 +24,10 @@ pub enum Format {
     Json,
     /// Generic XML: every text node and text-bearing attribute.
     Xml,
+    /// Other zip packages (XLSX, PPTX, ODT, archives): every entry.
+    Zip,
+    /// A gzip-compressed file.
+    Gzip,
     /// Rich Text Format.
     Rtf,
     /// MIME containers: MHT web archives and `.eml` messages.
@@ -45,6 +49,8 @@ impl Format {
             Format::Docx => "docx",
             Format::Json => "json",
             Format::Xml => "xml",
+            Format::Zip => "zip",
+            Format::Gzip => "gzip",
             Format::Rtf => "rtf",
             Format::Mime => "mime",
             Format::Image => "image",
