@@ -2,10 +2,16 @@
 //! image is always reported unread — `unscannable.image`, with the hash of
 //! its bytes so a policy can allow one known picture (the platform's logo).
 //!
-//! The one exception is an image too small to show a legible character:
-//! fewer than [`MIN_SIDE`] pixels on a side or [`MIN_AREA`] pixels in all
-//! (spacers, bullets, tracking pixels). Its size is read from the header
-//! by `imagesize`; a header that cannot be read is not small.
+//! Two kinds of image are read, and found to hold no text:
+//! * one too small to show a legible character: fewer than [`MIN_SIDE`]
+//!   pixels on a side or [`MIN_AREA`] pixels in all (spacers, bullets,
+//!   tracking pixels), by its header (`imagesize`);
+//! * a blank one: every pixel decoded (the `image` crate, pure Rust, under
+//!   a pixel and memory cap) and no two differ by more than [`INK`] grey
+//!   levels — a page preview of an empty template, a white background.
+//!   Text needs ink.
+//!
+//! An image that cannot be decoded is not blank.
 
 use crate::model::{Document, Format, UnreadKind};
 
@@ -13,6 +19,12 @@ use crate::model::{Document, Format, UnreadKind};
 pub const MIN_SIDE: usize = 8;
 /// The smallest area, in pixels, that can show a legible character.
 pub const MIN_AREA: usize = 256;
+
+/// Grey levels two pixels must differ by for the image to show anything.
+pub const INK: u8 = 24;
+
+/// The largest image decoded to check for blankness (pixels).
+const MAX_DECODED_PIXELS: u64 = 40_000_000;
 
 /// Whether `bytes` starts like a raster image pubgate knows.
 pub fn is_image(bytes: &[u8]) -> bool {
@@ -44,10 +56,39 @@ pub fn too_small_for_text(bytes: &[u8]) -> bool {
     }
 }
 
-/// "Extracts" an image: reports it unread unless it is too small for text.
+/// Whether the image decodes to pixels that all have (nearly) the same
+/// brightness. `None` when it cannot be decoded.
+pub fn is_blank(bytes: &[u8]) -> Option<bool> {
+    let size = imagesize::blob_size(bytes).ok()?;
+    if (size.width as u64) * (size.height as u64) > MAX_DECODED_PIXELS {
+        return None;
+    }
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?;
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(256 << 20);
+    reader.limits(limits);
+    let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.decode()))
+        .ok()?
+        .ok()?;
+    let grey = decoded.into_luma8();
+    let (mut lo, mut hi) = (u8::MAX, u8::MIN);
+    for p in grey.pixels() {
+        lo = lo.min(p.0[0]);
+        hi = hi.max(p.0[0]);
+        if hi - lo > INK {
+            return Some(false);
+        }
+    }
+    Some(true)
+}
+
+/// "Extracts" an image: reports it unread unless it is too small for text
+/// or blank.
 pub fn extract(bytes: &[u8]) -> Document {
     let mut doc = Document::new(Format::Image);
-    if !too_small_for_text(bytes) {
+    if !too_small_for_text(bytes) && is_blank(bytes) != Some(true) {
         doc.skipped(
             "image",
             UnreadKind::Image,
@@ -78,6 +119,23 @@ mod tests {
         assert_eq!(doc.unreadable[0].kind, UnreadKind::Image);
         assert_eq!(doc.unreadable[0].sha256.as_ref().map(String::len), Some(64));
         assert!(is_image(&png(1, 1)));
+    }
+
+    #[test]
+    fn a_blank_image_holds_no_text() {
+        let encode = |img: image::GrayImage| {
+            let mut out = std::io::Cursor::new(Vec::new());
+            img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+            out.into_inner()
+        };
+        let white = encode(image::GrayImage::from_pixel(300, 400, image::Luma([255])));
+        assert_eq!(is_blank(&white), Some(true));
+        assert!(extract(&white).unreadable.is_empty());
+        let mut inked = image::GrayImage::from_pixel(300, 400, image::Luma([255]));
+        inked.put_pixel(150, 200, image::Luma([0]));
+        let inked = encode(inked);
+        assert_eq!(is_blank(&inked), Some(false));
+        assert_eq!(extract(&inked).unreadable.len(), 1);
     }
 
     #[test]

@@ -55,7 +55,15 @@ pub fn decode(bytes: &[u8], declared: Option<&'static Encoding>) -> Decoded {
     {
         return d;
     }
+    if bytes.contains(&0x1B)
+        && let Some(d) = decode_iso2022(bytes)
+    {
+        return d;
+    }
     if let Ok(s) = std::str::from_utf8(bytes) {
+        if let Some(repaired) = repair_mojibake(s) {
+            return Decoded::new(repaired, UTF_8);
+        }
         if s.is_ascii()
             && s.contains("~{")
             && let Some(text) = decode_hz(s)
@@ -87,6 +95,100 @@ pub fn decode(bytes: &[u8], declared: Option<&'static Encoding>) -> Decoded {
 /// Whether bytes with NUL bytes in them are UTF-16 or UTF-32 text.
 pub fn is_wide_text(bytes: &[u8]) -> bool {
     decode_bom(bytes).is_some() || decode_wide(bytes).is_some()
+}
+
+/// ISO-2022 text (7-bit, escape sequences): ISO-2022-JP by encoding_rs,
+/// or the GB 2312 designations of ISO-2022-CN and ISO-2022-JP-2
+/// (`ESC $ A`, `ESC $ ) A` with SO/SI), decoded here.
+fn decode_iso2022(bytes: &[u8]) -> Option<Decoded> {
+    if !bytes.is_ascii() {
+        return None;
+    }
+    let (text, had_errors) = encoding_rs::ISO_2022_JP.decode_without_bom_handling(bytes);
+    if !had_errors && !text.contains('\u{1B}') && looks_like_text(&text) {
+        return Some(Decoded::new(text.into_owned(), encoding_rs::ISO_2022_JP));
+    }
+    let mut out = String::with_capacity(bytes.len());
+    let (mut gb_g0, mut gb_g1, mut shifted) = (false, false, false);
+    let mut i = 0;
+    let mut pair = [0u8; 2];
+    while i < bytes.len() {
+        let rest = &bytes[i..];
+        if rest.starts_with(b"\x1B$A") || rest.starts_with(b"\x1B$(A") {
+            gb_g0 = true;
+            i += if rest[2] == b'(' { 4 } else { 3 };
+        } else if rest.starts_with(b"\x1B$)A") {
+            gb_g1 = true;
+            i += 4;
+        } else if rest.starts_with(b"\x1B(B") || rest.starts_with(b"\x1B(J") {
+            gb_g0 = false;
+            i += 3;
+        } else if rest[0] == 0x1B {
+            // Another designation (JIS, KS C, Big5 planes): not decoded.
+            return None;
+        } else if rest[0] == 0x0E {
+            shifted = true;
+            i += 1;
+        } else if rest[0] == 0x0F || rest[0] == b'\n' {
+            shifted = false;
+            out.push_str(if rest[0] == b'\n' { "\n" } else { "" });
+            i += 1;
+        } else if ((gb_g0 && !shifted) || (gb_g1 && shifted)) && rest.len() >= 2 && rest[0] > 0x20 {
+            pair = [rest[0] | 0x80, rest[1] | 0x80];
+            let (t, _, bad) = GBK.decode(&pair);
+            if bad {
+                return None;
+            }
+            out.push_str(&t);
+            i += 2;
+        } else {
+            out.push(rest[0] as char);
+            i += 1;
+        }
+    }
+    let _ = pair;
+    (looks_like_text(&out) && reads_as_chinese(&out)).then(|| Decoded::new(out, GB18030))
+}
+
+/// Text decoded twice: Chinese that went through a Latin-1 (or Windows
+/// 1252) reading and was saved again (`è´­ä¹°` for 购买). When most
+/// non-ASCII characters are Latin-1 letters and mapping them back to
+/// bytes gives UTF-8 or GB18030 that reads as Chinese, that is the text.
+fn repair_mojibake(s: &str) -> Option<String> {
+    if s.is_ascii() {
+        return None;
+    }
+    let mut non_ascii = 0usize;
+    let mut latin = 0usize;
+    let mut buf = [0u8; 4];
+    for c in s.chars().filter(|c| !c.is_ascii()) {
+        non_ascii += 1;
+        if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            // Real Chinese text: nothing to repair.
+            return None;
+        }
+        let (b, _, bad) = encoding_rs::WINDOWS_1252.encode(c.encode_utf8(&mut buf));
+        if !bad && b.len() == 1 {
+            latin += 1;
+        }
+    }
+    if non_ascii < 10 || latin * 10 < non_ascii * 9 {
+        return None;
+    }
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(s);
+    if unmappable {
+        return None;
+    }
+    let repaired = match std::str::from_utf8(&bytes) {
+        Ok(u) => u.to_string(),
+        Err(_) => GB18030.decode_without_bom_handling(&bytes).0.into_owned(),
+    };
+    let cjk = repaired
+        .chars()
+        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+        .count();
+    (cjk >= 10 && reads_as_chinese(&repaired) && count_replacements(&repaired) * 20 < cjk)
+        .then_some(repaired)
 }
 
 /// A BOM's reading, if it looks like text.
@@ -438,6 +540,48 @@ mod tests {
             d.text
         );
         assert!(d.text.contains("项目编号"), "{}", d.text);
+    }
+
+    #[test]
+    fn mojibake_and_iso2022_are_read() {
+        let text =
+            "中标公告：采购项目名称为办公设备，联系人身份证号码 370102198001011237，特此公告。";
+        let twice: String = text
+            .bytes()
+            .map(|b| {
+                encoding_rs::WINDOWS_1252
+                    .decode(&[b])
+                    .0
+                    .chars()
+                    .next()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(decode(twice.as_bytes(), None).text, text);
+        let (gb, _, _) = GBK.encode(text);
+        let iso: Vec<u8> = [
+            b"\x1B$)A".to_vec(),
+            gb.iter()
+                .flat_map(|b| {
+                    if *b >= 0x80 {
+                        vec![*b & 0x7F]
+                    } else {
+                        vec![0x0F, *b, 0x0E]
+                    }
+                })
+                .collect::<Vec<u8>>(),
+        ]
+        .concat();
+        let mut wrapped = iso[..4].to_vec();
+        wrapped.push(0x0E);
+        wrapped.extend_from_slice(&iso[4..]);
+        wrapped.push(0x0F);
+        let d = decode(&wrapped, None);
+        assert!(
+            d.text.contains("370102198001011237") && d.text.contains("中标公告"),
+            "{}",
+            d.text
+        );
     }
 
     #[test]
