@@ -19,8 +19,10 @@ pub mod pdf;
 pub mod rtf;
 pub mod sniff;
 pub mod text;
-pub mod worker;
 pub mod xml;
+
+/// The PDF worker's entry point (`pubgate extract-worker`).
+pub use pdf::worker;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -5,7 +5,7 @@
 //! *where* the problem hides. Leaks are found mostly outside the visible body,
 //! so the part is as important as the text.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The formats pubgate can read. `Unknown` is a format, not an error: it
 /// becomes an `unscannable` finding so nothing passes silently.
@@ -64,7 +64,7 @@ impl Format {
 /// Mandatory-field checks only trust [`PartKind::is_content`] pieces: a
 /// project code that survives only in a tracked deletion is not published.
 /// Every kind is scanned for leaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PartKind {
     /// Visible body text, table cells, PDF page text.
@@ -144,7 +144,7 @@ pub struct Embedded {
 /// (`unscannable.<kind>`), so a policy can decide per kind — and, for one
 /// blob, per content hash — what is harmless. Nothing is harmless by
 /// default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UnreadKind {
     /// The part could not be parsed: corrupt, encrypted, too large, timed

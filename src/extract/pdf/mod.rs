@@ -1,12 +1,22 @@
-//! PDF: per-page text and the document info dictionary, extracted in an
-//! isolated worker process.
+//! PDF: page text by position, the info dictionary, and everything else a
+//! PDF can carry (annotations, form values, outlines, attachments,
+//! JavaScript, XMP, earlier revisions, pictures), extracted in an isolated
+//! worker process.
 //!
 //! pdf-extract panics on purpose on PDFs it does not understand, and lopdf
 //! underneath has known unbounded allocations and stack overflows that abort
-//! the process. So the parsing runs in `pubgate extract-worker` ([`super::worker`]),
+//! the process. So the parsing runs in `pubgate extract-worker` ([`worker`]),
 //! a child process with an address-space limit, a CPU limit and a wall-clock
 //! deadline. Whatever happens there (panic, abort, OOM, hang) comes back as an
 //! `unscannable` part, never as a crash of the scanner or the gateway.
+//!
+//! The worker's files (attachments, JPEG pictures) come back as embedded
+//! files and are extracted here, in the parent, by their own extractors.
+
+pub mod fonts;
+pub mod layout;
+pub mod objects;
+pub mod worker;
 
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
@@ -15,10 +25,10 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::{Limits, WorkerCommand};
-use crate::model::{Document, Format, PartKind};
+use crate::model::{Document, Format, PartKind, UnreadKind};
 
 /// What the worker sends back on stdout (one JSON object).
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct WorkerReply {
     /// Page texts, in order.
     pub pages: Vec<String>,
@@ -28,6 +38,50 @@ pub struct WorkerReply {
     pub error: Option<String>,
     /// Pages present beyond the page cap (not extracted).
     pub pages_skipped: usize,
+    /// Text besides the pages (annotations, form values, outlines…).
+    #[serde(default)]
+    pub parts: Vec<TextPart>,
+    /// Files inside the PDF, to be extracted by the parent.
+    #[serde(default)]
+    pub files: Vec<FilePart>,
+    /// Parts the worker could not read.
+    #[serde(default)]
+    pub unread: Vec<UnreadPart>,
+}
+
+/// A text part of a PDF other than a page's text.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct TextPart {
+    /// Part name (`page 2 annotation Text`).
+    pub part: String,
+    /// What kind of part.
+    pub kind: PartKind,
+    /// The text.
+    pub text: String,
+}
+
+/// A file inside a PDF.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct FilePart {
+    /// Part name.
+    pub part: String,
+    /// File name hint.
+    pub hint: String,
+    /// The bytes, base64.
+    pub data: String,
+}
+
+/// A part of a PDF the worker could not read.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct UnreadPart {
+    /// Part name.
+    pub part: String,
+    /// What kind of content.
+    pub kind: UnreadKind,
+    /// Why (no document text in it).
+    pub reason: String,
+    /// SHA-256 of its bytes, when they are one blob.
+    pub sha256: Option<String>,
 }
 
 /// Extracts a PDF through the worker.
@@ -63,7 +117,25 @@ pub fn extract(bytes: &[u8], worker: Option<&WorkerCommand>, limits: &Limits) ->
         }
         doc.push(format!("page {}", i + 1), PartKind::Content, page);
     }
-    if !any_text {
+    for part in reply.parts {
+        doc.push(part.part, part.kind, part.text);
+    }
+    for file in reply.files {
+        use base64::Engine as _;
+        match base64::engine::general_purpose::STANDARD.decode(&file.data) {
+            Ok(bytes) => doc.embed(file.part, file.hint, bytes),
+            Err(_) => doc.unreadable(file.part, "PDF worker returned an unreadable file"),
+        }
+    }
+    for u in reply.unread {
+        doc.unreadable.push(crate::model::Unreadable {
+            part: u.part,
+            reason: u.reason,
+            kind: u.kind,
+            sha256: u.sha256,
+        });
+    }
+    if !any_text && doc.unreadable.is_empty() {
         doc.unreadable(
             "pdf",
             "PDF 无可提取文字（可能为扫描件），无法检查 / no extractable text (scanned image?)",
