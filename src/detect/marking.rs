@@ -66,7 +66,7 @@ impl Marking {
         let sep_class = format!("[{}]", regex::escape(SEPARATORS));
         #[allow(clippy::unwrap_used)] // Constant patterns, covered by tests.
         let star = Regex::new(&format!(
-            r"{level}[\s\-_]*(?:({star_class})[ \t]*({period})?|\*[ \t]*({period})|{sep_class}[ \t]*({period})|[(（\[【][ \t]*({period})[ \t]*[)）\]】])"
+            r"{level}[\s\-_]*(?:({star_class})\s*({period})?|\*[ \t]*({period})|{sep_class}[ \t]*({period})|[(（\[【][ \t]*({period})[ \t]*[)）\]】])"
         ))
         .unwrap();
         #[allow(clippy::unwrap_used)]
@@ -255,10 +255,15 @@ fn stamp_word(line: &str) -> Option<String> {
         .chars()
         .filter(|c| !c.is_whitespace() && !"【】[]()（）「」『』〔〕<>《》\"“”'".contains(*c))
         .collect();
-    let core = match compact.find("份号") {
-        Some(i) if i > 0 => &compact[..i],
-        _ => compact.as_str(),
+    // A copy number beside the stamp (`No.000017`, `份号：003`, `第3份`).
+    static COPY: std::sync::LazyLock<Option<Regex>> = std::sync::LazyLock::new(|| {
+        Regex::new(r"(?i)(?:份号[:：]?[A-Za-z0-9\-]*|No\.?[0-9\-]+|第[0-9一二三四五六七八九十]+份|[0-9]{3,})").ok()
+    });
+    let stripped = match COPY.as_ref() {
+        Some(re) => re.replace_all(&compact, "").into_owned(),
+        None => compact.clone(),
     };
+    let core = stripped.as_str();
     LEVELS
         .iter()
         .chain(RESTRICTED)

@@ -238,6 +238,10 @@ fn read_wordprocessing(
     let mut in_deletion = 0usize;
     // The current run is hidden (`<w:vanish/>` in its properties).
     let mut run_hidden = false;
+    // Depth of `mc:Fallback` ancestors: the same content again, for old
+    // readers. Read apart (hidden), so it neither doubles the body nor
+    // glues a number to its own copy.
+    let mut in_fallback = 0usize;
     loop {
         let event = match reader.read_event() {
             Ok(e) => e,
@@ -252,7 +256,8 @@ fn read_wordprocessing(
                 super::xml::read_attributes(&e, &mut out.attributes);
                 match local.as_str() {
                     "del" | "moveFrom" => in_deletion += 1,
-                    "r" => run_hidden = false,
+                    "Fallback" => in_fallback += 1,
+                    "r" => run_hidden = in_fallback > 0,
                     "bdo" if is_rtl(&e) => out.target(in_deletion > 0, run_hidden).push('\u{202E}'),
                     _ => {}
                 }
@@ -279,6 +284,7 @@ fn read_wordprocessing(
                 let deleted = in_deletion > 0;
                 match local.as_str() {
                     "del" | "moveFrom" => in_deletion = in_deletion.saturating_sub(1),
+                    "Fallback" => in_fallback = in_fallback.saturating_sub(1),
                     "bdo" => out.target(deleted, false).push('\u{202C}'),
                     "p" => {
                         for t in [&mut out.content, &mut out.deleted, &mut out.hidden] {

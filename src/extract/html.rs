@@ -440,18 +440,29 @@ fn read_css(css: &str, strings: &mut String, embedded: &mut Vec<(String, String,
             let value = decode_css_escapes(raw);
             if is_data_url(value.trim_start()) {
                 embed_data_url("css url()", value.trim(), embedded);
+            } else if value.contains('%') {
+                super::xml::push_attribute(strings, &value);
             } else if !value.trim().is_empty() {
                 strings.push_str(&value);
                 strings.push('\n');
             }
             i = end + 1;
-        } else if bytes[i..].len() > 9 && bytes[i..i + 4].eq_ignore_ascii_case(b"url(") {
-            // Unquoted `url(data:…)`.
+        } else if b == b'/' && bytes.get(i + 1) == Some(&b'*') {
+            // A comment: in the published source.
+            let end = css[i + 2..].find("*/").map_or(css.len(), |e| i + 2 + e);
+            strings.push_str(&css[i + 2..end]);
+            strings.push('\n');
+            i = end + 2;
+        } else if bytes[i..].len() > 4 && bytes[i..i + 4].eq_ignore_ascii_case(b"url(") {
+            // Unquoted `url(…)`: a file, or a link whose query is text.
             let rest = &css[i + 4..];
             let inner = rest.trim_start();
-            if is_data_url(inner) {
-                let end = inner.find(')').unwrap_or(inner.len());
-                embed_data_url("css url()", inner[..end].trim(), embedded);
+            let end = inner.find(')').unwrap_or(inner.len());
+            let url = inner[..end].trim();
+            if is_data_url(url) {
+                embed_data_url("css url()", url, embedded);
+            } else {
+                super::xml::push_attribute(strings, url);
             }
             i += 4;
         } else {
@@ -565,6 +576,32 @@ fn hidden_selectors(html: &str) -> Vec<Selector> {
         .filter_map(|s| s.trim().parse::<Selector>().ok())
         .collect();
     let lower = html.to_ascii_lowercase();
+    // Inline declarations that hide, spelled some other way than the list
+    // has (`display : none !important`): a selector for each, as written.
+    let mut at = 0;
+    while let Some(found) = lower[at..].find("style=") {
+        let start = at + found + "style=".len();
+        at = start;
+        let quote = match html.as_bytes().get(start) {
+            Some(b'"') => '"',
+            Some(b'\'') => '\'',
+            _ => continue,
+        };
+        let Some(len) = html[start + 1..].find(quote) else {
+            break;
+        };
+        for declaration in html[start + 1..start + 1 + len].split(';') {
+            let declaration = declaration.trim();
+            if !declaration.is_empty()
+                && !declaration.contains(['\'', '"', '\\'])
+                && hides(declaration)
+            {
+                if let Ok(sel) = format!("[style*='{declaration}' i]").parse::<Selector>() {
+                    out.push(sel);
+                }
+            }
+        }
+    }
     let mut from = 0;
     while let Some(open) = lower[from..].find("<style") {
         let start = from + open;

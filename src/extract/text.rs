@@ -70,6 +70,12 @@ pub fn decode(bytes: &[u8], declared: Option<&'static Encoding>) -> Decoded {
         {
             return Decoded::new(text, GB18030);
         }
+        if s.is_ascii()
+            && s.contains('+')
+            && let Some(text) = decode_utf7(s)
+        {
+            return Decoded::new(text, UTF_8);
+        }
         if declared.is_none_or(|d| d == UTF_8) || s.is_ascii() {
             return Decoded::new(s.to_string(), UTF_8);
         }
@@ -281,6 +287,56 @@ fn decode_hz(s: &str) -> Option<String> {
         i += 1;
     }
     (hanzi > 0).then_some(out)
+}
+
+/// UTF-7 (RFC 2152): `+` opens base64 of UTF-16BE, `-` or any character
+/// outside base64 closes it, `+-` is a plus. Taken only when it decodes to
+/// Chinese (an ordinary ASCII file with `+` in it is not UTF-7).
+fn decode_utf7(s: &str) -> Option<String> {
+    use base64::Engine as _;
+    let engine = base64::engine::general_purpose::STANDARD_NO_PAD;
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    let mut shifted = 0;
+    while i < b.len() {
+        if b[i] != b'+' {
+            out.push(b[i] as char);
+            i += 1;
+            continue;
+        }
+        let start = i + 1;
+        let mut end = start;
+        while end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b'+' || b[end] == b'/')
+        {
+            end += 1;
+        }
+        if end == start {
+            out.push('+');
+        } else {
+            // Whole 16-bit units only: extra bits at the end are padding.
+            let run = &s[start..end];
+            let bits = run.len() * 6;
+            let chars = (bits / 16 * 16).div_ceil(6);
+            let bytes = engine.decode(&run[..chars.min(run.len())]).ok()?;
+            let units: Vec<u16> = bytes
+                .chunks_exact(2)
+                .map(|p| u16::from_be_bytes([p[0], p[1]]))
+                .collect();
+            out.push_str(&String::from_utf16(&units).ok()?);
+            shifted += 1;
+        }
+        i = if b.get(end) == Some(&b'-') {
+            end + 1
+        } else {
+            end
+        };
+    }
+    let cjk = out
+        .chars()
+        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+        .count();
+    (shifted > 0 && cjk >= 4 && reads_as_chinese(&out)).then_some(out)
 }
 
 /// The legacy encoding the non-UTF-8 lines are in: chardetng's guess
@@ -582,6 +638,17 @@ mod tests {
             "{}",
             d.text
         );
+    }
+
+    #[test]
+    fn utf7_is_read() {
+        // "招标公告 ID 370102198001011237" in UTF-7.
+        assert_eq!(
+            decode(b"+YttoB1FsVEo- ID 370102198001011237", None).text,
+            "招标公告 ID 370102198001011237"
+        );
+        // A plus sign in ordinary text stays a plus sign.
+        assert_eq!(decode(b"1+1=2, C++", None).text, "1+1=2, C++");
     }
 
     #[test]

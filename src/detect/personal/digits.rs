@@ -15,10 +15,11 @@ pub struct Run {
     pub range: Range<usize>,
     /// Groups: each group's byte range and digits.
     pub groups: Vec<(Range<usize>, String)>,
-    /// Letters follow the run directly (`370102…1237ABC`). Kept only for
-    /// 18-character runs: an ID number glued to the next word by a lost
-    /// space or a broken tag is still an ID number when it is labelled as
-    /// one; the ID detector asks for the label.
+    /// Letters touch the run directly (`370102…1237ABC`, `zj370102…`).
+    /// Kept only for 18-character runs: an ID number glued to a word by a
+    /// lost space, a broken tag or an identifier prefix is still an ID
+    /// number when it is labelled as one or sits where identifiers live
+    /// (attributes); the ID detector decides.
     pub letters_after: bool,
 }
 
@@ -94,7 +95,9 @@ fn run_at(text: &str, start: usize, min_digits: usize) -> (Option<Run>, usize) {
     if total < min_digits.saturating_sub(1) {
         return (None, end_digits);
     }
-    let preceded_badly = start > 0 && (glued(bytes[start - 1]) || is_decimal_point(bytes, start));
+    let letters_before = start > 0 && bytes[start - 1].is_ascii_alphabetic();
+    let preceded_badly = start > 0
+        && ((glued(bytes[start - 1]) && !letters_before) || is_decimal_point(bytes, start));
     let mut groups = Vec::new();
     let mut g = start;
     while g < end_digits {
@@ -118,17 +121,20 @@ fn run_at(text: &str, start: usize, min_digits: usize) -> (Option<Run>, usize) {
         j += 1;
     }
     let digits: usize = groups.iter().map(|(_, d)| d.len()).sum();
-    let letters_after = j < bytes.len() && bytes[j].is_ascii_alphabetic() && digits == 18;
+    let letters_after = j < bytes.len() && bytes[j].is_ascii_alphabetic();
     let followed_badly =
-        j < bytes.len() && (glued(bytes[j]) || is_decimal_point(bytes, j)) && !letters_after;
-    if preceded_badly || followed_badly || digits < min_digits {
+        j < bytes.len() && ((glued(bytes[j]) && !letters_after) || is_decimal_point(bytes, j));
+    // A run glued to letters is only of interest as an ID number.
+    let glued_to_letters = letters_before || letters_after;
+    if preceded_badly || followed_badly || digits < min_digits || (glued_to_letters && digits != 18)
+    {
         return (None, j);
     }
     (
         Some(Run {
             range: start..j,
             groups,
-            letters_after,
+            letters_after: glued_to_letters,
         }),
         j,
     )

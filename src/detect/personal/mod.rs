@@ -494,9 +494,15 @@ impl Detector for Personal {
         };
         for run in runs {
             if run.letters_after {
-                // Only a labelled ID number may be glued to a word.
+                // An ID number glued to a word: in the text only when
+                // labelled as one; in attributes, identifiers and metadata
+                // (`id="zj370102…"`) also without a label.
                 let w = window(cx, run.range.start);
-                if has_any(w, ID_CONTEXT) && run.groups.len() == 1 {
+                let identifier_place = cx
+                    .doc
+                    .kind_at(run.range.start)
+                    .is_some_and(|k| !k.is_content());
+                if (has_any(w, ID_CONTEXT) || identifier_place) && run.groups.len() == 1 {
                     self.id18(cx, run.range.clone(), &run.digits(), out);
                 }
                 continue;
