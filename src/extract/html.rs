@@ -595,11 +595,9 @@ fn hidden_selectors(html: &str) -> Vec<Selector> {
             if !declaration.is_empty()
                 && !declaration.contains(['\'', '"', '\\'])
                 && hides(declaration)
-            {
-                if let Ok(sel) = format!("[style*='{declaration}' i]").parse::<Selector>() {
+                && let Ok(sel) = format!("[style*='{declaration}' i]").parse::<Selector>() {
                     out.push(sel);
                 }
-            }
         }
     }
     let mut from = 0;
