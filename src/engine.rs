@@ -195,6 +195,18 @@ impl Engine {
         self.scan_document(doc, None)
     }
 
+    /// Scans one input as `expect`s, leaving out baselined findings.
+    pub fn scan_with(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        baseline: Option<&HashSet<String>>,
+        expect: Expect,
+    ) -> Report {
+        let doc = self.extractors.extract(name, bytes);
+        self.scan_document_as(doc, baseline, expect)
+    }
+
     /// Scans one input, leaving out findings whose fingerprint a reviewer
     /// already accepted (a baseline).
     pub fn scan_with_baseline(
@@ -207,18 +219,28 @@ impl Engine {
         self.scan_document(doc, Some(baseline))
     }
 
+    /// Scans already-extracted pieces, as an announcement.
+    pub fn scan_document(&self, doc: Document, baseline: Option<&HashSet<String>>) -> Report {
+        self.scan_document_as(doc, baseline, Expect::Announcement)
+    }
+
     /// Scans already-extracted pieces.
     ///
     /// A bug in a detector must not crash a batch scan or let a document
     /// through: a panic while analysing becomes an `unscannable` finding
     /// (hold). The guard wraps only the analysis, which borrows the
     /// document, so nothing is copied for it.
-    pub fn scan_document(&self, mut doc: Document, baseline: Option<&HashSet<String>>) -> Report {
+    pub fn scan_document_as(
+        &self,
+        mut doc: Document,
+        baseline: Option<&HashSet<String>>,
+        expect: Expect,
+    ) -> Report {
         if doc.pieces.is_empty() && doc.unreadable.is_empty() {
             doc.unreadable("file", "文件中没有可检查的文字 / no text to inspect");
         }
         let analysed =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.analyse(&doc)));
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.analyse(&doc, expect)));
         let (doc_type, title_hint, mut findings) = match analysed {
             Ok(a) => a,
             Err(_) => {
@@ -254,7 +276,7 @@ impl Engine {
 
     /// Normalize, detect and locate: the announcement type, a title hint
     /// for fingerprints, and the findings (actions not yet decided).
-    fn analyse(&self, doc: &Document) -> (Option<String>, String, Vec<Finding>) {
+    fn analyse(&self, doc: &Document, expect: Expect) -> (Option<String>, String, Vec<Finding>) {
         let normalized = NormalizedDoc::build(&doc.pieces);
         let hits = self.dictionaries.scan(&normalized);
         let doc_type = self.spec.classify(&normalized);
@@ -271,7 +293,10 @@ impl Engine {
             today,
             field_labels: std::sync::OnceLock::new(),
         };
-        let candidates = self.detectors.detect(&cx);
+        let mut candidates = self.detectors.detect(&cx);
+        if doc_type.is_none() && expect == Expect::Announcement {
+            candidates.extend(unknown_type(&normalized));
+        }
         let title_hint = title_hint(&normalized);
         let mut lines = LineIndex::default();
         let findings = candidates
@@ -334,6 +359,50 @@ impl Engine {
             value: c.value.map(|v| Sensitive::new(v, c.excerpt)),
         }
     }
+}
+
+/// What a scanned document is expected to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// A procurement announcement: one whose type cannot be recognised
+    /// goes to review (`fields.unknown_type`), since no mandatory field
+    /// could be checked and garbage from a wrong decoding looks the same.
+    Announcement,
+    /// Any content (a route or archive configured as not announcements):
+    /// only leaks are looked for.
+    AnyContent,
+}
+
+/// Content text below this many characters is a fragment (a status
+/// change, a caption, a title edit), not a document whose type is missing.
+const MIN_DOCUMENT_CHARS: usize = 100;
+
+/// The finding for an announcement of no recognisable type: a document
+/// (not a short fragment) that says nothing of what it announces.
+fn unknown_type(doc: &NormalizedDoc) -> Option<Candidate> {
+    let chars: usize = doc
+        .spans
+        .iter()
+        .filter(|s| s.kind.is_content())
+        .map(|s| {
+            doc.text[s.range.clone()]
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .count()
+        })
+        .sum();
+    (chars >= MIN_DOCUMENT_CHARS).then(|| Candidate {
+        rule: "fields.unknown_type".into(),
+        category: Category::MissingField,
+        field: None,
+        severity: Severity::Medium,
+        confidence: Confidence::Medium,
+        span: None,
+        value: None,
+        excerpt: "无法识别公告类型".into(),
+        explanation: "未能识别公告类型（标题、采购方式和章节中均无可判定的依据），因而无法核对必备内容；也可能是文字编码错误造成的乱码。请人工确认公告类型和内容。".into(),
+        enforces: "《政府采购公告和公示信息格式规范（2020年版）》；《政府采购信息发布管理办法》（财政部令第101号）第九条".into(),
+    })
 }
 
 /// The finding for a part that could not be read: hold, never pass.

@@ -437,6 +437,7 @@ async fn uninspected_routes_stream_large_bodies_past_the_inspection_limit() {
         method: "POST".into(),
         path: "/api/notices".into(),
         monitor: false,
+        announcement: true,
     }];
     let gw = gateway(c).await;
     let big = vec![b'x'; 24 << 20];

@@ -100,6 +100,7 @@ fn one_route(upstream: &str, dir: &std::path::Path) -> pubgate::serve::config::S
         method: "POST".into(),
         path: "/api/notices".into(),
         monitor: false,
+        announcement: true,
     }];
     c
 }

@@ -112,6 +112,11 @@ pub struct ScanArgs {
     /// Errors still exit 2.
     #[arg(long)]
     pub exit_zero: bool,
+    /// The inputs are not all procurement announcements (attachments,
+    /// news): a document of no recognisable announcement type is not
+    /// flagged for it (`fields.unknown_type`); leaks still are.
+    #[arg(long)]
+    pub any_content: bool,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: FormatArg,

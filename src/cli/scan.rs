@@ -118,6 +118,11 @@ pub fn run(args: ScanArgs) -> anyhow::Result<i32> {
         collect_fingerprints: args.write_baseline.is_some(),
         fetcher: fetcher.as_ref(),
         known: known.as_ref(),
+        expect: if args.any_content {
+            crate::engine::Expect::AnyContent
+        } else {
+            crate::engine::Expect::Announcement
+        },
     };
     let mut record = |s: rescan::Scanned<'_>| match recorder.as_mut() {
         Some(r) => r.add(s),

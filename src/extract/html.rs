@@ -595,9 +595,10 @@ fn hidden_selectors(html: &str) -> Vec<Selector> {
             if !declaration.is_empty()
                 && !declaration.contains(['\'', '"', '\\'])
                 && hides(declaration)
-                && let Ok(sel) = format!("[style*='{declaration}' i]").parse::<Selector>() {
-                    out.push(sel);
-                }
+                && let Ok(sel) = format!("[style*='{declaration}' i]").parse::<Selector>()
+            {
+                out.push(sel);
+            }
         }
     }
     let mut from = 0;

@@ -14,12 +14,12 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Request, Response, StatusCode, header};
 use hyper::body::Incoming;
 
-use crate::engine::Report;
+use crate::engine::{Expect, Report};
 use crate::gateway::body::{self, BodyError};
 use crate::gateway::reply;
 use crate::gateway::routes::Matched;
-use crate::intake::decode::{self, DecodeError};
-use crate::intake::{self, SplitError, Upload};
+use crate::intake::decode::DecodeError;
+use crate::intake::{self, IntakeError, SplitError, Upload};
 use crate::model::{Action, Finding};
 use crate::redact;
 use crate::review::auth::new_id;
@@ -38,7 +38,18 @@ pub async fn handle(
     request: Request<Incoming>,
     client: SocketAddr,
 ) -> Response<ProxyBody> {
-    match app.routes.classify(request.method(), request.uri().path()) {
+    let method = crate::gateway::routes::effective_method(
+        request.method(),
+        request.headers(),
+        request.uri().query(),
+    );
+    let has_body = request.headers().contains_key(header::TRANSFER_ENCODING)
+        || request
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim() != "0");
+    match app.routes.classify(&method, request.uri().path(), has_body) {
         None => pass_through(&app, upstream, request, client).await,
         Some(route) => inspect(&app, upstream, request, client, route).await,
     }
@@ -156,33 +167,25 @@ async fn inspect(
     };
     let encoding = header_str(&parts.headers, header::CONTENT_ENCODING);
     let content_type = header_str(&parts.headers, header::CONTENT_TYPE);
-    let decoded = match decode::decode(
-        encoding.as_deref(),
-        raw.clone(),
-        limits.max_body_bytes,
-        limits.max_decode_ratio,
-    ) {
-        Ok(d) => d,
-        Err(e) => return count(app, &route, "refused", decode_error(e)),
+    let head = intake_head(&parts);
+    let read = match intake::read(&head, raw.clone(), &intake_limits(app)).await {
+        Ok(read) => read,
+        Err(IntakeError::Decode(e)) => return count(app, &route, "refused", decode_error(e)),
+        Err(IntakeError::Split(e)) => return count(app, &route, "refused", split_error(e)),
     };
-    app.metrics.inspected_bytes.inc_by(decoded.len() as u64);
-
-    // The query string is content too (`?content=…` publishing).
-    let query = intake::query_upload(&parts.uri);
-    // A request with no body and no query carries no content to leak.
-    if decoded.is_empty() && query.is_none() {
+    app.metrics.inspected_bytes.inc_by(read.body_bytes as u64);
+    // A request with nothing in it — no body, query, path value or
+    // content header — carries no content to leak.
+    if read.uploads.is_empty() {
         return forward_scanned(app, upstream, parts, raw, client, &route, "pass").await;
     }
-    let mut uploads = if decoded.is_empty() {
-        Vec::new()
+    let uploads = read.uploads;
+    let expect = if route.announcement {
+        Expect::Announcement
     } else {
-        match intake::split(content_type.as_deref(), decoded, limits.max_parts).await {
-            Ok(u) => u,
-            Err(e) => return count(app, &route, "refused", split_error(e)),
-        }
+        Expect::AnyContent
     };
-    uploads.extend(query.clone());
-    let report = match scan(app, uploads.clone()).await {
+    let report = match scan(app, uploads.clone(), expect).await {
         Some(r) => r,
         None => unscannable_report(app),
     };
@@ -238,7 +241,7 @@ async fn inspect(
                 None
             };
             match rewritten {
-                Some(body) if recheck(app, &content_type, &body, query).await => {
+                Some(body) if recheck(app, &head, &body, expect).await => {
                     parts.headers.remove(header::CONTENT_LENGTH);
                     forward_scanned(
                         app,
@@ -259,13 +262,13 @@ async fn inspect(
 
 /// Scans the uploads on the blocking pool, bounded in concurrency and
 /// time. `None` when the scan did not finish (the caller holds).
-async fn scan(app: &Arc<App>, uploads: Vec<Upload>) -> Option<Report> {
+async fn scan(app: &Arc<App>, uploads: Vec<Upload>, expect: Expect) -> Option<Report> {
     let _permit = app.scan_permits.acquire().await.ok()?;
     let engine = app.engine();
     let started = Instant::now();
     let task = tokio::task::spawn_blocking(move || {
         let doc = intake::to_document(&engine, &uploads);
-        engine.scan_document(doc, None)
+        engine.scan_document_as(doc, None, expect)
     });
     let timeout = Duration::from_secs(app.config.limits.scan_timeout_secs);
     let result = tokio::time::timeout(timeout, task).await;
@@ -292,29 +295,39 @@ fn unscannable_report(app: &App) -> Report {
     engine.scan_document(doc, None)
 }
 
-/// Scans a redacted body again: only if nothing at redact level or above
-/// remains may it be forwarded.
-async fn recheck(
-    app: &Arc<App>,
-    content_type: &Option<String>,
-    body: &[u8],
-    query: Option<Upload>,
-) -> bool {
-    let Ok(mut uploads) = intake::split(
-        content_type.as_deref(),
-        Bytes::copy_from_slice(body),
-        app.config.limits.max_parts,
-    )
-    .await
+/// Scans a redacted body again, through the same door as the original
+/// (query, path and headers included: redaction rewrites the body only):
+/// only if nothing at redact level or above remains may it be forwarded.
+async fn recheck(app: &Arc<App>, head: &intake::Head, body: &[u8], expect: Expect) -> bool {
+    let Ok(read) = intake::read(head, Bytes::copy_from_slice(body), &intake_limits(app)).await
     else {
         return false;
     };
-    // Redaction rewrites the body only: a value in the query is still
-    // there, and this scan sees it.
-    uploads.extend(query);
-    scan(app, uploads)
+    scan(app, read.uploads, expect)
         .await
         .is_some_and(|r| r.verdict.action == Action::Pass)
+}
+
+/// The request as intake reads it.
+fn intake_head(parts: &http::request::Parts) -> intake::Head {
+    intake::Head {
+        method: parts.method.to_string(),
+        target: path_and_query(&parts.uri),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str().to_string(), v.as_bytes().to_vec()))
+            .collect(),
+    }
+}
+
+fn intake_limits(app: &App) -> intake::IntakeLimits {
+    let limits = &app.config.limits;
+    intake::IntakeLimits {
+        max_body_bytes: limits.max_body_bytes,
+        max_decode_ratio: limits.max_decode_ratio,
+        max_parts: limits.max_parts,
+    }
 }
 
 /// Writes the hold durably, then answers 202. If the store fails the

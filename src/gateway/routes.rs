@@ -26,6 +26,7 @@ struct Compiled {
     /// The pattern ends in `**`.
     rest: bool,
     monitor: bool,
+    announcement: bool,
 }
 
 /// A matched route.
@@ -35,6 +36,8 @@ pub struct Matched {
     pub name: String,
     /// Monitor only (scan, record, forward).
     pub monitor: bool,
+    /// The route publishes announcements (see `InspectRoute::announcement`).
+    pub announcement: bool,
 }
 
 impl Routes {
@@ -59,6 +62,7 @@ impl Routes {
                     segments,
                     rest,
                     monitor: r.monitor,
+                    announcement: r.announcement,
                 }
             })
             .collect();
@@ -66,8 +70,15 @@ impl Routes {
     }
 
     /// The route that makes this request a publish request, if any.
-    pub fn classify(&self, method: &Method, raw_path: &str) -> Option<Matched> {
-        let carries_body = matches!(*method, Method::POST | Method::PUT | Method::PATCH);
+    ///
+    /// `method` is the method the request claims (see [`effective_method`]);
+    /// `has_body` whether it carries a body. A body on any method of an
+    /// inspected path is inspected: a platform may read a body on GET,
+    /// DELETE or a method of its own, so a route's method list never lets
+    /// a body through unread.
+    pub fn classify(&self, method: &Method, raw_path: &str, has_body: bool) -> Option<Matched> {
+        let carries_body =
+            has_body || matches!(*method, Method::POST | Method::PUT | Method::PATCH);
         // Most traffic is GET: no route for the method, nothing to normalize.
         let method_routed = self
             .routes
@@ -80,26 +91,56 @@ impl Routes {
             return carries_body.then(|| Matched {
                 name: "unnormalizable-path".into(),
                 monitor: false,
+                announcement: true,
             });
         };
         if self.routes.is_empty() {
             return carries_body.then(|| Matched {
                 name: "default".into(),
                 monitor: false,
+                announcement: true,
             });
         }
         let segments = split(&path);
+        let on_path = |r: &&Compiled| segment_match(&r.segments, r.rest, &segments);
         self.routes
             .iter()
-            .find(|r| {
-                r.method.as_ref().is_none_or(|m| m == method)
-                    && segment_match(&r.segments, r.rest, &segments)
-            })
+            .filter(on_path)
+            .find(|r| r.method.as_ref().is_none_or(|m| m == method))
+            .or_else(|| has_body.then(|| self.routes.iter().find(on_path)).flatten())
             .map(|r| Matched {
                 name: r.name.clone(),
                 monitor: r.monitor,
+                announcement: r.announcement,
             })
     }
+}
+
+/// The method a request claims: its own, upper-cased (`post` is POST to
+/// most servers), or the one a method-override header or `_method`
+/// parameter names (`X-HTTP-Method-Override: PUT` on a POST or GET) — a
+/// platform that honours the override treats the request as that method.
+pub fn effective_method(method: &Method, headers: &http::HeaderMap, query: Option<&str>) -> Method {
+    let claimed = [
+        "x-http-method-override",
+        "x-http-method",
+        "x-method-override",
+    ]
+    .iter()
+    .find_map(|h| {
+        headers
+            .get(*h)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    })
+    .or_else(|| {
+        form_urlencoded::parse(query?.as_bytes())
+            .find(|(k, _)| k == "_method")
+            .map(|(_, v)| v.into_owned())
+    });
+    let name = claimed.unwrap_or_else(|| method.as_str().to_string());
+    Method::from_bytes(name.trim().to_ascii_uppercase().as_bytes())
+        .unwrap_or_else(|_| method.clone())
 }
 
 fn split(path: &str) -> Vec<String> {
@@ -180,6 +221,7 @@ mod tests {
             method: method.into(),
             path: path.into(),
             monitor: false,
+            announcement: true,
         }
     }
 
@@ -201,14 +243,41 @@ mod tests {
             "/api/notices?draft=1",
         ] {
             assert!(
-                routes.classify(&Method::POST, path).is_some(),
+                routes.classify(&Method::POST, path, true).is_some(),
                 "{path} escaped inspection"
             );
         }
-        assert!(routes.classify(&Method::PUT, "/cms/article/42").is_some());
-        assert!(routes.classify(&Method::PUT, "/cms/article/42/x").is_none());
-        assert!(routes.classify(&Method::GET, "/api/notices").is_none());
-        assert!(routes.classify(&Method::POST, "/api/other").is_none());
+        assert!(
+            routes
+                .classify(&Method::PUT, "/cms/article/42", true)
+                .is_some()
+        );
+        assert!(
+            routes
+                .classify(&Method::PUT, "/cms/article/42/x", true)
+                .is_none()
+        );
+        assert!(
+            routes
+                .classify(&Method::GET, "/api/notices", false)
+                .is_none()
+        );
+        // A body on another method of an inspected path is inspected.
+        assert!(
+            routes
+                .classify(&Method::GET, "/api/notices", true)
+                .is_some()
+        );
+        assert!(
+            routes
+                .classify(
+                    &Method::from_bytes(b"PUBLISH").unwrap(),
+                    "/api/notices",
+                    true
+                )
+                .is_some()
+        );
+        assert!(routes.classify(&Method::POST, "/api/other", true).is_none());
     }
 
     #[test]
@@ -221,8 +290,14 @@ mod tests {
             "/a\\b",
             "/%00",
         ] {
-            assert!(routes.classify(&Method::POST, path).is_some(), "{path}");
-            assert!(routes.classify(&Method::GET, path).is_none(), "{path}");
+            assert!(
+                routes.classify(&Method::POST, path, true).is_some(),
+                "{path}"
+            );
+            assert!(
+                routes.classify(&Method::GET, path, false).is_none(),
+                "{path}"
+            );
         }
     }
 
@@ -230,17 +305,44 @@ mod tests {
     fn no_routes_means_every_write_is_inspected() {
         let routes = Routes::new(&[]);
         for m in [Method::POST, Method::PUT, Method::PATCH] {
-            assert!(routes.classify(&m, "/anything").is_some());
+            assert!(routes.classify(&m, "/anything", true).is_some());
         }
-        assert!(routes.classify(&Method::GET, "/anything").is_none());
-        assert!(routes.classify(&Method::DELETE, "/anything").is_none());
+        assert!(routes.classify(&Method::GET, "/anything", false).is_none());
+        assert!(
+            routes
+                .classify(&Method::DELETE, "/anything", false)
+                .is_none()
+        );
+        assert!(
+            routes
+                .classify(&Method::DELETE, "/anything", true)
+                .is_some()
+        );
     }
 
     #[test]
     fn double_star_matches_the_rest() {
         let routes = Routes::new(&[route("*", "/upload/**")]);
-        assert!(routes.classify(&Method::POST, "/upload/a/b/c").is_some());
-        assert!(routes.classify(&Method::PATCH, "/upload").is_some());
-        assert!(routes.classify(&Method::POST, "/uploads").is_none());
+        assert!(
+            routes
+                .classify(&Method::POST, "/upload/a/b/c", true)
+                .is_some()
+        );
+        assert!(routes.classify(&Method::PATCH, "/upload", true).is_some());
+        assert!(routes.classify(&Method::POST, "/uploads", true).is_none());
+    }
+
+    #[test]
+    fn claimed_methods() {
+        let mut headers = http::HeaderMap::new();
+        let post = effective_method(&Method::from_bytes(b"post").unwrap(), &headers, None);
+        assert_eq!(post, Method::POST);
+        headers.insert("x-http-method-override", "put".parse().unwrap());
+        assert_eq!(effective_method(&Method::GET, &headers, None), Method::PUT);
+        let plain = http::HeaderMap::new();
+        assert_eq!(
+            effective_method(&Method::GET, &plain, Some("a=1&_method=PATCH")),
+            Method::PATCH
+        );
     }
 }

@@ -50,7 +50,13 @@ pub fn decode(
         let cap = limit.min(data.len().saturating_mul(ratio).max(4096));
         let reader: Box<dyn Read + '_> = match coding.as_str() {
             "gzip" | "x-gzip" => Box::new(flate2::read::MultiGzDecoder::new(&data[..])),
-            "deflate" => Box::new(flate2::read::ZlibDecoder::new(&data[..])),
+            // RFC 9110 says zlib; many clients send raw deflate (no zlib
+            // header), as browsers accept. A zlib header's first two bytes
+            // are a multiple of 31 with method 8; anything else is raw.
+            "deflate" if has_zlib_header(&data) => {
+                Box::new(flate2::read::ZlibDecoder::new(&data[..]))
+            }
+            "deflate" => Box::new(flate2::read::DeflateDecoder::new(&data[..])),
             "br" => Box::new(brotli::Decompressor::new(&data[..], 8192)),
             other => return Err(DecodeError::Unsupported(other.to_string())),
         };
@@ -71,6 +77,65 @@ pub fn decode(
     Ok(data)
 }
 
+/// Whether deflate data starts with a zlib header (RFC 1950).
+fn has_zlib_header(data: &[u8]) -> bool {
+    data.len() >= 2
+        && data[0] & 0x0F == 8
+        && (u16::from(data[0]) << 8 | u16::from(data[1])) % 31 == 0
+}
+
+/// A request's `Content-Transfer-Encoding` (a MIME header some clients
+/// send on the request itself): base64 and quoted-printable are undone;
+/// `None` when there is nothing to undo or it does not decode (the body is
+/// then read as it is).
+pub fn transfer_decode(encoding: &str, body: &[u8]) -> Option<Vec<u8>> {
+    match encoding.trim().to_ascii_lowercase().as_str() {
+        "base64" => {
+            use base64::Engine as _;
+            let clean: Vec<u8> = body
+                .iter()
+                .copied()
+                .filter(|b| !b.is_ascii_whitespace())
+                .collect();
+            base64::engine::general_purpose::STANDARD
+                .decode(&clean)
+                .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(&clean))
+                .ok()
+        }
+        "quoted-printable" => Some(quoted_printable(body)),
+        _ => None,
+    }
+}
+
+/// Quoted-printable (RFC 2045): `=XX` bytes and `=` soft line breaks.
+pub fn quoted_printable(body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len());
+    let mut i = 0;
+    while i < body.len() {
+        if body[i] == b'=' {
+            if body.get(i + 1) == Some(&b'\r') && body.get(i + 2) == Some(&b'\n') {
+                i += 3;
+                continue;
+            }
+            if body.get(i + 1) == Some(&b'\n') {
+                i += 2;
+                continue;
+            }
+            let hex = body
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok());
+            if let Some(b) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(body[i]);
+        i += 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +152,34 @@ mod tests {
         let text = "采购公告".repeat(100);
         let out = decode(Some("gzip"), gzip(text.as_bytes()), 1 << 20, 100).unwrap();
         assert_eq!(out, text.as_bytes());
+    }
+
+    #[test]
+    fn raw_deflate_and_transfer_encodings() {
+        let text = "采购公告 370102198001011237";
+        let mut raw =
+            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+        raw.write_all(text.as_bytes()).unwrap();
+        let raw = Bytes::from(raw.finish().unwrap());
+        assert_eq!(
+            decode(Some("deflate"), raw, 1 << 20, 100).unwrap(),
+            text.as_bytes()
+        );
+        let mut zlib = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        zlib.write_all(text.as_bytes()).unwrap();
+        let zlib = Bytes::from(zlib.finish().unwrap());
+        assert_eq!(
+            decode(Some("deflate"), zlib, 1 << 20, 100).unwrap(),
+            text.as_bytes()
+        );
+        assert_eq!(
+            transfer_decode("base64", b"MzcwMTAy\r\n").unwrap(),
+            b"370102"
+        );
+        assert_eq!(
+            quoted_printable(b"=E8=BA=AB=\r\n=E4=BB=BD 37=\n0102"),
+            "身份 370102".as_bytes()
+        );
     }
 
     #[test]

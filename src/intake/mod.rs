@@ -38,6 +38,127 @@ pub enum SplitError {
     TooManyParts(usize),
 }
 
+/// What intake reads of a request besides its body: method, target and
+/// headers, as sent (or as stored for a held request).
+#[derive(Debug, Clone)]
+pub struct Head {
+    /// The method.
+    pub method: String,
+    /// Path and query, as sent.
+    pub target: String,
+    /// Headers, in order, repeated ones repeated.
+    pub headers: Vec<(String, Vec<u8>)>,
+}
+
+impl Head {
+    /// A header's value; repeated headers joined with `, ` (RFC 9110).
+    pub fn header(&self, name: &str) -> Option<String> {
+        let values: Vec<String> = self
+            .headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+            .collect();
+        (!values.is_empty()).then(|| values.join(", "))
+    }
+}
+
+/// Bounds for reading a request body.
+#[derive(Debug, Clone, Copy)]
+pub struct IntakeLimits {
+    /// Largest decoded body.
+    pub max_body_bytes: usize,
+    /// Largest decoded / encoded size ratio.
+    pub max_decode_ratio: usize,
+    /// Most parts or fields.
+    pub max_parts: usize,
+}
+
+/// Why a request could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    /// `Content-Encoding` could not be undone.
+    #[error(transparent)]
+    Decode(#[from] decode::DecodeError),
+    /// The body could not be split into its parts.
+    #[error(transparent)]
+    Split(#[from] SplitError),
+}
+
+/// A request read for scanning.
+#[derive(Debug, Clone)]
+pub struct Intake {
+    /// Everything to scan: body parts, query, path, headers.
+    pub uploads: Vec<Upload>,
+    /// Bytes of the decoded body.
+    pub body_bytes: usize,
+}
+
+/// The one door into intake, for the gateway, its re-check of a redacted
+/// body and the review page alike: undoes the content and transfer
+/// encodings, splits the body by its type, and adds the query string, the
+/// path and the request's own headers as parts of their own — a value can
+/// be published through any of them.
+pub async fn read(head: &Head, raw: Bytes, limits: &IntakeLimits) -> Result<Intake, IntakeError> {
+    let decoded = decode::decode(
+        head.header("content-encoding").as_deref(),
+        raw,
+        limits.max_body_bytes,
+        limits.max_decode_ratio,
+    )?;
+    let decoded = match head
+        .header("content-transfer-encoding")
+        .and_then(|cte| decode::transfer_decode(&cte, &decoded))
+    {
+        Some(undone) => Bytes::from(undone),
+        None => decoded,
+    };
+    let body_bytes = decoded.len();
+    let mut uploads = if decoded.is_empty() {
+        Vec::new()
+    } else {
+        split(
+            head.header("content-type").as_deref(),
+            decoded,
+            limits.max_parts,
+        )
+        .await?
+    };
+    let uri: Option<http::Uri> = head.target.parse().ok();
+    if let Some(uri) = &uri {
+        uploads.extend(query_upload(uri));
+        uploads.extend(path_upload(uri));
+    }
+    uploads.extend(headers_upload(&head.headers));
+    Ok(Intake {
+        uploads,
+        body_bytes,
+    })
+}
+
+/// The `charset` parameter of a content type, as an encoding.
+fn charset_of(content_type: Option<&str>) -> Option<&'static encoding_rs::Encoding> {
+    let ct = content_type?;
+    ct.split(';').skip(1).find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        (k.trim().eq_ignore_ascii_case("charset"))
+            .then(|| encoding_rs::Encoding::for_label(v.trim().trim_matches('"').as_bytes()))
+            .flatten()
+    })
+}
+
+/// Text in a declared legacy charset, made UTF-8 (the extractors then read
+/// it whatever its format); UTF-8 or undeclared bytes are left alone.
+fn to_utf8(bytes: Bytes, charset: Option<&'static encoding_rs::Encoding>) -> Bytes {
+    match charset {
+        Some(enc) if enc != encoding_rs::UTF_8 && std::str::from_utf8(&bytes).is_err() => {
+            let (text, _, _) = enc.decode(&bytes);
+            Bytes::from(text.into_owned().into_bytes())
+        }
+        _ => bytes,
+    }
+}
+
 /// Splits a decoded body into uploads by its `Content-Type`.
 pub async fn split(
     content_type: Option<&str>,
@@ -48,20 +169,75 @@ pub async fn split(
         .and_then(|c| c.split(';').next())
         .map(|m| m.trim().to_ascii_lowercase())
         .unwrap_or_default();
+    let charset = charset_of(content_type);
     match mime.as_str() {
         "multipart/form-data" => {
             let boundary = content_type
                 .and_then(|c| multer::parse_boundary(c).ok())
                 .ok_or_else(|| SplitError::Multipart("no boundary".into()))?;
-            split_multipart(body, boundary, max_parts).await
+            let mut uploads = outside_parts(&body, &boundary);
+            uploads.extend(split_multipart(body, boundary, max_parts).await?);
+            Ok(uploads)
         }
-        "application/x-www-form-urlencoded" => split_form(&body, max_parts),
+        "application/x-www-form-urlencoded" => split_form(&body, charset, max_parts),
+        // Other multipart types (related, mixed…) and messages: one MIME
+        // document, read by the MIME extractor with its transfer encodings.
+        m if m.starts_with("multipart/") || m == "message/rfc822" => {
+            let mut message = format!(
+                "MIME-Version: 1.0\r\nContent-Type: {}\r\n\r\n",
+                content_type.unwrap_or_default()
+            )
+            .into_bytes();
+            message.extend_from_slice(&body);
+            Ok(vec![Upload {
+                label: "body".into(),
+                hint: "body.eml".into(),
+                bytes: Bytes::from(message),
+            }])
+        }
         _ => Ok(vec![Upload {
             label: "body".into(),
             hint: hint_for(&mime, None, "body"),
-            bytes: body,
+            bytes: to_utf8(body, charset),
         }]),
     }
+}
+
+/// Text before the first boundary and after the last (the preamble and
+/// epilogue): parsers skip it, the platform may not.
+fn outside_parts(body: &[u8], boundary: &str) -> Vec<Upload> {
+    let delimiter = format!("--{boundary}");
+    let mut out = Vec::new();
+    let Some(first) = find(body, delimiter.as_bytes()) else {
+        return out;
+    };
+    if body[..first].iter().any(|b| !b.is_ascii_whitespace()) {
+        out.push(Upload {
+            label: "multipart:preamble".into(),
+            hint: "preamble".into(),
+            bytes: Bytes::copy_from_slice(&body[..first]),
+        });
+    }
+    let close = format!("--{boundary}--");
+    if let Some(end) = rfind(body, close.as_bytes()) {
+        let after = &body[end + close.len()..];
+        if after.iter().any(|b| !b.is_ascii_whitespace()) {
+            out.push(Upload {
+                label: "multipart:epilogue".into(),
+                hint: "epilogue".into(),
+                bytes: Bytes::copy_from_slice(after),
+            });
+        }
+    }
+    out
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
 }
 
 async fn split_multipart(
@@ -88,7 +264,27 @@ async fn split_multipart(
             .content_type()
             .map(|m| m.essence_str().to_ascii_lowercase())
             .unwrap_or_default();
+        let charset = field
+            .content_type()
+            .and_then(|m| m.get_param("charset"))
+            .and_then(|c| encoding_rs::Encoding::for_label(c.as_str().as_bytes()));
+        let transfer = field
+            .headers()
+            .get("content-transfer-encoding")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         let bytes = field.bytes().await.map_err(multipart_error)?;
+        // A part's own transfer encoding (base64, quoted-printable) is
+        // undone; multer leaves it.
+        let bytes = match transfer.and_then(|t| decode::transfer_decode(&t, &bytes)) {
+            Some(undone) => Bytes::from(undone),
+            None => bytes,
+        };
+        let bytes = if mime.starts_with("text/") || mime.is_empty() {
+            to_utf8(bytes, charset)
+        } else {
+            bytes
+        };
         let label = match &file_name {
             Some(f) => format!("attachment {}", short(f)),
             None => format!("form:{}", short(&name)),
@@ -141,23 +337,71 @@ fn futures_once(
     Once(Some(body))
 }
 
-fn split_form(body: &[u8], max_parts: usize) -> Result<Vec<Upload>, SplitError> {
+fn split_form(
+    body: &[u8],
+    charset: Option<&'static encoding_rs::Encoding>,
+    max_parts: usize,
+) -> Result<Vec<Upload>, SplitError> {
     let mut uploads = Vec::new();
     let mut names = Vec::new();
-    for (key, value) in form_urlencoded::parse(body) {
+    let mut boxes: Vec<String> = Vec::new();
+    for pair in body.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
         if uploads.len() >= max_parts {
             return Err(SplitError::TooManyParts(max_parts));
+        }
+        let (key, value) = match pair.iter().position(|b| *b == b'=') {
+            Some(i) => (&pair[..i], &pair[i + 1..]),
+            None => (pair, &b""[..]),
+        };
+        let key = form_text(key, charset);
+        let value = form_text(value, charset);
+        if value.chars().count() <= 12 {
+            boxes.push(value.clone());
         }
         uploads.push(Upload {
             label: format!("form:{}", short(&key)),
             // No extension: a field is read by its content.
             hint: "field".into(),
-            bytes: Bytes::from(value.into_owned().into_bytes()),
+            bytes: Bytes::from(value.into_bytes()),
         });
-        names.push(key.into_owned());
+        names.push(key);
+    }
+    // A value typed into several boxes (`id1=3701&id2=0219…`) reads as one
+    // row of cells: the short values again, side by side.
+    if boxes.len() > 1 {
+        uploads.push(Upload {
+            label: "form:values".into(),
+            hint: "values.txt".into(),
+            bytes: Bytes::from(boxes.join("\t").into_bytes()),
+        });
     }
     uploads.extend(names_upload(names));
     Ok(uploads)
+}
+
+/// One form name or value: `+` is a space, percent escapes are bytes, the
+/// bytes are text in the declared charset (or detected: GBK forms are sent
+/// without one). A value percent-encoded twice is decoded again, and both
+/// readings are kept.
+fn form_text(raw: &[u8], charset: Option<&'static encoding_rs::Encoding>) -> String {
+    let plus: Vec<u8> = raw
+        .iter()
+        .map(|b| if *b == b'+' { b' ' } else { *b })
+        .collect();
+    let bytes: Vec<u8> = percent_encoding::percent_decode(&plus).collect();
+    let text = crate::extract::text::decode(&bytes, charset).text;
+    if has_percent_escape(&text) {
+        let again: Vec<u8> = percent_encoding::percent_decode_str(&text).collect();
+        let again = crate::extract::text::decode(&again, charset).text;
+        return format!("{text}\n{again}");
+    }
+    text
+}
+
+fn has_percent_escape(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.windows(3)
+        .any(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
 }
 
 /// Field names and file names are text a submitter chose, and a text body
@@ -192,6 +436,134 @@ pub fn query_upload(uri: &http::Uri) -> Option<Upload> {
     })
 }
 
+/// The request path as one more part to scan (`url:path`), percent-decoded,
+/// when it can carry a value: six or more digits, non-ASCII text, an
+/// escape, or `;` parameters (`/notices/370102…`, `/a;zj=…`).
+pub fn path_upload(uri: &http::Uri) -> Option<Upload> {
+    let path = uri.path();
+    let digits = path.bytes().filter(u8::is_ascii_digit).count();
+    if digits < 6 && path.is_ascii() && !path.contains(['%', ';']) {
+        return None;
+    }
+    let bytes: Vec<u8> = percent_encoding::percent_decode_str(path).collect();
+    let text = crate::extract::text::decode(&bytes, None).text;
+    Some(Upload {
+        label: "url:path".into(),
+        hint: "path.txt".into(),
+        bytes: Bytes::from(text.replace('/', "\n").into_bytes()),
+    })
+}
+
+/// Headers that only frame or negotiate the exchange, and credentials
+/// (never read). Every other header — custom ones (`X-Applicant-Id`),
+/// `Content-Disposition` with its file name, cookies — is scanned.
+const NOT_CONTENT_HEADERS: &[&str] = &[
+    "host",
+    "content-length",
+    "content-type",
+    "content-encoding",
+    "content-transfer-encoding",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "te",
+    "trailer",
+    "upgrade",
+    "expect",
+    "accept",
+    "accept-encoding",
+    "accept-language",
+    "accept-charset",
+    "authorization",
+    "proxy-authorization",
+    "cache-control",
+    "pragma",
+    "if-match",
+    "if-none-match",
+    "if-modified-since",
+    "if-unmodified-since",
+    "range",
+    "x-forwarded-for",
+    "x-forwarded-proto",
+    "x-forwarded-host",
+    "x-real-ip",
+    "forwarded",
+    "via",
+];
+
+/// The request's own headers as one more part (`request headers`): one
+/// `name：value` line each, RFC 2047 words and percent escapes decoded.
+/// None when no header can carry content.
+pub fn headers_upload(headers: &[(String, Vec<u8>)]) -> Option<Upload> {
+    let mut text = String::new();
+    for (name, value) in headers {
+        let lower = name.to_ascii_lowercase();
+        if NOT_CONTENT_HEADERS.contains(&lower.as_str()) {
+            continue;
+        }
+        let value = crate::extract::text::decode(value, None).text;
+        let mut value = decode_encoded_words(&value);
+        if has_percent_escape(&value) {
+            let decoded: Vec<u8> = percent_encoding::percent_decode_str(&value).collect();
+            value = crate::extract::text::decode(&decoded, None).text;
+        }
+        text.push_str(name);
+        text.push('：');
+        text.push_str(&value);
+        text.push('\n');
+    }
+    (!text.is_empty()).then(|| Upload {
+        label: "request headers".into(),
+        hint: "headers.txt".into(),
+        bytes: Bytes::from(text.into_bytes()),
+    })
+}
+
+/// RFC 2047 encoded words (`=?UTF-8?B?…?=`, `=?GBK?Q?…?=`) decoded in place.
+fn decode_encoded_words(value: &str) -> String {
+    if !value.contains("=?") {
+        return value.to_string();
+    }
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(start) = rest.find("=?") {
+        out.push_str(&rest[..start]);
+        let word = &rest[start + 2..];
+        let mut fields = word.splitn(3, '?');
+        let (Some(charset), Some(kind), Some(tail)) = (fields.next(), fields.next(), fields.next())
+        else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let Some(end) = tail.find("?=") else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let data = &tail[..end];
+        let bytes = match kind {
+            "B" | "b" => {
+                use base64::Engine as _;
+                base64::engine::general_purpose::STANDARD.decode(data).ok()
+            }
+            "Q" | "q" => Some(decode::quoted_printable(data.replace('_', " ").as_bytes())),
+            _ => None,
+        };
+        let encoding =
+            encoding_rs::Encoding::for_label(charset.as_bytes()).unwrap_or(encoding_rs::UTF_8);
+        match bytes {
+            Some(b) => out.push_str(&encoding.decode(&b).0),
+            None => out.push_str(&rest[start..start + 2 + charset.len() + kind.len() + end + 4]),
+        }
+        rest = &tail[end + 2..];
+        // Whitespace between two encoded words is not part of the text.
+        if rest.trim_start().starts_with("=?") {
+            rest = rest.trim_start();
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A field or file name fit for a part label: at most 40 characters, and
 /// digit runs of 6 or more masked. Part labels appear in findings, and a
 /// file name like `张三身份证370102….pdf` must not put the number there.
@@ -213,6 +585,8 @@ fn hint_for(mime: &str, file_name: Option<&str>, fallback: &str) -> String {
     let ext = match mime {
         "text/html" | "application/xhtml+xml" => ".html",
         "application/json" => ".json",
+        "application/xml" | "text/xml" => ".xml",
+        "application/rtf" | "text/rtf" => ".rtf",
         "application/pdf" => ".pdf",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => ".docx",
         _ => "",

@@ -33,6 +33,8 @@ pub struct Options<'a> {
     /// of its last scan. A document whose hash and version both match is
     /// skipped (counted, not scanned, not reported).
     pub known: Option<&'a HashMap<String, (String, String)>>,
+    /// What the documents are (announcements unless told otherwise).
+    pub expect: crate::engine::Expect,
 }
 
 /// One scanned document handed to the [`Sink`], with what identifies its
@@ -113,6 +115,7 @@ pub fn run(
         None
     };
     let baseline = options.baseline;
+    let expect = options.expect;
     let (fetcher, known) = (options.fetcher, options.known);
     let version = engine.version();
     /// What a scan thread hands the writer: the result, or "unchanged".
@@ -140,10 +143,7 @@ pub fn run(
                         if same {
                             Done::Unchanged
                         } else {
-                            let report = match baseline {
-                                Some(b) => engine.scan_with_baseline(&name, &bytes, b),
-                                None => engine.scan(&name, &bytes),
-                            };
+                            let report = engine.scan_with(&name, &bytes, baseline, expect);
                             let n = bytes.len() as u64;
                             Done::Scanned(DocResult { path: name, report }, n, input, sha)
                         }

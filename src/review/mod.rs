@@ -20,7 +20,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use serde::Serialize;
 
-use crate::intake::{self, decode};
+use crate::intake;
 use crate::model::Piece;
 use crate::review::store::{HoldStatus, StoredRequest};
 use crate::serve::state::App;
@@ -103,27 +103,22 @@ pub async fn marked_text(
     request: &StoredRequest,
     findings: &serde_json::Value,
 ) -> Vec<MarkedPiece> {
-    let header = |name: &str| {
-        request
-            .headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
-    };
     let limits = &app.config.limits;
-    let Ok(decoded) = decode::decode(
-        header("content-encoding").as_deref(),
-        bytes::Bytes::from(request.body.clone()),
-        limits.max_body_bytes,
-        limits.max_decode_ratio,
-    ) else {
-        return Vec::new();
+    let head = intake::Head {
+        method: request.method.clone(),
+        target: request.uri.clone(),
+        headers: request.headers.clone(),
     };
-    let Ok(uploads) =
-        intake::split(header("content-type").as_deref(), decoded, limits.max_parts).await
+    let limits = intake::IntakeLimits {
+        max_body_bytes: limits.max_body_bytes,
+        max_decode_ratio: limits.max_decode_ratio,
+        max_parts: limits.max_parts,
+    };
+    let Ok(read) = intake::read(&head, bytes::Bytes::from(request.body.clone()), &limits).await
     else {
         return Vec::new();
     };
+    let uploads = read.uploads;
     let engine = app.engine();
     let pieces: Vec<Piece> =
         tokio::task::spawn_blocking(move || intake::to_document(&engine, &uploads).pieces)

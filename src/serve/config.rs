@@ -166,6 +166,15 @@ pub struct InspectRoute {
     /// Monitor only this route.
     #[serde(default)]
     pub monitor: bool,
+    /// What the route publishes is announcements (default): a document of
+    /// no recognisable type is held for review. `false` for routes that
+    /// publish other content (news, attachments only): only leaks count.
+    #[serde(default = "announcement_default")]
+    pub announcement: bool,
+}
+
+fn announcement_default() -> bool {
+    true
 }
 
 /// A reviewer or admin account.
