@@ -16,6 +16,9 @@ mod extract_formats;
 // The fuzzers' saved corpus and kept findings, replayed on every `cargo test`.
 mod fuzz_replay;
 
+// Every carrier a value can hide in: leaky cases found, clean controls passed, and a property test.
+mod carriers;
+
 // Detector behaviour on hand-written positives and hard negatives.
 mod detectors;
 

@@ -273,6 +273,13 @@ async fn split_multipart(
             .get("content-transfer-encoding")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
+        // The part's own headers as written: `filename*=UTF-8''…` (RFC
+        // 5987) and any other parameter a platform may keep.
+        let part_headers: Vec<(String, Vec<u8>)> = field
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str().to_string(), v.as_bytes().to_vec()))
+            .collect();
         let bytes = field.bytes().await.map_err(multipart_error)?;
         // A part's own transfer encoding (base64, quoted-printable) is
         // undone; multer leaves it.
@@ -296,6 +303,9 @@ async fn split_multipart(
         });
         names.push(name);
         names.extend(file_name);
+        if let Some(headers) = headers_upload(&part_headers) {
+            names.push(String::from_utf8_lossy(&headers.bytes).into_owned());
+        }
     }
     uploads.extend(names_upload(names));
     Ok(uploads)

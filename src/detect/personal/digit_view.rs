@@ -36,6 +36,10 @@ pub struct Window {
     pub digits: String,
     /// How many fragments it draws from.
     pub fragments: usize,
+    /// It is the whole chain (or the whole chain after a short first
+    /// fragment, a row number): a number weakly validated (Luhn) is only
+    /// taken from layout when nothing else is in its chain.
+    pub whole: bool,
 }
 
 /// One digit as displayed, with the bytes it came from.
@@ -255,8 +259,14 @@ fn chain(chars: &[(char, Range<usize>)]) -> (Vec<Digit>, usize) {
             }
             k += 1;
         }
-        let next_is_digit =
-            k < chars.len() && (chars[k].0.is_ascii_digit() || numeral_value(chars[k].0).is_some());
+        // A number is written in one script: digits, or numerals (a
+        // heading `九、` after a number is not more of it).
+        let next_is_digit = k < chars.len()
+            && if numeral {
+                numeral_value(chars[k].0).is_some()
+            } else {
+                chars[k].0.is_ascii_digit()
+            };
         let gap_ok = k - gap_start <= MAX_GAP_CHARS && newlines <= 2 && marks <= 3;
         let preceded_by_letter = k > 0 && glued_letter(chars[k - 1].0);
         if !(next_is_digit && gap_ok && !preceded_by_letter) || k == gap_start {
@@ -302,6 +312,15 @@ pub fn windows(text: &str, starts: &[usize], lens: &[usize]) -> Vec<Window> {
         } else {
             0
         };
+        let chain_len = digits.len();
+        // Where the second fragment starts: a window from there that runs
+        // to the end is the chain after a short first fragment (a row
+        // number beside the number).
+        let second_start = digits
+            .iter()
+            .skip(1)
+            .position(|d| d.first)
+            .map_or(chain_len, |p| p + 1);
         for &len in lens {
             if digits.len() < len {
                 continue;
@@ -332,7 +351,7 @@ pub fn windows(text: &str, starts: &[usize], lens: &[usize]) -> Vec<Window> {
                     }
                     let lo = w.iter().map(|d| d.at.start).min().unwrap_or(0);
                     let hi = w.iter().map(|d| d.at.end).max().unwrap_or(0);
-                    let digits: String = w
+                    let text_digits: String = w
                         .iter()
                         .map(|d| {
                             if d.value == 10 {
@@ -344,8 +363,9 @@ pub fn windows(text: &str, starts: &[usize], lens: &[usize]) -> Vec<Window> {
                         .collect();
                     let window = Window {
                         span: lo..hi,
-                        digits,
+                        digits: text_digits,
                         fragments,
+                        whole: b + len == chain_len && (b == 0 || (b == second_start && b <= 3)),
                     };
                     if !out.contains(&window) {
                         out.push(window);

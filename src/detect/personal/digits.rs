@@ -30,8 +30,11 @@ impl Run {
     }
 }
 
+/// Characters that make a run part of something else: a word or code
+/// (letters, digits), a masked number (`*`), an address (`@`). An
+/// underscore is a separator (`王建华_370102….pdf`, `remark_370102…`).
 fn glued(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'*' || b == b'@' || b == b'_'
+    b.is_ascii_alphanumeric() || b == b'*' || b == b'@'
 }
 
 /// Finds all digit runs in `text` with at least `min_digits` digits.

@@ -51,6 +51,7 @@ const ORG_CODE_CONTEXT: &[&str] = &[
 ];
 /// Words that name a personal card.
 const CARD_CONTEXT: &[&str] = &[
+    "card",
     "银行卡",
     "卡号",
     "借记卡",
@@ -549,8 +550,9 @@ impl Personal {
     /// separators, one cell per digit), written in Chinese numerals or
     /// reversed by a bidi override: the digit view's windows, validated
     /// like plain runs. A card number pieced together from several
-    /// fragments needs a card word nearby (Luhn alone passes one window in
-    /// ten). Windows overlapping a number already found are skipped.
+    /// fragments must be its whole chain (after a short row number at
+    /// most) and have a card word nearby: Luhn alone passes one window in
+    /// ten. Windows overlapping a number already found are skipped.
     fn layout_numbers(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {
         let text = cx.doc.text.as_str();
         let (digit_starts, numerals): (Vec<usize>, Vec<usize>) = match &cx.hits.ascii {
@@ -591,7 +593,10 @@ impl Personal {
             }
             let done = match w.digits.len() {
                 18 if self.id18(cx, w.span.clone(), &w.digits, out) => true,
-                16..=19 if w.fragments == 1 || has_any(window(cx, w.span.start), CARD_CONTEXT) => {
+                16..=19
+                    if w.fragments == 1
+                        || (w.whole && has_any(window(cx, w.span.start), CARD_CONTEXT)) =>
+                {
                     self.card(cx, w.span.clone(), &w.digits, out)
                 }
                 _ => false,
