@@ -42,9 +42,17 @@ for t in "${targets[@]}"; do
   echo "== $t (${seconds}s${runs:+, $runs runs})"
   if ! cargo "${toolchain[@]}" fuzz run -O -s none "$t" "corpus/$t" "${seeds[@]}" -- "${flags[@]}" \
       >"logs/$t.log" 2>&1; then
-    echo "!! $t found something; see fuzz/logs/$t.log and fuzz/artifacts/$t/"
-    tail -40 "logs/$t.log"
-    status=1
+    if [ "$t" = fuzz_pdf ] && grep -q 'ERROR: libFuzzer: timeout' "logs/$t.log" \
+        && ! grep -qE 'ERROR: libFuzzer: (deadly signal|out-of-memory)|panicked|AddressSanitizer' "logs/$t.log"; then
+      # A PDF that hangs the parser: the product kills the worker at its
+      # deadline and holds the file (tests/regressions/fuzz_pdf replays the
+      # ones kept), so a hang is recorded, not a failure of the smoke run.
+      echo "~~ $t: the parser hangs on an input (contained by the worker's deadline); kept in fuzz/artifacts/$t/"
+    else
+      echo "!! $t found something; see fuzz/logs/$t.log and fuzz/artifacts/$t/"
+      tail -40 "logs/$t.log"
+      status=1
+    fi
   fi
   grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb|^#[0-9]+ *DONE' "logs/$t.log" | sed "s/^/   $t /" || true
 done

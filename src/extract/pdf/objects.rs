@@ -697,8 +697,11 @@ fn inline_images(content: &[u8], label: &str, found: &mut Found) -> bool {
         if !(before_ok && after_ok) {
             continue;
         }
-        let Some(id_at) = find_bytes(&content[start..], b" ID") else {
-            break;
+        // The image dictionary is short: a missing `ID` within 4 KiB ends
+        // the search (and keeps it linear on content full of `BI`).
+        let header_end = (start + 4096).min(content.len());
+        let Some(id_at) = find_bytes(&content[start..header_end], b" ID") else {
+            continue;
         };
         let header = String::from_utf8_lossy(&content[start..start + id_at]);
         let number = |keys: &[&str]| -> i64 {
@@ -713,7 +716,8 @@ fn inline_images(content: &[u8], label: &str, found: &mut Found) -> bool {
         let side = crate::extract::image::MIN_SIDE as i64;
         if w >= side && h >= side && w * h >= crate::extract::image::MIN_AREA as i64 {
             drawn = true;
-            let end = find_bytes(&content[start..], b"EI").map_or(content.len(), |e| start + e);
+            let data_end = (start + (1 << 20)).min(content.len());
+            let end = find_bytes(&content[start..data_end], b"EI").map_or(data_end, |e| start + e);
             found.unread(
                 format!("{label} inline image"),
                 UnreadKind::Image,
