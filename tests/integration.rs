@@ -25,6 +25,9 @@ mod detectors;
 // Per-category precision and recall over the synthetic corpus.
 mod corpus;
 
+// Real published announcements labelled by hand (kept outside the repository; SKIP without them).
+mod real_corpus;
+
 // The `pubgate` command line: exit codes, output formats, masking, baselines, shards.
 mod scan_cli;
 

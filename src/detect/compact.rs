@@ -50,6 +50,28 @@ pub struct AsciiEvents {
     pub at_signs: Vec<u32>,
     /// Text positions of an ASCII letter directly followed by a digit.
     pub letter_digits: Vec<u32>,
+    /// Text positions where a Chinese numeral (`〇零一…九`) follows a
+    /// character that is not one: a number spelled in numerals may start.
+    pub numeral_starts: Vec<u32>,
+}
+
+/// Whether a code point is a Chinese numeral digit (小写, `〇` or `零`).
+#[inline]
+fn is_numeral(cp: u32) -> bool {
+    matches!(
+        cp,
+        0x3007
+            | 0x96F6
+            | 0x4E00
+            | 0x4E8C
+            | 0x4E09
+            | 0x56DB
+            | 0x4E94
+            | 0x516D
+            | 0x4E03
+            | 0x516B
+            | 0x4E5D
+    )
 }
 
 /// Text re-encoded with an [`Alphabet`], with checkpoints to map positions
@@ -146,6 +168,7 @@ impl Alphabet {
         let table = &self.table[..];
         let mut ascii = AsciiEvents::default();
         let mut i = 0;
+        let mut after_numeral = false;
         while i < n {
             // A checkpoint at the start of every block of ~256 source bytes,
             // always on a character boundary.
@@ -155,13 +178,17 @@ impl Alphabet {
                 let b = src[i];
                 // CJK (three bytes) first: it is most of the text.
                 let (cp, len) = if (0xE0..0xF0).contains(&b) && i + 2 < n {
-                    (
-                        u32::from(b & 0x0F) << 12
-                            | u32::from(src[i + 1] & 0x3F) << 6
-                            | u32::from(src[i + 2] & 0x3F),
-                        3,
-                    )
+                    let cp = u32::from(b & 0x0F) << 12
+                        | u32::from(src[i + 1] & 0x3F) << 6
+                        | u32::from(src[i + 2] & 0x3F);
+                    let numeral = is_numeral(cp);
+                    if numeral && !after_numeral {
+                        ascii.numeral_starts.push(i as u32);
+                    }
+                    after_numeral = numeral;
+                    (cp, 3)
                 } else if b < 0x80 {
+                    after_numeral = false;
                     if b.is_ascii_digit() {
                         let prev = if i > 0 { src[i - 1] } else { 0 };
                         if !prev.is_ascii_digit() {
@@ -175,8 +202,10 @@ impl Alphabet {
                     }
                     (u32::from(b), 1)
                 } else if b < 0xE0 && i + 1 < n {
+                    after_numeral = false;
                     (u32::from(b & 0x1F) << 6 | u32::from(src[i + 1] & 0x3F), 2)
                 } else {
+                    after_numeral = false;
                     (0x10000, 4)
                 };
                 let e = if cp < 0x10000 {

@@ -123,28 +123,10 @@ pub enum Trigger {
     AmountDigit,
     /// `★`, `☆` or `*`: a 国家秘密标志 may be near.
     Star,
-    /// A level or restriction word (`机密`, `秘密`, `绝密`, `内部`, `涉密`):
-    /// a stamp may stand alone on this line.
+    /// A level word (`机密`, `秘密`, `绝密`): a mark without a star may be
+    /// near.
     Level,
-    /// Two Chinese numerals in a row (`三七`, `〇一`): a number written in
-    /// Chinese numerals (an ID number spelled out) may start here.
-    Numeral,
 }
-
-/// Chinese numerals with the digit each stands for (`零` and `〇` both 0).
-pub const NUMERALS: &[(char, u8)] = &[
-    ('〇', 0),
-    ('零', 0),
-    ('一', 1),
-    ('二', 2),
-    ('三', 3),
-    ('四', 4),
-    ('五', 5),
-    ('六', 6),
-    ('七', 7),
-    ('八', 8),
-    ('九', 9),
-];
 
 const TRIGGERS: &[(&str, Trigger)] = &[
     ("壹", Trigger::AmountDigit),
@@ -307,15 +289,9 @@ impl Dictionaries {
             patterns.push(star.to_string());
             owner.push(Owner::Trigger(Trigger::Star));
         }
-        for word in ["机密", "秘密", "绝密", "内部", "涉密"] {
+        for word in ["机密", "秘密", "绝密"] {
             patterns.push(word.to_string());
             owner.push(Owner::Trigger(Trigger::Level));
-        }
-        for (a, _) in NUMERALS {
-            for (b, _) in NUMERALS {
-                patterns.push(format!("{a}{b}"));
-                owner.push(Owner::Trigger(Trigger::Numeral));
-            }
         }
         // Leftmost-longest so an exclusion wins over a term it contains.
         // aho-corasick picks the contiguous NFA above ~100 patterns: its DFA

@@ -30,8 +30,12 @@ use crate::model::{Category, Confidence, PartKind, Severity};
 const ENFORCES: &str = "《中华人民共和国保守国家秘密法》第十四条、第二十二条、第三十五条；同法实施条例第四十二条（先审查、后公开）";
 
 /// Star-like glyphs people and converters put in a mark. The dictionary
-/// pass reports each as a [`Trigger::Star`].
-pub const STARS: &str = "★☆✶⭐✩✱✦✧✪✫✬✭✮✯✰⋆٭⁎∗✴✳⚝✲✵✷✸✹✺✻✼✽❋✡🟊🌟";
+/// pass reports each as a [`Trigger::Star`]; [`ASTRAL_STARS`] are outside
+/// the plane the compact dictionary alphabet covers, and are found by the
+/// regex around the level words instead.
+pub const STARS: &str = "★☆✶⭐✩✱✦✧✪✫✬✭✮✯✰⋆٭⁎∗✴✳⚝✲✵✷✸✹✺✻✼✽❋✡";
+/// Star-like glyphs above U+FFFF.
+const ASTRAL_STARS: &str = "🟊🌟";
 
 /// Marks between a level and its period that are not stars.
 const SEPARATORS: &str = "▲△▼●○◆◇■□·•—–/|";
@@ -62,7 +66,7 @@ impl Marking {
     pub fn new() -> Marking {
         let period = r"\d{1,2}[ \t]*(?:年|个月)|长期|永久|启用前";
         let level = r"(绝[\s\-_·]*密|机[\s\-_·]*密|秘[\s\-_·]*密)";
-        let star_class = format!("[{}]", regex::escape(STARS));
+        let star_class = format!("[{}{}]", regex::escape(STARS), regex::escape(ASTRAL_STARS));
         let sep_class = format!("[{}]", regex::escape(SEPARATORS));
         #[allow(clippy::unwrap_used)] // Constant patterns, covered by tests.
         let star = Regex::new(&format!(
@@ -179,17 +183,40 @@ impl Marking {
     /// high; elsewhere medium (held for review either way).
     fn bare(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {
         let text = cx.doc.text.as_str();
-        let mut lines_seen: Vec<usize> = Vec::new();
+        // The lines a stamp can be: the first five non-empty lines of each
+        // piece (the top of a page, a part), every short line of a piece
+        // that is not body text (headers, footers, watermarks), and the
+        // line of every level word further down.
+        let mut lines: Vec<(usize, usize)> = Vec::new();
+        for span in &cx.doc.spans {
+            let body = span.kind == PartKind::Content;
+            let mut nonempty = 0;
+            let mut pos = span.range.start;
+            for line in text[span.range.clone()].split('\n') {
+                let (start, end) = (pos, pos + line.len());
+                pos = end + 1;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                nonempty += 1;
+                if body && nonempty > 5 {
+                    break;
+                }
+                if line.chars().count() <= 32 {
+                    lines.push((start, end));
+                }
+            }
+        }
         for &(trigger, at) in &cx.hits.triggers {
-            if trigger != Trigger::Level {
-                continue;
+            if trigger == Trigger::Level {
+                let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+                let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+                lines.push((start, end));
             }
-            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-            if lines_seen.contains(&line_start) {
-                continue;
-            }
-            lines_seen.push(line_start);
-            let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        }
+        lines.sort_unstable();
+        lines.dedup();
+        for (line_start, line_end) in lines {
             let line = &text[line_start..line_end];
             let Some(word) = stamp_word(line) else {
                 continue;
@@ -227,12 +254,33 @@ impl Marking {
                 ));
             }
         }
-        for m in self.star_first.find_iter(text) {
-            let range = m.range();
+        // A star before a level, alone on its line: only the lines with a
+        // star the dictionary pass saw.
+        let mut star_lines: Vec<(usize, usize)> = Vec::new();
+        for &(trigger, at) in &cx.hits.triggers {
+            if trigger != Trigger::Star {
+                continue;
+            }
+            let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+            if star_lines.last() != Some(&(start, end)) {
+                star_lines.push((start, end));
+            }
+        }
+        let found = star_lines.iter().flat_map(|&(start, end)| {
+            // Include the line break before, which the pattern may start with.
+            let from = start.saturating_sub(1);
+            self.star_first
+                .find_iter(&text[from..end])
+                .map(move |m| from + m.start()..from + m.end())
+        });
+        let found: Vec<std::ops::Range<usize>> = found.collect();
+        for range in found {
+            let m_str = &text[range.clone()];
             if cx.excluded(&range) {
                 continue;
             }
-            let shown: String = m.as_str().chars().filter(|c| !c.is_whitespace()).collect();
+            let shown: String = m_str.chars().filter(|c| !c.is_whitespace()).collect();
             out.push(marking(
                 "secret.marking_bare",
                 if at_top(cx, range.start) {

@@ -22,8 +22,6 @@
 
 use std::ops::Range;
 
-use crate::detect::dictionary::NUMERALS;
-
 /// The longest layout gap between two fragments of one number.
 pub const MAX_GAP_CHARS: usize = 40;
 
@@ -90,13 +88,22 @@ fn is_bidi(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// The digit a Chinese numeral (小写 or 大写) stands for.
+/// The digit a Chinese numeral (小写 or 大写) stands for. (A `match`:
+/// this runs for every character near a number.)
 pub fn numeral_value(c: char) -> Option<u8> {
-    if let Some(&(_, v)) = NUMERALS.iter().find(|(n, _)| *n == c) {
-        return Some(v);
-    }
-    let capital = "零壹贰叁肆伍陆柒捌玖";
-    capital.chars().position(|n| n == c).map(|v| v as u8)
+    Some(match c {
+        '〇' | '零' => 0,
+        '一' | '壹' => 1,
+        '二' | '贰' => 2,
+        '三' | '叁' => 3,
+        '四' | '肆' => 4,
+        '五' | '伍' => 5,
+        '六' | '陆' => 6,
+        '七' | '柒' => 7,
+        '八' | '捌' => 8,
+        '九' | '玖' => 9,
+        _ => return None,
+    })
 }
 
 /// A letter OCR and careless typing put for a digit (`O`/`o` for 0,
@@ -282,14 +289,46 @@ fn chain(chars: &[(char, Range<usize>)]) -> (Vec<Digit>, usize) {
 pub fn windows(text: &str, starts: &[usize], lens: &[usize]) -> Vec<Window> {
     let mut out: Vec<Window> = Vec::new();
     let mut covered = 0usize;
+    // Most texts have no bidi override at all: then no start is inside one.
+    let any_override = text.contains('\u{202E}');
     for &start in starts {
         if start < covered || start >= text.len() || !text.is_char_boundary(start) {
             continue;
         }
+        // The common case, cheaply: a short run of ASCII digits followed by
+        // something that neither continues nor separates a number (a date,
+        // an amount) is a chain of one short fragment — nothing to offer.
+        let bytes = text.as_bytes();
+        if bytes[start].is_ascii_digit() && !any_override {
+            let run = bytes[start..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            let next = text[start + run..].chars().next();
+            let continues =
+                next.is_some_and(|c| is_gap(c) || matches!(c, 'X' | 'x' | 'O' | 'o' | 'l' | 'I'));
+            if run < 16 && !continues {
+                covered = start + run;
+                continue;
+            }
+        }
         // A start inside an override region reads from the override.
-        let from = override_start(text, start).unwrap_or(start);
-        let chars = display_chars(text, from, 2048);
-        let (digits, used) = chain(&chars);
+        let from = if any_override {
+            override_start(text, start).unwrap_or(start)
+        } else {
+            start
+        };
+        // Most chains end within a few characters: read a little of the
+        // text, and more only while the chain runs to the end of it.
+        let mut limit = 96;
+        let (chars, digits, used) = loop {
+            let chars = display_chars(text, from, limit);
+            let (digits, used) = chain(&chars);
+            if used < chars.len() || from + limit >= text.len() || limit >= 4096 {
+                break (chars, digits, used);
+            }
+            limit *= 4;
+        };
         covered = chars
             .get(used.saturating_sub(1))
             .map_or(start + 1, |(_, r)| r.end)

@@ -558,11 +558,17 @@ impl Personal {
         let (digit_starts, numerals): (Vec<usize>, Vec<usize>) = match &cx.hits.ascii {
             Some(ascii) => (
                 ascii.digit_starts.iter().map(|&p| p as usize).collect(),
-                cx.hits
-                    .triggers
+                ascii
+                    .numeral_starts
                     .iter()
-                    .filter(|(t, _)| matches!(t, Trigger::Numeral | Trigger::AmountDigit))
-                    .map(|&(_, at)| at)
+                    .map(|&p| p as usize)
+                    .chain(
+                        cx.hits
+                            .triggers
+                            .iter()
+                            .filter(|(t, _)| *t == Trigger::AmountDigit)
+                            .map(|&(_, at)| at),
+                    )
                     .collect(),
             ),
             None => (
