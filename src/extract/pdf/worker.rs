@@ -199,6 +199,19 @@ fn adopt_orphan_pages(doc: &mut Document) -> usize {
     else {
         return 0;
     };
+    // Only under a real page-tree root with no parent of its own, and never
+    // the root itself: a page whose parent chain loops would send
+    // pdf-extract's inherited-attribute lookup round forever.
+    let root_is_tree = doc.get_dictionary(root).is_ok_and(|d| {
+        d.get(b"Type")
+            .and_then(Object::as_name)
+            .is_ok_and(|n| n == b"Pages")
+            && d.get(b"Parent").is_err()
+    });
+    let orphans: Vec<ObjectId> = orphans.into_iter().filter(|id| *id != root).collect();
+    if !root_is_tree || orphans.is_empty() {
+        return 0;
+    }
     for id in &orphans {
         if let Ok(Object::Dictionary(page)) = doc.get_object_mut(*id) {
             page.set("Parent", Object::Reference(root));
