@@ -292,6 +292,7 @@ impl Engine {
             spec: &self.spec,
             today,
             field_labels: std::sync::OnceLock::new(),
+            structure: std::sync::OnceLock::new(),
         };
         let mut candidates = self.detectors.detect(&cx);
         if doc_type.is_none() && expect == Expect::Announcement {

@@ -1201,7 +1201,7 @@ pub fn corpus(seed: u64, n: usize) -> Vec<Sample> {
     for i in 0..n {
         let doc_type = *rng.pick(TYPES);
         let f = facts(&mut rng);
-        let (title, mut b) = write_type(doc_type, &mut rng, &f);
+        let (mut title, mut b) = write_type(doc_type, &mut rng, &f);
         let pre_award = matches!(
             doc_type,
             "tender"
@@ -1292,6 +1292,30 @@ pub fn corpus(seed: u64, n: usize) -> Vec<Sample> {
             if !fields.is_empty() {
                 let field = *rng.pick(&fields);
                 b.lines.retain(|l| l.field != Some(field));
+                // A missing field's information is nowhere in the notice:
+                // not in the title or the 项目概况 sentence (which readers
+                // and pubgate take as the project's name, the place to get
+                // the documents), nor in another table.
+                match field {
+                    "project_name" => {
+                        title = title.replace(&f.project, "");
+                        for l in &mut b.lines {
+                            l.text = l.text.replace(&f.project, "本项目");
+                        }
+                    }
+                    "doc_obtain" => b.lines.retain(|l| !l.text.contains("潜在")),
+                    "winner_name" => {
+                        for l in &mut b.lines {
+                            l.text = l.text.replace(&f.winner, "");
+                        }
+                    }
+                    "budget_amount" => {
+                        let budget = f.budget.to_string();
+                        b.lines
+                            .retain(|l| !l.text.contains(&budget) && !l.text.contains("预算"));
+                    }
+                    _ => {}
+                }
                 expect.insert(Category::MissingField);
                 missing = Some(field);
                 notes.push(format!("missing:{field}"));

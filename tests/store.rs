@@ -38,7 +38,16 @@ pub async fn pg_url() -> Option<String> {
     let pool = sqlx::AnyPool::connect(&base)
         .await
         .expect("PUBGATE_PG_URL is set but the server cannot be reached");
-    let schema = format!("pubgate_test_{}", pubgate::review::auth::new_id());
+    // Letters only: a schema name ends up in paths (`pg:schema.table/42`),
+    // and a run of eleven digits in a path is masked like any number.
+    let letters: String = pubgate::review::auth::new_id()
+        .chars()
+        .map(|c| match c.to_digit(10) {
+            Some(d) => char::from(b'g' + d as u8),
+            None => c,
+        })
+        .collect();
+    let schema = format!("pubgate_test_{letters}");
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
         .execute(&pool)
         .await

@@ -26,6 +26,9 @@ pub const TYPE_IDS: &[&str] = &[
     "termination",
     "contract",
     "acceptance",
+    "demand_notice",
+    "framework_call",
+    "framework_result",
 ];
 
 /// How a field's value is recognised after its label.
@@ -63,6 +66,31 @@ pub struct FieldSpec {
     pub window: usize,
     /// The rule that makes the field mandatory.
     pub enforces: String,
+    /// Sentences only this field's value writes (regular expressions):
+    /// one in the visible content makes the field present whatever its
+    /// label (`自本公告发布之日起`).
+    #[serde(default)]
+    pub presence_patterns: Vec<String>,
+    /// The field is required only when one of these words occurs in the
+    /// visible content (an agency's contacts, of a notice that has an
+    /// agency).
+    #[serde(default)]
+    pub only_if_mentioned: Vec<String>,
+    /// `presence_patterns`, compiled once.
+    #[serde(skip)]
+    compiled: std::sync::OnceLock<Vec<regex::Regex>>,
+}
+
+impl FieldSpec {
+    /// The presence patterns, compiled (checked when the spec loads).
+    pub fn compiled_patterns(&self) -> &[regex::Regex] {
+        self.compiled.get_or_init(|| {
+            self.presence_patterns
+                .iter()
+                .filter_map(|p| regex::Regex::new(p).ok())
+                .collect()
+        })
+    }
 }
 
 fn default_window() -> usize {
@@ -82,6 +110,9 @@ pub struct DocType {
     /// Phrases that identify the type in the body when the title does not.
     #[serde(default)]
     pub body: Vec<String>,
+    /// Values of `采购方式` that identify the type (`竞争性磋商`).
+    #[serde(default)]
+    pub method: Vec<String>,
     /// Mandatory field ids.
     pub required: Vec<String>,
     /// Published before the award: expert names, bidders and 标底 are secret.
@@ -147,26 +178,54 @@ impl AnnouncementSpec {
             if f.labels.iter().any(|l| l.trim().is_empty()) || f.labels.is_empty() {
                 return Err(format!("field \"{id}\" has an empty label list or label"));
             }
+            for p in &f.presence_patterns {
+                if let Err(e) = regex::Regex::new(p) {
+                    return Err(format!("field \"{id}\": presence pattern {p:?}: {e}"));
+                }
+            }
         }
         Ok(())
     }
 
-    /// Recognises the announcement type: title first (title pieces and the
-    /// first lines of the body), then body phrases near the top.
+    /// Recognises the announcement type by evidence: each type scores
+    /// its title phrases in the title (decisive), its body phrases in the
+    /// content (by length, double when the phrase is a heading), and its
+    /// `采购方式` values. The best score wins, ties going to the type
+    /// listed first; no evidence at all is no type.
     pub fn classify(&self, doc: &NormalizedDoc) -> Option<&DocType> {
-        let title = title_text(doc);
-        let title: String = title.chars().filter(|c| !c.is_whitespace()).collect();
-        if let Some(t) = self
-            .types
-            .iter()
-            .find(|t| t.title.iter().any(|p| title.contains(p.as_str())))
-        {
-            return Some(t);
+        let title: String = title_text(doc)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let head = content_head(doc, 8000);
+        let headings = heading_text(doc, 8000);
+        let method = method_value(&head);
+        let mut best: Option<(usize, &DocType)> = None;
+        for t in &self.types {
+            let mut score = 0usize;
+            if t.title.iter().any(|p| title.contains(p.as_str())) {
+                score += 1000;
+            }
+            for p in &t.body {
+                if head.contains(p.as_str()) {
+                    let n = p.chars().count();
+                    score += if headings.contains(p.as_str()) {
+                        2 * n
+                    } else {
+                        n
+                    };
+                }
+            }
+            if let Some(m) = &method
+                && t.method.iter().any(|v| m.contains(v.as_str()))
+            {
+                score += 6;
+            }
+            if score > 0 && best.is_none_or(|(b, _)| score > b) {
+                best = Some((score, t));
+            }
         }
-        let head: String = content_head(doc, 3000);
-        self.types
-            .iter()
-            .find(|t| t.body.iter().any(|p| head.contains(p.as_str())))
+        best.map(|(_, t)| t)
     }
 
     /// All field labels as one set (owner: the field's index in `fields`).
@@ -200,6 +259,35 @@ fn title_text(doc: &NormalizedDoc) -> String {
         {
             out.push_str(line);
             out.push('\n');
+        }
+    }
+    out
+}
+
+/// The value of `采购方式` (`采购方式：竞争性磋商`), if stated near the top.
+fn method_value(head: &str) -> Option<String> {
+    let at = head.find("采购方式")? + "采购方式".len();
+    let rest = head[at..].trim_start_matches([':', '：', '为']);
+    Some(rest.chars().take(12).collect())
+}
+
+/// The text of the heading lines (numbered, or short lines ending the
+/// paragraph) of the visible content, without whitespace.
+fn heading_text(doc: &NormalizedDoc, max_bytes: usize) -> String {
+    let mut out = String::new();
+    for span in doc.spans.iter().filter(|s| s.kind.is_content()) {
+        for line in doc.text[span.range.clone()].lines() {
+            if out.len() >= max_bytes {
+                return out;
+            }
+            let t = line.trim();
+            let numbered = t.starts_with(|c: char| {
+                "一二三四五六七八九十(（第【".contains(c) || c.is_ascii_digit()
+            });
+            if numbered && t.chars().count() <= 30 {
+                out.extend(t.chars().filter(|c| !c.is_whitespace()));
+                out.push('\n');
+            }
         }
     }
     out

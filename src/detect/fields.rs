@@ -1,12 +1,25 @@
 //! Mandatory fields: for the recognised announcement type, every field the
 //! 2020 format spec makes mandatory must be present with a value.
 //!
-//! A field is present when one of its label variants (whitespace inside the
-//! label tolerated: `名　称`) is followed by a delimiter and a value of the
-//! field's kind (a code, an amount, a date, names, a phone number, or any
-//! text) in visible content — not only in a comment or a tracked deletion.
-//! The value region ends at the next numbered sub-section, so an empty
-//! 采购人 block does not borrow the agency's phone number.
+//! A field is looked for two ways, and present if either finds a value of
+//! its kind (a code, an amount, a date, names, a phone number, or any text)
+//! in visible content — not only in a comment or a tracked deletion:
+//!
+//! * its label variants anywhere in the text (whitespace inside the label
+//!   tolerated: `名　称`), followed by a delimiter and a value; the value
+//!   region ends at the next numbered sub-section, so an empty 采购人 block
+//!   does not borrow the agency's phone number;
+//! * the document's [`Structure`](super::structure): entries whose label
+//!   matches by key morphemes (long template labels, `的`-less variants),
+//!   in table columns, one-cell-per-line tables, same-line headings, the
+//!   项目概况 sentence, and the title for the project's name.
+//!
+//! A value that is masked or deferred (`****`, `(略)`, `详见附件`) is
+//! present but masked: reported as `fields.masked`, not as missing. A
+//! field is reported missing with high confidence only when no label
+//! variant occurs anywhere; when a label is there but no value of its kind
+//! was recognised, the confidence is medium (the policy holds it as
+//! "可能缺少" instead of blocking).
 
 use std::sync::OnceLock;
 
@@ -15,12 +28,26 @@ use regex::Regex;
 use super::announcement::{FieldSpec, ValueKind};
 use super::layout::after_in_content;
 use super::names::names_in;
+use super::structure::{Source, label_key};
 use super::{Candidate, Context, Detector};
 use crate::model::{Category, Confidence, Severity};
 use crate::normalize::{NormalizedDoc, PIECE_SEPARATOR};
 
 /// The missing-field detector.
 pub struct MissingFields;
+
+/// What was found of a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Presence {
+    /// No label variant anywhere in the visible content.
+    Absent,
+    /// A label, but no value of the field's kind.
+    LabelOnly,
+    /// A value, masked or deferred (`****`, `(略)`, `详见附件`).
+    Masked,
+    /// A value.
+    Present,
+}
 
 impl Detector for MissingFields {
     fn id(&self) -> &'static str {
@@ -33,34 +60,190 @@ impl Detector for MissingFields {
             let Some(field) = cx.spec.fields.get(field_id) else {
                 continue;
             };
-            if present(cx, field_id, field) {
+            if !field.only_if_mentioned.is_empty() && !mentioned(cx, &field.only_if_mentioned) {
+                // An agency's contacts are required only of a notice that
+                // has an agency.
                 continue;
             }
-            out.push(Candidate {
-                rule: "fields.missing".into(),
-                category: Category::MissingField,
-                field: Some(field_id.clone()),
-                severity: Severity::Medium,
-                confidence: Confidence::High,
-                span: None,
-                value: Some(format!("{}:{field_id}", doc_type.id)),
-                excerpt: format!("缺少：{}", field.name),
-                explanation: format!(
-                    "{}缺少必备内容“{}”（可用标注：{}）。请补充后重新提交。",
-                    doc_type.name,
-                    field.name,
-                    field
-                        .labels
-                        .iter()
-                        .take(4)
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join("、")
-                ),
-                enforces: field.enforces.clone(),
-            });
+            let found = presence(cx, field_id, field);
+            let labels = field
+                .labels
+                .iter()
+                .take(4)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("、");
+            let candidate = match found {
+                Presence::Present => continue,
+                Presence::Masked => Candidate {
+                    rule: "fields.masked".into(),
+                    category: Category::MissingField,
+                    field: Some(field_id.clone()),
+                    severity: Severity::Low,
+                    confidence: Confidence::High,
+                    span: None,
+                    value: Some(format!("{}:{field_id}", doc_type.id)),
+                    excerpt: format!("已隐去：{}", field.name),
+                    explanation: format!(
+                        "“{}”有内容，但已打码或注明见附件（如 ****、(略)、详见附件）。发布前请确认发布平台上该项内容完整可见。",
+                        field.name
+                    ),
+                    enforces: field.enforces.clone(),
+                },
+                Presence::LabelOnly | Presence::Absent => Candidate {
+                    rule: "fields.missing".into(),
+                    category: Category::MissingField,
+                    field: Some(field_id.clone()),
+                    severity: Severity::Medium,
+                    confidence: if found == Presence::Absent {
+                        Confidence::High
+                    } else {
+                        Confidence::Medium
+                    },
+                    span: None,
+                    value: Some(format!("{}:{field_id}", doc_type.id)),
+                    excerpt: if found == Presence::Absent {
+                        format!("缺少：{}", field.name)
+                    } else {
+                        format!("可能缺少：{}", field.name)
+                    },
+                    explanation: if found == Presence::Absent {
+                        format!(
+                            "{}缺少必备内容“{}”（可用标注：{labels}）。请补充后重新提交。",
+                            doc_type.name, field.name
+                        )
+                    } else {
+                        format!(
+                            "{}中出现“{}”的标注，但未识别出其内容，可能缺少。请人工核对（可用标注：{labels}）。",
+                            doc_type.name, field.name
+                        )
+                    },
+                    enforces: field.enforces.clone(),
+                },
+            };
+            out.push(candidate);
         }
     }
+}
+
+/// Whether any of `words` occurs in the visible content.
+fn mentioned(cx: &Context<'_>, words: &[String]) -> bool {
+    let doc = cx.doc;
+    doc.spans.iter().filter(|s| s.kind.is_content()).any(|s| {
+        words
+            .iter()
+            .any(|w| doc.text[s.range.clone()].contains(w.as_str()))
+    })
+}
+
+/// What was found of a field: the best of the label search, the
+/// document's structure, and the field's own presence patterns.
+pub fn presence(cx: &Context<'_>, id: &str, field: &FieldSpec) -> Presence {
+    let mut best = label_search(cx, id, field);
+    if best == Presence::Present {
+        return best;
+    }
+    let mut keys = field_keys(id, field);
+    if id == "project_name" {
+        // A title names the project.
+        keys.push(label_key("标题"));
+    }
+    for entry in cx.structure().matching(&keys) {
+        if entry.source == Source::Title && id != "project_name" {
+            continue;
+        }
+        let value = &cx.doc.text[entry.value.clone()];
+        let judged = if entry.source == Source::Title {
+            // A title names the project: `XX大学实验室设备采购项目中标公告`.
+            if value.chars().count() >= 6 && (value.contains("项目") || value.contains("采购"))
+            {
+                Presence::Present
+            } else {
+                Presence::Absent
+            }
+        } else {
+            judge(value, field.value)
+        };
+        best = best.max(judged).max(Presence::LabelOnly);
+        if best == Presence::Present {
+            return best;
+        }
+    }
+    if !field.presence_patterns.is_empty() && pattern_present(cx, field) {
+        return Presence::Present;
+    }
+    best
+}
+
+/// The keys of a field's labels, computed once per field.
+fn field_keys(id: &str, field: &FieldSpec) -> Vec<String> {
+    let _ = id;
+    field
+        .labels
+        .iter()
+        .map(|l| label_key(l))
+        .filter(|k| k.chars().count() >= 2)
+        .collect()
+}
+
+/// Whether one of the field's presence patterns (a sentence only that
+/// field's value writes, `自本公告发布之日起…`) occurs in visible content.
+fn pattern_present(cx: &Context<'_>, field: &FieldSpec) -> bool {
+    let doc = cx.doc;
+    let patterns = field.compiled_patterns();
+    doc.spans.iter().filter(|s| s.kind.is_content()).any(|s| {
+        let piece = &doc.text[s.range.clone()];
+        patterns.iter().any(|p| p.is_match(piece))
+    })
+}
+
+/// Values that say "masked" or "see elsewhere": present, not missing.
+fn is_masked(value: &str) -> bool {
+    let v = value.trim();
+    if v.is_empty() {
+        return false;
+    }
+    const DEFERRED: &[&str] = &[
+        "略)",
+        "略）",
+        "点击查看",
+        "登录查看",
+        "登录后查看",
+        "详见附件",
+        "见附件",
+        "详见采购文件",
+        "详见招标文件",
+        "详见公告",
+        "***",
+        "＊＊＊",
+        "XXX",
+        "xxx",
+        "×××",
+    ];
+    if DEFERRED.iter().any(|d| v.contains(d)) || v == "略" {
+        return true;
+    }
+    let marks = v
+        .chars()
+        .filter(|c| matches!(c, '*' | '＊' | '#' | '×'))
+        .count();
+    let total = v.chars().filter(|c| !c.is_whitespace()).count();
+    marks * 2 >= total && marks >= 2
+}
+
+/// Judges a value region for a field's kind.
+fn judge(value: &str, kind: ValueKind) -> Presence {
+    let first = line_value(value);
+    if value_in(value, kind) {
+        return Presence::Present;
+    }
+    if is_masked(first)
+        || (matches!(kind, ValueKind::Phone | ValueKind::Section)
+            && is_masked(value.lines().take(6).collect::<String>().as_str()))
+    {
+        return Presence::Masked;
+    }
+    Presence::LabelOnly
 }
 
 fn heading_re() -> &'static Regex {
@@ -107,12 +290,14 @@ fn heading_like(text: &str, label: std::ops::Range<usize>) -> bool {
     numbering_only && (rest_of_line.trim().chars().count() <= 10 || short_then_colon)
 }
 
-/// Splits a table row into cells: tabs (HTML and DOCX cells) or runs of
-/// two or more spaces (PDF text of a table).
+/// Splits a table row into cells as written: tabs (HTML and DOCX cells),
+/// `|` (tables flattened to text), or runs of two or more spaces (PDF
+/// text of a table). Empty cells are kept, so counting the cells before a
+/// label gives its column.
 fn cells(line: &str) -> Vec<&str> {
     static RE: OnceLock<Regex> = OnceLock::new();
     #[allow(clippy::unwrap_used)] // A constant pattern.
-    let re = RE.get_or_init(|| Regex::new(r"\t| {2,}|\u{3000}{2,}").unwrap());
+    let re = RE.get_or_init(|| Regex::new(r"\t|\||｜| {2,}|\u{3000}{2,}").unwrap());
     re.split(line).collect()
 }
 
@@ -125,7 +310,9 @@ fn table_cell_below(text: &str, label_end: usize) -> Option<&str> {
         .map_or(text.len(), |i| label_end + i);
     let line = &text[line_start..line_end];
     let row = cells(line);
-    if row.len() < 3 {
+    // A real row: at least two cells with something in them (indentation
+    // and trailing spaces make empty "cells" around a lone label).
+    if row.len() < 3 || row.iter().filter(|c| !c.trim().is_empty()).count() < 2 {
         return None;
     }
     // The label must end its cell.
@@ -147,9 +334,10 @@ fn table_cell_below(text: &str, label_end: usize) -> Option<&str> {
         .flatten()
 }
 
-/// Whether any label of `field` is followed by a value.
-pub fn present(cx: &Context<'_>, id: &str, field: &FieldSpec) -> bool {
+/// The label search: any label of `field` followed by a value.
+fn label_search(cx: &Context<'_>, id: &str, field: &FieldSpec) -> Presence {
     let doc = cx.doc;
+    let mut best = Presence::Absent;
     for range in cx.field_label_ranges(id) {
         if !doc.kind_at(range.start).is_some_and(|k| k.is_content()) {
             continue;
@@ -157,11 +345,13 @@ pub fn present(cx: &Context<'_>, id: &str, field: &FieldSpec) -> bool {
         if field.value == ValueKind::Section && !heading_like(&doc.text, range.clone()) {
             continue;
         }
-        if value_follows(cx, range.end, field) {
-            return true;
+        best = best.max(Presence::LabelOnly);
+        match value_follows(cx, range.end, field) {
+            Presence::Present => return Presence::Present,
+            other => best = best.max(other),
         }
     }
-    false
+    best
 }
 
 /// The text after a label, up to `window` characters, cut at the next
@@ -223,26 +413,36 @@ const EMPTY_VALUES: &[&str] = &[
     "/", "-", "—", "无", "暂无", "待定", "空", "略", "——", "－", "／", "*",
 ];
 
-fn value_follows(cx: &Context<'_>, label_end: usize, field: &FieldSpec) -> bool {
+fn value_follows(cx: &Context<'_>, label_end: usize, field: &FieldSpec) -> Presence {
     let text = &cx.doc.text;
     // Sections and dates may run over numbered lists and the next line
     // (`四、提交投标文件截止时间、开标时间和地点` + the date below it).
     if matches!(field.value, ValueKind::Section | ValueKind::Date) {
         let raw = region(cx.doc, label_end, field.window, heading_re());
-        if field.value == ValueKind::Date {
-            return !super::dates::find_dates(raw, 0).is_empty();
-        }
         let body = raw.trim_start_matches([':', '：', ' ', '\t', '\n']);
-        return body.chars().filter(|c| c.is_alphanumeric()).count() >= 2;
+        if field.value == ValueKind::Date {
+            if !super::dates::find_dates(raw, 0).is_empty() {
+                return Presence::Present;
+            }
+        } else if body.chars().filter(|c| c.is_alphanumeric()).count() >= 2
+            && !is_masked(line_value(body))
+        {
+            return Presence::Present;
+        }
+        return if is_masked(line_value(body)) {
+            Presence::Masked
+        } else {
+            Presence::LabelOnly
+        };
     }
     if let Some(cell) = table_cell_below(text, label_end) {
-        return value_in(cell, field.value);
+        return judge(cell, field.value);
     }
     let raw = region(cx.doc, label_end, field.window, subsection_re());
     let Some(after_delim) = strip_delimiter(raw) else {
-        return false;
+        return Presence::LabelOnly;
     };
-    value_in(after_delim, field.value)
+    judge(after_delim, field.value)
 }
 
 /// Whether `after_delim` (the text after a label and its delimiter) holds
@@ -251,7 +451,10 @@ fn value_in(after_delim: &str, kind: ValueKind) -> bool {
     match kind {
         ValueKind::Text => {
             let v = line_value(after_delim);
-            !v.is_empty() && !EMPTY_VALUES.contains(&v) && v.chars().any(char::is_alphanumeric)
+            !v.is_empty()
+                && !EMPTY_VALUES.contains(&v)
+                && v.chars().any(char::is_alphanumeric)
+                && !is_masked(v)
         }
         ValueKind::Code => {
             let v = line_value(after_delim);
@@ -260,12 +463,13 @@ fn value_in(after_delim: &str, kind: ValueKind) -> bool {
                 .take_while(|c| !c.is_whitespace())
                 .filter(char::is_ascii_alphanumeric)
                 .count();
-            alnum >= 3 || (v.chars().count() >= 3 && !EMPTY_VALUES.contains(&v))
+            (alnum >= 3 || (v.chars().count() >= 3 && !EMPTY_VALUES.contains(&v))) && !is_masked(v)
         }
         ValueKind::Amount => {
             let v = line_value(after_delim);
-            v.chars()
-                .any(|c| c.is_ascii_digit() || "壹贰叁肆伍陆柒捌玖拾佰仟".contains(c))
+            !is_masked(v)
+                && v.chars()
+                    .any(|c| c.is_ascii_digit() || "壹贰叁肆伍陆柒捌玖拾佰仟".contains(c))
                 || ["下浮", "折扣", "费率", "同预算"]
                     .iter()
                     .any(|w| v.contains(w))

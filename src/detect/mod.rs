@@ -22,6 +22,7 @@ pub mod marking;
 pub mod names;
 pub mod personal;
 pub mod procurement;
+pub mod structure;
 
 use std::ops::Range;
 
@@ -78,6 +79,9 @@ pub struct Context<'a> {
     /// Field label occurrences, by field index: found on first use, in one
     /// pass, for documents whose type requires fields.
     pub field_labels: std::sync::OnceLock<Vec<Vec<Range<usize>>>>,
+    /// Label–value entries (tables, headings, the 项目概况 sentence…),
+    /// read on first use.
+    pub structure: std::sync::OnceLock<structure::Structure>,
 }
 
 impl Context<'_> {
@@ -96,6 +100,12 @@ impl Context<'_> {
             Some(i) => &all[i],
             None => &[],
         }
+    }
+
+    /// The document's structure.
+    pub fn structure(&self) -> &structure::Structure {
+        self.structure
+            .get_or_init(|| structure::Structure::build(self.doc))
     }
 
     /// The document's layout.
@@ -184,6 +194,7 @@ pub const BUILTIN_RULES: &[(&str, Category)] = &[
     ("consistency.award_over_budget", Category::Consistency),
     ("consistency.invalid_date", Category::Consistency),
     ("fields.unknown_type", Category::MissingField),
+    ("fields.masked", Category::MissingField),
     ("unscannable.extract", Category::Unscannable),
     ("unscannable.image", Category::Unscannable),
     ("unscannable.binary", Category::Unscannable),

@@ -33,6 +33,11 @@ pub fn normalize_char(c: char) -> Normalized {
         return Normalized::Keep;
     }
     if (CJK_START..=CJK_END).contains(&u) {
+        // 釆 (biàn) is typed for 采 so often in real notices (`釆购人`)
+        // that it is read as 采.
+        if c == '釆' {
+            return Normalized::Char('采');
+        }
         let simplified = simplified_table()[(u - CJK_START) as usize];
         return if simplified == c {
             Normalized::Keep

@@ -154,6 +154,61 @@ impl NormalizedDoc {
     }
 }
 
+/// The byte length of a pinyin annotation starting at `at` (`(xiàng)`,
+/// `(biāo)`): lowercase Latin letters with tone marks, 1–7 of them, in
+/// ASCII parentheses, right after a CJK ideograph. Such notes split words
+/// (`項(xiàng)目` is 项目) and amounts in words, so they are dropped.
+fn pinyin_note(src: &str, at: usize, text: &str) -> Option<usize> {
+    let before = src[..at].chars().next_back()?;
+    if !('\u{4E00}'..='\u{9FFF}').contains(&before) {
+        return None;
+    }
+    let _ = text;
+    let rest = &src[at + 1..];
+    let mut letters = 0;
+    for (k, c) in rest.char_indices() {
+        match c {
+            ')' if letters > 0 => return Some(1 + k + 1),
+            'a'..='z'
+            | 'ü'
+            | 'ā'
+            | 'á'
+            | 'ǎ'
+            | 'à'
+            | 'ē'
+            | 'é'
+            | 'ě'
+            | 'è'
+            | 'ī'
+            | 'í'
+            | 'ǐ'
+            | 'ì'
+            | 'ō'
+            | 'ó'
+            | 'ǒ'
+            | 'ò'
+            | 'ū'
+            | 'ú'
+            | 'ǔ'
+            | 'ù'
+            | 'ǖ'
+            | 'ǘ'
+            | 'ǚ'
+            | 'ǜ'
+            | 'ń'
+            | 'ň'
+            | 'ǹ'
+            | 'ḿ'
+                if letters < 7 =>
+            {
+                letters += 1
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
 /// Normalizes one piece. Runs of unchanged characters are copied in bulk;
 /// the offset map gets a new segment only where the text changes.
 fn normalize_piece(src: &str, text: &mut String, orig: &mut OffsetMap) {
@@ -168,6 +223,16 @@ fn normalize_piece(src: &str, text: &mut String, orig: &mut OffsetMap) {
             // Line ends: CRLF and lone CR (old Mac files), vertical tab
             // (Word's manual line break) and form feed (a page break)
             // become `\n`, so every line-based rule sees one convention.
+            // Mirror sites annotate characters with their pinyin: `項(xiàng)目`.
+            if b == b'('
+                && let Some(len) = pinyin_note(src, i, text)
+            {
+                text.push_str(&src[run_start..i]);
+                i += len;
+                run_start = i;
+                orig.linear(text.len(), i);
+                continue;
+            }
             if matches!(b, b'\r' | 0x0B | 0x0C) {
                 text.push_str(&src[run_start..i]);
                 if !(b == b'\r' && bytes.get(i + 1) == Some(&b'\n')) {

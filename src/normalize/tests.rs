@@ -93,3 +93,9 @@ fn line_ends_digits_of_other_scripts_and_variation_selectors() {
     let (_, range) = doc.to_original(at..doc.text.len()).unwrap();
     assert_eq!(&original[range], "３\u{FE0F}٧٠١");
 }
+
+#[test]
+fn pinyin_notes_are_dropped() {
+    let doc = NormalizedDoc::build(&[piece("中標(biāo)公告：項(xiàng)目名稱(chēng) (a) f(x)")]);
+    assert_eq!(doc.text, "中标公告:项目名称 (a) f(x)");
+}

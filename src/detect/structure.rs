@@ -1,0 +1,441 @@
+//! The structure of an announcement as platforms publish it, read once per
+//! document: label–value entries wherever a reader would see a label
+//! labelling a value.
+//!
+//! Real announcements put a field's value in many places: after the label
+//! and a colon, on the next line, after a numbered heading on the same line
+//! (`九、公告期限 自本公告发布之日起1个工作日。`), under the heading, in a
+//! table whose header row labels the column below (cells as tabs, `|` or
+//! aligned spaces), in a table flattened to one cell per line (the header
+//! cells first, then the values), in the 2020 template's 项目概况 sentence
+//! (`…潜在投标人应在XX获取招标文件，并于2021年6月8日09点00分前递交投标文件`),
+//! or only in the title (the project's name). Each becomes an [`Entry`];
+//! the field checks ask which entries a field's labels match.
+//!
+//! Labels are compared by their key morphemes ([`label_key`]): without
+//! parenthetical notes (`项目编号（或招标编号、政府采购计划编号…，如有）`),
+//! whitespace, `的` and the trailing colon, so a known label inside a longer
+//! one, a long template label and a `的`-less variant all match.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::normalize::{NormalizedDoc, PIECE_SEPARATOR};
+
+/// Where an entry was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// `label：value` on one line, or the value on the next line.
+    Line,
+    /// A numbered heading and its text (same line or the lines below).
+    Heading,
+    /// A table header cell over a cell of its column.
+    Column,
+    /// The 项目概况 summary sentence of the 2020 template.
+    Overview,
+    /// The title.
+    Title,
+}
+
+/// A label and the value it labels.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The label's key ([`label_key`]).
+    pub key: String,
+    /// The value's byte range in the normalized text.
+    pub value: Range<usize>,
+    /// Where it was read from.
+    pub source: Source,
+}
+
+/// The structure of one document.
+#[derive(Debug, Default)]
+pub struct Structure {
+    /// Every entry, in document order.
+    pub entries: Vec<Entry>,
+}
+
+/// A label's key morphemes: parenthetical notes, whitespace, `的`, colons
+/// and numbering removed.
+pub fn label_key(label: &str) -> String {
+    let mut out = String::with_capacity(label.len());
+    let mut depth = 0usize;
+    for c in label.chars() {
+        match c {
+            '(' | '（' | '[' | '【' | '〔' => depth += 1,
+            ')' | '）' | ']' | '】' | '〕' => depth = depth.saturating_sub(1),
+            _ if depth > 0 => {}
+            c if c.is_whitespace()
+                || matches!(c, '的' | ':' | '：' | '*' | '★' | '·' | '、' | '.') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether a document label (its key) is a variant of a known label (its
+/// key): equal, or the known label inside it at its end or start (a
+/// longer spelling: `采购项目编号` for `项目编号`, `预算金额万元` for
+/// `预算金额`).
+pub fn key_matches(doc_key: &str, known: &str) -> bool {
+    if known.is_empty() || doc_key.is_empty() {
+        return false;
+    }
+    doc_key == known
+        || (doc_key.chars().count() <= known.chars().count() + 14
+            && (doc_key.ends_with(known) || doc_key.starts_with(known)))
+}
+
+fn numbering() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        #[allow(clippy::unwrap_used)] // A constant pattern, covered by tests.
+        Regex::new(
+            r"^[ \t\u{3000}]*(?:第[一二三四五六七八九十百]+[章节部分条]|[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、．]|\d{1,2}\.(?:[^\d]|$)|[①-⑳]|【)[ \t\u{3000}]*",
+        )
+        .unwrap()
+    })
+}
+
+/// The label part of a line (up to its colon), if the line is `label：…`
+/// with a short label that is not a sentence.
+fn colon_split(line: &str) -> Option<(&str, &str)> {
+    let at = line.find([':', '：'])?;
+    let label = &line[..at];
+    let n = label.chars().count();
+    if n == 0 || n > 48 || label.contains(['。', '；', ';']) {
+        return None;
+    }
+    // A comma before the colon is a sentence, unless inside a parenthetical.
+    let outside: String = label_key(label);
+    if outside.contains(['，', ',']) {
+        return None;
+    }
+    let colon_len = line[at..].chars().next().map_or(1, char::len_utf8);
+    Some((label, &line[at + colon_len..]))
+}
+
+/// Cells of a table row: tabs, `|`, or runs of two or more spaces.
+pub fn cells(line: &str) -> Vec<&str> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    #[allow(clippy::unwrap_used)] // A constant pattern.
+    let re = RE.get_or_init(|| Regex::new(r"\t|\||｜| {2,}|\u{3000}{2,}").unwrap());
+    let cells: Vec<&str> = re.split(line).map(str::trim).collect();
+    // A row drawn with outer bars (`| a | b |`) has empty first/last cells.
+    let start = usize::from(cells.first().is_some_and(|c| c.is_empty()));
+    let end =
+        cells.len() - usize::from(cells.len() > 1 && cells.last().is_some_and(|c| c.is_empty()));
+    cells[start..end.max(start)].to_vec()
+}
+
+/// Whether a cell reads like a header label: short, mostly not digits.
+fn label_like(cell: &str) -> bool {
+    let n = cell.chars().count();
+    let digits = cell.chars().filter(char::is_ascii_digit).count();
+    (1..=24).contains(&n) && digits * 3 < n.max(1) && !cell.contains(['。', '：', ':'])
+}
+
+impl Structure {
+    /// Reads the structure of the visible content of a document.
+    pub fn build(doc: &NormalizedDoc) -> Structure {
+        let mut s = Structure::default();
+        let text = doc.text.as_str();
+        for span in doc.spans.iter().filter(|s| s.kind.is_content()) {
+            s.read_piece(text, span.range.clone());
+        }
+        s.read_overview(doc);
+        s
+    }
+
+    fn push(&mut self, label: &str, value: Range<usize>, source: Source) {
+        let key = label_key(label);
+        if !key.is_empty() {
+            self.entries.push(Entry { key, value, source });
+        }
+    }
+
+    fn read_piece(&mut self, text: &str, range: Range<usize>) {
+        // Lines with their ranges.
+        let mut lines: Vec<Range<usize>> = Vec::new();
+        let mut pos = range.start;
+        for line in text[range.clone()].split('\n') {
+            lines.push(pos..pos + line.len());
+            pos += line.len() + 1;
+        }
+        let line = |r: &Range<usize>| &text[r.clone()];
+        let nonempty = |r: &Range<usize>| {
+            !text[r.clone()]
+                .trim_matches(|c: char| c.is_whitespace() || c == PIECE_SEPARATOR)
+                .is_empty()
+        };
+        let mut i = 0;
+        while i < lines.len() {
+            let r = lines[i].clone();
+            let l = line(&r);
+            // Numbering off; what remains is the heading or entry text.
+            let (numbered, body_start) = match numbering().find(l) {
+                Some(m) => (true, r.start + m.end()),
+                None => (false, r.start + (l.len() - l.trim_start().len())),
+            };
+            let body = &text[body_start..r.end];
+            if let Some((label, value)) = colon_split(body) {
+                let value_start = r.end - value.len();
+                if value.trim().is_empty() {
+                    // The value on the next non-empty line (or the lines up
+                    // to the next heading, for a heading label).
+                    let end = self.block_end(text, &lines, i + 1, numbered);
+                    self.push(
+                        label,
+                        (lines.get(i + 1).map_or(r.end, |n| n.start))..end,
+                        if numbered {
+                            Source::Heading
+                        } else {
+                            Source::Line
+                        },
+                    );
+                } else {
+                    self.push(
+                        label,
+                        value_start..r.end,
+                        if numbered {
+                            Source::Heading
+                        } else {
+                            Source::Line
+                        },
+                    );
+                }
+            } else if numbered {
+                // A heading: its text up to a wide gap is the label, the rest
+                // of the line (if any) and the lines below are its value.
+                let trimmed = body.trim_end();
+                let split = trimmed
+                    .find(['\t', ' ', '\u{3000}'])
+                    .filter(|at| trimmed[..*at].chars().count() <= 24);
+                match split {
+                    Some(at) if !trimmed[at..].trim().is_empty() => {
+                        let value_start = body_start + at;
+                        self.push(&trimmed[..at], value_start..r.end, Source::Heading);
+                    }
+                    _ => {
+                        let end = self.block_end(text, &lines, i + 1, true);
+                        let start = lines.get(i + 1).map_or(r.end, |n| n.start);
+                        self.push(trimmed, start..end.max(start), Source::Heading);
+                    }
+                }
+            }
+            // Tables: a header row and the rows below it.
+            let header = cells(l);
+            if header.len() >= 2
+                && header.iter().filter(|c| label_like(c)).count() * 3 >= header.len() * 2
+            {
+                let mut j = i + 1;
+                let mut rows = 0;
+                while j < lines.len() && rows < 200 {
+                    if !nonempty(&lines[j]) {
+                        j += 1;
+                        continue;
+                    }
+                    let row_text = line(&lines[j]);
+                    let row = cells(row_text);
+                    if row.len() < 2 || row.len() + 1 < header.len() || row.len() > header.len() + 1
+                    {
+                        break;
+                    }
+                    // Each cell under its header cell.
+                    let mut at = lines[j].start;
+                    for (k, cell) in row.iter().enumerate() {
+                        let Some(h) = header.get(k) else { break };
+                        if let Some(off) = text[at..lines[j].end].find(cell) {
+                            let start = at + off;
+                            self.push(h, start..start + cell.len(), Source::Column);
+                            at = start + cell.len();
+                        }
+                    }
+                    rows += 1;
+                    j += 1;
+                }
+            }
+            // A table flattened to one cell per line: three or more short
+            // label lines, then as many value lines.
+            // Header lines have no digits and no numbering; the value lines
+            // carry some (a row number, an amount, a date).
+            let header_line = |t: &str| {
+                !t.is_empty()
+                    && t.chars().count() <= 16
+                    && !t.chars().any(|c| c.is_ascii_digit())
+                    && !numbering().is_match(t)
+                    && cells(t).len() == 1
+                    && colon_split(t).is_none()
+                    && !t.contains(['。', '，', ','])
+            };
+            let run = if i == 0 || !header_line(line(&lines[i - 1]).trim()) {
+                (i..lines.len())
+                    .take_while(|k| header_line(line(&lines[*k]).trim()))
+                    .count()
+            } else {
+                0
+            };
+            let values: Vec<Range<usize>> = lines[(i + run).min(lines.len())..]
+                .iter()
+                .filter(|r| nonempty(r))
+                .take(run)
+                .cloned()
+                .collect();
+            let values_have_digits = values
+                .iter()
+                .any(|v| line(v).chars().any(|c| c.is_ascii_digit()));
+            if run >= 3 && values.len() == run && values_have_digits {
+                for (k, v) in values.into_iter().enumerate() {
+                    let h = line(&lines[i + k]).trim().to_string();
+                    self.push(&h, v, Source::Column);
+                }
+            }
+            i += 1;
+        }
+    }
+
+    /// Where the block below a label or heading ends: the next numbered
+    /// heading (for headings) or the next non-empty line (for labels),
+    /// at most 40 lines on.
+    fn block_end(&self, text: &str, lines: &[Range<usize>], from: usize, heading: bool) -> usize {
+        let mut end = lines.get(from).map_or(0, |r| r.start);
+        for r in lines.iter().skip(from).take(40) {
+            let l = &text[r.clone()];
+            if l.trim().is_empty() {
+                continue;
+            }
+            if heading && numbering().is_match(l) && end > lines[from].start {
+                break;
+            }
+            end = r.end;
+            if !heading {
+                break;
+            }
+        }
+        end
+    }
+
+    /// The 2020 template's 项目概况 sentence: where and how to obtain the
+    /// documents, the deadline, and the project's name.
+    fn read_overview(&mut self, doc: &NormalizedDoc) {
+        static RE: OnceLock<Regex> = OnceLock::new();
+        #[allow(clippy::unwrap_used)] // A constant pattern, covered by tests.
+        let re = RE.get_or_init(|| {
+            Regex::new(r"(?s)([^\n。]{2,120}?)的?潜在(?:投标人|供应商|申请人|资格预审申请人)应?在(.{1,120}?)(?:获取|领取|下载)(?:招标|采购|磋商|谈判|询价|资格预审|征集)?(?:文件|通知书)[^。\n]{0,30}?并于(.{4,60}?)(?:前|之前)(?:递交|提交|上传)").unwrap()
+        });
+        let text = doc.text.as_str();
+        for span in doc.spans.iter().filter(|s| s.kind.is_content()) {
+            let piece = &text[span.range.clone()];
+            if let Some(c) = re.captures(piece) {
+                let base = span.range.start;
+                let shift = |m: regex::Match<'_>| base + m.start()..base + m.end();
+                // `本项目的潜在投标人…` names no project.
+                if let Some(name) = c.get(1).filter(|n| {
+                    let t = n.as_str().trim();
+                    t.chars().count() >= 4 && !t.starts_with(['本', '该', '此'])
+                }) {
+                    self.push("项目名称", shift(name), Source::Overview);
+                }
+                if let Some(place) = c.get(2) {
+                    self.push("获取采购文件", shift(place), Source::Overview);
+                }
+                if let Some(deadline) = c.get(3) {
+                    self.push("提交投标文件截止时间", shift(deadline), Source::Overview);
+                }
+            }
+        }
+        // The title: the first non-empty line of the first content piece,
+        // or a title piece.
+        if let Some(span) = doc
+            .spans
+            .iter()
+            .find(|s| s.kind == crate::model::PartKind::Title)
+            .or_else(|| doc.spans.iter().find(|s| s.kind.is_content()))
+        {
+            let piece = &text[span.range.clone()];
+            if let Some(line) = piece.split('\n').find(|l| !l.trim().is_empty()) {
+                let start = span.range.start + (line.as_ptr() as usize - piece.as_ptr() as usize);
+                self.push("标题", start..start + line.len(), Source::Title);
+            }
+        }
+    }
+
+    /// The entries whose label matches one of `keys` (label keys of a
+    /// field), in document order.
+    pub fn matching<'s>(&'s self, keys: &'s [String]) -> impl Iterator<Item = &'s Entry> + 's {
+        self.entries
+            .iter()
+            .filter(move |e| keys.iter().any(|k| key_matches(&e.key, k)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{PartKind, Piece};
+
+    fn structure(text: &str) -> (NormalizedDoc, Structure) {
+        let doc = NormalizedDoc::build(&[Piece {
+            part: "body".into(),
+            kind: PartKind::Content,
+            text: text.into(),
+        }]);
+        let s = Structure::build(&doc);
+        (doc, s)
+    }
+
+    fn value_of<'d>(doc: &'d NormalizedDoc, s: &Structure, label: &str) -> Vec<&'d str> {
+        let keys = vec![label_key(label)];
+        s.matching(&keys)
+            .map(|e| doc.text[e.value.clone()].trim())
+            .collect()
+    }
+
+    #[test]
+    fn keys_drop_notes_spaces_and_de() {
+        assert_eq!(
+            label_key("项目编号（或招标编号、政府采购计划编号、采购计划备案文号等，如有）："),
+            "项目编号"
+        );
+        assert_eq!(label_key("公示的期限"), "公示期限");
+        assert_eq!(label_key("名　称"), "名称");
+        assert!(key_matches(
+            &label_key("采购项目编号"),
+            &label_key("项目编号")
+        ));
+        assert!(key_matches(
+            &label_key("预算金额(万元)"),
+            &label_key("预算金额")
+        ));
+        assert!(!key_matches(&label_key("编号"), &label_key("项目编号")));
+    }
+
+    #[test]
+    fn entries_in_every_layout() {
+        let (doc, s) = structure(
+            "XX大学实验室设备采购项目中标公告\n项目概况\nXX设备采购项目招标项目的潜在投标人应在XX网获取招标文件，并于2021年6月8日09点00分（北京时间）前递交投标文件。\n\
+             一、项目编号（或招标编号、政府采购计划编号、采购计划备案文号等，如有）：ZB-01\n\
+             九、公告期限 自本公告发布之日起1个工作日。\n\
+             二、采购需求\n采购电脑50台\n三、资格要求\n\
+             序号 | 采购项目名称 | 预算金额(万元) | 预计采购时间 |\n1 | 食堂食材采购 | 235 | 2021年5月 |\n\
+             序号\n供应商名称\n供应商地址\n中标金额\n1\n某公司\n某地\n100元\n",
+        );
+        assert_eq!(value_of(&doc, &s, "项目编号"), ["ZB-01"]);
+        assert_eq!(
+            value_of(&doc, &s, "公告期限"),
+            ["自本公告发布之日起1个工作日。"]
+        );
+        assert_eq!(value_of(&doc, &s, "采购需求"), ["采购电脑50台"]);
+        assert_eq!(value_of(&doc, &s, "预算金额"), ["235"]);
+        assert_eq!(value_of(&doc, &s, "预计采购时间"), ["2021年5月"]);
+        assert_eq!(value_of(&doc, &s, "中标金额"), ["100元"]);
+        assert!(value_of(&doc, &s, "提交投标文件截止时间")[0].starts_with("2021年6月8日"));
+        assert_eq!(value_of(&doc, &s, "获取采购文件"), ["XX网"]);
+        assert_eq!(
+            value_of(&doc, &s, "标题"),
+            ["XX大学实验室设备采购项目中标公告"]
+        );
+    }
+}
