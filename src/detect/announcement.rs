@@ -113,6 +113,14 @@ pub struct DocType {
     /// Values of `采购方式` that identify the type (`竞争性磋商`).
     #[serde(default)]
     pub method: Vec<String>,
+    /// Title phrases that name the type only loosely (`结果公示` is also a
+    /// 废标 notice's title): they decide only when the body agrees.
+    #[serde(default)]
+    pub weak_title: Vec<String>,
+    /// The type amends another notice (更正, 终止): its title phrase wins
+    /// over the amended notice's (`…终止招标公告` is a termination).
+    #[serde(default)]
+    pub amends: bool,
     /// Mandatory field ids.
     pub required: Vec<String>,
     /// Published before the award: expert names, bidders and 标底 are secret.
@@ -188,7 +196,8 @@ impl AnnouncementSpec {
     }
 
     /// Recognises the announcement type by evidence: each type scores
-    /// its title phrases in the title (decisive), its body phrases in the
+    /// its title phrases in the title (decisive, an amending type's most of
+    /// all), its body phrases in the
     /// content (by length, double when the phrase is a heading), and its
     /// `采购方式` values. The best score wins, ties going to the type
     /// listed first; no evidence at all is no type.
@@ -203,9 +212,6 @@ impl AnnouncementSpec {
         let mut best: Option<(usize, &DocType)> = None;
         for t in &self.types {
             let mut score = 0usize;
-            if t.title.iter().any(|p| title.contains(p.as_str())) {
-                score += 1000;
-            }
             for p in &t.body {
                 if head.contains(p.as_str()) {
                     let n = p.chars().count();
@@ -220,6 +226,14 @@ impl AnnouncementSpec {
                 && t.method.iter().any(|v| m.contains(v.as_str()))
             {
                 score += 6;
+            }
+            // The title decides; a loose title the body does not bear out
+            // (`结果公示` over a 废标 notice) only breaks ties, and a notice
+            // with no other evidence still gets it.
+            if t.title.iter().any(|p| title.contains(p.as_str())) {
+                score += if t.amends { 2000 } else { 1000 };
+            } else if t.weak_title.iter().any(|p| title.contains(p.as_str())) {
+                score += if score > 0 { 1000 } else { 3 };
             }
             if score > 0 && best.is_none_or(|(b, _)| score > b) {
                 best = Some((score, t));
@@ -242,7 +256,10 @@ impl AnnouncementSpec {
 }
 
 /// Title pieces, plus the first three non-empty lines of the first content
-/// piece (a plain-text or PDF announcement has its title there).
+/// piece (a plain-text or PDF announcement has its title there). Of a line
+/// too long to be a title (a page flattened onto one line) only the part
+/// before the first sentence break counts: a phrase later in it
+/// (`…发出的招标延期公告，…`) names another notice.
 fn title_text(doc: &NormalizedDoc) -> String {
     let mut out = String::new();
     for span in &doc.spans {
@@ -257,6 +274,20 @@ fn title_text(doc: &NormalizedDoc) -> String {
             .filter(|l| !l.trim().is_empty())
             .take(3)
         {
+            let line = line.trim();
+            let line = if line.chars().count() <= MAX_TITLE_CHARS {
+                line
+            } else {
+                // A title glued to its body ends at the first sentence break.
+                let end = line
+                    .find(['，', ',', '。', '；', ';'])
+                    .unwrap_or(line.len());
+                let head = &line[..end];
+                if head.chars().count() > MAX_TITLE_CHARS {
+                    continue;
+                }
+                head
+            };
             out.push_str(line);
             out.push('\n');
         }
@@ -264,10 +295,26 @@ fn title_text(doc: &NormalizedDoc) -> String {
     out
 }
 
+/// The longest line read as a title (real titles run to about 60).
+const MAX_TITLE_CHARS: usize = 100;
+
 /// The value of `采购方式` (`采购方式：竞争性磋商`), if stated near the top.
+/// A form's checked box names it (`☑竞争性谈判□竞争性磋商□询价`).
 fn method_value(head: &str) -> Option<String> {
     let at = head.find("采购方式")? + "采购方式".len();
     let rest = head[at..].trim_start_matches([':', '：', '为']);
+    let rest: String = rest.chars().take(40).collect();
+    if let Some(checked) = rest.find(['☑', '☒', '■', '√', '✔', '✓']) {
+        let after = &rest[checked..];
+        let after = after.char_indices().nth(1).map_or("", |(i, _)| &after[i..]);
+        return Some(
+            after
+                .chars()
+                .take_while(|c| !"□☐".contains(*c))
+                .take(12)
+                .collect(),
+        );
+    }
     Some(rest.chars().take(12).collect())
 }
 

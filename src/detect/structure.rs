@@ -225,12 +225,29 @@ impl Structure {
                     }
                 }
             }
-            // Tables: a header row and the rows below it.
-            let header = cells(l);
+            // Tables: a header row and the rows below it. A header that
+            // wraps onto the next line (label cells only) continues there.
+            let mut header = cells(l);
+            let mut next_row = i + 1;
+            if header.len() >= 2 && header.iter().all(|c| label_like(c)) {
+                while let Some(next) = lines.get(next_row) {
+                    let more = cells(line(next));
+                    if !more.is_empty()
+                        && more.len() < header.len()
+                        && more.iter().all(|c| label_like(c))
+                        && line(next).contains(['|', '｜', '\t'])
+                    {
+                        header.extend(more);
+                        next_row += 1;
+                    } else {
+                        break;
+                    }
+                }
+            }
             if header.len() >= 2
                 && header.iter().filter(|c| label_like(c)).count() * 3 >= header.len() * 2
             {
-                let mut j = i + 1;
+                let mut j = next_row;
                 let mut rows = 0;
                 while j < lines.len() && rows < 200 {
                     if !nonempty(&lines[j]) {
