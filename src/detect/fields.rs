@@ -154,9 +154,10 @@ pub fn presence(cx: &Context<'_>, id: &str, field: &FieldSpec) -> Presence {
         }
         let value = &cx.doc.text[entry.value.clone()];
         let judged = if entry.source == Source::Title {
-            // A title names the project: `XX大学实验室设备采购项目中标公告`.
-            if value.chars().count() >= 6 && (value.contains("项目") || value.contains("采购"))
-            {
+            // A title names the project: `XX大学实验室设备采购项目中标公告`,
+            // `“新城建”城市运营监控中心 招标失败公告`. What is left without
+            // the notice words and the framing (`关于…的`) is the name.
+            if title_names_project(value) {
                 Presence::Present
             } else {
                 Presence::Absent
@@ -173,6 +174,48 @@ pub fn presence(cx: &Context<'_>, id: &str, field: &FieldSpec) -> Presence {
         return Presence::Present;
     }
     best
+}
+
+/// Whether a title carries a name besides its notice words: at least four
+/// characters before the first notice word, `关于`, quotes and spaces aside.
+fn title_names_project(title: &str) -> bool {
+    use super::structure::NOTICE_WORDS;
+    let end = NOTICE_WORDS
+        .iter()
+        .filter_map(|w| title.find(w))
+        .min()
+        .unwrap_or(title.len());
+    let mut name = title[..end].trim_start_matches("关于").to_string();
+    // Procedure words name the notice, not the project (`终止招标公告`).
+    const PROCEDURE: &[&str] = &[
+        "政府采购",
+        "采购",
+        "招标",
+        "中标",
+        "成交",
+        "结果",
+        "终止",
+        "中止",
+        "流标",
+        "废标",
+        "更正",
+        "变更",
+        "澄清",
+        "延期",
+        "失败",
+        "项目",
+        "竞争性",
+        "磋商",
+        "谈判",
+        "询价",
+        "单一来源",
+        "公开",
+        "的",
+    ];
+    for w in PROCEDURE {
+        name = name.replace(w, "");
+    }
+    name.chars().filter(|c| c.is_alphanumeric()).count() >= 4
 }
 
 /// The keys of a field's labels, computed once per field.

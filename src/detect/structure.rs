@@ -24,6 +24,17 @@ use regex::Regex;
 
 use crate::normalize::{NormalizedDoc, PIECE_SEPARATOR};
 
+/// Words a notice's title ends with (`…终止公告`, `…流标的通告`).
+pub const NOTICE_WORDS: &[&str] = &[
+    "公告",
+    "公示",
+    "通告",
+    "通知",
+    "情况说明",
+    "澄清函",
+    "采购合同",
+];
+
 /// Where an entry was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
@@ -363,8 +374,10 @@ impl Structure {
                 }
             }
         }
-        // The title: the first non-empty line of the first content piece,
-        // or a title piece.
+        // The title: a title piece, or the first short line near the top of
+        // the content that names a notice (a page copied with its site
+        // chrome, `设为首页 加入收藏`, has the title a few lines down), or
+        // else the first non-empty line.
         if let Some(span) = doc
             .spans
             .iter()
@@ -372,9 +385,31 @@ impl Structure {
             .or_else(|| doc.spans.iter().find(|s| s.kind.is_content()))
         {
             let piece = &text[span.range.clone()];
-            if let Some(line) = piece.split('\n').find(|l| !l.trim().is_empty()) {
-                let start = span.range.start + (line.as_ptr() as usize - piece.as_ptr() as usize);
-                self.push("标题", start..start + line.len(), Source::Title);
+            let mut lines = piece.split('\n').filter(|l| !l.trim().is_empty());
+            let first = lines.clone().next();
+            let named = lines.by_ref().take(12).find(|l| {
+                l.trim().chars().count() <= 100 && NOTICE_WORDS.iter().any(|w| l.contains(w))
+            });
+            if let Some(line) = named.or(first) {
+                let offset = |l: &str| l.as_ptr() as usize - piece.as_ptr() as usize;
+                let mut start = offset(line);
+                // A title wrapped before its notice words (`“新城建”城市运营
+                // 监控中心` / `招标失败公告`) starts on the line above.
+                if let Some(above) = piece[..start].trim_end().rsplit('\n').next()
+                    && named.is_some()
+                    && !above.trim().is_empty()
+                    && above.trim().chars().count() <= 60
+                    && !above.contains([':', '：'])
+                    && !NOTICE_WORDS.iter().any(|w| above.contains(w))
+                {
+                    start = offset(above);
+                }
+                let end = offset(line) + line.len();
+                self.push(
+                    "标题",
+                    span.range.start + start..span.range.start + end,
+                    Source::Title,
+                );
             }
         }
     }
