@@ -513,6 +513,15 @@ fn announcement_types_from_titles() {
         ("某某项目合同公告", "contract"),
         ("某某项目验收结果公告", "acceptance"),
         ("關於某某項目的更正公告", "correction"),
+        // An amending notice's title wins over the notice it amends.
+        ("某某水利工程施工终止招标公告", "termination"),
+        ("关于某某食堂项目两次流标的通告", "termination"),
+        ("某某项目中标结果变更的公示", "correction"),
+        // A method name alone is loose evidence; the contract's own words decide.
+        (
+            "某某服务采购政府采购合同 合同编号 XY-01 采购方式：公开招标 采购人(甲方)：某局",
+            "contract",
+        ),
     ] {
         let report = engine.scan("t.txt", format!("{title}\n正文").as_bytes());
         assert_eq!(report.doc_type.as_deref(), Some(id), "{title}");
@@ -526,4 +535,48 @@ fn announcement_types_from_titles() {
             .iter()
             .all(|f| f.category != Category::MissingField)
     );
+}
+
+/// Notices written as prose (no 2020-format headings) name their fields in
+/// sentences: the engine finds them there, and still reports the ones a
+/// sentence does not give.
+#[test]
+fn free_form_notices_name_their_fields_in_sentences() {
+    let engine = util::engine();
+    let missing = |text: &str| -> Vec<String> {
+        let report = engine.scan("t.txt", text.as_bytes());
+        report
+            .verdict
+            .findings
+            .iter()
+            .filter(|f| f.rule == "fields.missing")
+            .filter_map(|f| f.field.clone())
+            .collect()
+    };
+    let termination = "关于某某学校教学楼维修工程流标的公告\n各投标人：\n\
+        某某学校教学楼维修工程（编号：JX-2023-017）于2023年4月6日开标，\
+        因递交投标文件的供应商不足三家，本项目流标，将另行组织采购。\n\
+        联系人：王老师 联系电话：0791-88120000\n某某学校\n2023年4月7日\n";
+    assert_eq!(missing(termination), Vec::<String>::new());
+    // The same notice without its reason.
+    let bare = termination.replace(
+        "因递交投标文件的供应商不足三家，本项目流标，将另行组织采购。",
+        "特此公告。",
+    );
+    assert_eq!(missing(&bare), ["termination_reason"]);
+
+    let single = "某某图书馆数据库续订项目单一来源采购公示\n\
+        某某大学图书馆就数据库续订项目（编号：TS-2024-03）进行单一来源采购，\
+        该项目预算12.5万元，拟由某某数据有限公司提供，地址：某市某路8号。\n\
+        单一来源采购理由如下：该数据库由某某数据有限公司独家开发，续订须保持一致性。\n\
+        公示期限：自本公示发布之日起5个工作日。\n\
+        联系人：李老师 联系电话：0791-88130000\n某某大学图书馆\n2024年3月1日\n";
+    assert_eq!(missing(single), Vec::<String>::new());
+    // Its one contact block is the purchaser's only when there is no
+    // agency: with an agency named, the purchaser's contacts are missing.
+    let with_agency = single.replace(
+        "联系人：李老师",
+        "采购代理机构：某某招标代理有限公司 联系人：李老师",
+    );
+    assert!(missing(&with_agency).contains(&"purchaser_contact".to_string()));
 }

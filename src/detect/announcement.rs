@@ -76,6 +76,14 @@ pub struct FieldSpec {
     /// agency).
     #[serde(default)]
     pub only_if_mentioned: Vec<String>,
+    /// Labels that name this field only in a notice where none of
+    /// `sole_unless` occurs: a notice without an agency has one contact
+    /// block (`联系人：… 联系电话：…`), and it is the purchaser's.
+    #[serde(default)]
+    pub sole_labels: Vec<String>,
+    /// See `sole_labels`.
+    #[serde(default)]
+    pub sole_unless: Vec<String>,
     /// `presence_patterns`, compiled once.
     #[serde(skip)]
     compiled: std::sync::OnceLock<Vec<regex::Regex>>,

@@ -173,6 +173,33 @@ pub fn presence(cx: &Context<'_>, id: &str, field: &FieldSpec) -> Presence {
     if !field.presence_patterns.is_empty() && pattern_present(cx, field) {
         return Presence::Present;
     }
+    if !field.sole_labels.is_empty() && !mentioned(cx, &field.sole_unless) {
+        best = best.max(sole_label_presence(cx, field));
+    }
+    best
+}
+
+/// The field's value after one of its `sole_labels` (`联系电话：0510-…` in
+/// a notice with a single contact block).
+fn sole_label_presence(cx: &Context<'_>, field: &FieldSpec) -> Presence {
+    let doc = cx.doc;
+    let mut best = Presence::Absent;
+    for span in doc.spans.iter().filter(|s| s.kind.is_content()) {
+        for label in &field.sole_labels {
+            for (at, _) in doc.text[span.range.clone()].match_indices(label.as_str()) {
+                let end = span.range.start + at + label.len();
+                let raw = region(doc, end, field.window, subsection_re());
+                let found = match strip_delimiter(raw) {
+                    Some(after) => judge(after, field.value),
+                    None => Presence::LabelOnly,
+                };
+                if found == Presence::Present {
+                    return found;
+                }
+                best = best.max(found);
+            }
+        }
+    }
     best
 }
 
@@ -483,6 +510,13 @@ fn value_follows(cx: &Context<'_>, label_end: usize, field: &FieldSpec) -> Prese
     }
     let raw = region(cx.doc, label_end, field.window, subsection_re());
     let Some(after_delim) = strip_delimiter(raw) else {
+        // An amount written straight after its label in a sentence
+        // (`该项目预算9.8万元`) is its value.
+        if field.value == ValueKind::Amount
+            && raw.starts_with(|c: char| c.is_ascii_digit() || "¥￥人".contains(c))
+        {
+            return judge(raw, field.value);
+        }
         return Presence::LabelOnly;
     };
     judge(after_delim, field.value)

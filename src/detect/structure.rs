@@ -24,6 +24,29 @@ use regex::Regex;
 
 use crate::normalize::{NormalizedDoc, PIECE_SEPARATOR};
 
+/// Whether a line reads as a notice's title: short, ending with a notice
+/// word (`…流标的通告`, `…公告（第二次）`) that something names, and not a
+/// site's navigation (`当前位置：首页 > 通知公告`).
+fn title_like(line: &str) -> bool {
+    let t = line.trim();
+    if t.chars().count() > 100
+        || ["首页", "当前位置", "您的位置"]
+            .iter()
+            .any(|w| t.contains(w))
+    {
+        return false;
+    }
+    // A trailing note in brackets (`（第二次）`) is not the end.
+    let core = match t.strip_suffix([')', '）']) {
+        Some(rest) => rest.rfind(['(', '（']).map_or(t, |open| &rest[..open]),
+        None => t,
+    };
+    NOTICE_WORDS.iter().any(|w| {
+        core.strip_suffix(w)
+            .is_some_and(|before| before.chars().filter(|c| c.is_alphanumeric()).count() >= 4)
+    })
+}
+
 /// Words a notice's title ends with (`…终止公告`, `…流标的通告`).
 pub const NOTICE_WORDS: &[&str] = &[
     "公告",
@@ -265,24 +288,51 @@ impl Structure {
                         j += 1;
                         continue;
                     }
-                    let row_text = line(&lines[j]);
-                    let row = cells(row_text);
-                    if row.len() < 2 || row.len() + 1 < header.len() || row.len() > header.len() + 1
+                    // A row whose long cell wrapped continues on the next
+                    // lines until it has as many cells as the header.
+                    let mut segments = vec![(lines[j].clone(), cells(line(&lines[j])))];
+                    let mut total = segments[0].1.len();
+                    let mut k = j + 1;
+                    let ruled = |r: &Range<usize>| line(r).contains(['|', '｜', '\t']);
+                    while total >= 1
+                        && total + 1 < header.len()
+                        && k < lines.len()
+                        && ruled(&lines[j])
                     {
+                        if !nonempty(&lines[k]) {
+                            k += 1;
+                            continue;
+                        }
+                        let more = cells(line(&lines[k]));
+                        if more.is_empty()
+                            || !ruled(&lines[k])
+                            || total + more.len() > header.len() + 1
+                        {
+                            break;
+                        }
+                        total += more.len();
+                        segments.push((lines[k].clone(), more));
+                        k += 1;
+                    }
+                    if total < 2 || total + 1 < header.len() || total > header.len() + 1 {
                         break;
                     }
                     // Each cell under its header cell.
-                    let mut at = lines[j].start;
-                    for (k, cell) in row.iter().enumerate() {
-                        let Some(h) = header.get(k) else { break };
-                        if let Some(off) = text[at..lines[j].end].find(cell) {
-                            let start = at + off;
-                            self.push(h, start..start + cell.len(), Source::Column);
-                            at = start + cell.len();
+                    let mut column = 0;
+                    for (range, row) in &segments {
+                        let mut at = range.start;
+                        for cell in row {
+                            let Some(h) = header.get(column) else { break };
+                            if let Some(off) = text[at..range.end].find(*cell) {
+                                let start = at + off;
+                                self.push(h, start..start + cell.len(), Source::Column);
+                                at = start + cell.len();
+                            }
+                            column += 1;
                         }
                     }
                     rows += 1;
-                    j += 1;
+                    j = k;
                 }
             }
             // A table flattened to one cell per line: three or more short
@@ -387,9 +437,7 @@ impl Structure {
             let piece = &text[span.range.clone()];
             let mut lines = piece.split('\n').filter(|l| !l.trim().is_empty());
             let first = lines.clone().next();
-            let named = lines.by_ref().take(12).find(|l| {
-                l.trim().chars().count() <= 100 && NOTICE_WORDS.iter().any(|w| l.contains(w))
-            });
+            let named = lines.by_ref().take(12).find(|l| title_like(l));
             if let Some(line) = named.or(first) {
                 let offset = |l: &str| l.as_ptr() as usize - piece.as_ptr() as usize;
                 let mut start = offset(line);
@@ -489,5 +537,26 @@ mod tests {
             value_of(&doc, &s, "标题"),
             ["XX大学实验室设备采购项目中标公告"]
         );
+    }
+
+    #[test]
+    fn wrapped_rows_and_titles_below_site_chrome() {
+        // A long cell wrapped the row over two ruled lines.
+        let (doc, s) = structure(
+            "网站首页 通知公告\n某某中心\n设备维护采购意向公告\n\
+             序号 | 采购项目名称 | 采购需求概况 | 预算金额(万元) | 预计采购时间 |\n\
+             1 | 设备维护 | 维护空调、电梯。 |\n30 | 2024年6月 |\n",
+        );
+        assert_eq!(value_of(&doc, &s, "预算金额"), ["30"]);
+        assert_eq!(value_of(&doc, &s, "预计采购时间"), ["2024年6月"]);
+        // The title is the notice line, joined to the name wrapped above it.
+        assert_eq!(
+            value_of(&doc, &s, "标题"),
+            ["某某中心\n设备维护采购意向公告"]
+        );
+        // Single cells below a table are not a wrapped row.
+        let (doc, s) =
+            structure("序号 | 项目名称 | 预算金额(万元) |\n1 | 维修 | 12 |\n序号\n供应商名称\n");
+        assert_eq!(value_of(&doc, &s, "预算金额"), ["12"]);
     }
 }
