@@ -298,7 +298,19 @@ fn is_masked(value: &str) -> bool {
         .filter(|c| matches!(c, '*' | '＊' | '#' | '×'))
         .count();
     let total = v.chars().filter(|c| !c.is_whitespace()).count();
-    marks * 2 >= total && marks >= 2
+    if marks * 2 >= total && marks >= 2 {
+        return true;
+    }
+    // A value whose every letter or digit is a placeholder X, shaped as an
+    // amount or a date (`X,X.XX`, `X年X月X日`).
+    let first = v.split_whitespace().next().unwrap_or("");
+    first.contains(['X', 'x'])
+        && first.chars().all(|c| {
+            matches!(
+                c,
+                'X' | 'x' | ',' | '.' | '-' | '/' | ':' | '：' | '年' | '月' | '日' | '至' | '元'
+            )
+        })
 }
 
 /// Judges a value region for a field's kind.
@@ -511,11 +523,19 @@ fn value_follows(cx: &Context<'_>, label_end: usize, field: &FieldSpec) -> Prese
     let raw = region(cx.doc, label_end, field.window, subsection_re());
     let Some(after_delim) = strip_delimiter(raw) else {
         // An amount written straight after its label in a sentence
-        // (`该项目预算9.8万元`) is its value.
+        // (`该项目预算9.8万元`) is its value; so is a phone number close
+        // behind a label on a page whose form lost its cells
+        // (`采购单位联系方式资产部021-60199958`).
         if field.value == ValueKind::Amount
-            && raw.starts_with(|c: char| c.is_ascii_digit() || "¥￥人".contains(c))
+            && raw.starts_with(|c: char| c.is_ascii_digit() || "¥￥人X".contains(c))
         {
             return judge(raw, field.value);
+        }
+        if field.value == ValueKind::Phone {
+            let near: String = raw.chars().take(24).collect();
+            if value_in(&near, ValueKind::Phone) {
+                return Presence::Present;
+            }
         }
         return Presence::LabelOnly;
     };

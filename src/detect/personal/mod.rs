@@ -221,6 +221,31 @@ fn is_contact(cx: &Context<'_>, at: usize) -> bool {
     has_any(&tail, CONTACT_LABELS)
 }
 
+/// Whether the address is where the notice asks for documents to be sent
+/// (`将扫描件发送至…@qq.com`): an agency's working mailbox, even on a
+/// free mail service, is contact information the notice must give.
+fn is_mail_drop(cx: &Context<'_>, at: usize) -> bool {
+    const SEND_TO: &[&str] = &[
+        "发送至",
+        "发送到",
+        "发至",
+        "发到",
+        "提交至",
+        "递交至",
+        "报送至",
+    ];
+    let line = line_before(&cx.doc.text, at);
+    let tail: String = line
+        .chars()
+        .rev()
+        .take(8)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    has_any(&tail, SEND_TO)
+}
+
 fn candidate(
     rule: &str,
     confidence: Confidence,
@@ -460,7 +485,9 @@ impl Personal {
             let w = window(cx, m.start());
             let personal_context = has_any(w, PERSONAL_CONTEXT);
             let personal_domain = PERSONAL_MAIL_DOMAINS.contains(&domain.as_str());
-            if !personal_context && (!personal_domain || is_contact(cx, m.start())) {
+            if !personal_context
+                && (!personal_domain || is_contact(cx, m.start()) || is_mail_drop(cx, m.start()))
+            {
                 continue;
             }
             let masked = mask_email(addr);
