@@ -182,6 +182,12 @@ fn personal_data_hard_negatives() {
         row("id mentioned, no number", "投标人须提供法定代表人身份证明及身份证复印件。".to_string(), &[], PERSONAL),
         row("amount", "成交金额：1234567890123456.00元".to_string(), &[], PERSONAL),
         row("bad checksum", "证件号：110105194912310021".to_string(), &[], PERSONAL),
+        row(
+            "mailbox documents are sent to",
+            "将上述材料扫描件发送至1536718445@qq.com进行初审（邮件中请写明公司全称）。".to_string(),
+            &[],
+            PERSONAL,
+        ),
     ]);
 }
 
