@@ -84,6 +84,10 @@ pub struct FieldSpec {
     /// See `sole_labels`.
     #[serde(default)]
     pub sole_unless: Vec<String>,
+    /// Words that end the value's window: another party's block
+    /// (`采购代理机构`) holds that party's phone, not this one's.
+    #[serde(default)]
+    pub stop_at: Vec<String>,
     /// `presence_patterns`, compiled once.
     #[serde(skip)]
     compiled: std::sync::OnceLock<Vec<regex::Regex>>,

@@ -521,6 +521,15 @@ fn value_follows(cx: &Context<'_>, label_end: usize, field: &FieldSpec) -> Prese
         return judge(cell, field.value);
     }
     let raw = region(cx.doc, label_end, field.window, subsection_re());
+    let raw = match field
+        .stop_at
+        .iter()
+        .filter_map(|w| raw.find(w.as_str()))
+        .min()
+    {
+        Some(end) => &raw[..end],
+        None => raw,
+    };
     let Some(after_delim) = strip_delimiter(raw) else {
         // An amount written straight after its label in a sentence
         // (`该项目预算9.8万元`) is its value; so is a phone number close

@@ -191,11 +191,17 @@ impl Structure {
     }
 
     fn read_piece(&mut self, text: &str, range: Range<usize>) {
-        // Lines with their ranges.
+        // Lines with their ranges; blank lines are layout only (an HTML
+        // table's cells come out between runs of them), so they are left out.
         let mut lines: Vec<Range<usize>> = Vec::new();
         let mut pos = range.start;
         for line in text[range.clone()].split('\n') {
-            lines.push(pos..pos + line.len());
+            if !line
+                .trim_matches(|c: char| c.is_whitespace() || c == PIECE_SEPARATOR)
+                .is_empty()
+            {
+                lines.push(pos..pos + line.len());
+            }
             pos += line.len() + 1;
         }
         let line = |r: &Range<usize>| &text[r.clone()];
