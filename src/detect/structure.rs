@@ -184,6 +184,8 @@ impl Structure {
     }
 
     fn push(&mut self, label: &str, value: Range<usize>, source: Source) {
+        // A label on the last line has nothing below it: an empty value.
+        let value = value.start..value.end.max(value.start);
         let key = label_key(label);
         if !key.is_empty() {
             self.entries.push(Entry { key, value, source });
@@ -564,5 +566,12 @@ mod tests {
         let (doc, s) =
             structure("序号 | 项目名称 | 预算金额(万元) |\n1 | 维修 | 12 |\n序号\n供应商名称\n");
         assert_eq!(value_of(&doc, &s, "预算金额"), ["12"]);
+    }
+
+    #[test]
+    fn a_label_on_the_last_line_has_an_empty_value() {
+        // Found by the fuzz smoke: the range below the last line ran backwards.
+        let (doc, s) = structure("*%.*\n成交供应商名称:");
+        assert_eq!(value_of(&doc, &s, "成交供应商名称"), [""]);
     }
 }
