@@ -490,7 +490,9 @@ fn hard_negatives(b: &mut Builder, rng: &mut Rng, doc_type: &str, f: &Facts) {
             rng.pick(CITIES),
             digits(rng, 19)
         ),
-        format!("采购计划编号{c}{}", digits(rng, 18)),
+        // (Not 采购计划编号: the 2020 format accepts a plan number as the
+        // project number, so it would stand in for a removed project code.)
+        format!("资金批复文号{c}{}", digits(rng, 18)),
         format!("订单号{c}{}", digits(rng, 16)),
         format!("咨询电话{c}139****{}", digits(rng, 4)),
         "投标人须提供法定代表人身份证明书及授权委托人身份证复印件。".into(),

@@ -322,10 +322,26 @@ fn judge(value: &str, kind: ValueKind) -> Presence {
     if is_masked(first)
         || (matches!(kind, ValueKind::Phone | ValueKind::Section)
             && is_masked(value.lines().take(6).collect::<String>().as_str()))
+        || (kind == ValueKind::Phone && masked_phone_line(value))
     {
         return Presence::Masked;
     }
     Presence::LabelOnly
+}
+
+/// Whether a party's block gives its phone masked: `(5)电 话:******`.
+fn masked_phone_line(block: &str) -> bool {
+    block.lines().take(8).any(|line| {
+        let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+        ["电话", "联系方式", "手机", "联系电话"]
+            .iter()
+            .any(|label| {
+                compact.find(label).is_some_and(|at| {
+                    let rest = compact[at + label.len()..].trim_start_matches([':', '：']);
+                    is_masked(rest)
+                })
+            })
+    })
 }
 
 fn heading_re() -> &'static Regex {
@@ -347,6 +363,18 @@ fn subsection_re() -> &'static Regex {
     })
 }
 
+/// The start of the next party's block: a numbered line other than `(n)`.
+fn party_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        #[allow(clippy::unwrap_used)] // A constant pattern, covered by tests.
+        Regex::new(
+            r"\n[ \t]*(?:\d{1,2}[.、]|[一二三四五六七八九十]{1,3}[、.]|第[一二三四五六七八九十]+)",
+        )
+        .unwrap()
+    })
+}
+
 /// A section label must be a heading: only numbering before it on its line
 /// (`三、获取招标文件`, `（二）采购需求`), or a delimiter after it
 /// (`采购需求：…`). `采购内容含保密柜20台` in a sentence is not the section.
@@ -359,11 +387,27 @@ fn heading_like(text: &str, label: std::ops::Range<usize>) -> bool {
     if trimmed.starts_with([':', '：', '\t', '(', '（']) || rest_of_line.starts_with("  ") {
         return true;
     }
-    let numbering_only = before.chars().all(|c| {
-        c.is_whitespace()
-            || c.is_ascii_digit()
-            || "一二三四五六七八九十、.．()（）[]【】第章节部分".contains(c)
-    });
+    let numbering = |s: &str| {
+        s.chars().all(|c| {
+            c.is_whitespace()
+                || c.is_ascii_digit()
+                || "一二三四五六七八九十、.．()（）[]【】第章节部分".contains(c)
+        })
+    };
+    let numbering_only = numbering(before);
+    // A page flattened onto one line keeps its numbered headings between
+    // runs of spaces: `… 万元 五、主要标的信息 包1：…`.
+    if let Some(cut) = before.rfind([' ', '\u{3000}', '\t', '。']) {
+        let tail = &before[cut..];
+        let tail = tail.trim_start_matches([' ', '\u{3000}', '\t', '。']);
+        if !tail.is_empty()
+            && numbering(tail)
+            && tail.contains(['、', '.', '．', '第'])
+            && after.starts_with([' ', '\u{3000}', ':', '：'])
+        {
+            return true;
+        }
+    }
     // `三、获取招标文件` or `四、提交投标文件截止时间、开标时间和地点`: a short
     // heading line, not a sentence that starts with the label. A heading
     // may continue briefly before its colon: `采用单一来源采购方式的原因及说明：`,
@@ -520,7 +564,14 @@ fn value_follows(cx: &Context<'_>, label_end: usize, field: &FieldSpec) -> Prese
     if let Some(cell) = table_cell_below(text, label_end) {
         return judge(cell, field.value);
     }
-    let raw = region(cx.doc, label_end, field.window, subsection_re());
+    // A party's block numbers its lines (`(1)名 称`, `(5)电 话`): its
+    // phone is looked for down to the next party, not the next `(n)`.
+    let boundary = if field.value == ValueKind::Phone {
+        party_re()
+    } else {
+        subsection_re()
+    };
+    let raw = region(cx.doc, label_end, field.window, boundary);
     let raw = match field
         .stop_at
         .iter()
