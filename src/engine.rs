@@ -274,26 +274,53 @@ impl Engine {
         }
     }
 
+    /// The announcement types and fields in use.
+    pub fn spec(&self) -> &AnnouncementSpec {
+        &self.spec
+    }
+
+    /// The labels a document uses and the required fields it lacks, for
+    /// `pubgate labels`. A panic while surveying gives an empty survey:
+    /// the tool reports on an archive, it does not let anything through.
+    pub fn survey(&self, name: &str, bytes: &[u8]) -> crate::detect::survey::DocSurvey {
+        let doc = self.extract(name, bytes);
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let normalized = NormalizedDoc::build(&doc.pieces);
+            let hits = self.dictionaries.scan(&normalized);
+            let cx = self.context(&normalized, &hits);
+            crate::detect::survey::survey(&cx)
+        }))
+        .unwrap_or_default()
+    }
+
+    /// What every detector reads about one normalized document.
+    fn context<'a>(
+        &'a self,
+        normalized: &'a NormalizedDoc,
+        hits: &'a crate::detect::DictionaryHits,
+    ) -> Context<'a> {
+        Context {
+            doc: normalized,
+            layout: std::sync::OnceLock::new(),
+            doc_type: self.spec.classify(normalized),
+            hits,
+            dictionaries: &self.dictionaries,
+            spec: &self.spec,
+            today: self
+                .today
+                .unwrap_or_else(|| chrono::Local::now().date_naive()),
+            field_labels: std::sync::OnceLock::new(),
+            structure: std::sync::OnceLock::new(),
+        }
+    }
+
     /// Normalize, detect and locate: the announcement type, a title hint
     /// for fingerprints, and the findings (actions not yet decided).
     fn analyse(&self, doc: &Document, expect: Expect) -> (Option<String>, String, Vec<Finding>) {
         let normalized = NormalizedDoc::build(&doc.pieces);
         let hits = self.dictionaries.scan(&normalized);
-        let doc_type = self.spec.classify(&normalized);
-        let today = self
-            .today
-            .unwrap_or_else(|| chrono::Local::now().date_naive());
-        let cx = Context {
-            doc: &normalized,
-            layout: std::sync::OnceLock::new(),
-            doc_type,
-            hits: &hits,
-            dictionaries: &self.dictionaries,
-            spec: &self.spec,
-            today,
-            field_labels: std::sync::OnceLock::new(),
-            structure: std::sync::OnceLock::new(),
-        };
+        let cx = self.context(&normalized, &hits);
+        let doc_type = cx.doc_type;
         let mut candidates = self.detectors.detect(&cx);
         if doc_type.is_none() && expect == Expect::Announcement {
             candidates.extend(unknown_type(&normalized));

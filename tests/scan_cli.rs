@@ -463,3 +463,90 @@ fn oversized_input_is_unscannable_without_loading_it_whole() {
             .contains("too large")
     );
 }
+
+/// `pubgate labels` on an archive whose platform labels the expert list
+/// `评委名单`, a label the dictionary does not know: the report shows the
+/// label unmapped, the field reported missing in every notice, and
+/// proposes the label for `expert_list`; labels the dictionary knows are
+/// shown with their field.
+#[test]
+fn labels_proposes_an_unmapped_label_for_the_field_it_leaves_missing() {
+    let dir = TempDir::new();
+    for (i, (code, winner)) in [
+        ("ZB-2024-0101", "某某信息技术有限公司"),
+        ("ZB-2024-0102", "某某数据服务有限公司"),
+        ("ZB-2024-0103", "某某档案科技有限公司"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let text = CLEAN_AWARD
+            .replace("ZB-2024-0101", code)
+            .replace("某某信息技术有限公司", winner)
+            .replace("五、评审专家名单：", "五、评委名单：");
+        dir.write(&format!("archive/{i}.txt"), text.as_bytes());
+    }
+    let archive = dir.path().join("archive");
+    let out = run(
+        &["labels", archive.to_str().unwrap(), "--format", "json"],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let award = report
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["doc_type"] == "award")
+        .unwrap_or_else(|| panic!("no award section: {report}"));
+    assert_eq!(award["docs"], 3);
+    let label = |name: &str| {
+        award["labels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["label"].as_str().unwrap().contains(name))
+            .unwrap_or_else(|| panic!("label {name} not listed: {award}"))
+            .clone()
+    };
+    assert_eq!(label("评委名单")["fields"], serde_json::json!([]));
+    assert_eq!(label("评委名单")["docs"], 3);
+    assert_eq!(
+        label("项目编号")["fields"],
+        serde_json::json!(["project_code"])
+    );
+    let missing = award["missing"].as_array().unwrap();
+    assert!(
+        missing
+            .iter()
+            .any(|g| g["field"] == "expert_list" && g["docs"] == 3),
+        "{award}"
+    );
+    let proposals = award["proposals"].as_array().unwrap();
+    assert!(
+        proposals
+            .iter()
+            .any(|p| p["field"] == "expert_list"
+                && p["label"].as_str().unwrap().contains("评委名单")),
+        "{award}"
+    );
+    // No other label is proposed for the expert list.
+    assert_eq!(
+        proposals
+            .iter()
+            .filter(|p| p["field"] == "expert_list")
+            .count(),
+        1,
+        "{award}"
+    );
+
+    // The text report says the same, in Chinese.
+    let out = run(&["labels", archive.to_str().unwrap()], None);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("[fields.expert_list] labels 加入"), "{text}");
+}

@@ -22,6 +22,10 @@ pub enum Command {
     Scan(ScanArgs),
     /// Validate dictionaries and policies without scanning.
     Check(ConfigArgs),
+    /// Mine an archive for the labels its notices use: per announcement
+    /// type, which labels pubgate maps to a field, which it does not, and
+    /// proposed additions to `dictionaries/announcements.toml`.
+    Labels(LabelsArgs),
     /// Run the inline gateway and the review queue.
     Serve(ServeArgs),
     /// Make a reviewer token and the hash to put in the config.
@@ -45,6 +49,49 @@ pub struct ConfigArgs {
     /// Policy file; default: the shipped `policies/default.toml`.
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
+}
+
+impl ConfigArgs {
+    /// The engine built from these operator files.
+    pub fn engine(&self) -> anyhow::Result<crate::engine::Engine> {
+        use anyhow::Context;
+        let sources =
+            crate::config::Sources::load(self.dictionaries.as_deref(), self.policy.as_deref())
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        crate::engine::Engine::build(&sources)
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .context("invalid dictionaries or policy")
+    }
+}
+
+/// `pubgate labels`.
+#[derive(Debug, Args)]
+pub struct LabelsArgs {
+    /// Files or directories of published notices.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<String>,
+    /// Show labels used by at least N documents of a type (and propose
+    /// only labels that many documents use).
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub min_docs: usize,
+    /// At most this many labels per type in text output.
+    #[arg(long, value_name = "N", default_value_t = 40)]
+    pub top: usize,
+    /// Output format: text, or one JSON document.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: LabelsFormat,
+    /// Operator files.
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// `pubgate labels` output formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LabelsFormat {
+    /// A report to read.
+    Text,
+    /// One JSON document.
+    Json,
 }
 
 /// Output formats.

@@ -4,6 +4,7 @@
 pub mod args;
 mod audit;
 mod check;
+mod labels;
 mod scan;
 mod serve;
 
@@ -14,6 +15,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Scan(a) => scan::run(a),
         Command::Check(a) => check::run(a),
+        Command::Labels(a) => labels::run(a),
         Command::Serve(a) => serve::run(a),
         Command::Token => serve::token(),
         Command::Key => serve::key(),

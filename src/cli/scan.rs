@@ -6,8 +6,6 @@ use std::io::{IsTerminal, Write};
 use anyhow::{Context, bail};
 
 use super::args::{ColorArg, FormatArg, ScanArgs};
-use crate::config::Sources;
-use crate::engine::Engine;
 use crate::report::{OutputFormat, renderer};
 use crate::rescan::record::Recorder;
 use crate::rescan::remote::{Fetcher, Table};
@@ -15,14 +13,7 @@ use crate::rescan::{self, Shard, baseline, walk};
 
 /// Runs a scan.
 pub fn run(args: ScanArgs) -> anyhow::Result<i32> {
-    let sources = Sources::load(
-        args.config.dictionaries.as_deref(),
-        args.config.policy.as_deref(),
-    )
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let engine = Engine::build(&sources)
-        .map_err(|e| anyhow::anyhow!("{e}"))
-        .context("invalid dictionaries or policy")?;
+    let engine = args.config.engine()?;
     let shard = match (
         &args.shard,
         std::env::var("JOB_COMPLETION_INDEX").ok(),

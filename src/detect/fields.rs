@@ -56,16 +56,7 @@ impl Detector for MissingFields {
 
     fn detect(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {
         let Some(doc_type) = cx.doc_type else { return };
-        for field_id in &doc_type.required {
-            let Some(field) = cx.spec.fields.get(field_id) else {
-                continue;
-            };
-            if !field.only_if_mentioned.is_empty() && !mentioned(cx, &field.only_if_mentioned) {
-                // An agency's contacts are required only of a notice that
-                // has an agency.
-                continue;
-            }
-            let found = presence(cx, field_id, field);
+        for (field_id, field, found) in required_presence(cx) {
             let labels = field
                 .labels
                 .iter()
@@ -124,6 +115,27 @@ impl Detector for MissingFields {
             out.push(candidate);
         }
     }
+}
+
+/// What was found of each field the document's type requires (none
+/// without a type).
+pub fn required_presence<'c>(cx: &Context<'c>) -> Vec<(&'c String, &'c FieldSpec, Presence)> {
+    let Some(doc_type) = cx.doc_type else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for field_id in &doc_type.required {
+        let Some(field) = cx.spec.fields.get(field_id) else {
+            continue;
+        };
+        if !field.only_if_mentioned.is_empty() && !mentioned(cx, &field.only_if_mentioned) {
+            // An agency's contacts are required only of a notice that
+            // has an agency.
+            continue;
+        }
+        out.push((field_id, field, presence(cx, field_id, field)));
+    }
+    out
 }
 
 /// Whether any of `words` occurs in the visible content.

@@ -23,6 +23,7 @@ pub mod names;
 pub mod personal;
 pub mod procurement;
 pub mod structure;
+pub mod survey;
 
 use std::ops::Range;
 

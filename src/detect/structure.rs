@@ -78,6 +78,8 @@ pub enum Source {
 pub struct Entry {
     /// The label's key ([`label_key`]).
     pub key: String,
+    /// The label as written (numbering and delimiter aside), for reports.
+    pub label: String,
     /// The value's byte range in the normalized text.
     pub value: Range<usize>,
     /// Where it was read from.
@@ -188,7 +190,17 @@ impl Structure {
         let value = value.start..value.end.max(value.start);
         let key = label_key(label);
         if !key.is_empty() {
-            self.entries.push(Entry { key, value, source });
+            let label = label
+                .trim()
+                .trim_end_matches([':', '：'])
+                .trim_end()
+                .to_string();
+            self.entries.push(Entry {
+                key,
+                label,
+                value,
+                source,
+            });
         }
     }
 
