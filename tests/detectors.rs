@@ -499,6 +499,42 @@ fn consistency_checks() {
             &[],
             &["consistency.award_over_budget"],
         ),
+        row(
+            "masked budget",
+            "某某项目中标公告\n预算金额：******.73元\n中标金额：1,080,000.00元",
+            &[],
+            &["consistency.award_over_budget"],
+        ),
+        row(
+            "budget cut by a mask",
+            "某某项目中标公告\n预算金额：1,0**,000.00元\n中标金额：1,080,000.00元",
+            &[],
+            &["consistency.award_over_budget"],
+        ),
+        row(
+            "a lot over its own budget",
+            "某某项目中标公告\n第1包 预算金额：100万元\n第2包 预算金额：30万元\n第1包 中标金额：95万元\n第2包 中标金额：35万元",
+            &["consistency.award_over_budget"],
+            &[],
+        ),
+        row(
+            "lots within their own budgets",
+            "某某项目中标公告\n包1：预算金额：100万元\n包2：预算金额：30万元\n包1：中标金额：95万元\n包2：中标金额：29.5万元",
+            &[],
+            &["consistency.award_over_budget"],
+        ),
+        row(
+            "lots in Chinese numerals, tables of one lot each",
+            "某某项目中标公告\n标段一\n预算金额：100万元\n中标金额：95万元\n标段二\n预算金额：30万元\n中标金额：35万元",
+            &["consistency.award_over_budget"],
+            &[],
+        ),
+        row(
+            "a total budget and lots' awards",
+            "某某项目中标公告\n预算金额：130万元\n第1包 中标金额：95万元\n第2包 中标金额：29万元",
+            &[],
+            &["consistency.award_over_budget"],
+        ),
     ]);
 }
 

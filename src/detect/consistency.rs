@@ -44,6 +44,7 @@ const START_LABELS: &[&str] = &[
 pub struct Consistency {
     words: Regex,
     number: Regex,
+    lot: Regex,
     start_labels: LabelSet,
     working_days: Regex,
 }
@@ -94,6 +95,7 @@ impl Consistency {
         Consistency {
             words: Regex::new(r"(?:人民币)?[零壹贰叁参肆伍陆柒捌玖拾佰仟万亿元圆角分整正]{2,}").unwrap(),
             number: Regex::new(r"(小写)?[:：]?[ \t]*([¥￥])?[ \t]*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?[ \t]*(?:[(（][ \t]*)?(万元|万|元)?").unwrap(),
+            lot: Regex::new(r"(?:第[ \t]*([0-9]{1,2}|[一二三四五六七八九十]{1,3})[ \t]*(?:采购包|分包|包组|包|标段|标包|子包)|(?:采购包|分包|包组|包号|标段|标包|子包|包)[ \t]*[:：]?[ \t]*([0-9]{1,2}|[一二三四五六七八九十]{1,3})(?:[ \t]*号)?)").unwrap(),
             start_labels: LabelSet::new(START_LABELS.iter().map(|l| (0, *l))),
             working_days: Regex::new(r"(\d{1,2}|[一二两三四五六七八九十]{1,3})[ \t]*个?[ \t]*工作日").unwrap(),
         }
@@ -287,19 +289,19 @@ impl Consistency {
             amounts_after_labels(cx, cx.field_label_ranges("budget_amount"), &self.number);
         let winners =
             amounts_after_labels(cx, cx.field_label_ranges("winner_amount"), &self.number);
-        let ([(budget, _)], [(winner, w_range)]) = (budgets.as_slice(), winners.as_slice()) else {
+        let Some((budget, winner, w_range)) = over_budget_pair(&budgets, &winners, &|at| {
+            lot_at(&cx.doc.text, at, &self.lot)
+        }) else {
             return;
         };
-        if winner <= budget {
-            return;
-        }
+        let (budget, winner) = (&budget, &winner);
         out.push(Candidate {
             rule: "consistency.award_over_budget".into(),
             category: Category::Consistency,
             field: Some("winner_amount".into()),
             severity: Severity::Medium,
             confidence: Confidence::Medium,
-            span: Some(w_range.clone()),
+            span: Some(w_range),
             value: Some(format!("{budget}|{winner}")),
             excerpt: format!("中标 ¥{} > 预算 ¥{}", format_fen(*winner), format_fen(*budget)),
             explanation: format!(
@@ -438,6 +440,87 @@ fn dates_after_labels<'r>(
     out
 }
 
+/// The budget and award amount to compare, if the notice lets them be
+/// paired: one of each, or, in a notice of several lots (包, 标段), each
+/// award with the budget of its own lot. An amount whose lot is unknown
+/// while others have one is left alone: comparing it with another lot's
+/// budget is how a correct notice would be reported.
+fn over_budget_pair(
+    budgets: &[(u64, Range<usize>)],
+    winners: &[(u64, Range<usize>)],
+    lot_of: &dyn Fn(usize) -> Option<u32>,
+) -> Option<(u64, u64, Range<usize>)> {
+    if let ([(budget, _)], [(winner, w_range)]) = (budgets, winners) {
+        let (b_lot, w_lot) = (lot_of(budgets[0].1.start), lot_of(w_range.start));
+        let same_lot = match (b_lot, w_lot) {
+            (Some(b), Some(w)) => b == w,
+            _ => true,
+        };
+        return (same_lot && winner > budget).then(|| (*budget, *winner, w_range.clone()));
+    }
+    let lots = |amounts: &[(u64, Range<usize>)]| -> Option<Vec<(u32, u64, Range<usize>)>> {
+        amounts
+            .iter()
+            .map(|(v, r)| lot_of(r.start).map(|lot| (lot, *v, r.clone())))
+            .collect()
+    };
+    let (budgets, winners) = (lots(budgets)?, lots(winners)?);
+    for (lot, winner, w_range) in winners {
+        let mut of_lot = budgets.iter().filter(|(b, _, _)| *b == lot);
+        // A lot with two different budgets (a table and a sentence that
+        // disagree, or a total read as a lot's) is not compared.
+        let (Some((_, budget, _)), None) = (of_lot.next(), of_lot.next()) else {
+            continue;
+        };
+        if winner > *budget {
+            return Some((*budget, winner, w_range));
+        }
+    }
+    None
+}
+
+/// The lot (包, 标段) a position belongs to: the nearest lot marker
+/// (`第2包`, `包1`, `标段二`, `采购包：3`) before it on its line, else
+/// within the 300 bytes before it.
+fn lot_at(text: &str, at: usize, lot: &Regex) -> Option<u32> {
+    let from = ceil_boundary(text, at.saturating_sub(300));
+    let window = &text[from..at.min(text.len())];
+    let line_start = window.rfind('\n').map_or(0, |i| i + 1);
+    let last = |region: &str| {
+        lot.captures_iter(region)
+            .last()
+            .and_then(|c| c.get(1).or(c.get(2)))
+            .and_then(|m| lot_number(m.as_str()))
+    };
+    last(&window[line_start..]).or_else(|| last(window))
+}
+
+/// `2`, `二`, `十二` as a number.
+fn lot_number(s: &str) -> Option<u32> {
+    s.parse().ok().or_else(|| small_number(s))
+}
+
+/// Whether the figure at `start..end` of `line` is part of a masked
+/// amount: a mask character or a stray point right before it, or a mask
+/// character right after it.
+fn masked_figure(line: &str, start: usize, end: usize) -> bool {
+    const MASKS: &[char] = &['*', '＊', '×', 'X', 'x', '·', '.', '．', '…', '#'];
+    let before = line[..start]
+        .trim_end_matches([' ', '\t', '¥', '￥'])
+        .chars()
+        .next_back();
+    let mut after = line[end..].chars();
+    let next = after.next();
+    // `1,234,5**`: the digit groups stop short, so the figure was cut.
+    let cut_group = next == Some(',')
+        && after
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || MASKS.contains(&c));
+    before.is_some_and(|c| MASKS.contains(&c))
+        || next.is_some_and(|c| MASKS.contains(&c) && c != '.')
+        || cut_group
+}
+
 /// Amounts (in fen) right after any of `labels`, with 万元 detected in the
 /// label's unit note or after the number.
 fn amounts_after_labels(
@@ -463,6 +546,11 @@ fn amounts_after_labels(
             let (Some(whole), Some(int)) = (c.get(0), c.get(3)) else {
                 continue;
             };
+            if masked_figure(line, int.start(), whole.end()) {
+                // `******.73`, `12**.00`: part of the figure is hidden,
+                // so what the regex read is not the amount.
+                continue;
+            }
             let num = match c.get(4) {
                 Some(f) => format!("{}.{}", int.as_str(), f.as_str()),
                 None => int.as_str().to_string(),
