@@ -452,6 +452,12 @@ fn consistency_checks() {
             &["consistency.amount_words"],
         ),
         row(
+            "masked figure beside the words",
+            "中标金额：******.73元（大写：壹佰零贰万伍仟捌佰贰拾陆元柒角叁分）",
+            &[],
+            &["consistency.amount_words"],
+        ),
+        row(
             "impossible date",
             "首次公告日期：2023年11月31日",
             &["consistency.invalid_date"],

@@ -175,7 +175,7 @@ impl Consistency {
                 .unwrap_or(head.len());
             head = &head[skip..];
         }
-        let mut best: Option<(usize, u64, Range<usize>)> = None;
+        let mut best: Option<(usize, Option<u64>, Range<usize>)> = None;
         let mut consider =
             |region: &str, base: usize, distance_from: &dyn Fn(&Range<usize>) -> usize| {
                 for c in self.number.captures_iter(region) {
@@ -204,8 +204,16 @@ impl Consistency {
                         None => int.as_str().to_string(),
                     };
                     let wan = matches!(unit, Some("万元") | Some("万"));
-                    let Some(v) = parse_number(&num, wan) else {
-                        continue;
+                    // A masked figure (`******.73元`) is the nearest one but
+                    // says nothing: it stays a candidate with no value, so
+                    // no figure farther away is compared in its place.
+                    let v = if masked_figure(region, int.start(), whole.end()) {
+                        None
+                    } else {
+                        let Some(v) = parse_number(&num, wan) else {
+                            continue;
+                        };
+                        Some(v)
                     };
                     let r = base + whole.start()..base + whole.end();
                     let d = distance_from(&r);
@@ -218,7 +226,7 @@ impl Consistency {
         consider(head, words.start - head.len(), &|r| {
             words.start.saturating_sub(r.end)
         });
-        best.map(|(_, v, r)| (v, r))
+        best.and_then(|(_, v, r)| Some((v?, r)))
     }
 
     fn bid_period(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {

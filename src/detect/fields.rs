@@ -614,6 +614,21 @@ fn value_follows(cx: &Context<'_>, label_end: usize, field: &FieldSpec) -> Prese
     judge(after_delim, field.value)
 }
 
+/// A local landline without area code, as cities print them on their own
+/// notices (`联系方式：59556719`, `汤秋良59167862`): seven or eight digits
+/// not starting with 0 or 1, standing alone, and not a date (`20161130`).
+fn local_number(value: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    #[allow(clippy::unwrap_used)] // A constant pattern.
+    let re = RE.get_or_init(|| {
+        Regex::new(r"(?:^|[^0-9.,])([2-9][0-9]{6,7})(?:$|[^0-9.,元万年月日号])").unwrap()
+    });
+    re.captures_iter(value).any(|c| {
+        let n = &c[1];
+        !(n.len() == 8 && (n.starts_with("19") || n.starts_with("20")))
+    })
+}
+
 /// Whether `after_delim` (the text after a label and its delimiter) holds
 /// a value of `kind`.
 fn value_in(after_delim: &str, kind: ValueKind) -> bool {
@@ -654,7 +669,7 @@ fn value_in(after_delim: &str, kind: ValueKind) -> bool {
             let re = RE.get_or_init(|| {
                 Regex::new(r"(?:^|[^0-9])(?:\+?86[ -]?)?(?:0[1-9][0-9]{1,2}[-—– ]?[0-9]{7,8}|1[3-9][0-9][ -]?[0-9*]{4}[ -]?[0-9]{4}|400[ -]?[0-9]{3}[ -]?[0-9]{4})(?:$|[^0-9元万])").unwrap()
             });
-            re.is_match(after_delim)
+            re.is_match(after_delim) || local_number(line_value(after_delim))
         }
         ValueKind::Section | ValueKind::Date => true,
     }

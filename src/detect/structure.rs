@@ -124,15 +124,27 @@ pub fn key_matches(doc_key: &str, known: &str) -> bool {
             && (doc_key.ends_with(known) || doc_key.starts_with(known)))
 }
 
-fn numbering() -> &'static Regex {
+/// The length of a line's numbering (`一、`, `（二）`, `3.`, `第四部分`, with
+/// the blanks after it), if it starts with one. `3.` is numbering only
+/// when no digit follows (`3.5万元` is a figure); the regex crate has no
+/// look-ahead, so that is checked here.
+fn numbering(line: &str) -> Option<usize> {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
+    let re = RE.get_or_init(|| {
         #[allow(clippy::unwrap_used)] // A constant pattern, covered by tests.
         Regex::new(
-            r"^[ \t\u{3000}]*(?:第[一二三四五六七八九十百]+[章节部分条]|[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、．]|\d{1,2}\.(?:[^\d]|$)|[①-⑳]|【)[ \t\u{3000}]*",
+            r"^[ \t\u{3000}]*(?:第[一二三四五六七八九十百]+[章节部分条]|[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、．]|(\d{1,2}\.)|[①-⑳]|【)[ \t\u{3000}]*",
         )
         .unwrap()
-    })
+    });
+    let c = re.captures(line)?;
+    let whole = c.get(0)?;
+    if let Some(dotted) = c.get(1)
+        && line[dotted.end()..].starts_with(|ch: char| ch.is_ascii_digit())
+    {
+        return None;
+    }
+    Some(whole.end())
 }
 
 /// The label part of a line (up to its colon), if the line is `label：…`
@@ -229,8 +241,8 @@ impl Structure {
             let r = lines[i].clone();
             let l = line(&r);
             // Numbering off; what remains is the heading or entry text.
-            let (numbered, body_start) = match numbering().find(l) {
-                Some(m) => (true, r.start + m.end()),
+            let (numbered, body_start) = match numbering(l) {
+                Some(end) => (true, r.start + end),
                 None => (false, r.start + (l.len() - l.trim_start().len())),
             };
             let body = &text[body_start..r.end];
@@ -363,7 +375,7 @@ impl Structure {
                 !t.is_empty()
                     && t.chars().count() <= 16
                     && !t.chars().any(|c| c.is_ascii_digit())
-                    && !numbering().is_match(t)
+                    && numbering(t).is_none()
                     && cells(t).len() == 1
                     && colon_split(t).is_none()
                     && !t.contains(['。', '，', ','])
@@ -404,7 +416,7 @@ impl Structure {
             if l.trim().is_empty() {
                 continue;
             }
-            if heading && numbering().is_match(l) && end > lines[from].start {
+            if heading && numbering(l).is_some() && end > lines[from].start {
                 break;
             }
             end = r.end;
