@@ -574,6 +574,13 @@ fn announcement_types_from_titles() {
         let report = engine.scan("t.txt", format!("{title}\n正文").as_bytes());
         assert_eq!(report.doc_type.as_deref(), Some(id), "{title}");
     }
+    // A whole title ends the title: the first sentence below it names the
+    // procedure (竞争性谈判), not the notice.
+    let report = engine.scan(
+        "t.txt",
+        "某某县农业局秸秆腐熟剂采购项目成交公告\n某某县政府采购中心受某某县农业局委托，就该项目进行了竞争性谈判采购，现就本次谈判结果公告如下：\n谈判小组成员：甲某、乙某、丙某".as_bytes(),
+    );
+    assert_eq!(report.doc_type.as_deref(), Some("award"));
     let report = engine.scan("t.txt", "会议通知\n请各位准时参会".as_bytes());
     assert_eq!(report.doc_type, None);
     assert!(

@@ -280,12 +280,17 @@ fn title_text(doc: &NormalizedDoc) -> String {
             out.push('\n');
         }
     }
-    if let Some(span) = doc.spans.iter().find(|s| s.kind == PartKind::Content) {
-        for line in doc.text[span.range.clone()]
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .take(3)
-        {
+    // The first lines of the content, across pieces: a page's first piece
+    // may hold nothing but blanks (an indented container, an empty cell).
+    let lines = doc
+        .spans
+        .iter()
+        .filter(|s| s.kind == PartKind::Content)
+        .flat_map(|span| doc.text[span.range.clone()].lines())
+        .filter(|l| !l.trim().is_empty())
+        .take(3);
+    {
+        for line in lines {
             let line = line.trim();
             let line = if line.chars().count() <= MAX_TITLE_CHARS {
                 line
@@ -302,9 +307,32 @@ fn title_text(doc: &NormalizedDoc) -> String {
             };
             out.push_str(line);
             out.push('\n');
+            if complete_title(line) {
+                // The lines below a whole title are the body: its first
+                // sentence (`……进行了竞争性谈判采购，现就本次谈判结果公告
+                // 如下`) names the procedure, not the notice.
+                break;
+            }
         }
     }
     out
+}
+
+/// Whether a line reads as a whole title: it ends as a notice's name does
+/// and is long enough to name a project (not a bare `采购公告` menu entry or
+/// a `首页 > 中标公告` breadcrumb).
+fn complete_title(line: &str) -> bool {
+    let mut core = line.trim();
+    // A note in brackets at the end (`（第二次）`, `(更正)`) is not the end
+    // of the name.
+    if core.ends_with(['）', ')', '】', ']'])
+        && let Some(at) = core.rfind(['（', '(', '【', '['])
+    {
+        core = core[..at].trim_end();
+    }
+    ["公告", "公示", "通告"].iter().any(|w| core.ends_with(w))
+        && core.chars().count() >= 10
+        && !core.contains(['>', '»', '|', '｜'])
 }
 
 /// The longest line read as a title (real titles run to about 60).
