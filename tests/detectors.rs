@@ -634,4 +634,21 @@ fn free_form_notices_name_their_fields_in_sentences() {
         "采购代理机构：某某招标代理有限公司 联系人：李老师",
     );
     assert!(missing(&with_agency).contains(&"purchaser_contact".to_string()));
+
+    // Pre-2020 ccgp result pages: a label longer than the dictionary's
+    // (`采购代理机构名称：`) with the party's phone two lines below; a
+    // winner's bare `地址：` under its line; a local number without area
+    // code; the expert list under the old combined label.
+    let award = "某某市某某局设备采购项目成交公告\n\
+        一、项目信息\n项目编号：ZJ2016-001\n项目名称：某某局设备采购项目\n\
+        二、采购单位信息\n采购单位名称：某某局\n采购单位联系方式：汤先生59167862\n\
+        三、成交信息\n成交供应商：某某设备有限公司\n成交金额：31.68万元\n地址：某某市某某路8号\n\
+        谈判小组、询价小组、磋商小组成员名单及单一来源采购人员名单：\n张伟、李娜、王强\n\
+        四、成交标的名称、规格型号、数量、单价、服务要求：\n办公设备一批\n\
+        五、代理服务收费标准及金额：收费金额8000元\n\
+        六、公告期限：自本公告发布之日起1个工作日\n\
+        七、联系方式\n采购代理机构名称：某某工程监理有限公司\n 联系人：陈先生\n 电话：0759-4800322\n";
+    assert_eq!(missing(award), Vec::<String>::new());
+    let without_phone = award.replace(" 电话：0759-4800322\n", "");
+    assert_eq!(missing(&without_phone), ["agency_contact"]);
 }

@@ -593,6 +593,23 @@ fn value_follows(cx: &Context<'_>, label_end: usize, field: &FieldSpec) -> Prese
         Some(end) => &raw[..end],
         None => raw,
     };
+    // A longer spelling of the label (`采购代理机构名称：`, `采购人全称：`):
+    // the rest of it up to the colon is label too.
+    let raw = match raw
+        .char_indices()
+        .take(9)
+        .find(|(_, c)| matches!(c, ':' | '：'))
+    {
+        Some((at, _))
+            if at > 0
+                && raw[..at]
+                    .chars()
+                    .all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)) =>
+        {
+            &raw[at..]
+        }
+        _ => raw,
+    };
     let Some(after_delim) = strip_delimiter(raw) else {
         // An amount written straight after its label in a sentence
         // (`该项目预算9.8万元`) is its value; so is a phone number close
