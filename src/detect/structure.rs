@@ -179,6 +179,21 @@ pub fn cells(line: &str) -> Vec<&str> {
 }
 
 /// Whether a cell reads like a header label: short, mostly not digits.
+/// Whether a line ends as a column header does — a noun of what the
+/// column holds (`名称`, `地址`, `金额（万元）`, `序号`, `规格型号`) — and not
+/// as a value in a cell does (`……有限公司`, `……富民西街`).
+fn ends_like_a_header(cell: &str) -> bool {
+    const ENDS: &str =
+        "称址额号价量型注间期单位容求数率格牌商人式话序别目款费限点况果明述度围次源质标家名的";
+    let mut core = cell.trim();
+    if core.ends_with([')', '）'])
+        && let Some(at) = core.rfind(['(', '（'])
+    {
+        core = core[..at].trim_end();
+    }
+    core.chars().last().is_some_and(|c| ENDS.contains(c))
+}
+
 fn label_like(cell: &str) -> bool {
     let n = cell.chars().count();
     let digits = cell.chars().filter(char::is_ascii_digit).count();
@@ -372,7 +387,9 @@ impl Structure {
             // Header lines have no digits and no numbering; the value lines
             // carry some (a row number, an amount, a date).
             let header_line = |t: &str| {
-                !t.is_empty()
+                // A piece boundary alone on its line is no cell.
+                let t = t.trim_matches(|c: char| c.is_whitespace() || c == PIECE_SEPARATOR);
+                ends_like_a_header(t)
                     && t.chars().count() <= 16
                     && !t.chars().any(|c| c.is_ascii_digit())
                     && numbering(t).is_none()

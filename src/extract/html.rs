@@ -91,31 +91,36 @@ const HIDDEN_SELECTOR: &str = "template, noscript, script, [hidden], \
     [style$='font-size: 0' i], [style*='font-size:0px' i], [style*='font-size: 0px' i], \
     [style*='font-size:0pt' i], [style*='font-size:0em' i], [style*='font-size:0 ' i], \
     [style*='opacity:0;' i], [style*='opacity: 0;' i], [style$='opacity:0' i], \
-    [style$='opacity: 0' i], [style*='color:transparent' i], [style*='color: transparent' i], \
+    [style$='opacity: 0' i], \
     [style*='-9999' i], [style*='width:0' i][style*='overflow' i], \
     [style*='height:0' i][style*='overflow' i], [style*='clip:rect(0' i]";
 
 /// A CSS declaration block that hides what it styles (compared without
-/// whitespace, lowercase).
+/// whitespace, lowercase). Properties are compared whole: a
+/// `background-color: transparent` cell (every Word export has them)
+/// hides nothing, `color: transparent` text is invisible.
 fn hides(declarations: &str) -> bool {
     let d: String = declarations
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect::<String>()
         .to_ascii_lowercase();
-    let zero = |prop: &str| {
-        d.match_indices(prop).any(|(i, _)| {
-            let rest = &d[i + prop.len()..];
-            rest.starts_with('0')
-                && !rest[1..].starts_with(|c: char| c.is_ascii_digit() || c == '.')
-        })
+    let zero = |value: &str| {
+        value.starts_with('0') && !value[1..].starts_with(|c: char| c.is_ascii_digit() || c == '.')
     };
-    d.contains("display:none")
-        || d.contains("visibility:hidden")
-        || d.contains("color:transparent")
-        || d.contains("-9999")
-        || zero("font-size:")
-        || zero("opacity:")
+    d.contains("-9999")
+        || d.split(';').any(|declaration| {
+            let Some((property, value)) = declaration.split_once(':') else {
+                return false;
+            };
+            match property {
+                "display" => value.starts_with("none"),
+                "visibility" => value.starts_with("hidden"),
+                "color" => value.starts_with("transparent"),
+                "font-size" | "opacity" => zero(value),
+                _ => false,
+            }
+        })
 }
 
 #[derive(Default)]
@@ -590,13 +595,28 @@ fn hidden_selectors(html: &str) -> Vec<Selector> {
         let Some(len) = html[start + 1..].find(quote) else {
             break;
         };
-        for declaration in html[start + 1..start + 1 + len].split(';') {
-            let declaration = declaration.trim();
-            if !declaration.is_empty()
-                && !declaration.contains(['\'', '"', '\\'])
-                && hides(declaration)
-                && let Ok(sel) = format!("[style*='{declaration}' i]").parse::<Selector>()
+        let style = &html[start + 1..start + 1 + len];
+        let mut offset = 0;
+        for raw in style.split(';') {
+            let at = offset;
+            offset += raw.len() + 1;
+            let declaration = raw.trim();
+            if declaration.is_empty()
+                || declaration.contains(['\'', '"', '\\'])
+                || !hides(declaration)
             {
+                continue;
+            }
+            // Anchored to the start of the attribute or to the `;` before
+            // it, as written, so that `color: transparent` does not also
+            // select `background-color: transparent`.
+            let end = at + (raw.len() - raw.trim_start().len()) + declaration.len();
+            let selector = if at == 0 {
+                format!("[style^='{}' i]", &style[..end])
+            } else {
+                format!("[style*='{}' i]", &style[at - 1..end])
+            };
+            if let Ok(sel) = selector.parse::<Selector>() {
                 out.push(sel);
             }
         }
@@ -878,6 +898,23 @@ mod tests {
                 .split_whitespace()
                 .collect::<String>(),
             "985"
+        );
+    }
+
+    #[test]
+    fn transparent_text_is_hidden_a_transparent_background_is_not() {
+        let doc = parts(
+            "<table><tr><td style=\"BORDER-LEFT: windowtext 1px solid; BACKGROUND-COLOR: transparent\">中标供应商名称</td></tr></table>\
+             <p>身份证号3701<span style=\"COLOR: transparent\">9</span><span style=\"font-weight:bold;color : transparent\">8</span>02</p>",
+        );
+        let body = piece(&doc, "body");
+        assert!(body.contains("中标供应商名称"), "{body:?}");
+        assert!(body.contains("370102"), "{body:?}");
+        assert_eq!(
+            piece(&doc, "html:hidden")
+                .split_whitespace()
+                .collect::<String>(),
+            "98"
         );
     }
 
