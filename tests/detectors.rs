@@ -651,4 +651,18 @@ fn free_form_notices_name_their_fields_in_sentences() {
     assert_eq!(missing(award), Vec::<String>::new());
     let without_phone = award.replace(" 电话：0759-4800322\n", "");
     assert_eq!(missing(&without_phone), ["agency_contact"]);
+
+    // A contact's phone on the next numbered line; the project number as
+    // 招标文件编号; the documents' sale as 发售招标文件时间.
+    let tender = "某某医院医疗设备采购项目公开招标公告\n\
+        1.招标文件编号：FJXC-2015-128\n2.项目名称：某某医院医疗设备采购项目\n\
+        3.预算金额：120万元\n4.采购需求：医疗设备一批\n\
+        5.投标人资格要求：符合《政府采购法》第二十二条规定的条件\n\
+        6.发售招标文件时间：2015年9月28日至2015年10月10日，在某某市政府采购网下载\n\
+        7.投标截止时间：2015年10月22日09:30\n8.公告期限：自本公告发布之日起5个工作日\n\
+        9.采购人：某某医院，联系电话：0595-22518000\n\
+        10.项目联系人：潘先生\n11.联系电话：0595-22518425\n";
+    assert_eq!(missing(tender), Vec::<String>::new());
+    let without_phone = tender.replace("11.联系电话：0595-22518425\n", "");
+    assert_eq!(missing(&without_phone), ["project_contact"]);
 }

@@ -375,6 +375,26 @@ fn subsection_re() -> &'static Regex {
     })
 }
 
+/// A contact's phone on its own numbered line right below the name
+/// (`5.项目联系人：潘先生` / `6.联系电话：0595-…`): the region, which stops
+/// at numbered lines, is extended over that one line.
+fn with_numbered_phone_line<'t>(doc: &'t NormalizedDoc, from: usize, region: &'t str) -> &'t str {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    #[allow(clippy::unwrap_used)] // A constant pattern, covered by tests.
+    let re = RE.get_or_init(|| {
+        Regex::new(r"^\n[ \t]*(?:\d{1,2}[.、．]|[(（]\d{1,2}[)）])?[ \t]*(?:联系)?(?:电[ \t]*话|手[ \t]*机|联系方式)[^\n]*").unwrap()
+    });
+    let text = doc.text.as_str();
+    let end = from + region.len();
+    if end > text.len() || !text.is_char_boundary(end) {
+        return region;
+    }
+    match re.find(&text[end..]) {
+        Some(m) if region.chars().count() <= 40 => &text[from..end + m.end()],
+        _ => region,
+    }
+}
+
 /// The start of the next party's block: a numbered line other than `(n)`.
 fn party_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -583,7 +603,10 @@ fn value_follows(cx: &Context<'_>, label_end: usize, field: &FieldSpec) -> Prese
     } else {
         subsection_re()
     };
-    let raw = region(cx.doc, label_end, field.window, boundary);
+    let mut raw = region(cx.doc, label_end, field.window, boundary);
+    if field.value == ValueKind::Phone {
+        raw = with_numbered_phone_line(cx.doc, label_end, raw);
+    }
     let raw = match field
         .stop_at
         .iter()
