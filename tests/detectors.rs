@@ -663,6 +663,12 @@ fn free_form_notices_name_their_fields_in_sentences() {
         9.采购人：某某医院，联系电话：0595-22518000\n\
         10.项目联系人：潘先生\n11.联系电话：0595-22518425\n";
     assert_eq!(missing(tender), Vec::<String>::new());
+    // The page's boilerplate pairs the purchaser with an agency in
+    // general: no agency's contacts are required of this notice.
+    let boilerplate = format!("{tender}对本公告有异议的，可向采购人或采购代理机构提出质疑。\n");
+    assert_eq!(missing(&boilerplate), Vec::<String>::new());
+    let with_agency = format!("{tender}采购代理机构：某某招标有限公司\n");
+    assert_eq!(missing(&with_agency), ["agency_contact"]);
     let without_phone = tender.replace("11.联系电话：0595-22518425\n", "");
     assert_eq!(missing(&without_phone), ["project_contact"]);
 }

@@ -139,12 +139,40 @@ pub fn required_presence<'c>(cx: &Context<'c>) -> Vec<(&'c String, &'c FieldSpec
 }
 
 /// Whether any of `words` occurs in the visible content.
+/// A mention in a generic pairing with the purchaser (`由采购人或采购代理
+///机构发布`, `向采购人、采购代理机构提出质疑` — the boilerplate of every
+/// page) says nothing of whether this notice has an agency.
 fn mentioned(cx: &Context<'_>, words: &[String]) -> bool {
+    const PAIRED_BEFORE: &[&str] = &[
+        "采购人或",
+        "采购人、",
+        "采购人和",
+        "采购人及",
+        "采购人与",
+        "采购人或者",
+        "采购人(或",
+        "采购人（或",
+    ];
+    const PAIRED_AFTER: &[&str] = &[
+        "或采购人",
+        "(或采购人",
+        "（或采购人",
+        "、采购人",
+        "和采购人",
+        "或者采购人",
+    ];
     let doc = cx.doc;
     doc.spans.iter().filter(|s| s.kind.is_content()).any(|s| {
-        words
-            .iter()
-            .any(|w| doc.text[s.range.clone()].contains(w.as_str()))
+        let piece = &doc.text[s.range.clone()];
+        words.iter().any(|w| {
+            piece.match_indices(w.as_str()).any(|(at, m)| {
+                // `代理机构` inside `采购代理机构`: the pairing is before both.
+                let before = piece[..at].strip_suffix("采购").unwrap_or(&piece[..at]);
+                let after = &piece[at + m.len()..];
+                !PAIRED_BEFORE.iter().any(|p| before.ends_with(p))
+                    && !PAIRED_AFTER.iter().any(|p| after.starts_with(p))
+            })
+        })
     })
 }
 
