@@ -581,6 +581,24 @@ fn announcement_types_from_titles() {
         "某某县农业局秸秆腐熟剂采购项目成交公告\n某某县政府采购中心受某某县农业局委托，就该项目进行了竞争性谈判采购，现就本次谈判结果公告如下：\n谈判小组成员：甲某、乙某、丙某".as_bytes(),
     );
     assert_eq!(report.doc_type.as_deref(), Some("award"));
+    // An acceptance notice restates its contract (合同编号, 合同主体,
+    // 合同金额…): its own phrases decide.
+    let report = engine.scan(
+        "t.txt",
+        "一、合同编号：HT-2026-01 二、合同名称：宣传册采购 三、项目编号：XM-01 四、项目名称：宣传册采购\n\
+         五、合同主体 采购人（甲方）：某某部 供应商（乙方）：某某印刷厂\n六、合同主要信息 合同金额：3800.00元\n\
+         七、本次验收内容 宣传册400本\n八、验收日期：2026年07月06日\n九、验收组成员：王某某,马某某\n十、验收意见：验收通过"
+            .as_bytes(),
+    );
+    assert_eq!(report.doc_type.as_deref(), Some("acceptance"));
+    // A contract notice is still a contract.
+    let report = engine.scan(
+        "t.txt",
+        "一、合同编号：HT-2026-01 二、合同名称：宣传册采购 三、项目编号：XM-01\n\
+         五、合同主体 采购人（甲方）：某某部 供应商（乙方）：某某印刷厂\n六、合同主要信息 合同金额：3800.00元\n七、合同签订日期：2026年07月01日"
+            .as_bytes(),
+    );
+    assert_eq!(report.doc_type.as_deref(), Some("contract"));
     let report = engine.scan("t.txt", "会议通知\n请各位准时参会".as_bytes());
     assert_eq!(report.doc_type, None);
     assert!(

@@ -133,6 +133,12 @@ pub struct DocType {
     /// over the amended notice's (`…终止招标公告` is a termination).
     #[serde(default)]
     pub amends: bool,
+    /// Types whose content this type's template carries (an acceptance
+    /// notice restates its contract): with two or more of this type's own
+    /// body phrases present, the quoted type's body evidence does not
+    /// count against it.
+    #[serde(default)]
+    pub quotes: Vec<String>,
     /// Mandatory field ids.
     pub required: Vec<String>,
     /// Published before the award: expert names, bidders and 标底 are secret.
@@ -221,10 +227,20 @@ impl AnnouncementSpec {
         let head = content_head(doc, 8000);
         let headings = heading_text(doc, 8000);
         let method = method_value(&head);
+        // Types quoted by a type whose own body evidence is present.
+        let quoted: Vec<&str> = self
+            .types
+            .iter()
+            .filter(|t| t.body.iter().filter(|p| head.contains(p.as_str())).count() >= 2)
+            .flat_map(|t| t.quotes.iter().map(String::as_str))
+            .collect();
         let mut best: Option<(usize, &DocType)> = None;
         for t in &self.types {
             let mut score = 0usize;
             for p in &t.body {
+                if quoted.contains(&t.id.as_str()) {
+                    break;
+                }
                 if head.contains(p.as_str()) {
                     let n = p.chars().count();
                     score += if headings.contains(p.as_str()) {
