@@ -50,7 +50,12 @@ pub fn survey(cx: &Context<'_>) -> DocSurvey {
         let key = &entry.key;
         // A label is at most a short phrase; longer keys are sentences a
         // colon happened to split.
-        if key.chars().count() < 2 || key.chars().count() > 24 {
+        if key.chars().count() < 2
+            || key.chars().count() > 24
+            || entry
+                .label
+                .contains(['；', ';', '，', ',', '。', '！', '？'])
+        {
             continue;
         }
         if labels.contains_key(key) {
