@@ -183,8 +183,7 @@ pub fn cells(line: &str) -> Vec<&str> {
 /// column holds (`名称`, `地址`, `金额（万元）`, `序号`, `规格型号`) — and not
 /// as a value in a cell does (`……有限公司`, `……富民西街`).
 fn ends_like_a_header(cell: &str) -> bool {
-    const ENDS: &str =
-        "称址额号价量型注间期单位容求数率格牌商人式话序别目款费限点况果明述度围次源质标家名的分";
+    const ENDS: &str = "称址额号价量型注间期单位容求数率格牌商人式话序别目款费限点况果明述度围次源质标家名的分算计";
     let mut core = cell.trim();
     if core.ends_with([')', '）'])
         && let Some(at) = core.rfind(['(', '（'])
@@ -586,6 +585,30 @@ mod tests {
             value_of(&doc, &s, "标题"),
             ["XX大学实验室设备采购项目中标公告"]
         );
+    }
+
+    #[test]
+    fn one_cell_per_line_tables_end_their_header_at_the_first_value() {
+        // The header ends where a line stops ending like a header: the
+        // company and the street are the first row's values.
+        let (doc, s) = structure(
+            "四、成交情况：\n\u{1e}\n中标供应商名称\n中标供应商地址\n中标金额\n\
+             山东某某防护用品有限公司\n山东省潍坊市潍城区富民西街\n879970元\n",
+        );
+        assert_eq!(
+            value_of(&doc, &s, "中标供应商名称"),
+            ["山东某某防护用品有限公司"]
+        );
+        assert_eq!(value_of(&doc, &s, "中标金额"), ["879970元"]);
+        // 采购预算 and 合计 are headers too.
+        let (doc, s) = structure(
+            "品目\n项目名称\n采购计划编号\n数量\n采购预算\n合计\n1\n彩色超声诊断仪\n赣购2015B1337002\n1套\n人民币300万元\n人民币330万元\n",
+        );
+        assert_eq!(value_of(&doc, &s, "采购预算"), ["人民币300万元"]);
+        // `1.` numbering is not part of the label.
+        let (doc, s) = structure("1.成交供应商名称：某某公司\n");
+        assert_eq!(value_of(&doc, &s, "成交供应商名称"), ["某某公司"]);
+        assert_eq!(s.entries[0].label, "成交供应商名称");
     }
 
     #[test]
