@@ -687,6 +687,11 @@ fn free_form_notices_name_their_fields_in_sentences() {
     assert_eq!(missing(&boilerplate), Vec::<String>::new());
     let with_agency = format!("{tender}采购代理机构：某某招标有限公司\n");
     assert_eq!(missing(&with_agency), ["agency_contact"]);
+    // An agency that publishes in its own name gives its contacts under
+    // the generic labels.
+    let published_by_agency =
+        format!("某某招标有限公司受某某医院委托，对下列项目进行公开招标。\n{tender}");
+    assert_eq!(missing(&published_by_agency), Vec::<String>::new());
     let without_phone = tender.replace("11.联系电话：0595-22518425\n", "");
     assert_eq!(missing(&without_phone), ["project_contact"]);
 }

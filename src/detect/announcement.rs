@@ -84,6 +84,11 @@ pub struct FieldSpec {
     /// See `sole_labels`.
     #[serde(default)]
     pub sole_unless: Vec<String>,
+    /// When not empty, `sole_labels` name this field only where one of
+    /// these occurs too: a notice the agency publishes in its own name
+    /// (`XX招标有限公司受XX委托`) gives the agency's contacts unlabelled.
+    #[serde(default)]
+    pub sole_if: Vec<String>,
     /// Words that end the value's window: another party's block
     /// (`采购代理机构`) holds that party's phone, not this one's.
     #[serde(default)]

@@ -213,7 +213,10 @@ pub fn presence(cx: &Context<'_>, id: &str, field: &FieldSpec) -> Presence {
     if !field.presence_patterns.is_empty() && pattern_present(cx, field) {
         return Presence::Present;
     }
-    if !field.sole_labels.is_empty() && !mentioned(cx, &field.sole_unless) {
+    if !field.sole_labels.is_empty()
+        && !mentioned(cx, &field.sole_unless)
+        && (field.sole_if.is_empty() || mentioned(cx, &field.sole_if))
+    {
         best = best.max(sole_label_presence(cx, field));
     }
     best
