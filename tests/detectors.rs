@@ -692,6 +692,12 @@ fn free_form_notices_name_their_fields_in_sentences() {
     let published_by_agency =
         format!("某某招标有限公司受某某医院委托，对下列项目进行公开招标。\n{tender}");
     assert_eq!(missing(&published_by_agency), Vec::<String>::new());
+    // A sentence that refers to the deadline does not state it.
+    let referred = tender.replace(
+        "7.投标截止时间：2015年10月22日09:30",
+        "7.投标保证金须在投标截止时间前汇至指定账户，2015年10月30日起退还",
+    );
+    assert_eq!(missing(&referred), ["bid_deadline"]);
     let without_phone = tender.replace("11.联系电话：0595-22518425\n", "");
     assert_eq!(missing(&without_phone), ["project_contact"]);
 }

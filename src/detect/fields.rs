@@ -534,6 +534,16 @@ fn label_search(cx: &Context<'_>, id: &str, field: &FieldSpec) -> Presence {
         if field.value == ValueKind::Section && !heading_like(&doc.text, range.clone()) {
             continue;
         }
+        // `须在投标截止时间前汇至…`: a sentence refers to the time, it
+        // does not state it.
+        if field.value == ValueKind::Date && {
+            let after = doc.text[range.end..].trim_start_matches([' ', '\u{3000}']);
+            ["前", "后", "之前", "之后", "以前", "以后"]
+                .iter()
+                .any(|w| after.starts_with(w))
+        } {
+            continue;
+        }
         best = best.max(Presence::LabelOnly);
         match value_follows(cx, range.end, field) {
             Presence::Present => return Presence::Present,
