@@ -310,30 +310,28 @@ fn title_text(doc: &NormalizedDoc) -> String {
         .flat_map(|span| doc.text[span.range.clone()].lines())
         .filter(|l| !l.trim().is_empty())
         .take(3);
-    {
-        for line in lines {
-            let line = line.trim();
-            let line = if line.chars().count() <= MAX_TITLE_CHARS {
-                line
-            } else {
-                // A title glued to its body ends at the first sentence break.
-                let end = line
-                    .find(['，', ',', '。', '；', ';'])
-                    .unwrap_or(line.len());
-                let head = &line[..end];
-                if head.chars().count() > MAX_TITLE_CHARS {
-                    continue;
-                }
-                head
-            };
-            out.push_str(line);
-            out.push('\n');
-            if complete_title(line) {
-                // The lines below a whole title are the body: its first
-                // sentence (`……进行了竞争性谈判采购，现就本次谈判结果公告
-                // 如下`) names the procedure, not the notice.
-                break;
+    for line in lines {
+        let line = line.trim();
+        let line = if line.chars().count() <= MAX_TITLE_CHARS {
+            line
+        } else {
+            // A title glued to its body ends at the first sentence break.
+            let end = line
+                .find(['，', ',', '。', '；', ';'])
+                .unwrap_or(line.len());
+            let head = &line[..end];
+            if head.chars().count() > MAX_TITLE_CHARS {
+                continue;
             }
+            head
+        };
+        out.push_str(line);
+        out.push('\n');
+        if complete_title(line) {
+            // The lines below a whole title are the body: its first
+            // sentence (`……进行了竞争性谈判采购，现就本次谈判结果公告
+            // 如下`) names the procedure, not the notice.
+            break;
         }
     }
     out

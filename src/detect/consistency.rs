@@ -302,7 +302,6 @@ impl Consistency {
         }) else {
             return;
         };
-        let (budget, winner) = (&budget, &winner);
         out.push(Candidate {
             rule: "consistency.award_over_budget".into(),
             category: Category::Consistency,
@@ -311,11 +310,11 @@ impl Consistency {
             confidence: Confidence::Medium,
             span: Some(w_range),
             value: Some(format!("{budget}|{winner}")),
-            excerpt: format!("中标 ¥{} > 预算 ¥{}", format_fen(*winner), format_fen(*budget)),
+            excerpt: format!("中标 ¥{} > 预算 ¥{}", format_fen(winner), format_fen(budget)),
             explanation: format!(
                 "中标（成交）金额 ¥{} 超过预算金额 ¥{}。报价超过采购预算的应作废标处理，请核对金额。",
-                format_fen(*winner),
-                format_fen(*budget)
+                format_fen(winner),
+                format_fen(budget)
             ),
             enforces: "《政府采购法》第三十六条；财政部令第87号第六十三条".into(),
         });

@@ -138,10 +138,10 @@ pub fn required_presence<'c>(cx: &Context<'c>) -> Vec<(&'c String, &'c FieldSpec
     out
 }
 
-/// Whether any of `words` occurs in the visible content.
-/// A mention in a generic pairing with the purchaser (`由采购人或采购代理
-///机构发布`, `向采购人、采购代理机构提出质疑` — the boilerplate of every
-/// page) says nothing of whether this notice has an agency.
+/// Whether any of `words` occurs in the visible content. A mention in a
+/// generic pairing with the purchaser (`由采购人或采购代理机构发布`,
+/// `向采购人、采购代理机构提出质疑` — the boilerplate of every page) says
+/// nothing of whether this notice has an agency, and does not count.
 fn mentioned(cx: &Context<'_>, words: &[String]) -> bool {
     const PAIRED_BEFORE: &[&str] = &[
         "采购人或",

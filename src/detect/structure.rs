@@ -178,7 +178,6 @@ pub fn cells(line: &str) -> Vec<&str> {
     cells[start..end.max(start)].to_vec()
 }
 
-/// Whether a cell reads like a header label: short, mostly not digits.
 /// Whether a line ends as a column header does — a noun of what the
 /// column holds (`名称`, `地址`, `金额（万元）`, `序号`, `规格型号`) — and not
 /// as a value in a cell does (`……有限公司`, `……富民西街`).
@@ -193,6 +192,7 @@ fn ends_like_a_header(cell: &str) -> bool {
     core.chars().last().is_some_and(|c| ENDS.contains(c))
 }
 
+/// Whether a cell reads like a header label: short, mostly not digits.
 fn label_like(cell: &str) -> bool {
     let n = cell.chars().count();
     let digits = cell.chars().filter(char::is_ascii_digit).count();
