@@ -133,18 +133,20 @@ fn numbering(line: &str) -> Option<usize> {
     let re = RE.get_or_init(|| {
         #[allow(clippy::unwrap_used)] // A constant pattern, covered by tests.
         Regex::new(
-            r"^[ \t\u{3000}]*(?:第[一二三四五六七八九十百]+[章节部分条]|[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、．]|(\d{1,2}\.)|[①-⑳]|【)[ \t\u{3000}]*",
+            r"^[ \t\u{3000}]*(?:第[一二三四五六七八九十百]+[章节部分条]|[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、．]|\d{1,2}\.|[①-⑳]|【)[ \t\u{3000}]*",
         )
         .unwrap()
     });
-    let c = re.captures(line)?;
-    let whole = c.get(0)?;
-    if let Some(dotted) = c.get(1)
-        && line[dotted.end()..].starts_with(|ch: char| ch.is_ascii_digit())
-    {
+    // `find`, not `captures`: this runs on every line of every document.
+    let m = re.find(line)?;
+    let core = m.as_str().trim_end_matches([' ', '\t', '\u{3000}']);
+    let dotted = core
+        .strip_suffix('.')
+        .is_some_and(|n| n.ends_with(|c: char| c.is_ascii_digit()));
+    if dotted && line[m.start() + core.len()..].starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
-    Some(whole.end())
+    Some(m.end())
 }
 
 /// The label part of a line (up to its colon), if the line is `label：…`
@@ -454,6 +456,11 @@ impl Structure {
         let text = doc.text.as_str();
         for span in doc.spans.iter().filter(|s| s.kind.is_content()) {
             let piece = &text[span.range.clone()];
+            // The sentence always says 潜在…; a literal check first spares
+            // the regex a search through every piece that has none.
+            if !piece.contains("潜在") {
+                continue;
+            }
             if let Some(c) = re.captures(piece) {
                 let base = span.range.start;
                 let shift = |m: regex::Match<'_>| base + m.start()..base + m.end();
