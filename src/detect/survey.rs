@@ -237,6 +237,11 @@ impl Tally {
                 let Some(spec_field) = spec.fields.get(field) else {
                     continue;
                 };
+                // A generic label the field already reads where it is the
+                // notice's only one (`联系电话`) is no new label.
+                if spec_field.sole_labels.iter().any(|l| label_key(l) == *key) {
+                    continue;
+                }
                 let names: Vec<&str> = spec_field
                     .labels
                     .iter()
