@@ -692,6 +692,15 @@ fn free_form_notices_name_their_fields_in_sentences() {
     let published_by_agency =
         format!("某某招标有限公司受某某医院委托，对下列项目进行公开招标。\n{tender}");
     assert_eq!(missing(&published_by_agency), Vec::<String>::new());
+    // A correction in prose: its title says 补充通知, the original date
+    // and the change are in the first sentence.
+    let correction = "某某市人民医院手术室过滤器采购项目补充通知\n各潜在供应商：\n\
+        对2026年1月13日发布的某某市人民医院手术室过滤器采购项目磋商文件做如下修改：\n\
+        一、删除项目需求中备注条款第2条。\n二、本补充通知作为磋商文件的组成部分。\n\
+        采购人：某某市人民医院，联系电话：0513-83212345\n";
+    let report = engine.scan("t.txt", correction.as_bytes());
+    assert_eq!(report.doc_type.as_deref(), Some("correction"));
+    assert_eq!(missing(correction), ["project_code"]);
     // A sentence that refers to the deadline does not state it.
     let referred = tender.replace(
         "7.投标截止时间：2015年10月22日09:30",
