@@ -232,27 +232,33 @@ impl AnnouncementSpec {
         let head = content_head(doc, 8000);
         let headings = heading_text(doc, 8000);
         let method = method_value(&head);
+        // Each type's body phrases found near the top, searched once.
+        let found: Vec<Vec<&str>> = self
+            .types
+            .iter()
+            .map(|t| {
+                t.body
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|p| head.contains(p))
+                    .collect()
+            })
+            .collect();
         // Types quoted by a type whose own body evidence is present.
         let quoted: Vec<&str> = self
             .types
             .iter()
-            .filter(|t| t.body.iter().filter(|p| head.contains(p.as_str())).count() >= 2)
-            .flat_map(|t| t.quotes.iter().map(String::as_str))
+            .zip(&found)
+            .filter(|(_, phrases)| phrases.len() >= 2)
+            .flat_map(|(t, _)| t.quotes.iter().map(String::as_str))
             .collect();
         let mut best: Option<(usize, &DocType)> = None;
-        for t in &self.types {
+        for (t, phrases) in self.types.iter().zip(&found) {
             let mut score = 0usize;
-            for p in &t.body {
-                if quoted.contains(&t.id.as_str()) {
-                    break;
-                }
-                if head.contains(p.as_str()) {
+            if !quoted.contains(&t.id.as_str()) {
+                for p in phrases {
                     let n = p.chars().count();
-                    score += if headings.contains(p.as_str()) {
-                        2 * n
-                    } else {
-                        n
-                    };
+                    score += if headings.contains(p) { 2 * n } else { n };
                 }
             }
             if let Some(m) = &method
