@@ -146,6 +146,12 @@ fn personal_data_positives() {
             &[],
         ),
         row(
+            "a person's mobile in a company's table row",
+            "中标人 | 项目负责人 | 联系方式\n某某建设有限公司 | 张伟（身份证号已隐去） | 13912345678".to_string(),
+            &["personal.mobile"],
+            &[],
+        ),
+        row(
             "personal mailbox outside contacts",
             "专家张三的邮箱zhangsan1980@163.com已登记".to_string(),
             &["personal.email"],
@@ -179,6 +185,12 @@ fn personal_data_hard_negatives() {
             PERSONAL,
         ),
         row("landline", "监督电话：0531-86012345".to_string(), &[], PERSONAL),
+        row(
+            "a winner's mobile in its table row",
+            "中标供应商名称 | 地址 | 统一社会信用代码 | 联系方式\n某某大厦有限公司 | 某某市南开区三马路165号 | 91120104239018862X | 13802020229".to_string(),
+            &[],
+            PERSONAL,
+        ),
         row("id mentioned, no number", "投标人须提供法定代表人身份证明及身份证复印件。".to_string(), &[], PERSONAL),
         row("amount", "成交金额：1234567890123456.00元".to_string(), &[], PERSONAL),
         row("bad checksum", "证件号：110105194912310021".to_string(), &[], PERSONAL),
@@ -484,6 +496,12 @@ fn consistency_checks() {
         row(
             "tender period in Chinese numerals",
             "某某项目公开招标公告\n五、公告期限：自本公告发布之日起五个工作日。",
+            &[],
+            &["consistency.announcement_period"],
+        ),
+        row(
+            "objection window after the period",
+            "某某项目单一来源采购公示\n三、公示期限\n2024年5月6日至2024年5月13日\n对公示内容有异议的，请于公示期满后两个工作日内书面反馈。",
             &[],
             &["consistency.announcement_period"],
         ),

@@ -340,6 +340,11 @@ impl Consistency {
             let (Some(whole), Some(n)) = (c.get(0), c.get(1)) else {
                 continue;
             };
+            // `公示期满后两个工作日内提出异议`: a window after the period
+            // ends, not the period.
+            if region[..whole.start()].contains(['满', '后']) {
+                continue;
+            }
             let Some(days) = small_number(n.as_str()) else {
                 continue;
             };

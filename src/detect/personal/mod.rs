@@ -221,6 +221,26 @@ fn is_contact(cx: &Context<'_>, at: usize) -> bool {
     has_any(&tail, CONTACT_LABELS)
 }
 
+/// Whether the number stands in a table row that names an organisation
+/// (`某某大厦有限公司 | 地址 | 统一社会信用代码 | 138…`): a winner's or
+/// bidder's contact column, which the notice must give, not a person's.
+fn in_company_row(cx: &Context<'_>, at: usize) -> bool {
+    const ORGANISATIONS: &[&str] = &[
+        "公司",
+        "集团",
+        "厂",
+        "中心",
+        "研究院",
+        "研究所",
+        "事务所",
+        "合作社",
+        "医院",
+        "学校",
+    ];
+    let line = line_before(&cx.doc.text, at);
+    line.contains(['|', '｜', '\t']) && has_any(line, ORGANISATIONS)
+}
+
 /// Whether the address is where the notice asks for documents to be sent
 /// (`将扫描件发送至…@qq.com`): an agency's working mailbox, even on a
 /// free mail service, is contact information the notice must give.
@@ -427,7 +447,7 @@ impl Personal {
         }
         let w = window(cx, span.start);
         let personal = has_any(w, PERSONAL_CONTEXT);
-        if !personal && is_contact(cx, span.start) {
+        if !personal && (is_contact(cx, span.start) || in_company_row(cx, span.start)) {
             return true;
         }
         let masked = mask_digits(d);
