@@ -687,6 +687,12 @@ fn free_form_notices_name_their_fields_in_sentences() {
     assert_eq!(missing(award), Vec::<String>::new());
     let without_phone = award.replace(" 电话：0759-4800322\n", "");
     assert_eq!(missing(&without_phone), ["agency_contact"]);
+    // Under a combined label, the next label line is no value.
+    let no_winner = award.replace(
+        "成交供应商：某某设备有限公司\n",
+        "成交供应商名称、地址及成交金额：\n成交下浮系数：20%\n",
+    );
+    assert!(missing(&no_winner).contains(&"winner_name".to_string()));
 
     // A contact's phone on the next numbered line; the project number as
     // 招标文件编号; the documents' sale as 发售招标文件时间.

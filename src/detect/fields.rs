@@ -697,6 +697,20 @@ fn value_follows(cx: &Context<'_>, label_end: usize, field: &FieldSpec) -> Prese
     judge(after_delim, field.value)
 }
 
+/// Whether a value line is itself `label：value` — the next entry of the
+/// form (`成交供应商名称、地址及成交金额：` followed by `成交下浮系数：20%`),
+/// not this label's value.
+fn another_label_line(value: &str) -> bool {
+    let Some(at) = value.find([':', '：']) else {
+        return false;
+    };
+    let label = value[..at].trim();
+    (2..=10).contains(&label.chars().count())
+        && label
+            .chars()
+            .all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
+}
+
 /// A local landline without area code, as cities print them on their own
 /// notices (`联系方式：59556719`, `汤秋良59167862`): seven or eight digits
 /// not starting with 0 or 1, standing alone, and not a date (`20161130`).
@@ -722,6 +736,7 @@ fn value_in(after_delim: &str, kind: ValueKind) -> bool {
                 && !EMPTY_VALUES.contains(&v)
                 && v.chars().any(char::is_alphanumeric)
                 && !is_masked(v)
+                && !another_label_line(v)
         }
         ValueKind::Code => {
             let v = line_value(after_delim);
