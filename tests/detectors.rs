@@ -716,6 +716,11 @@ fn free_form_notices_name_their_fields_in_sentences() {
     let published_by_agency =
         format!("某某招标有限公司受某某医院委托，对下列项目进行公开招标。\n{tender}");
     assert_eq!(missing(&published_by_agency), Vec::<String>::new());
+    // So does one that signs the notice below an unlabelled contact.
+    let signed_by_agency = format!(
+        "{tender}十二、业务咨询：\n联系人：陈某某 联系电话：0773-2887388\n传真：0773-2889218\n广西某某招标有限公司\n2014年4月1日\n"
+    );
+    assert_eq!(missing(&signed_by_agency), Vec::<String>::new());
     // A correction in prose: its title says 补充通知, the original date
     // and the change are in the first sentence.
     let correction = "某某市人民医院手术室过滤器采购项目补充通知\n各潜在供应商：\n\
