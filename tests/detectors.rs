@@ -146,6 +146,12 @@ fn personal_data_positives() {
             &[],
         ),
         row(
+            "an expert's mobile beside the employer",
+            "序号 | 姓名 | 工作单位 | 手机\n1 | 李娜 | 某某市人民医院 | 13912345678".to_string(),
+            &["personal.mobile"],
+            &[],
+        ),
+        row(
             "a person's mobile in a company's table row",
             "中标人 | 项目负责人 | 联系方式\n某某建设有限公司 | 张伟（身份证号已隐去） | 13912345678".to_string(),
             &["personal.mobile"],

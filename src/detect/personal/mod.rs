@@ -221,9 +221,11 @@ fn is_contact(cx: &Context<'_>, at: usize) -> bool {
     has_any(&tail, CONTACT_LABELS)
 }
 
-/// Whether the number stands in a table row that names an organisation
-/// (`某某大厦有限公司 | 地址 | 统一社会信用代码 | 138…`): a winner's or
-/// bidder's contact column, which the notice must give, not a person's.
+/// Whether the number stands in a table row that is an organisation's —
+/// its first cell (after a row number) names one (`某某大厦有限公司 | 地址 |
+/// 统一社会信用代码 | 138…`): a winner's or bidder's contact column, which
+/// the notice must give. A row that starts with a person (`张三 | 某某医院 |
+/// 138…`, an expert list) is not exempt.
 fn in_company_row(cx: &Context<'_>, at: usize) -> bool {
     const ORGANISATIONS: &[&str] = &[
         "公司",
@@ -238,7 +240,15 @@ fn in_company_row(cx: &Context<'_>, at: usize) -> bool {
         "学校",
     ];
     let line = line_before(&cx.doc.text, at);
-    line.contains(['|', '｜', '\t']) && has_any(line, ORGANISATIONS)
+    if !line.contains(['|', '｜', '\t']) {
+        return false;
+    }
+    let first = line
+        .split(['|', '｜', '\t'])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .find(|c| !c.chars().all(|ch| ch.is_ascii_digit()));
+    first.is_some_and(|c| c.chars().count() >= 4 && has_any(c, ORGANISATIONS))
 }
 
 /// Whether the address is where the notice asks for documents to be sent
