@@ -193,7 +193,7 @@ fn personal_data_hard_negatives() {
         row("landline", "监督电话：0531-86012345".to_string(), &[], PERSONAL),
         row(
             "a winner's mobile in its table row",
-            "中标供应商名称 | 地址 | 统一社会信用代码 | 联系方式\n某某大厦有限公司 | 某某市南开区三马路165号 | 91120104239018862X | 13802020229".to_string(),
+            "中标供应商名称 | 地址 | 统一社会信用代码 | 联系方式\n第1包 | 某某大厦有限公司 | 某某市南开区三马路165号 | 91120104239018862X | 13802020229".to_string(),
             &[],
             PERSONAL,
         ),

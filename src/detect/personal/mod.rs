@@ -222,7 +222,7 @@ fn is_contact(cx: &Context<'_>, at: usize) -> bool {
 }
 
 /// Whether the number stands in a table row that is an organisation's —
-/// its first cell (after a row number) names one (`某某大厦有限公司 | 地址 |
+/// its first cell (after a row number or lot) names one (`某某大厦有限公司 | 地址 |
 /// 统一社会信用代码 | 138…`): a winner's or bidder's contact column, which
 /// the notice must give. A row that starts with a person (`张三 | 某某医院 |
 /// 138…`, an expert list) is not exempt.
@@ -247,7 +247,8 @@ fn in_company_row(cx: &Context<'_>, at: usize) -> bool {
         .split(['|', '｜', '\t'])
         .map(str::trim)
         .filter(|c| !c.is_empty())
-        .find(|c| !c.chars().all(|ch| ch.is_ascii_digit()));
+        // A row number or lot (`1`, `第1包`, `包2`) may come first.
+        .find(|c| !(c.chars().count() <= 5 && c.chars().any(|ch| ch.is_ascii_digit())));
     first.is_some_and(|c| c.chars().count() >= 4 && has_any(c, ORGANISATIONS))
 }
 
