@@ -28,7 +28,7 @@ use regex::Regex;
 use super::announcement::{FieldSpec, ValueKind};
 use super::layout::after_in_content;
 use super::names::names_in;
-use super::structure::{Source, label_key};
+use super::structure::{Source, label_key, split_cells};
 use super::{Candidate, Context, Detector};
 use crate::model::{Category, Confidence, Severity};
 use crate::normalize::{NormalizedDoc, PIECE_SEPARATOR};
@@ -481,17 +481,6 @@ fn heading_like(text: &str, label: std::ops::Range<usize>) -> bool {
     numbering_only && (rest_of_line.trim().chars().count() <= 10 || short_then_colon)
 }
 
-/// Splits a table row into cells as written: tabs (HTML and DOCX cells),
-/// `|` (tables flattened to text), or runs of two or more spaces (PDF
-/// text of a table). Empty cells are kept, so counting the cells before a
-/// label gives its column.
-fn cells(line: &str) -> Vec<&str> {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    #[allow(clippy::unwrap_used)] // A constant pattern.
-    let re = RE.get_or_init(|| Regex::new(r"\t|\||｜| {2,}|\u{3000}{2,}").unwrap());
-    re.split(line).collect()
-}
-
 /// When a label is a whole header cell of a table row, the cell in the
 /// same column of the next row (`预算金额（万元）` over `120`).
 fn table_cell_below(text: &str, label_end: usize) -> Option<&str> {
@@ -500,7 +489,7 @@ fn table_cell_below(text: &str, label_end: usize) -> Option<&str> {
         .find('\n')
         .map_or(text.len(), |i| label_end + i);
     let line = &text[line_start..line_end];
-    let row = cells(line);
+    let row = split_cells(line);
     // A real row: at least two cells with something in them (indentation
     // and trailing spaces make empty "cells" around a lone label).
     if row.len() < 3 || row.iter().filter(|c| !c.trim().is_empty()).count() < 2 {
@@ -514,12 +503,12 @@ fn table_cell_below(text: &str, label_end: usize) -> Option<&str> {
     if !(rest.is_empty() || rest.starts_with('\t') || rest.starts_with("  ")) {
         return None;
     }
-    let column = cells(&text[line_start..label_end]).len() - 1;
+    let column = split_cells(&text[line_start..label_end]).len() - 1;
     let next = text[line_end..]
         .split('\n')
         .map(str::trim_end)
         .find(|l| !l.trim().is_empty())?;
-    let below = cells(next);
+    let below = split_cells(next);
     (below.len() == row.len())
         .then(|| below.get(column).copied())
         .flatten()

@@ -167,12 +167,20 @@ fn colon_split(line: &str) -> Option<(&str, &str)> {
     Some((label, &line[at + colon_len..]))
 }
 
-/// Cells of a table row: tabs, `|`, or runs of two or more spaces.
-pub fn cells(line: &str) -> Vec<&str> {
+/// Splits a table row into cells as written: tabs (HTML and DOCX cells),
+/// `|` (tables flattened to text), or runs of two or more spaces (PDF
+/// text of a table). Empty cells are kept, so counting the cells before a
+/// label gives its column.
+pub fn split_cells(line: &str) -> Vec<&str> {
     static RE: OnceLock<Regex> = OnceLock::new();
     #[allow(clippy::unwrap_used)] // A constant pattern.
     let re = RE.get_or_init(|| Regex::new(r"\t|\||｜| {2,}|\u{3000}{2,}").unwrap());
-    let cells: Vec<&str> = re.split(line).map(str::trim).collect();
+    re.split(line).collect()
+}
+
+/// Cells of a table row: tabs, `|`, or runs of two or more spaces.
+pub fn cells(line: &str) -> Vec<&str> {
+    let cells: Vec<&str> = split_cells(line).into_iter().map(str::trim).collect();
     // A row drawn with outer bars (`| a | b |`) has empty first/last cells.
     let start = usize::from(cells.first().is_some_and(|c| c.is_empty()));
     let end =

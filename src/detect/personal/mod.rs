@@ -209,16 +209,14 @@ fn is_contact(cx: &Context<'_>, at: usize) -> bool {
     if cx.layout().in_contact_zone(at) {
         return true;
     }
-    let line = line_before(&cx.doc.text, at);
-    let tail: String = line
-        .chars()
-        .rev()
-        .take(24)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    has_any(&tail, CONTACT_LABELS)
+    has_any(&line_tail(&cx.doc.text, at, 24), CONTACT_LABELS)
+}
+
+/// The last `chars` characters of the line before `at`.
+fn line_tail(text: &str, at: usize, chars: usize) -> String {
+    let line = line_before(text, at);
+    let skip = line.chars().count().saturating_sub(chars);
+    line.chars().skip(skip).collect()
 }
 
 /// Whether the number stands in a table row that is an organisation's —
@@ -265,16 +263,7 @@ fn is_mail_drop(cx: &Context<'_>, at: usize) -> bool {
         "递交至",
         "报送至",
     ];
-    let line = line_before(&cx.doc.text, at);
-    let tail: String = line
-        .chars()
-        .rev()
-        .take(8)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    has_any(&tail, SEND_TO)
+    has_any(&line_tail(&cx.doc.text, at, 8), SEND_TO)
 }
 
 fn candidate(
