@@ -483,7 +483,12 @@ fn labels_proposes_an_unmapped_label_for_the_field_it_leaves_missing() {
         let text = CLEAN_AWARD
             .replace("ZB-2024-0101", code)
             .replace("某某信息技术有限公司", winner)
-            .replace("五、评审专家名单：", "五、评委名单：");
+            .replace("五、评审专家名单：", "五、评委名单：")
+            // A value before a colon reads like a label: never printed.
+            .replace(
+                "八、其他补充事宜\n无",
+                "八、其他补充事宜\n11010519491231002X：授权代表",
+            );
         dir.write(&format!("archive/{i}.txt"), text.as_bytes());
     }
     let archive = dir.path().join("archive");
@@ -497,6 +502,7 @@ fn labels_proposes_an_unmapped_label_for_the_field_it_leaves_missing() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("19491231002"));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let award = report
         .as_array()

@@ -55,6 +55,7 @@ pub fn survey(cx: &Context<'_>) -> DocSurvey {
             || entry
                 .label
                 .contains(['；', ';', '，', ',', '。', '！', '？'])
+            || !label_is_safe_to_print(&entry.label)
         {
             continue;
         }
@@ -78,6 +79,20 @@ pub fn survey(cx: &Context<'_>) -> DocSurvey {
         labels,
         missing,
     }
+}
+
+/// Whether a label can be shown in a report: a "label" that is really a
+/// value a colon followed (an ID number, a phone, a mail address) must not
+/// reach the report unmasked, and is no label to propose anyway.
+fn label_is_safe_to_print(label: &str) -> bool {
+    let mut run = 0;
+    for c in label.chars() {
+        run = if c.is_ascii_digit() { run + 1 } else { 0 };
+        if run >= 6 {
+            return false;
+        }
+    }
+    !label.contains(['@', '＠'])
 }
 
 /// The labels of an archive, per announcement type.
@@ -305,6 +320,15 @@ mod tests {
                 .collect(),
             missing: missing.iter().map(|s| s.to_string()).collect(),
         }
+    }
+
+    #[test]
+    fn values_that_look_like_labels_are_never_reported() {
+        assert!(!label_is_safe_to_print("11010519491231002X"));
+        assert!(!label_is_safe_to_print("联系人13812345678"));
+        assert!(!label_is_safe_to_print("zhangsan@163.com"));
+        assert!(label_is_safe_to_print("项目编号"));
+        assert!(label_is_safe_to_print("附件1"));
     }
 
     #[test]
