@@ -436,6 +436,7 @@ async fn uninspected_routes_stream_large_bodies_past_the_inspection_limit() {
         name: Some("notices".into()),
         method: "POST".into(),
         path: "/api/notices".into(),
+        query: Default::default(),
         monitor: false,
         announcement: true,
     }];

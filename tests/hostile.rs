@@ -99,6 +99,7 @@ fn one_route(upstream: &str, dir: &std::path::Path) -> pubgate::serve::config::S
         name: Some("notices".into()),
         method: "POST".into(),
         path: "/api/notices".into(),
+        query: Default::default(),
         monitor: false,
         announcement: true,
     }];

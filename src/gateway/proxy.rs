@@ -49,7 +49,12 @@ pub async fn handle(
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.trim() != "0");
-    match app.routes.classify(&method, request.uri().path(), has_body) {
+    match app.routes.classify(
+        &method,
+        request.uri().path(),
+        request.uri().query(),
+        has_body,
+    ) {
         None => pass_through(&app, upstream, request, client).await,
         Some(route) => inspect(&app, upstream, request, client, route).await,
     }

@@ -22,7 +22,13 @@ pub struct Routes {
 struct Compiled {
     name: String,
     method: Option<Method>,
+    /// One wildcard pattern per path segment (`*` inside a segment never
+    /// crosses a `/`).
     segments: Vec<String>,
+    /// Query parameters the request must carry, each with a wildcard
+    /// pattern for its value (`*` here may cross `/`: `rest_route` values
+    /// are paths).
+    query: Vec<(String, String)>,
     /// The pattern ends in `**`.
     rest: bool,
     monitor: bool,
@@ -60,6 +66,11 @@ impl Routes {
                         .then(|| Method::from_bytes(r.method.to_uppercase().as_bytes()).ok())
                         .flatten(),
                     segments,
+                    query: r
+                        .query
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.to_lowercase()))
+                        .collect(),
                     rest,
                     monitor: r.monitor,
                     announcement: r.announcement,
@@ -72,11 +83,17 @@ impl Routes {
     /// The route that makes this request a publish request, if any.
     ///
     /// `method` is the method the request claims (see [`effective_method`]);
-    /// `has_body` whether it carries a body. A body on any method of an
+    /// `query` the raw query string; `has_body` whether it carries a body. A body on any method of an
     /// inspected path is inspected: a platform may read a body on GET,
     /// DELETE or a method of its own, so a route's method list never lets
     /// a body through unread.
-    pub fn classify(&self, method: &Method, raw_path: &str, has_body: bool) -> Option<Matched> {
+    pub fn classify(
+        &self,
+        method: &Method,
+        raw_path: &str,
+        query: Option<&str>,
+        has_body: bool,
+    ) -> Option<Matched> {
         let carries_body =
             has_body || matches!(*method, Method::POST | Method::PUT | Method::PATCH);
         // Most traffic is GET: no route for the method, nothing to normalize.
@@ -102,7 +119,9 @@ impl Routes {
             });
         }
         let segments = split(&path);
-        let on_path = |r: &&Compiled| segment_match(&r.segments, r.rest, &segments);
+        let on_path = |r: &&Compiled| {
+            segment_match(&r.segments, r.rest, &segments) && query_match(&r.query, query)
+        };
         self.routes
             .iter()
             .filter(on_path)
@@ -158,7 +177,49 @@ fn segment_match(pattern: &[String], rest: bool, path: &[String]) -> bool {
     } else if path.len() != pattern.len() {
         return false;
     }
-    pattern.iter().zip(path).all(|(p, s)| p == "*" || p == s)
+    pattern.iter().zip(path).all(|(p, s)| wildcard(p, s))
+}
+
+/// Every condition holds for some value of its parameter. A parameter
+/// given twice matches when either value does: platforms disagree on
+/// which one wins (PHP takes the last, others the first), so either may be
+/// the one the platform acts on.
+fn query_match(conditions: &[(String, String)], query: Option<&str>) -> bool {
+    conditions.iter().all(|(name, pattern)| {
+        form_urlencoded::parse(query.unwrap_or("").as_bytes())
+            .filter(|(k, _)| k == name)
+            .any(|(_, value)| {
+                // A value that is a path is compared normalized, as the
+                // request path is (`/wp/v2/../v2/posts`); one that cannot
+                // be normalized safely matches: when in doubt, inspect.
+                if value.starts_with('/') {
+                    normalize_path(&value).is_none_or(|v| wildcard(pattern, &v))
+                } else {
+                    wildcard(pattern, &value.to_lowercase())
+                }
+            })
+    })
+}
+
+/// `*` matches any run of characters (none included); everything else
+/// matches itself.
+fn wildcard(pattern: &str, text: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or("");
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    let tail: Vec<&str> = parts.collect();
+    let Some((last, middle)) = tail.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
 }
 
 /// Normalizes a request path for matching; `None` when it cannot be done
@@ -220,6 +281,7 @@ mod tests {
             name: None,
             method: method.into(),
             path: path.into(),
+            query: Default::default(),
             monitor: false,
             announcement: true,
         }
@@ -243,29 +305,29 @@ mod tests {
             "/api/notices?draft=1",
         ] {
             assert!(
-                routes.classify(&Method::POST, path, true).is_some(),
+                routes.classify(&Method::POST, path, None, true).is_some(),
                 "{path} escaped inspection"
             );
         }
         assert!(
             routes
-                .classify(&Method::PUT, "/cms/article/42", true)
+                .classify(&Method::PUT, "/cms/article/42", None, true)
                 .is_some()
         );
         assert!(
             routes
-                .classify(&Method::PUT, "/cms/article/42/x", true)
+                .classify(&Method::PUT, "/cms/article/42/x", None, true)
                 .is_none()
         );
         assert!(
             routes
-                .classify(&Method::GET, "/api/notices", false)
+                .classify(&Method::GET, "/api/notices", None, false)
                 .is_none()
         );
         // A body on another method of an inspected path is inspected.
         assert!(
             routes
-                .classify(&Method::GET, "/api/notices", true)
+                .classify(&Method::GET, "/api/notices", None, true)
                 .is_some()
         );
         assert!(
@@ -273,11 +335,16 @@ mod tests {
                 .classify(
                     &Method::from_bytes(b"PUBLISH").unwrap(),
                     "/api/notices",
+                    None,
                     true
                 )
                 .is_some()
         );
-        assert!(routes.classify(&Method::POST, "/api/other", true).is_none());
+        assert!(
+            routes
+                .classify(&Method::POST, "/api/other", None, true)
+                .is_none()
+        );
     }
 
     #[test]
@@ -291,11 +358,11 @@ mod tests {
             "/%00",
         ] {
             assert!(
-                routes.classify(&Method::POST, path, true).is_some(),
+                routes.classify(&Method::POST, path, None, true).is_some(),
                 "{path}"
             );
             assert!(
-                routes.classify(&Method::GET, path, false).is_none(),
+                routes.classify(&Method::GET, path, None, false).is_none(),
                 "{path}"
             );
         }
@@ -305,17 +372,21 @@ mod tests {
     fn no_routes_means_every_write_is_inspected() {
         let routes = Routes::new(&[]);
         for m in [Method::POST, Method::PUT, Method::PATCH] {
-            assert!(routes.classify(&m, "/anything", true).is_some());
+            assert!(routes.classify(&m, "/anything", None, true).is_some());
         }
-        assert!(routes.classify(&Method::GET, "/anything", false).is_none());
         assert!(
             routes
-                .classify(&Method::DELETE, "/anything", false)
+                .classify(&Method::GET, "/anything", None, false)
                 .is_none()
         );
         assert!(
             routes
-                .classify(&Method::DELETE, "/anything", true)
+                .classify(&Method::DELETE, "/anything", None, false)
+                .is_none()
+        );
+        assert!(
+            routes
+                .classify(&Method::DELETE, "/anything", None, true)
                 .is_some()
         );
     }
@@ -325,11 +396,78 @@ mod tests {
         let routes = Routes::new(&[route("*", "/upload/**")]);
         assert!(
             routes
-                .classify(&Method::POST, "/upload/a/b/c", true)
+                .classify(&Method::POST, "/upload/a/b/c", None, true)
                 .is_some()
         );
-        assert!(routes.classify(&Method::PATCH, "/upload", true).is_some());
-        assert!(routes.classify(&Method::POST, "/uploads", true).is_none());
+        assert!(
+            routes
+                .classify(&Method::PATCH, "/upload", None, true)
+                .is_some()
+        );
+        assert!(
+            routes
+                .classify(&Method::POST, "/uploads", None, true)
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_star_inside_a_segment_matches_within_it() {
+        let routes = Routes::new(&[route("POST", "/wp-json/wp/v2/pages*/**")]);
+        for path in [
+            "/wp-json/wp/v2/pages",
+            "/wp-json/wp/v2/pages/12",
+            "/wp-json/wp/v2/pages12/autosaves",
+        ] {
+            assert!(
+                routes.classify(&Method::POST, path, None, true).is_some(),
+                "{path}"
+            );
+        }
+        // `*` stays inside its segment.
+        assert!(
+            routes
+                .classify(&Method::POST, "/wp-json/wp/v2/media", None, true)
+                .is_none()
+        );
+        assert!(wildcard("a*b*c", "aXbYc"));
+        assert!(!wildcard("a*b*c", "aXbY"));
+        assert!(!wildcard("a*bb", "ab"));
+        assert!(wildcard("*", ""));
+    }
+
+    #[test]
+    fn query_conditions_route_requests_whose_path_says_nothing() {
+        let mut rest_route = route("*", "/");
+        rest_route.query = [("rest_route".to_string(), "/wp/v2/*".to_string())].into();
+        let routes = Routes::new(&[rest_route]);
+        for query in [
+            "rest_route=/wp/v2/posts/12",
+            "rest_route=%2Fwp%2Fv2%2Fposts",
+            "rest_route=/WP/v2/x/../posts",
+            // Either copy of a repeated parameter may be the one obeyed.
+            "rest_route=/other&rest_route=/wp/v2/posts",
+            // A value that cannot be normalized is inspected.
+            "rest_route=/../wp/v2/posts",
+        ] {
+            assert!(
+                routes
+                    .classify(&Method::POST, "/", Some(query), true)
+                    .is_some(),
+                "{query}"
+            );
+        }
+        assert!(
+            routes
+                .classify(&Method::POST, "/", Some("rest_route=/oembed/1.0"), true)
+                .is_none()
+        );
+        assert!(
+            routes
+                .classify(&Method::POST, "/", Some("p=1"), true)
+                .is_none()
+        );
+        assert!(routes.classify(&Method::POST, "/", None, true).is_none());
     }
 
     #[test]

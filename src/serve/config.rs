@@ -161,8 +161,14 @@ pub struct InspectRoute {
     pub name: Option<String>,
     /// HTTP method, or `*` for any.
     pub method: String,
-    /// Path pattern: `*` matches one segment, a trailing `**` the rest.
+    /// Path pattern: `*` matches within one segment (`pages*`, `*`), a
+    /// trailing `**` the rest.
     pub path: String,
+    /// Query parameters the request must carry, with a pattern for the
+    /// value (`*` matches any run): `{ rest_route = "/wp/v2/*" }` routes
+    /// WordPress's `/?rest_route=` requests, whose path is only `/`.
+    #[serde(default)]
+    pub query: std::collections::BTreeMap<String, String>,
     /// Monitor only this route.
     #[serde(default)]
     pub monitor: bool,
