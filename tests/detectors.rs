@@ -623,6 +623,26 @@ fn announcement_types_from_titles() {
             .as_bytes(),
     );
     assert_eq!(report.doc_type.as_deref(), Some("contract"));
+    // Layouts of real pages: an aggregator's own headline above the
+    // notice's title, a title wrapped over two lines below a menu, and a
+    // labelled value (`公告类型:竞争性磋商` names the procedure) above it.
+    for (text, id) in [
+        (
+            "某某招标网\n某某分局食材配送招标公告\n您的位置: 首页 > 招标公告 > 某某分局食材配送服务采购更正公告\n某某分局食材配送服务采购更正公告[变更公告]\n产品最高限价更改:更改前……",
+            "correction",
+        ),
+        (
+            "登录/注册\n开启全网商机\n某某幼儿园2026年度食堂食品采购\n配送服务企业遴选结果公示\n现将遴选结果公示如下",
+            "award",
+        ),
+        (
+            "某某中学安保服务采购项目\n项目编号:RC-2016-0560\n公告类型:竞争性磋商\n成 交 公 示\n某某项目采用竞争性磋商方式确定成交人。现将成交结果公示如下:",
+            "award",
+        ),
+    ] {
+        let report = engine.scan("t.txt", text.as_bytes());
+        assert_eq!(report.doc_type.as_deref(), Some(id), "{text}");
+    }
     let report = engine.scan("t.txt", "会议通知\n请各位准时参会".as_bytes());
     assert_eq!(report.doc_type, None);
     assert!(

@@ -314,10 +314,26 @@ fn title_text(doc: &NormalizedDoc) -> String {
         .iter()
         .filter(|s| s.kind == PartKind::Content)
         .flat_map(|span| doc.text[span.range.clone()].lines())
-        .filter(|l| !l.trim().is_empty())
-        .take(3);
-    for line in lines {
-        let line = line.trim();
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(TITLE_LINES);
+    let mut whole_title_seen = false;
+    for (i, line) in lines.enumerate() {
+        if whole_title_seen || i >= 3 {
+            // Below the first lines (or a whole title) only another whole
+            // title counts: an aggregator page puts its own headline first
+            // and the notice's title after the breadcrumb
+            // (`……招标公告` / `首页 > …` / `……更正公告[变更公告]`), and a
+            // title wrapped over two lines ends on the fourth.
+            if complete_title(line) && !line.contains([':', '：', '，', '。', '；']) {
+                out.push_str(line);
+                out.push('\n');
+            }
+            continue;
+        }
+        if labelled_value(line) {
+            continue;
+        }
         let line = if line.chars().count() <= MAX_TITLE_CHARS {
             line
         } else {
@@ -333,15 +349,30 @@ fn title_text(doc: &NormalizedDoc) -> String {
         };
         out.push_str(line);
         out.push('\n');
-        if complete_title(line) {
-            // The lines below a whole title are the body: its first
-            // sentence (`……进行了竞争性谈判采购，现就本次谈判结果公告
-            // 如下`) names the procedure, not the notice.
-            break;
-        }
+        // The lines below a whole title are the body: its first sentence
+        // (`……进行了竞争性谈判采购，现就本次谈判结果公告如下`) names the
+        // procedure, not the notice.
+        whole_title_seen = complete_title(line);
     }
     out
 }
+
+/// Whether a line is a labelled value (`项目编号:…`, `公告类型:竞争性磋商`):
+/// the value of a field, not a title — `公告类型` names the procedure as
+/// often as the notice. A line labelled as the title (`公告标题：`,
+/// `公告名称：`) is one.
+fn labelled_value(line: &str) -> bool {
+    line.split_once([':', '：']).is_some_and(|(label, value)| {
+        let label = label.trim();
+        !value.trim().is_empty()
+            && label.chars().count() <= 8
+            && !label.contains("标题")
+            && !label.contains("名称")
+    })
+}
+
+/// How many non-empty first lines of the content may hold the title.
+const TITLE_LINES: usize = 8;
 
 /// Whether a line reads as a whole title: it ends as a notice's name does
 /// and is long enough to name a project (not a bare `采购公告` menu entry or
