@@ -260,6 +260,9 @@ impl Structure {
                 .trim_matches(|c: char| c.is_whitespace() || c == PIECE_SEPARATOR)
                 .is_empty()
         };
+        for r in &lines {
+            self.read_inline_header_row(text, r.clone(), range.end);
+        }
         let mut i = 0;
         while i < lines.len() {
             let r = lines[i].clone();
@@ -406,29 +409,117 @@ impl Structure {
                     && colon_split(t).is_none()
                     && !t.contains(['。', '，', ','])
             };
-            let run = if i == 0 || !header_line(line(&lines[i - 1]).trim()) {
-                (i..lines.len())
-                    .take_while(|k| header_line(line(&lines[*k]).trim()))
-                    .count()
-            } else {
-                0
+            // A header cell's unit or note may wrap onto a line of its own
+            // (`预算金额` / `(万元)`): it belongs to the cell above.
+            let note_line = |t: &str| {
+                let t = t.trim();
+                t.starts_with(['(', '（'])
+                    && t.ends_with([')', '）'])
+                    && t.chars().count() <= 12
+                    && !t.chars().any(|c| c.is_ascii_digit())
             };
+            // Header cells: (first line, lines taken including notes).
+            let mut header: Vec<(usize, usize)> = Vec::new();
+            if i == 0 || !header_line(line(&lines[i - 1]).trim()) {
+                let mut k = i;
+                while k < lines.len() && header_line(line(&lines[k]).trim()) {
+                    let mut taken = 1;
+                    while lines.get(k + taken).is_some_and(|r| note_line(line(r))) {
+                        taken += 1;
+                    }
+                    header.push((k, taken));
+                    k += taken;
+                }
+            }
+            let run: usize = header.iter().map(|(_, taken)| taken).sum();
             let values: Vec<Range<usize>> = lines[(i + run).min(lines.len())..]
                 .iter()
                 .filter(|r| nonempty(r))
-                .take(run)
+                .take(header.len())
                 .cloned()
                 .collect();
             let values_have_digits = values
                 .iter()
                 .any(|v| line(v).chars().any(|c| c.is_ascii_digit()));
-            if run >= 3 && values.len() == run && values_have_digits {
-                for (k, v) in values.into_iter().enumerate() {
-                    let h = line(&lines[i + k]).trim().to_string();
+            if header.len() >= 3 && values.len() == header.len() && values_have_digits {
+                for (&(first, taken), v) in header.iter().zip(values) {
+                    let h: String = lines[first..first + taken]
+                        .iter()
+                        .map(|r| line(r).trim())
+                        .collect();
                     self.push(&h, v, Source::Column);
                 }
             }
             i += 1;
+        }
+    }
+
+    /// A table whose header row and rows were flattened into text with
+    /// single spaces (`序号 采购项目名称 采购需求概况 预算金额(万元) 预计采购时间
+    /// 备注 1 某项目 采购内容… 200.00 2024年5月 无`, a 采购意向 page's
+    /// common shape): the cells cannot be told apart by position, since a
+    /// description has spaces of its own, but an amount column's value is
+    /// the first amount-shaped token of the first row, and a time column's
+    /// the first month-shaped one — masked (`####.##`, `****年**月`) or not.
+    fn read_inline_header_row(&mut self, text: &str, line: Range<usize>, piece_end: usize) {
+        // The header opens with 序号, at the start of the line or after the
+        // sentence that introduces the table (`…采购意向公开如下: 序号 …`).
+        let words: Vec<&str> = text[line.clone()].split_whitespace().collect();
+        let Some(first) = words.iter().position(|w| *w == "序号") else {
+            return;
+        };
+        let header: Vec<&str> = words[first + 1..]
+            .iter()
+            .take_while(|w| label_like(w) && ends_like_a_header(w))
+            .copied()
+            .collect();
+        if header.len() < 3 {
+            return;
+        }
+        static AMOUNT: OnceLock<Regex> = OnceLock::new();
+        static MONTH: OnceLock<Regex> = OnceLock::new();
+        #[allow(clippy::unwrap_used)] // Constant patterns.
+        let amount = AMOUNT.get_or_init(|| {
+            Regex::new(
+                r"(?:^|\s)(\d[\d,]*\.\d+|\d{2,}[\d,]*|[#*＊Xx][#*＊Xx,]*[.．][#*＊Xx]+)(?:\s|$)",
+            )
+            .unwrap()
+        });
+        #[allow(clippy::unwrap_used)]
+        let month = MONTH.get_or_init(|| {
+            Regex::new(r"(?:\d{4}|[#*＊Xx]{2,4})\s*年\s*(?:\d{1,2}|[#*＊Xx]{1,2})\s*月").unwrap()
+        });
+        // The rows: after the header's last cell, up to a few lines on.
+        let Some(last) = header.last() else { return };
+        let Some(at) = text[line.clone()]
+            .find("序号")
+            .and_then(|h| Some(h + text[line.start + h..line.end].find(last)?))
+        else {
+            return;
+        };
+        let rows_start = line.start + at + last.len();
+        let mut rows_end = (rows_start + 3000).min(piece_end);
+        while !text.is_char_boundary(rows_end) {
+            rows_end -= 1;
+        }
+        let rows = &text[rows_start..rows_end];
+        for cell in header {
+            let key = label_key(cell);
+            let found = if ["金额", "预算", "价"].iter().any(|w| key.contains(w)) {
+                // Not the row number (`1`, `#`) that opens the first row.
+                amount
+                    .captures_iter(rows)
+                    .filter_map(|c| c.get(1))
+                    .find(|m| m.start() > 3)
+            } else if ["时间", "日期"].iter().any(|w| key.contains(w)) {
+                month.find(rows)
+            } else {
+                None
+            };
+            if let Some(m) = found {
+                let start = rows_start + m.start();
+                self.push(cell, start..start + m.len(), Source::Column);
+            }
         }
     }
 
@@ -620,6 +711,27 @@ mod tests {
             "品目\n项目名称\n采购计划编号\n数量\n采购预算\n合计\n1\n彩色超声诊断仪\n赣购2015B1337002\n1套\n人民币300万元\n人民币330万元\n",
         );
         assert_eq!(value_of(&doc, &s, "采购预算"), ["人民币300万元"]);
+        // A header cell's unit wrapped onto its own line stays with it.
+        let (doc, s) = structure(
+            "序号\n采购项目名称\n预算金额\n(万元)\n预计采购时间\n（填写到月）\n1\n午餐配送项目\n200\n2022年06月\n",
+        );
+        assert_eq!(value_of(&doc, &s, "预算金额(万元)"), ["200"]);
+        assert_eq!(
+            value_of(&doc, &s, "预计采购时间（填写到月）"),
+            ["2022年06月"]
+        );
+        // A header row and its rows flattened with single spaces: the
+        // amount and month columns take the first value of their shape.
+        let (doc, s) = structure(
+            "序号 采购项目名称 采购需求概况 预算金额(万元) 预计采购时间 备注 1 食材配送服务 采购内容: 每天100人 午餐。 120.50 2024年05月 无\n",
+        );
+        assert_eq!(value_of(&doc, &s, "预算金额(万元)"), ["120.50"]);
+        assert_eq!(value_of(&doc, &s, "预计采购时间"), ["2024年05月"]);
+        let (doc, s) = structure(
+            "序号 采购项目名称 采购需求概况 预算金额(万元) 预计采购时间 备注 # 某服务 采购内容:### 食材 ####.## ####年##月 无\n",
+        );
+        assert_eq!(value_of(&doc, &s, "预算金额(万元)"), ["####.##"]);
+        assert_eq!(value_of(&doc, &s, "预计采购时间"), ["####年##月"]);
         // `1.` numbering is not part of the label.
         let (doc, s) = structure("1.成交供应商名称：某某公司\n");
         assert_eq!(value_of(&doc, &s, "成交供应商名称"), ["某某公司"]);
