@@ -209,6 +209,84 @@ fn label_like(cell: &str) -> bool {
     (1..=24).contains(&n) && digits * 3 < n.max(1) && !cell.contains(['。', '：', ':'])
 }
 
+/// The shape of a table cell's value, for a row whose empty cells the
+/// page dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Amount,
+    Organisation,
+}
+
+impl Shape {
+    /// Whether a header cell names a column of this shape.
+    fn fits(self, header: &str) -> bool {
+        let words: &[&str] = match self {
+            Shape::Amount => &["金额", "价格", "报价", "总价", "预算"],
+            Shape::Organisation => &[
+                "供应商",
+                "中标人",
+                "成交人",
+                "单位名称",
+                "中标单位",
+                "成交单位",
+            ],
+        };
+        words.iter().any(|w| header.contains(w))
+    }
+}
+
+/// A result table's bare `金额` column is the award's: the table names
+/// its winner column (`成交供应商`), and its amount column says no more
+/// than `金额（元）`.
+fn qualified(mut headers: Vec<String>) -> Vec<String> {
+    let kind = ["成交", "中标"].into_iter().find(|k| {
+        headers
+            .iter()
+            .any(|h| h.contains(k) && Shape::Organisation.fits(h))
+    });
+    if let Some(kind) = kind {
+        for h in &mut headers {
+            if matches!(label_key(h).as_str(), "金额" | "总金额" | "价格" | "总价") {
+                *h = format!("{kind}{h}");
+            }
+        }
+    }
+    headers
+}
+
+fn value_shape(cell: &str) -> Option<Shape> {
+    static AMOUNT: OnceLock<Regex> = OnceLock::new();
+    #[allow(clippy::unwrap_used)] // A constant pattern.
+    let amount = AMOUNT.get_or_init(|| {
+        Regex::new(r"^(?:人民币)?[￥¥]?\s*\d[\d,]*(?:\.\d+)?\s*(?:元|万元)?$").unwrap()
+    });
+    let cell = cell.trim();
+    // Not a row number (`1`, `12`).
+    let figure = cell.contains(['.', ',', '¥', '￥', '元'])
+        || cell.chars().filter(char::is_ascii_digit).count() >= 3;
+    if figure && amount.is_match(cell) {
+        Some(Shape::Amount)
+    } else if cell.chars().count() <= 40
+        && [
+            "公司",
+            "厂",
+            "研究院",
+            "研究所",
+            "中心",
+            "合作社",
+            "事务所",
+            "商行",
+            "经营部",
+        ]
+        .iter()
+        .any(|w| cell.ends_with(w))
+    {
+        Some(Shape::Organisation)
+    } else {
+        None
+    }
+}
+
 impl Structure {
     /// Reads the structure of the visible content of a document.
     pub fn build(doc: &NormalizedDoc) -> Structure {
@@ -432,22 +510,54 @@ impl Structure {
                 }
             }
             let run: usize = header.iter().map(|(_, taken)| taken).sum();
+            // The first row: the value lines up to the header's width, or
+            // fewer where the row ends early (`分包号：3`, the next table's
+            // header, a heading) — a page that drops empty cells.
             let values: Vec<Range<usize>> = lines[(i + run).min(lines.len())..]
                 .iter()
                 .filter(|r| nonempty(r))
                 .take(header.len())
+                .take_while(|r| {
+                    let t = line(r).trim();
+                    // The next lot's panel (`分包号：3`) or a heading; a
+                    // cell may hold a colon of its own (`最终报价:425800(元)`).
+                    numbering(t).is_none()
+                        && !colon_split(t).is_some_and(|(label, _)| {
+                            label.contains('包') || label.contains("标段")
+                        })
+                })
                 .cloned()
                 .collect();
             let values_have_digits = values
                 .iter()
                 .any(|v| line(v).chars().any(|c| c.is_ascii_digit()));
-            if header.len() >= 3 && values.len() == header.len() && values_have_digits {
-                for (&(first, taken), v) in header.iter().zip(values) {
-                    let h: String = lines[first..first + taken]
+            if header.len() >= 3 && !values.is_empty() && values_have_digits {
+                let cell = |&(first, taken): &(usize, usize)| -> String {
+                    lines[first..first + taken]
                         .iter()
                         .map(|r| line(r).trim())
-                        .collect();
-                    self.push(&h, v, Source::Column);
+                        .collect()
+                };
+                let headers = qualified(header.iter().map(cell).collect());
+                if values.len() == header.len() {
+                    for (h, v) in headers.iter().zip(values) {
+                        self.push(h, v, Source::Column);
+                    }
+                } else {
+                    // Cells missing: each value goes to the column of its
+                    // shape (an amount under 金额, a company under 供应商),
+                    // the row's first cell under the first header.
+                    for (k, v) in values.into_iter().enumerate() {
+                        let shape = value_shape(line(&v));
+                        let column = headers.iter().find(|h| shape.is_some_and(|s| s.fits(h)));
+                        match column {
+                            Some(h) => self.push(h, v, Source::Column),
+                            None if k == 0 && shape.is_none() => {
+                                self.push(&headers[0], v, Source::Column)
+                            }
+                            None => {}
+                        }
+                    }
                 }
             }
             i += 1;
@@ -711,6 +821,19 @@ mod tests {
             "品目\n项目名称\n采购计划编号\n数量\n采购预算\n合计\n1\n彩色超声诊断仪\n赣购2015B1337002\n1套\n人民币300万元\n人民币330万元\n",
         );
         assert_eq!(value_of(&doc, &s, "采购预算"), ["人民币300万元"]);
+        // A row whose empty cells the page dropped: values go to the
+        // column of their shape, and the row ends at the next label line.
+        let (doc, s) = structure(
+            "分包内容\n金额（元）\n成交供应商\n地址\n单价、数量及规格型号\n其他要求\n\
+             机器人实训装置16A5022\n￥1,283,000.00\n四川某某智能制造技术有限公司\n分包号：3\n",
+        );
+        assert_eq!(value_of(&doc, &s, "成交金额（元）"), ["¥1,283,000.00"]);
+        assert_eq!(
+            value_of(&doc, &s, "成交供应商"),
+            ["四川某某智能制造技术有限公司"]
+        );
+        assert_eq!(value_of(&doc, &s, "分包内容"), ["机器人实训装置16A5022"]);
+        assert!(value_of(&doc, &s, "地址").is_empty());
         // A header cell's unit wrapped onto its own line stays with it.
         let (doc, s) = structure(
             "序号\n采购项目名称\n预算金额\n(万元)\n预计采购时间\n（填写到月）\n1\n午餐配送项目\n200\n2022年06月\n",
