@@ -172,6 +172,12 @@ fn personal_data_hard_negatives() {
     check(vec![
         row("credit code", format!("统一社会信用代码：{}", credit_code(&mut rng)), &[], PERSONAL),
         row("known credit codes", "91110116MABMJDE56P、91350100M000100Y43".to_string(), &[], PERSONAL),
+        row(
+            "a contact number repeated outside its contact line",
+            "数据 | 13589097223、0531-82665067\n项目联系电话：13589097223".to_string(),
+            &[],
+            PERSONAL,
+        ),
         row("corporate account", "户名：某某市财政局 开户银行：中国银行某某支行 账号：100026211970010002".to_string(), &[], PERSONAL),
         row("masked mobile", "联系人：王工 139****0555；身份证号：370102********1234".to_string(), &[], PERSONAL),
         row("project code", "项目编号：SDGP370000000202401000123 采购计划号：2024000123456789".to_string(), &[], PERSONAL),

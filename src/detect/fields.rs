@@ -567,7 +567,8 @@ fn strip_delimiter(s: &str) -> Option<&str> {
     }
     let rest = rest.trim_start_matches([' ', '\u{3000}']);
     if let Some(r) = rest.strip_prefix([':', '：']) {
-        return Some(r);
+        // A doubled colon (`联系地址::上海…`) is one delimiter.
+        return Some(r.strip_prefix([':', '：']).unwrap_or(r));
     }
     if rest.starts_with(['\t', '\n']) || rest.is_empty() {
         return Some(rest);

@@ -212,6 +212,17 @@ fn is_contact(cx: &Context<'_>, at: usize) -> bool {
     has_any(&line_tail(&cx.doc.text, at, 24), CONTACT_LABELS)
 }
 
+/// Whether the notice gives this number as a contact somewhere (written
+/// out whole): another copy of it — in a form field's hidden value, a
+/// summary table above the body — discloses nothing the contact line does
+/// not.
+fn published_as_contact(cx: &Context<'_>, digits: &str) -> bool {
+    cx.doc
+        .text
+        .match_indices(digits)
+        .any(|(at, _)| cx.doc.kind_at(at).is_some_and(|k| k.is_content()) && is_contact(cx, at))
+}
+
 /// The last `chars` characters of the line before `at`.
 fn line_tail(text: &str, at: usize, chars: usize) -> String {
     let line = line_before(text, at);
@@ -447,7 +458,11 @@ impl Personal {
         }
         let w = window(cx, span.start);
         let personal = has_any(w, PERSONAL_CONTEXT);
-        if !personal && (is_contact(cx, span.start) || in_company_row(cx, span.start)) {
+        if !personal
+            && (is_contact(cx, span.start)
+                || in_company_row(cx, span.start)
+                || published_as_contact(cx, d))
+        {
             return true;
         }
         let masked = mask_digits(d);
