@@ -94,6 +94,9 @@ fn every_deploy_file_parses() {
         "deploy/pubgate.example.toml",
         "deploy/container/pubgate.toml",
         "deploy/compose/pubgate.toml",
+        // A profile is a set of tables to merge into a config; it loads on
+        // its own too.
+        "deploy/profiles/wordpress.toml",
     ] {
         loads_as_serve_config(Path::new(config));
     }

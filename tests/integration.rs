@@ -69,3 +69,6 @@ mod review_ui;
 
 // `pubgate serve` from the command line: demo site, generated token, signals.
 mod serve_cli;
+
+// A real WordPress behind the gateway: publishing saved drafts.
+mod wordpress;

@@ -2,8 +2,10 @@
 //!
 //! ```text
 //! client ─▶ routes::classify ─┬─ not a publish request ─▶ upstream (streamed)
-//!                             └─ publish request ─▶ body (limit, decode)
-//!                                  ─▶ inspect (split, extract) ─▶ engine
+//!          publish::route ─────┴─ publish request ─▶ body (limit, decode)
+//!                                  ─▶ inspect (split, extract; a publish
+//!                                     transition also fetches the stored
+//!                                     content from the upstream) ─▶ engine
 //!                                  ─▶ pass | redact | hold (store) | block
 //! ```
 //!
@@ -13,6 +15,7 @@
 
 pub mod body;
 pub mod proxy;
+pub mod publish;
 pub mod reply;
 pub mod routes;
 

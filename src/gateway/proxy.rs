@@ -16,6 +16,7 @@ use hyper::body::Incoming;
 
 use crate::engine::{Expect, Report};
 use crate::gateway::body::{self, BodyError};
+use crate::gateway::publish::{PublishRule, RequestView};
 use crate::gateway::reply;
 use crate::gateway::routes::Matched;
 use crate::intake::decode::DecodeError;
@@ -49,14 +50,28 @@ pub async fn handle(
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.trim() != "0");
-    match app.routes.classify(
-        &method,
-        request.uri().path(),
-        request.uri().query(),
-        has_body,
-    ) {
-        None => pass_through(&app, upstream, request, client).await,
-        Some(route) => inspect(&app, upstream, request, client, route).await,
+    let (path, query) = (request.uri().path(), request.uri().query());
+    let route = app.routes.classify(&method, path, query, has_body);
+    let transition = app
+        .publish
+        .route(&method, path, query, has_body)
+        .map(|(matched, rule)| (matched, rule.clone()));
+    match (route, transition) {
+        (None, None) => pass_through(&app, upstream, request, client).await,
+        (Some(route), None) => {
+            let publish = Publish::Route;
+            inspect(&app, upstream, request, client, route, publish).await
+        }
+        (route, Some((matched, rule))) => {
+            // On a route of its own, a rule's request that does not
+            // publish (a draft save) goes through unscanned.
+            let publish = Publish::Transition {
+                rule: &rule,
+                inspected_route: route.is_some(),
+            };
+            let route = route.unwrap_or(matched);
+            inspect(&app, upstream, request, client, route, publish).await
+        }
     }
 }
 
@@ -128,6 +143,7 @@ async fn inspect(
     request: Request<Incoming>,
     client: SocketAddr,
     route: Matched,
+    publish: Publish<'_>,
 ) -> Response<ProxyBody> {
     let limits = &app.config.limits;
     let (mut parts, body) = request.into_parts();
@@ -179,20 +195,49 @@ async fn inspect(
         Err(IntakeError::Split(e)) => return count(app, &route, "refused", split_error(e)),
     };
     app.metrics.inspected_bytes.inc_by(read.body_bytes as u64);
+    let mut uploads = read.uploads;
+    // A publish transition carries no content of its own: what it makes
+    // public is read from the platform and scanned with the request.
+    let view = RequestView {
+        path: parts.uri.path(),
+        query: parts.uri.query(),
+        content_type: content_type.as_deref(),
+        body: encoding.is_none().then_some(&raw[..]),
+    };
+    let publishing = match publish {
+        Publish::Route => None,
+        Publish::Transition { rule, .. } if rule.publishes(&view) => Some(rule),
+        Publish::Transition {
+            inspected_route: true,
+            ..
+        } => None,
+        Publish::Transition { .. } => {
+            return forward_scanned(app, upstream, parts, raw, client, &route, "not-publish").await;
+        }
+    };
+    let mut stored_unread = None;
+    if let Some(rule) = publishing {
+        match fetch_stored(app, upstream, rule, &parts, &raw, content_type.as_deref()).await {
+            Ok(stored) => uploads.extend(stored),
+            Err(why) => stored_unread = Some(why),
+        }
+    }
     // A request with nothing in it — no body, query, path value or
     // content header — carries no content to leak.
-    if read.uploads.is_empty() {
+    if uploads.is_empty() && stored_unread.is_none() {
         return forward_scanned(app, upstream, parts, raw, client, &route, "pass").await;
     }
-    let uploads = read.uploads;
     let expect = if route.announcement {
         Expect::Announcement
     } else {
         Expect::AnyContent
     };
-    let report = match scan(app, uploads.clone(), expect).await {
-        Some(r) => r,
-        None => unscannable_report(app),
+    let report = match stored_unread {
+        Some(why) => unread_report(app, "待发布的已存内容", &why),
+        None => match scan(app, uploads.clone(), expect).await {
+            Some(r) => r,
+            None => unscannable_report(app),
+        },
     };
     record_findings(app, &report.verdict.findings);
     let engine_version = app.engine().version().to_string();
@@ -234,6 +279,11 @@ async fn inspect(
             reply::blocked(&report.verdict.findings),
         ),
         Action::Hold => hold(app, &route, held_request(&parts), &report, &engine_version).await,
+        // The stored content is not in the request: it cannot be masked
+        // on its way through, so a person decides.
+        Action::Redact if publishing.is_some() => {
+            hold(app, &route, held_request(&parts), &report, &engine_version).await
+        }
         Action::Redact => {
             let rewritten = if encoding.is_none() {
                 redact::redact(
@@ -287,6 +337,118 @@ async fn scan(app: &Arc<App>, uploads: Vec<Upload>, expect: Expect) -> Option<Re
             None
         }
     }
+}
+
+/// Why a request is inspected.
+#[derive(Clone, Copy)]
+enum Publish<'r> {
+    /// It is on an inspected route.
+    Route,
+    /// It is on a publish rule's route (and perhaps an inspected route
+    /// too): it publishes if the rule's condition holds.
+    Transition {
+        rule: &'r PublishRule,
+        inspected_route: bool,
+    },
+}
+
+/// Reads what a publish transition makes public: each fetch the rule names,
+/// sent to the upstream with the request's own credentials (and the
+/// rule's `fetch_headers`), each answer an upload of its own. Any fetch
+/// that fails — none to make, a refusal, a non-2xx answer, a body over the
+/// limit — is an error: that content is unread.
+async fn fetch_stored(
+    app: &App,
+    upstream: &Upstream,
+    rule: &PublishRule,
+    parts: &http::request::Parts,
+    raw: &Bytes,
+    content_type: Option<&str>,
+) -> Result<Vec<Upload>, String> {
+    let view = RequestView {
+        path: parts.uri.path(),
+        query: parts.uri.query(),
+        content_type,
+        body: Some(&raw[..]),
+    };
+    // A rule without fetches inspects what the request itself carries
+    // (a post created as published).
+    if rule.fetch.is_empty() {
+        return Ok(Vec::new());
+    }
+    let fetches = rule.fetches(&view);
+    if fetches.is_empty() {
+        return Err(
+            "规则未能从请求中确定要读取的内容 / no fetch could be filled from the request".into(),
+        );
+    }
+    let mut headers = HeaderMap::new();
+    for name in ["authorization", "cookie", "x-wp-nonce"] {
+        for value in parts.headers.get_all(name) {
+            headers.append(name, value.clone());
+        }
+    }
+    for (name, value) in &rule.fetch_headers {
+        let value = match value.strip_prefix("env:") {
+            Some(var) => std::env::var(var)
+                .map_err(|_| format!("环境变量 {var} 未设置 / {var} is not set"))?,
+            None => value.clone(),
+        };
+        let (Ok(name), Ok(value)) = (
+            http::HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(&value),
+        ) else {
+            return Err(format!("fetch_headers: {name} is not a valid header"));
+        };
+        headers.insert(name, value);
+    }
+    let limits = &app.config.limits;
+    let mut uploads = Vec::new();
+    for (method, target) in fetches {
+        let (response, _) = upstream
+            .send(method, &target, headers.clone(), full(Bytes::new()), None)
+            .await
+            .map_err(|e| format!("{target}: {e}"))?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(format!("{target}: HTTP {}", status.as_u16()));
+        }
+        let head = intake::Head {
+            method: "GET".into(),
+            target: String::new(),
+            headers: [header::CONTENT_TYPE, header::CONTENT_ENCODING]
+                .into_iter()
+                .filter_map(|name| {
+                    let value = response.headers().get(&name)?;
+                    Some((name.as_str().to_string(), value.as_bytes().to_vec()))
+                })
+                .collect(),
+        };
+        let bytes = body::collect(
+            response.into_body(),
+            limits.max_body_bytes,
+            Duration::from_secs(limits.body_read_timeout_secs),
+        )
+        .await
+        .map_err(|e| format!("{target}: {e}"))?;
+        let read = intake::read(&head, bytes, &intake_limits(app))
+            .await
+            .map_err(|e| format!("{target}: {e}"))?;
+        uploads.extend(read.uploads.into_iter().map(|mut u| {
+            u.label = format!("已存内容 {target} › {}", u.label);
+            u
+        }));
+    }
+    Ok(uploads)
+}
+
+/// A report that holds: a part of what would be published was not read.
+fn unread_report(app: &App, part: &str, why: &str) -> Report {
+    tracing::warn!(part, why, "content to publish could not be read; holding");
+    let engine = app.engine();
+    let mut doc = crate::model::Document::new(crate::model::Format::Unknown);
+    doc.unreadable(part, format!("未能读取，未放行 / not read: {why}"));
+    engine.scan_document(doc, None)
 }
 
 /// A report that holds: the scan could not finish.

@@ -48,6 +48,9 @@ pub struct ServeConfig {
     pub cookie_secure: bool,
     /// Which requests are publish requests; empty = every POST/PUT/PATCH.
     pub inspect: Vec<InspectRoute>,
+    /// Requests that publish stored content without carrying it (a
+    /// draft's status change): the content is fetched and scanned first.
+    pub publish: Vec<crate::gateway::publish::PublishRule>,
     /// Reviewer and admin accounts.
     pub accounts: Vec<Account>,
     /// Proxy threads (each with its own event loop); 0 = one per core.
@@ -273,6 +276,7 @@ impl Default for ServeConfig {
             webhook: None,
             cookie_secure: false,
             inspect: Vec::new(),
+            publish: Vec::new(),
             accounts: Vec::new(),
             proxy_threads: 0,
             limits: Limits::default(),

@@ -25,6 +25,8 @@ pub struct App {
     extractors: Option<Extractors>,
     /// Inspected routes.
     pub routes: Routes,
+    /// Publish transitions (requests that publish stored content).
+    pub publish: crate::gateway::publish::PublishRules,
     /// The review queue.
     pub store: Store,
     /// The publishing platform.
@@ -116,6 +118,7 @@ impl App {
             reload_seen: AtomicI64::new(reload_seen),
             admin_rate,
             routes: Routes::new(&config.inspect),
+            publish: crate::gateway::publish::PublishRules::new(&config.publish),
             scan_permits: Semaphore::new(config.limits.max_concurrent_scans.max(1)),
             config,
             engine: RwLock::new(Arc::new(engine)),

@@ -1,0 +1,460 @@
+//! `pubgate serve` in front of a real WordPress (Debian's package, PHP's
+//! own server, the machine's MariaDB), configured with the shipped profile
+//! `deploy/profiles/wordpress.toml`: the editor's everyday ways of making a
+//! saved draft public — the block editor's Publish (a status change with no
+//! content), `?rest_route=`, Quick Edit, Bulk Edit — each read the draft
+//! back and are held when it carries an ID number; drafts themselves pass;
+//! an approved publish reaches WordPress once.
+//!
+//! Needs `/usr/share/wordpress`, `php` and `mariadb` (CI installs them; see
+//! `.ci/run`). Without them the test prints SKIP, unless
+//! `PUBGATE_REQUIRE_WORDPRESS` is set.
+
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use ::http::{Method, StatusCode};
+use base64::Engine as _;
+
+use crate::util::TempDir;
+use crate::util::http::{Answer, api, config, gateway, send, wait_status};
+
+const ID: &str = "370102198001011237";
+
+type Headers = Vec<(&'static str, String)>;
+const WP_ROOT: &str = "/usr/share/wordpress";
+
+/// A WordPress site on loopback with its own database, torn down on drop.
+struct WordPress {
+    addr: SocketAddr,
+    php: Child,
+    database: String,
+    config_file: std::path::PathBuf,
+    /// `Authorization` for the REST API (an application password).
+    auth: String,
+    _dir: TempDir,
+}
+
+impl Drop for WordPress {
+    fn drop(&mut self) {
+        let _ = self.php.kill();
+        let _ = self.php.wait();
+        let _ = mariadb(&format!("DROP DATABASE IF EXISTS {}", self.database));
+        let _ = std::fs::remove_file(&self.config_file);
+    }
+}
+
+fn mariadb(sql: &str) -> std::io::Result<std::process::Output> {
+    Command::new("mariadb")
+        .args(["-uroot", "-h127.0.0.1", "-e", sql])
+        .output()
+}
+
+fn available() -> bool {
+    let have = |cmd: &str| {
+        Command::new(cmd)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    std::path::Path::new(WP_ROOT).join("wp-login.php").is_file()
+        && std::path::Path::new("/etc/wordpress").is_dir()
+        && have("php")
+        && have("mariadb")
+}
+
+/// The session cookies a response sets, as one `Cookie` header.
+fn cookies(answer: &Answer) -> String {
+    answer
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|c| c.split(';').next())
+        .filter(|c| !c.ends_with('=') && !c.contains("=deleted"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl WordPress {
+    async fn start() -> Option<WordPress> {
+        if !available() {
+            assert!(
+                std::env::var_os("PUBGATE_REQUIRE_WORDPRESS").is_none(),
+                "WordPress, php or mariadb is missing"
+            );
+            eprintln!("SKIP wordpress: needs Debian's wordpress, php-cli, php-mysql and mariadb");
+            return None;
+        }
+        let dir = TempDir::new();
+        let tag = format!("pubgatewp{}x{}", std::process::id(), rand_suffix());
+        let database = tag.clone();
+        let made = mariadb(&format!("CREATE DATABASE {database}")).unwrap();
+        assert!(made.status.success(), "{made:?}");
+        // Debian's wp-config.php reads /etc/wordpress/config-NAME.php, NAME
+        // from $_SERVER['WORDPRESS_CONFIG'], which the router sets.
+        let config_file = std::path::PathBuf::from(format!("/etc/wordpress/config-{tag}.php"));
+        std::fs::write(
+            &config_file,
+            format!(
+                "<?php\ndefine('DB_NAME', '{database}');\ndefine('DB_USER', 'root');\n\
+                 define('DB_PASSWORD', '');\ndefine('DB_HOST', '127.0.0.1');\n\
+                 define('WP_ENVIRONMENT_TYPE', 'local');\n\
+                 define('WP_CONTENT_DIR', '/var/lib/wordpress/wp-content');\n\
+                 $table_prefix = 'wp_';\n"
+            ),
+        )
+        .unwrap();
+        let router = dir.path().join("router.php");
+        std::fs::write(&router, ROUTER).unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+        let php = Command::new("php")
+            .args(["-S", &addr.to_string(), "-t", WP_ROOT])
+            .arg(&router)
+            .env("WORDPRESS_CONFIG", &tag)
+            .env("PHP_CLI_SERVER_WORKERS", "2")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut wp = WordPress {
+            addr,
+            php,
+            database,
+            config_file,
+            auth: String::new(),
+            _dir: dir,
+        };
+        wp.install().await;
+        Some(wp)
+    }
+
+    async fn install(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while tokio::net::TcpStream::connect(self.addr).await.is_err() {
+            assert!(Instant::now() < deadline, "php -S did not start");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let form = &[("content-type", "application/x-www-form-urlencoded")];
+        let installed = send(
+            self.addr,
+            Method::POST,
+            "/wp-admin/install.php?step=2",
+            form,
+            "weblog_title=pubgate&user_name=admin&admin_password=Secret-12345-x&\
+             admin_password2=Secret-12345-x&pw_weak=1&admin_email=a%40example.com&blog_public=0",
+        )
+        .await;
+        assert!(
+            String::from_utf8_lossy(&installed.body).contains("Success"),
+            "install: {}",
+            String::from_utf8_lossy(&installed.body)
+        );
+        // Pretty permalinks, so /wp-json/ is routed (the rules are rebuilt
+        // on the next request).
+        let set = mariadb(&format!(
+            "UPDATE {}.wp_options SET option_value = CASE option_name \
+             WHEN 'permalink_structure' THEN '/%postname%/' ELSE '' END \
+             WHERE option_name IN ('permalink_structure', 'rewrite_rules')",
+            self.database
+        ))
+        .unwrap();
+        assert!(set.status.success(), "{set:?}");
+        // Log in, take the REST nonce, make an application password.
+        let login = send(
+            self.addr,
+            Method::POST,
+            "/wp-login.php",
+            &[
+                form[0],
+                ("cookie", "wordpress_test_cookie=WP%20Cookie%20check"),
+            ],
+            "log=admin&pwd=Secret-12345-x&wp-submit=Log+In&testcookie=1",
+        )
+        .await;
+        let cookie = cookies(&login);
+        assert!(cookie.contains("wordpress_logged_in"), "login: {cookie}");
+        let nonce = send(
+            self.addr,
+            Method::GET,
+            "/wp-admin/admin-ajax.php?action=rest-nonce",
+            &[("cookie", cookie.as_str())],
+            "",
+        )
+        .await;
+        let nonce = String::from_utf8_lossy(&nonce.body).to_string();
+        let made = send(
+            self.addr,
+            Method::POST,
+            "/wp-json/wp/v2/users/me/application-passwords",
+            &[
+                ("cookie", cookie.as_str()),
+                ("x-wp-nonce", nonce.as_str()),
+                ("content-type", "application/json"),
+            ],
+            r#"{"name":"pubgate"}"#,
+        )
+        .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.body);
+        let password = made.json()["password"].as_str().unwrap().to_string();
+        self.auth = format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("admin:{password}"))
+        );
+    }
+
+    /// A REST call straight to WordPress, past the gateway.
+    async fn rest(&self, method: Method, path: &str, body: &str) -> Answer {
+        send(
+            self.addr,
+            method,
+            path,
+            &[
+                ("authorization", self.auth.as_str()),
+                ("content-type", "application/json"),
+            ],
+            body.to_string(),
+        )
+        .await
+    }
+
+    async fn status_of(&self, post: u64) -> String {
+        let a = self
+            .rest(
+                Method::GET,
+                &format!("/wp-json/wp/v2/posts/{post}?context=edit"),
+                "",
+            )
+            .await;
+        a.json()["status"].as_str().unwrap_or("").to_string()
+    }
+}
+
+fn rand_suffix() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos()
+}
+
+/// PHP's built-in server has no rewrite rules: this router names the
+/// Debian config and sends every path that is not a file to WordPress's
+/// front controller (pretty permalinks, `/wp-json/`).
+const ROUTER: &str = r#"<?php
+$_SERVER['WORDPRESS_CONFIG'] = getenv('WORDPRESS_CONFIG');
+$root = realpath('/usr/share/wordpress');
+$path = urldecode(parse_url($_SERVER['REQUEST_URI'], PHP_URL_PATH));
+$file = realpath($root . $path);
+if ($file !== false && is_dir($file)) {
+    $file = rtrim($file, '/') . '/index.php';
+}
+if ($file === false || !is_file($file)) {
+    $file = $root . '/index.php';
+} elseif (substr($file, -4) !== '.php') {
+    return false;
+}
+$_SERVER['SCRIPT_FILENAME'] = $file;
+$_SERVER['SCRIPT_NAME'] = $_SERVER['PHP_SELF'] = substr($file, strlen($root));
+chdir(dirname($file));
+require $file;
+"#;
+
+/// The shipped profile's tables, with the fetch credential filled in (the
+/// profile reads it from `PUBGATE_WP_AUTH`; a test cannot set the process
+/// environment safely while other tests run).
+fn profile(
+    auth: &str,
+) -> (
+    Vec<pubgate::gateway::publish::PublishRule>,
+    Vec<pubgate::serve::config::InspectRoute>,
+) {
+    #[derive(serde::Deserialize)]
+    struct Profile {
+        publish: Vec<pubgate::gateway::publish::PublishRule>,
+        inspect: Vec<pubgate::serve::config::InspectRoute>,
+    }
+    let text = std::fs::read_to_string("deploy/profiles/wordpress.toml").unwrap();
+    let mut p: Profile = toml::from_str(&text).unwrap();
+    for rule in &mut p.publish {
+        for value in rule.fetch_headers.values_mut() {
+            if value == "env:PUBGATE_WP_AUTH" {
+                *value = auth.to_string();
+            }
+        }
+    }
+    (p.publish, p.inspect)
+}
+
+fn notice(extra: &str) -> String {
+    let text = std::fs::read_to_string("tests/corpus/05-tender-liaoning-clean.txt").unwrap();
+    serde_json::json!({
+        "title": "辽宁某某项目公开招标公告",
+        "content": format!("{text}{extra}"),
+        "status": "draft",
+    })
+    .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn publishing_a_saved_draft_reads_it_back_and_holds_an_id_number() {
+    let Some(wp) = WordPress::start().await else {
+        return;
+    };
+    let dir = TempDir::new();
+    let mut c = config(&format!("http://{}", wp.addr), dir.path());
+    (c.publish, c.inspect) = profile(&wp.auth);
+    c.host = pubgate::serve::config::HostHeader::Upstream;
+    let gw = gateway(c).await;
+    let through =
+        |method: Method, path: String, headers: Vec<(&'static str, String)>, body: String| {
+            let addr = gw.proxy_addr;
+            async move {
+                let headers: Vec<(&str, &str)> =
+                    headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                send(addr, method, &path, &headers, body).await
+            }
+        };
+    let json = |auth: &str| {
+        vec![
+            ("authorization", auth.to_string()),
+            ("content-type", "application/json".to_string()),
+        ]
+    };
+
+    // A draft carrying an ID number is saved: drafts are not public.
+    let saved = through(
+        Method::POST,
+        "/wp-json/wp/v2/posts".into(),
+        json(&wp.auth),
+        notice(&format!("\n经办人身份证号：{ID}\n")),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::CREATED, "{:?}", saved.body);
+    assert_eq!(saved.headers["x-pubgate-verdict"], "not-publish");
+    let leaky = saved.json()["id"].as_u64().unwrap();
+
+    // Every way of publishing it carries no content and is held.
+    type Way = (&'static str, Method, String, Headers, String);
+    let ways: Vec<Way> = vec![
+        (
+            "block editor",
+            Method::POST,
+            format!("/wp-json/wp/v2/posts/{leaky}"),
+            json(&wp.auth),
+            r#"{"status":"publish"}"#.into(),
+        ),
+        (
+            "PUT",
+            Method::PUT,
+            format!("/wp-json/wp/v2/posts/{leaky}"),
+            json(&wp.auth),
+            r#"{"status":"publish"}"#.into(),
+        ),
+        (
+            "?rest_route=",
+            Method::POST,
+            format!("/?rest_route=/wp/v2/posts/{leaky}"),
+            json(&wp.auth),
+            r#"{"status":"future","date":"2030-01-01T00:00:00"}"#.into(),
+        ),
+        (
+            "quick edit",
+            Method::POST,
+            "/wp-admin/admin-ajax.php".into(),
+            vec![(
+                "content-type",
+                "application/x-www-form-urlencoded".to_string(),
+            )],
+            format!("action=inline-save&post_ID={leaky}&_status=publish&post_title=x"),
+        ),
+        (
+            "bulk edit",
+            Method::GET,
+            format!("/wp-admin/edit.php?post%5B%5D={leaky}&_status=publish&bulk_edit=Update"),
+            vec![],
+            String::new(),
+        ),
+    ];
+    let mut held = Vec::new();
+    for (way, method, path, headers, body) in ways {
+        let a = through(method, path, headers, body).await;
+        assert_eq!(
+            a.status,
+            StatusCode::ACCEPTED,
+            "{way}: {}",
+            String::from_utf8_lossy(&a.body)
+        );
+        let text = String::from_utf8_lossy(&a.body);
+        assert!(!text.contains(ID), "{way}: the answer shows the ID: {text}");
+        let v = a.json();
+        assert!(
+            v["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["rule"] == "personal.id_card"),
+            "{way}: {v}"
+        );
+        held.push(v["id"].as_str().unwrap().to_string());
+        assert_eq!(wp.status_of(leaky).await, "draft", "{way} published it");
+    }
+
+    // Stored content that cannot be read back is not clean: held.
+    let missing = through(
+        Method::POST,
+        "/wp-json/wp/v2/posts/999999".into(),
+        json(&wp.auth),
+        r#"{"status":"publish"}"#.into(),
+    )
+    .await;
+    assert_eq!(missing.status, StatusCode::ACCEPTED);
+    assert!(
+        String::from_utf8_lossy(&missing.body).contains("unscannable"),
+        "{}",
+        String::from_utf8_lossy(&missing.body)
+    );
+
+    // A clean draft is published through the gateway at once.
+    let clean = wp
+        .rest(Method::POST, "/wp-json/wp/v2/posts", &notice(""))
+        .await;
+    let clean = clean.json()["id"].as_u64().unwrap();
+    let published = through(
+        Method::POST,
+        format!("/wp-json/wp/v2/posts/{clean}"),
+        json(&wp.auth),
+        r#"{"status":"publish"}"#.into(),
+    )
+    .await;
+    assert_eq!(
+        published.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&published.body)
+    );
+    assert_eq!(published.headers["x-pubgate-verdict"], "pass");
+    assert_eq!(wp.status_of(clean).await, "publish");
+
+    // Approving the held block-editor publish publishes the draft, once.
+    let ok = api(
+        gw.admin_addr,
+        Method::POST,
+        &format!("/api/holds/{}/approve", held[0]),
+        "admin",
+        r#"{"comment":"经办人同意公开"}"#,
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::OK, "{:?}", ok.body);
+    let done = wait_status(gw.admin_addr, &held[0], "delivered").await;
+    assert_eq!(done["item"]["status"], "delivered", "{done}");
+    assert_eq!(wp.status_of(leaky).await, "publish");
+    gw.shutdown().await;
+}
