@@ -574,6 +574,9 @@ impl Structure {
     fn read_inline_header_row(&mut self, text: &str, line: Range<usize>, piece_end: usize) {
         // The header opens with 序号, at the start of the line or after the
         // sentence that introduces the table (`…采购意向公开如下: 序号 …`).
+        if !text[line.clone()].contains("序号") {
+            return;
+        }
         let words: Vec<&str> = text[line.clone()].split_whitespace().collect();
         let Some(first) = words.iter().position(|w| *w == "序号") else {
             return;
