@@ -248,6 +248,58 @@ fn json_strings_and_embedded_html() {
     assert_eq!(f.location.as_ref().unwrap().part, "/content html:comment");
 }
 
+/// XML-RPC (`wp.uploadFile`, `metaWeblog.newMediaObject`) sends files as
+/// `<base64>` members: the file is read, not its letters.
+#[test]
+fn xml_rpc_base64_files_are_read() {
+    use base64::Engine as _;
+    let call = |file: &[u8]| {
+        format!(
+            "<?xml version=\"1.0\"?><methodCall><methodName>wp.uploadFile</methodName><params>\
+             <param><value><int>1</int></value></param>\
+             <param><value><struct>\
+             <member><name>name</name><value><string>公示附件.docx</string></value></member>\
+             <member><name>bits</name><value><base64>\n{}\n</base64></value></member>\
+             </struct></value></param></params></methodCall>",
+            base64::engine::general_purpose::STANDARD.encode(file)
+        )
+    };
+    let mut leaky = Docx::default();
+    leaky.paragraph("中标供应商联系人身份证号：11010519491231002X");
+    let report = util::engine().scan("call.xml", call(&leaky.build()).as_bytes());
+    assert!(
+        categories(&report)
+            .iter()
+            .any(|(rule, _, _)| rule == "personal.id_card"),
+        "{:?}",
+        categories(&report)
+    );
+    // A short member is a file too (no length threshold inside <base64>).
+    let short = util::engine().scan(
+        "call.xml",
+        call("身份证号：11010519491231002X".as_bytes()).as_bytes(),
+    );
+    assert!(
+        categories(&short)
+            .iter()
+            .any(|(rule, _, _)| rule == "personal.id_card")
+    );
+    // A member that is not base64 is not read as clean.
+    let broken = util::engine().scan(
+        "call.xml",
+        b"<methodCall><params><param><value><base64>%%%not base64%%%</base64></value></param></params></methodCall>",
+    );
+    assert_ne!(broken.verdict.action, pubgate::model::Action::Pass);
+    let mut clean = Docx::default();
+    clean.paragraph("某某项目中标结果公告");
+    let report = util::engine().scan("call.xml", call(&clean.build()).as_bytes());
+    assert!(
+        !categories(&report)
+            .iter()
+            .any(|(_, c, _)| *c == Category::PersonalData)
+    );
+}
+
 #[test]
 fn unknown_and_binary_inputs_are_unscannable_never_pass() {
     for (name, bytes) in [

@@ -113,6 +113,9 @@ fn read_other_xml(name: &str, bytes: &[u8], limits: &Limits, doc: &mut Document)
         PartKind::Attribute,
         found.attributes,
     );
+    for bytes in found.files {
+        doc.embed(name, "base64", bytes);
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -249,17 +249,24 @@ fn percent_escapes(s: &str) -> usize {
 
 /// A long value made only of base64 characters (line breaks allowed),
 /// decoded. Hex strings (hashes, ids) are not base64 files.
-fn long_base64(s: &str) -> Option<Vec<u8>> {
+pub(crate) fn long_base64(s: &str) -> Option<Vec<u8>> {
+    base64_file(s, MIN_BASE64_CHARS, false)
+}
+
+/// A value of at least `min_chars` base64 characters (line breaks
+/// allowed), decoded; `None` for anything else, and for hex strings unless
+/// `hex_too` (a value declared as base64).
+pub(crate) fn base64_file(s: &str, min_chars: usize, hex_too: bool) -> Option<Vec<u8>> {
     use base64::Engine as _;
-    if s.len() < MIN_BASE64_CHARS {
+    if s.len() < min_chars {
         return None;
     }
     let clean: String = s.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     let base64_alphabet =
         |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_');
-    if clean.len() < MIN_BASE64_CHARS
+    if clean.len() < min_chars
         || !clean.chars().all(base64_alphabet)
-        || clean.chars().all(|c| c.is_ascii_hexdigit())
+        || (!hex_too && clean.chars().all(|c| c.is_ascii_hexdigit()))
     {
         return None;
     }

@@ -10,6 +10,12 @@
 //! thousands of style names, sizes and revision ids an office file holds.
 //! Character and predefined entity references are resolved; a DOCTYPE
 //! that declares entities is refused (billion laughs), like in DOCX.
+//!
+//! Files travel inside XML as base64 text: XML-RPC's `<base64>` member
+//! (`wp.uploadFile` sends a whole DOCX that way), SOAP attachments, images
+//! in custom XML. Such a text node is decoded and handed over as a nested
+//! file (as the JSON reader does with long base64 values), not read as a
+//! run of letters that hides what it carries.
 
 use std::borrow::Cow;
 
@@ -28,6 +34,9 @@ pub struct XmlText {
     pub attributes: String,
     /// Why reading stopped early, if it did.
     pub error: Option<String>,
+    /// Files carried as base64 text, decoded (their text is in `text`
+    /// as well).
+    pub files: Vec<Vec<u8>>,
 }
 
 /// Reads the text of an XML document (already decoded to UTF-8).
@@ -36,6 +45,9 @@ pub fn read(xml: &str, limits: &Limits) -> XmlText {
     let mut reader = Reader::from_str(xml);
     reader.config_mut().check_end_names = false;
     let mut depth = 0usize;
+    // The element the text belongs to: an XML-RPC `<base64>` is a file
+    // whatever its length.
+    let mut in_base64 = false;
     loop {
         let event = match reader.read_event() {
             Ok(e) => e,
@@ -47,6 +59,7 @@ pub fn read(xml: &str, limits: &Limits) -> XmlText {
         match event {
             Event::Start(e) => {
                 depth += 1;
+                in_base64 = e.local_name().as_ref() == "base64";
                 read_attributes(&e, &mut out.attributes);
                 if depth > limits.max_xml_depth {
                     out.error = Some("XML 嵌套过深 / XML nested too deeply".into());
@@ -56,11 +69,30 @@ pub fn read(xml: &str, limits: &Limits) -> XmlText {
             Event::Empty(e) => read_attributes(&e, &mut out.attributes),
             Event::End(_) => {
                 depth = depth.saturating_sub(1);
+                in_base64 = false;
                 if !out.text.is_empty() && !out.text.ends_with('\n') {
                     out.text.push('\n');
                 }
             }
-            Event::Text(t) => out.text.push_str(&t.xml10_content()),
+            Event::Text(t) => {
+                let text = t.xml10_content();
+                // The text stays too: a caller that does not read nested
+                // files (PDF metadata) loses nothing it read before.
+                let file = if in_base64 {
+                    super::json::base64_file(&text, 1, true)
+                } else {
+                    super::json::long_base64(&text)
+                };
+                match file {
+                    Some(bytes) => out.files.push(bytes),
+                    None if in_base64 && !text.trim().is_empty() => {
+                        out.error =
+                            Some("XML 中的 base64 内容无法解码 / undecodable base64 value".into());
+                    }
+                    None => {}
+                }
+                out.text.push_str(&text);
+            }
             Event::CData(t) => out.text.push_str(&t),
             Event::GeneralRef(r) => match resolve_ref(&r) {
                 Some(s) => out.text.push_str(&s),
@@ -187,6 +219,9 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Document {
     }
     doc.push("xml", PartKind::Content, found.text);
     doc.push("xml:attributes", PartKind::Attribute, found.attributes);
+    for bytes in found.files {
+        doc.embed("xml:base64", "base64", bytes);
+    }
     doc
 }
 
