@@ -1106,3 +1106,50 @@ async fn a_second_gateway_on_one_sqlite_file_is_refused() {
     let again = gateway(config(&up.url(), dir.path())).await;
     again.shutdown().await;
 }
+
+/// An XML-RPC client (`wp.uploadFile` with a DOCX as a `<base64>` member)
+/// gets its answer as an XML-RPC fault, and the file inside is read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn xml_rpc_uploads_are_read_and_answered_with_a_fault() {
+    use base64::Engine as _;
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let gw = gateway(config(&up.url(), dir.path())).await;
+    let mut docx = crate::util::docx::Docx::default();
+    docx.paragraph(&format!("经办人身份证号：{ID}"));
+    let call = format!(
+        "<?xml version=\"1.0\"?>\n<methodCall><methodName>wp.uploadFile</methodName><params>\
+         <param><value><struct>\
+         <member><name>name</name><value><string>附件.docx</string></value></member>\
+         <member><name>bits</name><value><base64>{}</base64></value></member>\
+         </struct></value></param></params></methodCall>",
+        base64::engine::general_purpose::STANDARD.encode(docx.build())
+    );
+    let a = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/xmlrpc.php",
+        &[("content-type", "text/xml")],
+        call,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.headers["content-type"], "text/xml; charset=UTF-8");
+    assert_eq!(a.headers["x-pubgate-verdict"], "hold");
+    let body = String::from_utf8_lossy(&a.body);
+    assert!(body.contains("<methodResponse><fault>"), "{body}");
+    assert!(body.contains("<int>202</int>"), "{body}");
+    assert!(body.contains("370102********1237"), "{body}");
+    masked_only(&a.body);
+    assert!(up.seen().is_empty());
+    // A JSON client still gets JSON.
+    let j = publish(
+        &gw,
+        &[("content-type", "text/plain; charset=utf-8")],
+        text_with_id(),
+    )
+    .await;
+    assert_eq!(j.status, StatusCode::ACCEPTED);
+    assert_eq!(j.json()["status"], "held");
+    gw.shutdown().await;
+}

@@ -189,6 +189,7 @@ async fn inspect(
     let encoding = header_str(&parts.headers, header::CONTENT_ENCODING);
     let content_type = header_str(&parts.headers, header::CONTENT_TYPE);
     let head = intake_head(&parts);
+    let answer_as = reply::Client::of(content_type.as_deref(), &raw);
     let read = match intake::read(&head, raw.clone(), &intake_limits(app)).await {
         Ok(read) => read,
         Err(IntakeError::Decode(e)) => return count(app, &route, "refused", decode_error(e)),
@@ -276,13 +277,31 @@ async fn inspect(
             app,
             &route,
             "block",
-            reply::blocked(&report.verdict.findings),
+            reply::blocked(answer_as, &report.verdict.findings),
         ),
-        Action::Hold => hold(app, &route, held_request(&parts), &report, &engine_version).await,
+        Action::Hold => {
+            hold(
+                app,
+                answer_as,
+                &route,
+                held_request(&parts),
+                &report,
+                &engine_version,
+            )
+            .await
+        }
         // The stored content is not in the request: it cannot be masked
         // on its way through, so a person decides.
         Action::Redact if publishing.is_some() => {
-            hold(app, &route, held_request(&parts), &report, &engine_version).await
+            hold(
+                app,
+                answer_as,
+                &route,
+                held_request(&parts),
+                &report,
+                &engine_version,
+            )
+            .await
         }
         Action::Redact => {
             let rewritten = if encoding.is_none() {
@@ -309,7 +328,17 @@ async fn inspect(
                     )
                     .await
                 }
-                _ => hold(app, &route, held_request(&parts), &report, &engine_version).await,
+                _ => {
+                    hold(
+                        app,
+                        answer_as,
+                        &route,
+                        held_request(&parts),
+                        &report,
+                        &engine_version,
+                    )
+                    .await
+                }
             }
         }
     }
@@ -501,6 +530,7 @@ fn intake_limits(app: &App) -> intake::IntakeLimits {
 /// request is refused with 503: never forwarded, never acknowledged.
 async fn hold(
     app: &Arc<App>,
+    answer_as: reply::Client,
     route: &Matched,
     request: StoredRequest,
     report: &Report,
@@ -544,7 +574,7 @@ async fn hold(
                 app,
                 route,
                 "hold",
-                reply::held(&id, &queue, &report.verdict.findings),
+                reply::held(answer_as, &id, &queue, &report.verdict.findings),
             )
         }
         Err(e) => {

@@ -1,6 +1,8 @@
 //! The gateway's own answers: JSON bodies, with a message in Chinese that
 //! tells the submitter what happened, what to fix and which rule requires
-//! it. Findings are always the masked form.
+//! it. Findings are always the masked form. An XML-RPC client (WordPress
+//! apps, `wp.newPost`, `wp.uploadFile`) cannot read JSON: it gets the same
+//! message as an XML-RPC fault.
 
 use http::{HeaderValue, Response, StatusCode, header};
 use serde_json::{Value, json};
@@ -47,8 +49,62 @@ pub fn findings_json(findings: &[Finding]) -> Value {
     serde_json::to_value(findings).unwrap_or(Value::Null)
 }
 
+/// Who asked: what answer format the client reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Client {
+    /// Anything else: JSON.
+    Json,
+    /// An XML-RPC `methodCall`: a `methodResponse` fault.
+    XmlRpc,
+}
+
+impl Client {
+    /// An XML-RPC call is an XML body that opens with `<methodCall>`.
+    pub fn of(content_type: Option<&str>, body: &[u8]) -> Client {
+        let xml = content_type.is_some_and(|ct| ct.to_ascii_lowercase().contains("xml"));
+        let head = &body[..body.len().min(512)];
+        let call = head.windows(11).any(|w| w == b"<methodCall");
+        if xml && call {
+            Client::XmlRpc
+        } else {
+            Client::Json
+        }
+    }
+}
+
+/// An XML-RPC fault (HTTP 200, as the protocol wants) carrying the same
+/// message and the gateway's verdict.
+fn xmlrpc_fault(code: u16, message: &str, verdict: &'static str) -> Response<ProxyBody> {
+    let escaped = message
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<methodResponse><fault><value><struct>\
+         <member><name>faultCode</name><value><int>{code}</int></value></member>\
+         <member><name>faultString</name><value><string>{escaped}</string></value></member>\
+         </struct></value></fault></methodResponse>\n"
+    );
+    let mut response = Response::new(full(body));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/xml; charset=UTF-8"),
+    );
+    verdict_header(&mut response, verdict);
+    response
+}
+
+/// The findings in one line each, masked, for a fault string.
+fn findings_lines(findings: &[Finding]) -> String {
+    findings
+        .iter()
+        .map(|f| format!("- {}：{}", f.rule, f.excerpt))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// 422: what to fix, rule by rule.
-pub fn blocked(findings: &[Finding]) -> Response<ProxyBody> {
+pub fn blocked(client: Client, findings: &[Finding]) -> Response<ProxyBody> {
     let mut lines = Vec::new();
     for f in findings
         .iter()
@@ -70,6 +126,9 @@ pub fn blocked(findings: &[Finding]) -> Response<ProxyBody> {
             .collect::<Vec<_>>()
             .join("\n")
     );
+    if client == Client::XmlRpc {
+        return xmlrpc_fault(422, &message, "block");
+    }
     let mut response = json(
         StatusCode::UNPROCESSABLE_ENTITY,
         &json!({
@@ -83,14 +142,20 @@ pub fn blocked(findings: &[Finding]) -> Response<ProxyBody> {
 }
 
 /// 202: held for review, with where to look it up.
-pub fn held(id: &str, queue: &str, findings: &[Finding]) -> Response<ProxyBody> {
+pub fn held(client: Client, id: &str, queue: &str, findings: &[Finding]) -> Response<ProxyBody> {
+    let message =
+        format!("公告已暂缓发布，等待人工复核（复核队列：{queue}）。复核通过后将自动发布。");
+    if client == Client::XmlRpc {
+        let text = format!("{message}\n编号：{id}\n{}", findings_lines(findings));
+        return xmlrpc_fault(202, &text, "hold");
+    }
     let mut response = json(
         StatusCode::ACCEPTED,
         &json!({
             "id": id,
             "status": "held",
             "queue": queue,
-            "message": format!("公告已暂缓发布，等待人工复核（复核队列：{queue}）。复核通过后将自动发布。"),
+            "message": message,
             "findings": findings_json(findings),
         }),
     );
