@@ -271,7 +271,13 @@ async fn inspect(
     if monitor {
         return forward_scanned(app, upstream, parts, raw, client, &route, "monitor").await;
     }
-    match report.verdict.action {
+    let action = match report.verdict.action {
+        // A publish transition's stored content is not in the request: it
+        // cannot be masked on its way through, so a person decides.
+        Action::Redact if publishing.is_some() => Action::Hold,
+        action => action,
+    };
+    match action {
         Action::Pass => forward_scanned(app, upstream, parts, raw, client, &route, "pass").await,
         Action::Block => count(
             app,
@@ -280,19 +286,6 @@ async fn inspect(
             reply::blocked(answer_as, &report.verdict.findings),
         ),
         Action::Hold => {
-            hold(
-                app,
-                answer_as,
-                &route,
-                held_request(&parts),
-                &report,
-                &engine_version,
-            )
-            .await
-        }
-        // The stored content is not in the request: it cannot be masked
-        // on its way through, so a person decides.
-        Action::Redact if publishing.is_some() => {
             hold(
                 app,
                 answer_as,
