@@ -1153,3 +1153,45 @@ async fn xml_rpc_uploads_are_read_and_answered_with_a_fault() {
     assert_eq!(j.json()["status"], "held");
     gw.shutdown().await;
 }
+
+/// A browser that posted a form gets a page it can show, not raw JSON;
+/// the values in it are masked and escaped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_form_post_gets_a_page() {
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let gw = gateway(config(&up.url(), dir.path())).await;
+    let form: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("title", "<script>x</script>")
+        .append_pair("content", &text_with_id())
+        .finish();
+    let a = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("accept", "text/html,application/xhtml+xml"),
+        ],
+        form.clone(),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::ACCEPTED);
+    assert_eq!(a.headers["content-type"], "text/html; charset=utf-8");
+    let page = String::from_utf8_lossy(&a.body);
+    assert!(page.contains("已暂缓发布"), "{page}");
+    assert!(page.contains("370102********1237"), "{page}");
+    assert!(!page.contains("<script>"), "{page}");
+    masked_only(&a.body);
+    // The same form from a script (no HTML accepted) gets JSON.
+    let j = send(
+        gw.proxy_addr,
+        Method::POST,
+        "/api/notices",
+        &[("content-type", "application/x-www-form-urlencoded")],
+        form,
+    )
+    .await;
+    assert_eq!(j.json()["status"], "held");
+    gw.shutdown().await;
+}

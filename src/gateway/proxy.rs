@@ -189,7 +189,11 @@ async fn inspect(
     let encoding = header_str(&parts.headers, header::CONTENT_ENCODING);
     let content_type = header_str(&parts.headers, header::CONTENT_TYPE);
     let head = intake_head(&parts);
-    let answer_as = reply::Client::of(content_type.as_deref(), &raw);
+    let answer_as = reply::Client::of(
+        content_type.as_deref(),
+        header_str(&parts.headers, header::ACCEPT).as_deref(),
+        &raw,
+    );
     let read = match intake::read(&head, raw.clone(), &intake_limits(app)).await {
         Ok(read) => read,
         Err(IntakeError::Decode(e)) => return count(app, &route, "refused", decode_error(e)),

@@ -2,7 +2,8 @@
 //! tells the submitter what happened, what to fix and which rule requires
 //! it. Findings are always the masked form. An XML-RPC client (WordPress
 //! apps, `wp.newPost`, `wp.uploadFile`) cannot read JSON: it gets the same
-//! message as an XML-RPC fault.
+//! message as an XML-RPC fault; a browser that posted a form gets it as a
+//! short Chinese page.
 
 use http::{HeaderValue, Response, StatusCode, header};
 use serde_json::{Value, json};
@@ -56,16 +57,23 @@ pub enum Client {
     Json,
     /// An XML-RPC `methodCall`: a `methodResponse` fault.
     XmlRpc,
+    /// A browser posting a form (it accepts HTML): a page.
+    Browser,
 }
 
 impl Client {
-    /// An XML-RPC call is an XML body that opens with `<methodCall>`.
-    pub fn of(content_type: Option<&str>, body: &[u8]) -> Client {
-        let xml = content_type.is_some_and(|ct| ct.to_ascii_lowercase().contains("xml"));
+    /// An XML-RPC call is an XML body that opens with `<methodCall>`; a
+    /// browser's form post is a form body from a client that accepts HTML.
+    pub fn of(content_type: Option<&str>, accept: Option<&str>, body: &[u8]) -> Client {
+        let content_type = content_type.unwrap_or_default().to_ascii_lowercase();
         let head = &body[..body.len().min(512)];
         let call = head.windows(11).any(|w| w == b"<methodCall");
-        if xml && call {
+        let form = content_type.starts_with("application/x-www-form-urlencoded")
+            || content_type.starts_with("multipart/form-data");
+        if content_type.contains("xml") && call {
             Client::XmlRpc
+        } else if form && accept.is_some_and(|a| a.to_ascii_lowercase().contains("text/html")) {
+            Client::Browser
         } else {
             Client::Json
         }
@@ -89,6 +97,49 @@ fn xmlrpc_fault(code: u16, message: &str, verdict: &'static str) -> Response<Pro
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/xml; charset=UTF-8"),
+    );
+    verdict_header(&mut response, verdict);
+    response
+}
+
+/// A short page for a browser: the message and the masked findings, every
+/// value escaped.
+fn page(
+    status: StatusCode,
+    title: &str,
+    message: &str,
+    findings: &[Finding],
+    verdict: &'static str,
+) -> Response<ProxyBody> {
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let items: String = findings
+        .iter()
+        .map(|f| {
+            format!(
+                "<li>{}<br><small>{}</small></li>",
+                esc(&f.explanation),
+                esc(&f.excerpt)
+            )
+        })
+        .collect();
+    let body = format!(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{}</title></head>\
+         <body><h1>{}</h1><p style=\"white-space:pre-line\">{}</p><ul>{items}</ul>\
+         <p><a href=\"javascript:history.back()\">返回修改</a></p></body></html>",
+        esc(title),
+        esc(title),
+        esc(message)
+    );
+    let mut response = Response::new(full(body));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
     );
     verdict_header(&mut response, verdict);
     response
@@ -126,8 +177,18 @@ pub fn blocked(client: Client, findings: &[Finding]) -> Response<ProxyBody> {
             .collect::<Vec<_>>()
             .join("\n")
     );
-    if client == Client::XmlRpc {
-        return xmlrpc_fault(422, &message, "block");
+    match client {
+        Client::XmlRpc => return xmlrpc_fault(422, &message, "block"),
+        Client::Browser => {
+            return page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "未通过发布前检查",
+                &message,
+                findings,
+                "block",
+            );
+        }
+        Client::Json => {}
     }
     let mut response = json(
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -145,9 +206,16 @@ pub fn blocked(client: Client, findings: &[Finding]) -> Response<ProxyBody> {
 pub fn held(client: Client, id: &str, queue: &str, findings: &[Finding]) -> Response<ProxyBody> {
     let message =
         format!("公告已暂缓发布，等待人工复核（复核队列：{queue}）。复核通过后将自动发布。");
-    if client == Client::XmlRpc {
-        let text = format!("{message}\n编号：{id}\n{}", findings_lines(findings));
-        return xmlrpc_fault(202, &text, "hold");
+    match client {
+        Client::XmlRpc => {
+            let text = format!("{message}\n编号：{id}\n{}", findings_lines(findings));
+            return xmlrpc_fault(202, &text, "hold");
+        }
+        Client::Browser => {
+            let text = format!("{message}\n复核编号：{id}");
+            return page(StatusCode::ACCEPTED, "已暂缓发布", &text, findings, "hold");
+        }
+        Client::Json => {}
     }
     let mut response = json(
         StatusCode::ACCEPTED,
