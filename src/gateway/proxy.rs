@@ -52,10 +52,7 @@ pub async fn handle(
             .is_some_and(|v| v.trim() != "0");
     let (path, query) = (request.uri().path(), request.uri().query());
     let route = app.routes.classify(&method, path, query, has_body);
-    let transition = app
-        .publish
-        .route(&method, path, query, has_body)
-        .map(|(matched, rule)| (matched, rule.clone()));
+    let transition = app.publish.route(&method, path, query, has_body);
     match (route, transition) {
         (None, None) => pass_through(&app, upstream, request, client).await,
         (Some(route), None) => {
@@ -66,7 +63,7 @@ pub async fn handle(
             // On a route of its own, a rule's request that does not
             // publish (a draft save) goes through unscanned.
             let publish = Publish::Transition {
-                rule: &rule,
+                rule,
                 inspected_route: route.is_some(),
             };
             let route = route.unwrap_or(matched);

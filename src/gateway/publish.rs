@@ -75,9 +75,12 @@ fn yes() -> bool {
 }
 
 /// The compiled rules.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct PublishRules {
-    rules: Vec<(Routes, PublishRule)>,
+    /// One route per rule, in the rules' order: a request's path is
+    /// normalized and matched once, not once per rule.
+    routes: Routes,
+    rules: Vec<PublishRule>,
 }
 
 /// The most fetches one request may cause (a bulk edit of many posts).
@@ -86,25 +89,24 @@ pub const MAX_FETCHES: usize = 50;
 impl PublishRules {
     /// Compiles the configured rules.
     pub fn new(rules: &[PublishRule]) -> PublishRules {
+        let routes: Vec<InspectRoute> = rules
+            .iter()
+            .map(|r| InspectRoute {
+                name: Some(
+                    r.name
+                        .clone()
+                        .unwrap_or_else(|| format!("publish {} {}", r.method, r.path)),
+                ),
+                method: r.method.clone(),
+                path: r.path.clone(),
+                query: r.query.clone(),
+                monitor: false,
+                announcement: r.announcement,
+            })
+            .collect();
         PublishRules {
-            rules: rules
-                .iter()
-                .map(|r| {
-                    let route = InspectRoute {
-                        name: Some(
-                            r.name
-                                .clone()
-                                .unwrap_or_else(|| format!("publish {} {}", r.method, r.path)),
-                        ),
-                        method: r.method.clone(),
-                        path: r.path.clone(),
-                        query: r.query.clone(),
-                        monitor: false,
-                        announcement: r.announcement,
-                    };
-                    (Routes::new(&[route]), r.clone())
-                })
-                .collect(),
+            routes: Routes::new(&routes),
+            rules: rules.to_vec(),
         }
     }
 
@@ -116,11 +118,8 @@ impl PublishRules {
         query: Option<&str>,
         has_body: bool,
     ) -> Option<(Matched, &PublishRule)> {
-        self.rules.iter().find_map(|(routes, rule)| {
-            routes
-                .classify(method, path, query, has_body)
-                .map(|m| (m, rule))
-        })
+        let index = self.routes.position(method, path, query, has_body)?;
+        Some((self.routes.matched(index), &self.rules[index]))
     }
 }
 

@@ -118,19 +118,62 @@ impl Routes {
                 announcement: true,
             });
         }
-        let segments = split(&path);
-        let on_path = |r: &&Compiled| {
+        self.position_on(&path, method, query, has_body)
+            .map(|i| self.matched(i))
+    }
+
+    /// The configured route at `index` (from [`Routes::position`]).
+    pub fn matched(&self, index: usize) -> Matched {
+        let r = &self.routes[index];
+        Matched {
+            name: r.name.clone(),
+            monitor: r.monitor,
+            announcement: r.announcement,
+        }
+    }
+
+    /// Which configured route (its index) this request is on: the first
+    /// whose path, query and method match, else — when the request has a
+    /// body — the first whose path and query do. A path that cannot be
+    /// normalized is on none (`classify` decides what that means).
+    pub fn position(
+        &self,
+        method: &Method,
+        raw_path: &str,
+        query: Option<&str>,
+        has_body: bool,
+    ) -> Option<usize> {
+        let carries_body =
+            has_body || matches!(*method, Method::POST | Method::PUT | Method::PATCH);
+        let method_routed = self
+            .routes
+            .iter()
+            .any(|r| r.method.as_ref().is_none_or(|m| m == method));
+        if !carries_body && !method_routed {
+            return None;
+        }
+        self.position_on(&normalize_path(raw_path)?, method, query, has_body)
+    }
+
+    fn position_on(
+        &self,
+        path: &str,
+        method: &Method,
+        query: Option<&str>,
+        has_body: bool,
+    ) -> Option<usize> {
+        let segments = split(path);
+        let on_path = |r: &Compiled| {
             segment_match(&r.segments, r.rest, &segments) && query_match(&r.query, query)
         };
+        let method_matches = |r: &Compiled| r.method.as_ref().is_none_or(|m| m == method);
         self.routes
             .iter()
-            .filter(on_path)
-            .find(|r| r.method.as_ref().is_none_or(|m| m == method))
-            .or_else(|| has_body.then(|| self.routes.iter().find(on_path)).flatten())
-            .map(|r| Matched {
-                name: r.name.clone(),
-                monitor: r.monitor,
-                announcement: r.announcement,
+            .position(|r| on_path(r) && method_matches(r))
+            .or_else(|| {
+                has_body
+                    .then(|| self.routes.iter().position(on_path))
+                    .flatten()
             })
     }
 }
