@@ -83,21 +83,36 @@ impl Client {
 /// An XML-RPC fault (HTTP 200, as the protocol wants) carrying the same
 /// message and the gateway's verdict.
 fn xmlrpc_fault(code: u16, message: &str, verdict: &'static str) -> Response<ProxyBody> {
-    let escaped = message
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
+    let escaped = escape(message);
     let body = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<methodResponse><fault><value><struct>\
          <member><name>faultCode</name><value><int>{code}</int></value></member>\
          <member><name>faultString</name><value><string>{escaped}</string></value></member>\
          </struct></value></fault></methodResponse>\n"
     );
+    markup(StatusCode::OK, "text/xml; charset=UTF-8", body, verdict)
+}
+
+/// Text made safe inside XML or HTML, in text and in quoted attributes.
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// An XML or HTML answer marked with the gateway's verdict.
+fn markup(
+    status: StatusCode,
+    content_type: &'static str,
+    body: String,
+    verdict: &'static str,
+) -> Response<ProxyBody> {
     let mut response = Response::new(full(body));
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/xml; charset=UTF-8"),
-    );
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     verdict_header(&mut response, verdict);
     response
 }
@@ -111,19 +126,13 @@ fn page(
     findings: &[Finding],
     verdict: &'static str,
 ) -> Response<ProxyBody> {
-    let esc = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    };
     let items: String = findings
         .iter()
         .map(|f| {
             format!(
                 "<li>{}<br><small>{}</small></li>",
-                esc(&f.explanation),
-                esc(&f.excerpt)
+                escape(&f.explanation),
+                escape(&f.excerpt)
             )
         })
         .collect();
@@ -131,18 +140,11 @@ fn page(
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{}</title></head>\
          <body><h1>{}</h1><p style=\"white-space:pre-line\">{}</p><ul>{items}</ul>\
          <p><a href=\"javascript:history.back()\">返回修改</a></p></body></html>",
-        esc(title),
-        esc(title),
-        esc(message)
+        escape(title),
+        escape(title),
+        escape(message)
     );
-    let mut response = Response::new(full(body));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    verdict_header(&mut response, verdict);
-    response
+    markup(status, "text/html; charset=utf-8", body, verdict)
 }
 
 /// The findings in one line each, masked, for a fault string.
