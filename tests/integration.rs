@@ -37,6 +37,9 @@ mod scan_archive;
 // `pubgate serve`: real upstream, real store, the review API.
 mod gateway;
 
+// The public side: a real site behind `[[egress]]` routes; 451 until released; validators, ranges, encodings.
+mod egress;
+
 // Hostile requests on the proxy port: smuggling, path tricks, header floods, parser traps.
 mod hostile;
 

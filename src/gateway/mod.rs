@@ -7,6 +7,8 @@
 //!                                     transition also fetches the stored
 //!                                     content from the upstream) ─▶ engine
 //!                                  ─▶ pass | redact | hold (store) | block
+//! reader ─▶ egress::route_of ─▶ upstream (whole page) ─▶ verdict by content
+//!           hash (memory, store) or engine ─▶ served | 451 (takedown queue)
 //! ```
 //!
 //! Connections are served by hyper with a timer installed (without one
@@ -14,6 +16,8 @@
 //! bounded read buffer, and a cap on open connections.
 
 pub mod body;
+pub mod conditional;
+pub mod egress;
 pub mod proxy;
 pub mod publish;
 pub mod reply;

@@ -51,6 +51,10 @@ pub async fn handle(
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.trim() != "0");
     let (path, query) = (request.uri().path(), request.uri().query());
+    // A reader's GET or HEAD on a public route: the answer is scanned.
+    if !has_body && let Some(index) = app.egress.route_of(&method, path, query) {
+        return crate::gateway::egress::serve(&app, upstream, request, client, index).await;
+    }
     let route = app.routes.classify(&method, path, query, has_body);
     let transition = app.publish.route(&method, path, query, has_body);
     match (route, transition) {
@@ -73,7 +77,7 @@ pub async fn handle(
 }
 
 /// Headers only the gateway may set: a client cannot claim a verdict.
-fn strip_own_headers(headers: &mut HeaderMap) {
+pub(super) fn strip_own_headers(headers: &mut HeaderMap) {
     let own: Vec<header::HeaderName> = headers
         .keys()
         .filter(|n| n.as_str().starts_with("x-pubgate-"))
@@ -109,7 +113,7 @@ async fn pass_through(
 }
 
 /// Turns the upstream's answer (or failure) into the client's response.
-fn relay(
+pub(super) fn relay(
     app: &App,
     sent: Result<(Response<Incoming>, Duration), UpstreamError>,
 ) -> Response<ProxyBody> {
@@ -340,7 +344,7 @@ async fn inspect(
 
 /// Scans the uploads on the blocking pool, bounded in concurrency and
 /// time. `None` when the scan did not finish (the caller holds).
-async fn scan(app: &Arc<App>, uploads: Vec<Upload>, expect: Expect) -> Option<Report> {
+pub(super) async fn scan(app: &Arc<App>, uploads: Vec<Upload>, expect: Expect) -> Option<Report> {
     let _permit = app.scan_permits.acquire().await.ok()?;
     let engine = app.engine();
     let started = Instant::now();
@@ -511,7 +515,7 @@ fn intake_head(parts: &http::request::Parts) -> intake::Head {
     }
 }
 
-fn intake_limits(app: &App) -> intake::IntakeLimits {
+pub(super) fn intake_limits(app: &App) -> intake::IntakeLimits {
     let limits = &app.config.limits;
     intake::IntakeLimits {
         max_body_bytes: limits.max_body_bytes,
@@ -629,7 +633,7 @@ fn count(
     response
 }
 
-fn record_findings(app: &App, findings: &[Finding]) {
+pub(super) fn record_findings(app: &App, findings: &[Finding]) {
     for f in findings {
         app.metrics
             .findings
@@ -707,7 +711,7 @@ fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
         .map(str::to_string)
 }
 
-fn path_and_query(uri: &http::Uri) -> String {
+pub(super) fn path_and_query(uri: &http::Uri) -> String {
     uri.path_and_query()
         .map(|pq| pq.as_str().to_string())
         .unwrap_or_else(|| "/".into())

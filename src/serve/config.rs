@@ -51,6 +51,15 @@ pub struct ServeConfig {
     /// Requests that publish stored content without carrying it (a
     /// draft's status change): the content is fetched and scanned first.
     pub publish: Vec<crate::gateway::publish::PublishRule>,
+    /// Public routes whose answers are scanned before readers get them.
+    pub egress: Vec<crate::gateway::egress::EgressRoute>,
+    /// The page a reader gets (HTTP 451) for a withheld public page;
+    /// None = a short built-in Chinese page.
+    pub egress_page: Option<PathBuf>,
+    /// How long a replica trusts a verdict it remembers before reading it
+    /// from the store again (a reviewer's decision takes this long to
+    /// reach every replica).
+    pub egress_recheck_secs: u64,
     /// Reviewer and admin accounts.
     pub accounts: Vec<Account>,
     /// Proxy threads (each with its own event loop); 0 = one per core.
@@ -277,6 +286,9 @@ impl Default for ServeConfig {
             cookie_secure: false,
             inspect: Vec::new(),
             publish: Vec::new(),
+            egress: Vec::new(),
+            egress_page: None,
+            egress_recheck_secs: 10,
             accounts: Vec::new(),
             proxy_threads: 0,
             limits: Limits::default(),

@@ -42,6 +42,10 @@ pub struct Metrics {
     pub takedown: IntGaugeVec,
     /// 1 for the policy version this replica runs (0 for the one before).
     pub engine_info: IntGaugeVec,
+    /// Public-side answers by route, outcome (`served`, `withheld`,
+    /// `unread`, `not_inspected`) and where the verdict came from
+    /// (`memory`, `store`, `scan`, `none`).
+    pub egress: IntCounterVec,
 }
 
 impl Metrics {
@@ -139,8 +143,16 @@ impl Metrics {
             ),
             &["version", "replica"],
         )?;
+        let egress = IntCounterVec::new(
+            Opts::new(
+                "pubgate_egress_total",
+                "Public-side answers by route, outcome and verdict source",
+            ),
+            &["route", "outcome", "source"],
+        )?;
         registry.register(Box::new(takedown.clone()))?;
         registry.register(Box::new(engine_info.clone()))?;
+        registry.register(Box::new(egress.clone()))?;
         Ok(Metrics {
             registry,
             passthrough: requests.with_label_values(&["passthrough", "forwarded"]),
@@ -159,6 +171,7 @@ impl Metrics {
             webhook_failures,
             takedown,
             engine_info,
+            egress,
         })
     }
 

@@ -54,6 +54,9 @@ pub enum ServeError {
     /// Metrics could not be registered.
     #[error("cannot register metrics: {0}")]
     Metrics(#[from] prometheus::Error),
+    /// The public routes or their withheld page are unusable.
+    #[error("{0}")]
+    Egress(String),
 }
 
 /// Raises the soft limit on open files towards the hard limit: each client
@@ -194,6 +197,12 @@ pub async fn start(
     };
     let accounts = Accounts::new(&config.accounts, bootstrap.as_deref());
     let metrics = metrics::Metrics::new()?;
+    let egress = crate::gateway::egress::Egress::new(
+        &config.egress,
+        config.egress_page.as_deref(),
+        Duration::from_secs(config.egress_recheck_secs),
+    )
+    .map_err(ServeError::Egress)?;
 
     let proxy_listener = reuseport_listener(config.listen)
         .map_err(io(format!("cannot listen on {}", config.listen)))?;
@@ -220,6 +229,7 @@ pub async fn start(
         upstream,
         metrics,
         accounts,
+        egress,
         reload_seen,
     );
     let mut tasks = Vec::new();

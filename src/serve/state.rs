@@ -27,6 +27,8 @@ pub struct App {
     pub routes: Routes,
     /// Publish transitions (requests that publish stored content).
     pub publish: crate::gateway::publish::PublishRules,
+    /// Public routes and the verdicts known on what they serve.
+    pub egress: crate::gateway::egress::Egress,
     /// The review queue.
     pub store: Store,
     /// The publishing platform.
@@ -100,6 +102,7 @@ impl App {
         upstream: Upstream,
         metrics: Metrics,
         accounts: Accounts,
+        egress: crate::gateway::egress::Egress,
         reload_seen: i64,
     ) -> Arc<App> {
         let (tx, mut rx) = mpsc::channel::<DecisionRecord>(4096);
@@ -119,6 +122,7 @@ impl App {
             admin_rate,
             routes: Routes::new(&config.inspect),
             publish: crate::gateway::publish::PublishRules::new(&config.publish),
+            egress,
             scan_permits: Semaphore::new(config.limits.max_concurrent_scans.max(1)),
             config,
             engine: RwLock::new(Arc::new(engine)),

@@ -177,6 +177,29 @@ impl Store {
             .collect()
     }
 
+    /// The takedown status of every document recorded with this content
+    /// (SHA-256, hex) under this policy version: how the public side knows
+    /// a page it has seen before, or one the archive rescan has.
+    pub async fn content_statuses(
+        &self,
+        content_sha256: &str,
+        engine_version: &str,
+    ) -> Result<Vec<TakedownStatus>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT status FROM published WHERE content_sha256 = $1 AND engine_version = $2",
+        )
+        .bind(content_sha256)
+        .bind(engine_version)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let status: String = r.try_get(0)?;
+                status.parse().map_err(StoreError::Corrupt)
+            })
+            .collect()
+    }
+
     /// Records a batch of rescan results in one transaction. A document
     /// whose findings did not change keeps its reviewer's decision.
     pub async fn record_published(&self, batch: &[PublishedScan]) -> Result<usize, StoreError> {

@@ -121,6 +121,12 @@ CREATE TABLE IF NOT EXISTS published (
 CREATE INDEX IF NOT EXISTS published_by_status ON published (status, scanned_at, id);
 "#,
     ),
+    // The public side looks a verdict up by content and policy version.
+    (
+        4,
+        "CREATE INDEX IF NOT EXISTS published_by_content \
+         ON published (content_sha256, engine_version);",
+    ),
 ];
 
 /// The SQL of every step newer than `current`, for `backend`.

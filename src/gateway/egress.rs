@@ -1,0 +1,607 @@
+//! The public side: what readers fetch from configured public routes is
+//! scanned before they get it.
+//!
+//! ```text
+//! reader ─▶ egress route (GET/HEAD) ─▶ upstream: GET, whole representation
+//!   ─▶ 200 of a scanned type? ── no ─▶ streamed through
+//!        │ yes
+//!   read (limit) ─▶ decode ─▶ SHA-256 ─▶ verdict known for this content
+//!   and policy version? (memory, then the `published` table)
+//!        │ no: engine ─▶ recorded in `published`
+//!   ─▶ served (conditional, ranges) | 451 page, item in the takedown queue
+//! ```
+//!
+//! A request-side gate alone cannot protect a CMS: a draft published by
+//! its status, a scheduled post, a page written before pubgate was
+//! deployed all go public without a request that carries them. Whatever
+//! the platform serves on an egress route passes here.
+//!
+//! Each version of a document is scanned once: the verdict is kept by the
+//! SHA-256 of its decoded content and the policy version, so an unchanged
+//! page costs a hash. Verdicts live in the `published` table the archive
+//! rescan also writes (`pubgate scan --store` warms them for files served
+//! unchanged), and its takedown queue is where a withheld page is judged:
+//! 无需处理 (`fine`) releases it, 应撤下 (`take_down`) keeps it withheld.
+//! A replica re-reads a verdict from the store after `egress_recheck_secs`,
+//! so a reviewer's decision reaches every replica without a rescan.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, header};
+use hyper::body::Incoming;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::engine::Expect;
+use crate::gateway::conditional::{self, Representation};
+use crate::gateway::routes::Routes;
+use crate::gateway::{body, proxy};
+use crate::intake;
+use crate::model::{Action, Category, Finding};
+use crate::review::store::{PublishedScan, TakedownStatus};
+use crate::serve::config::InspectRoute;
+use crate::serve::state::App;
+use crate::upstream::{ProxyBody, Upstream, full, strip_hop_by_hop};
+
+/// One public route: `[[egress]]` in the serve configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EgressRoute {
+    /// A name for metrics and the takedown queue (`egress:NAME`).
+    pub name: String,
+    /// Path patterns, as for inspected routes (`/wp-content/uploads/**`,
+    /// `/20*/**`, `/`).
+    pub path: Vec<String>,
+    /// Query parameters the request must carry (`{ p = "*" }` for
+    /// WordPress's `/?p=42`).
+    #[serde(default)]
+    pub query: BTreeMap<String, String>,
+    /// Response types scanned (`text/html`, `application/pdf`, a prefix
+    /// such as `image/`); empty = every type. A type the engine cannot
+    /// read is withheld as unread, so list the types a route serves when
+    /// it also serves, say, its theme's images.
+    #[serde(default)]
+    pub content_types: Vec<String>,
+    /// What withholds a page: `leaks` (default: classified marks,
+    /// personal data, procurement secrets, and what could not be read) or
+    /// `all` (the announcement checks too: missing fields, consistency).
+    #[serde(default)]
+    pub checks: Checks,
+}
+
+/// Which findings withhold a public page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Checks {
+    /// What must never be public. A published page carries the site's
+    /// navigation and theme around the notice; whether the notice is
+    /// complete was the publish-side gate's question.
+    #[default]
+    Leaks,
+    /// Every finding the policy acts on.
+    All,
+}
+
+/// The public routes, compiled, with the verdicts already known.
+pub struct Egress {
+    routes: Vec<EgressRoute>,
+    table: Routes,
+    /// Which route each compiled pattern belongs to.
+    owner: Vec<usize>,
+    verdicts: Verdicts,
+    page: Bytes,
+}
+
+/// What a reader gets instead of a withheld page, unless the operator
+/// configures `egress_page`.
+const DEFAULT_PAGE: &str = "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+<title>页面审核中</title></head><body>\n<h1>该页面暂不可访问</h1>\n\
+<p>本页面的内容正在进行发布前的安全审核，审核通过后将恢复访问。</p>\n\
+<p>如有疑问，请与本网站管理员联系。</p>\n</body></html>\n";
+
+impl Egress {
+    /// Compiles the routes and reads the withheld page (`page`, else the
+    /// built-in one).
+    pub fn new(
+        routes: &[EgressRoute],
+        page: Option<&std::path::Path>,
+        recheck: Duration,
+    ) -> Result<Egress, String> {
+        let page = match page {
+            Some(path) => std::fs::read(path)
+                .map_err(|e| format!("cannot read egress_page {}: {e}", path.display()))?
+                .into(),
+            None => Bytes::from_static(DEFAULT_PAGE.as_bytes()),
+        };
+        let mut patterns = Vec::new();
+        let mut owner = Vec::new();
+        for (i, route) in routes.iter().enumerate() {
+            for path in &route.path {
+                if !path.starts_with('/') {
+                    return Err(format!(
+                        "egress `{}`: path `{path}` must start with `/`",
+                        route.name
+                    ));
+                }
+                patterns.push(InspectRoute {
+                    name: Some(route.name.clone()),
+                    method: "GET".into(),
+                    path: path.clone(),
+                    query: route.query.clone(),
+                    monitor: false,
+                    announcement: false,
+                });
+                owner.push(i);
+            }
+        }
+        Ok(Egress {
+            routes: routes.to_vec(),
+            table: Routes::new(&patterns),
+            owner,
+            verdicts: Verdicts::new(recheck),
+            page,
+        })
+    }
+
+    /// The public route a reader's request is on, if any: `GET` and
+    /// `HEAD` without a body (anything else is a write, for the inspect
+    /// side).
+    pub fn route_of(&self, method: &Method, path: &str, query: Option<&str>) -> Option<usize> {
+        if self.routes.is_empty() || !matches!(*method, Method::GET | Method::HEAD) {
+            return None;
+        }
+        let index = self.table.position(&Method::GET, path, query, false)?;
+        Some(self.owner[index])
+    }
+}
+
+/// Verdicts by content hash, for the current policy version.
+struct Verdicts {
+    known: Mutex<HashMap<[u8; 32], Known>>,
+    recheck: Duration,
+}
+
+#[derive(Clone)]
+struct Known {
+    version: Arc<str>,
+    withheld: bool,
+    checked: Instant,
+}
+
+/// Entries kept at most; past it, expired ones are dropped first.
+const MAX_KNOWN: usize = 100_000;
+
+impl Verdicts {
+    fn new(recheck: Duration) -> Verdicts {
+        Verdicts {
+            known: Mutex::new(HashMap::new()),
+            recheck,
+        }
+    }
+
+    /// The verdict on this content under `version`, if checked recently.
+    fn fresh(&self, hash: &[u8; 32], version: &str) -> Option<bool> {
+        let known = self.known.lock().ok()?;
+        let k = known.get(hash)?;
+        (&*k.version == version && k.checked.elapsed() < self.recheck).then_some(k.withheld)
+    }
+
+    fn remember(&self, hash: [u8; 32], version: &str, withheld: bool) {
+        let Ok(mut known) = self.known.lock() else {
+            return;
+        };
+        if known.len() >= MAX_KNOWN {
+            let recheck = self.recheck;
+            known.retain(|_, k| k.checked.elapsed() < recheck);
+            if known.len() >= MAX_KNOWN {
+                known.clear();
+            }
+        }
+        known.insert(
+            hash,
+            Known {
+                version: version.into(),
+                withheld,
+                checked: Instant::now(),
+            },
+        );
+    }
+}
+
+/// Where a verdict came from (a metric label).
+#[derive(Clone, Copy)]
+enum Source {
+    Memory,
+    Store,
+    Scan,
+}
+
+impl Source {
+    fn as_str(self) -> &'static str {
+        match self {
+            Source::Memory => "memory",
+            Source::Store => "store",
+            Source::Scan => "scan",
+        }
+    }
+}
+
+/// Serves a reader's request on public route `index`.
+pub async fn serve(
+    app: &Arc<App>,
+    upstream: &Upstream,
+    request: Request<Incoming>,
+    client: SocketAddr,
+    index: usize,
+) -> Response<ProxyBody> {
+    let route = &app.egress.routes[index];
+    let (parts, _) = request.into_parts();
+    let mut headers = parts.headers.clone();
+    strip_hop_by_hop(&mut headers);
+    proxy::strip_own_headers(&mut headers);
+    // The whole representation, every time: what the reader asked for is
+    // answered below, from bytes that were scanned.
+    for name in [
+        header::RANGE,
+        header::IF_RANGE,
+        header::IF_NONE_MATCH,
+        header::IF_MODIFIED_SINCE,
+        header::IF_MATCH,
+        header::IF_UNMODIFIED_SINCE,
+    ] {
+        headers.remove(name);
+    }
+    let target = proxy::path_and_query(&parts.uri);
+    let sent = upstream
+        .send(
+            Method::GET,
+            &target,
+            headers,
+            full(Bytes::new()),
+            Some(client),
+        )
+        .await;
+    let response = match sent {
+        Ok((response, took)) => {
+            app.metrics.upstream_forward.observe(took.as_secs_f64());
+            response
+        }
+        Err(e) => return proxy::relay(app, Err(e)),
+    };
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    // Only a 200 is the page itself; redirects, errors and other statuses
+    // are the platform's own answers and stream through.
+    if response.status() != StatusCode::OK || !scans(route, content_type.as_deref()) {
+        count(app, route, "not_inspected", None);
+        let response = proxy::relay(app, Ok((response, Duration::ZERO)));
+        return without_body_for_head(&parts.method, response);
+    }
+    let (mut head, body) = response.into_parts();
+    strip_hop_by_hop(&mut head.headers);
+    let limits = &app.config.limits;
+    let raw = match body::collect(
+        body,
+        limits.max_body_bytes,
+        Duration::from_secs(limits.body_read_timeout_secs),
+    )
+    .await
+    {
+        Ok(raw) => raw,
+        Err(e) => return unread(app, route, &parts.method, &e.to_string()),
+    };
+    let encoding = head
+        .headers
+        .get(header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let decoded = match intake::decode::decode(
+        encoding.as_deref(),
+        raw.clone(),
+        limits.max_body_bytes,
+        limits.max_decode_ratio,
+    ) {
+        Ok(decoded) => decoded,
+        Err(e) => return unread(app, route, &parts.method, &e.to_string()),
+    };
+    let hash: [u8; 32] = Sha256::digest(&decoded).into();
+    let version = app.engine().version().to_string();
+    let verdict = match app.egress.verdicts.fresh(&hash, &version) {
+        Some(withheld) => Ok((withheld, Source::Memory)),
+        None => {
+            let verdict = known_or_scan(
+                app,
+                route,
+                &target,
+                content_type.as_deref(),
+                decoded,
+                &hash,
+                &version,
+            )
+            .await;
+            if let Ok((withheld, _)) = verdict {
+                app.egress.verdicts.remember(hash, &version, withheld);
+            }
+            verdict
+        }
+    };
+    match verdict {
+        Ok((false, source)) => {
+            count(app, route, "served", Some(source));
+            let rep = Representation {
+                status: head.status,
+                headers: head.headers,
+                body: raw,
+            };
+            conditional::answer(&parts.method, &parts.headers, rep)
+        }
+        Ok((true, source)) => {
+            count(app, route, "withheld", Some(source));
+            withheld(app, &parts.method)
+        }
+        Err(why) => unread(app, route, &parts.method, &why),
+    }
+}
+
+/// Whether the route scans a response of this type.
+fn scans(route: &EgressRoute, content_type: Option<&str>) -> bool {
+    if route.content_types.is_empty() {
+        return true;
+    }
+    let mime = content_type
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    route.content_types.iter().any(|t| {
+        let t = t.to_ascii_lowercase();
+        if t.ends_with('/') {
+            mime.starts_with(&t)
+        } else {
+            mime == t
+        }
+    })
+}
+
+/// The verdict the store holds for this content and policy version, else
+/// a scan's, recorded. `Err` when the content could not be scanned.
+async fn known_or_scan(
+    app: &Arc<App>,
+    route: &EgressRoute,
+    target: &str,
+    content_type: Option<&str>,
+    decoded: Bytes,
+    hash: &[u8; 32],
+    version: &str,
+) -> Result<(bool, Source), String> {
+    let sha = hex::encode(hash);
+    match app.store.content_statuses(&sha, version).await {
+        Ok(statuses) if !statuses.is_empty() => return Ok((withholds(&statuses), Source::Store)),
+        Ok(_) => {}
+        // The store is down: the content is still scanned; its verdict is
+        // not recorded (and a withheld page is withheld all the same).
+        Err(e) => tracing::warn!(error = %e, "egress: verdict lookup failed"),
+    }
+    let head = intake::Head {
+        method: "GET".into(),
+        target: String::new(),
+        headers: content_type
+            .map(|t| vec![("content-type".to_string(), t.as_bytes().to_vec())])
+            .unwrap_or_default(),
+    };
+    let read = intake::read(&head, decoded, &proxy::intake_limits(app))
+        .await
+        .map_err(|e| e.to_string())?;
+    // A file name in the path helps format sniffing (an attachment served
+    // as application/octet-stream); magic bytes still win.
+    let hint = file_name(target);
+    let uploads: Vec<intake::Upload> = read
+        .uploads
+        .into_iter()
+        .map(|mut u| {
+            u.label = format!("公开页面 {} › {}", route.name, u.label);
+            if u.hint.is_empty() {
+                u.hint = hint.clone();
+            }
+            u
+        })
+        .collect();
+    let expect = match route.checks {
+        Checks::All => Expect::Announcement,
+        Checks::Leaks => Expect::AnyContent,
+    };
+    let report = proxy::scan(app, uploads, expect)
+        .await
+        .ok_or("检查未能在时限内完成 / the scan did not finish in time")?;
+    let findings: Vec<&Finding> = report
+        .verdict
+        .findings
+        .iter()
+        .filter(|f| f.action != Action::Pass)
+        .filter(|f| {
+            route.checks == Checks::All
+                || !matches!(f.category, Category::MissingField | Category::Consistency)
+        })
+        .collect();
+    let withheld = !findings.is_empty();
+    proxy::record_findings(app, &report.verdict.findings);
+    let mut categories: Vec<&str> = findings.iter().map(|f| f.category.as_str()).collect();
+    categories.sort_unstable();
+    categories.dedup();
+    let mut fingerprints: Vec<&str> = findings.iter().map(|f| f.fingerprint.as_str()).collect();
+    fingerprints.sort_unstable();
+    fingerprints.dedup();
+    let scan = PublishedScan {
+        doc_key: format!("url:{target}"),
+        source: format!("egress:{}", route.name),
+        content_sha256: sha.clone(),
+        engine_version: version.to_string(),
+        action: if withheld { "hold" } else { "pass" }.to_string(),
+        categories: categories.join(","),
+        fingerprints: fingerprints.join(","),
+        // Findings carry masked excerpts only (see `model::masked`).
+        findings_json: serde_json::to_string(&findings).unwrap_or_else(|_| "[]".into()),
+        doc_type: report.doc_type.clone(),
+    };
+    tracing::info!(
+        route = %route.name,
+        withheld,
+        findings = findings.len(),
+        "egress: scanned a new version"
+    );
+    if let Err(e) = app.store.record_published(&[scan]).await {
+        tracing::warn!(error = %e, "egress: verdict not recorded");
+        return Ok((withheld, Source::Scan));
+    }
+    // A reviewer's earlier decision on this page carries over to a new
+    // version with the same findings (a changed date in the footer).
+    match app.store.content_statuses(&sha, version).await {
+        Ok(statuses) if !statuses.is_empty() => Ok((withholds(&statuses), Source::Scan)),
+        _ => Ok((withheld, Source::Scan)),
+    }
+}
+
+/// Content is withheld while any record of it waits for a reviewer or was
+/// judged to come down.
+fn withholds(statuses: &[TakedownStatus]) -> bool {
+    statuses
+        .iter()
+        .any(|s| matches!(s, TakedownStatus::Candidate | TakedownStatus::TakeDown))
+}
+
+/// The last path segment, if it names a file (`通知.pdf`).
+fn file_name(target: &str) -> String {
+    let path = target.split('?').next().unwrap_or("");
+    let last = path.rsplit('/').next().unwrap_or("");
+    let decoded = percent_encoding::percent_decode_str(last).decode_utf8_lossy();
+    if decoded.contains('.') {
+        decoded.into_owned()
+    } else {
+        String::new()
+    }
+}
+
+/// Content that could not be read is not served: unread is never clean.
+fn unread(app: &App, route: &EgressRoute, method: &Method, why: &str) -> Response<ProxyBody> {
+    tracing::warn!(route = %route.name, why, "egress: response not read; withheld");
+    count(app, route, "unread", None);
+    withheld(app, method)
+}
+
+/// HTTP 451 with the withheld page; never cached.
+fn withheld(app: &App, method: &Method) -> Response<ProxyBody> {
+    let page = app.egress.page.clone();
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::HeaderName::from_static("x-pubgate-verdict"),
+        HeaderValue::from_static("withheld"),
+    );
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(page.len()));
+    let body = if *method == Method::HEAD {
+        Bytes::new()
+    } else {
+        page
+    };
+    let mut response = Response::new(full(body));
+    *response.status_mut() = StatusCode::UNAVAILABLE_FOR_LEGAL_REASONS;
+    *response.headers_mut() = headers;
+    response
+}
+
+/// A `HEAD` was sent upstream as `GET`: its answer keeps the headers only.
+fn without_body_for_head(method: &Method, response: Response<ProxyBody>) -> Response<ProxyBody> {
+    if *method != Method::HEAD {
+        return response;
+    }
+    let (parts, _) = response.into_parts();
+    Response::from_parts(parts, full(Bytes::new()))
+}
+
+fn count(app: &App, route: &EgressRoute, outcome: &str, source: Option<Source>) {
+    app.metrics
+        .egress
+        .with_label_values(&[
+            route.name.as_str(),
+            outcome,
+            source.map_or("none", Source::as_str),
+        ])
+        .inc();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn route(types: &[&str]) -> EgressRoute {
+        EgressRoute {
+            name: "site".into(),
+            path: vec!["/**".into()],
+            query: BTreeMap::new(),
+            content_types: types.iter().map(|t| t.to_string()).collect(),
+            checks: Checks::Leaks,
+        }
+    }
+
+    #[test]
+    fn content_types_match_exactly_or_by_prefix() {
+        assert!(scans(&route(&[]), Some("image/png")));
+        let r = route(&["text/html", "application/"]);
+        assert!(scans(&r, Some("text/html; charset=utf-8")));
+        assert!(scans(&r, Some("application/pdf")));
+        assert!(!scans(&r, Some("image/png")));
+        assert!(!scans(&r, None));
+    }
+
+    #[test]
+    fn only_get_and_head_on_a_listed_path_are_public_reads() {
+        let egress = Egress::new(
+            &[EgressRoute {
+                path: vec!["/news/**".into(), "/".into()],
+                query: BTreeMap::new(),
+                ..route(&[])
+            }],
+            None,
+            Duration::from_secs(10),
+        )
+        .unwrap();
+        assert_eq!(
+            egress.route_of(&Method::GET, "/news/2026/1.html", None),
+            Some(0)
+        );
+        assert_eq!(egress.route_of(&Method::HEAD, "/", Some("p=1")), Some(0));
+        assert_eq!(egress.route_of(&Method::POST, "/news/1.html", None), None);
+        assert_eq!(egress.route_of(&Method::GET, "/wp-admin/", None), None);
+    }
+
+    #[test]
+    fn a_verdict_is_kept_per_policy_version_until_it_is_rechecked() {
+        let verdicts = Verdicts::new(Duration::from_secs(60));
+        let hash = [7u8; 32];
+        verdicts.remember(hash, "v1", true);
+        assert_eq!(verdicts.fresh(&hash, "v1"), Some(true));
+        assert_eq!(verdicts.fresh(&hash, "v2"), None);
+        let stale = Verdicts::new(Duration::ZERO);
+        stale.remember(hash, "v1", false);
+        assert_eq!(stale.fresh(&hash, "v1"), None);
+    }
+
+    #[test]
+    fn a_file_name_is_taken_from_the_last_segment() {
+        assert_eq!(file_name("/files/%E9%80%9A%E7%9F%A5.pdf?x=1"), "通知.pdf");
+        assert_eq!(file_name("/?p=42"), "");
+    }
+}
