@@ -124,6 +124,7 @@ async fn site_gateway(
         name: "site".into(),
         path: vec!["/news/**".into()],
         query: Default::default(),
+        except: Vec::new(),
         content_types: content_types.iter().map(|t| t.to_string()).collect(),
         checks: Checks::Leaks,
     }];

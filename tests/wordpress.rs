@@ -270,17 +270,7 @@ require $file;
 /// The shipped profile's tables, with the fetch credential filled in (the
 /// profile reads it from `PUBGATE_WP_AUTH`; a test cannot set the process
 /// environment safely while other tests run).
-fn profile(
-    auth: &str,
-) -> (
-    Vec<pubgate::gateway::publish::PublishRule>,
-    Vec<pubgate::serve::config::InspectRoute>,
-) {
-    #[derive(serde::Deserialize)]
-    struct Profile {
-        publish: Vec<pubgate::gateway::publish::PublishRule>,
-        inspect: Vec<pubgate::serve::config::InspectRoute>,
-    }
+fn profile(auth: &str) -> Profile {
     let text = std::fs::read_to_string("deploy/profiles/wordpress.toml").unwrap();
     let mut p: Profile = toml::from_str(&text).unwrap();
     for rule in &mut p.publish {
@@ -290,7 +280,15 @@ fn profile(
             }
         }
     }
-    (p.publish, p.inspect)
+    p
+}
+
+/// The tables of `deploy/profiles/wordpress.toml`.
+#[derive(serde::Deserialize)]
+struct Profile {
+    publish: Vec<pubgate::gateway::publish::PublishRule>,
+    inspect: Vec<pubgate::serve::config::InspectRoute>,
+    egress: Vec<pubgate::gateway::egress::EgressRoute>,
 }
 
 fn notice(extra: &str) -> String {
@@ -310,7 +308,8 @@ async fn publishing_a_saved_draft_reads_it_back_and_holds_an_id_number() {
     };
     let dir = TempDir::new();
     let mut c = config(&format!("http://{}", wp.addr), dir.path());
-    (c.publish, c.inspect) = profile(&wp.auth);
+    let p = profile(&wp.auth);
+    (c.publish, c.inspect) = (p.publish, p.inspect);
     c.host = pubgate::serve::config::HostHeader::Upstream;
     let gw = gateway(c).await;
     let through =
@@ -456,5 +455,111 @@ async fn publishing_a_saved_draft_reads_it_back_and_holds_an_id_number() {
     let done = wait_status(gw.admin_addr, &held[0], "delivered").await;
     assert_eq!(done["item"]["status"], "delivered", "{done}");
     assert_eq!(wp.status_of(leaky).await, "publish");
+    gw.shutdown().await;
+}
+
+/// A post that went public without a request through the gateway (a
+/// scheduled post, one published before pubgate was deployed) is caught
+/// when a reader asks for it: page, public REST read and feed alike.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_post_published_past_the_gateway_is_withheld_from_readers() {
+    let Some(wp) = WordPress::start().await else {
+        return;
+    };
+    let dir = TempDir::new();
+    let mut c = config(&format!("http://{}", wp.addr), dir.path());
+    let p = profile(&wp.auth);
+    (c.publish, c.inspect, c.egress) = (p.publish, p.inspect, p.egress);
+    c.host = pubgate::serve::config::HostHeader::Upstream;
+    c.egress_recheck_secs = 0;
+    let gw = gateway(c).await;
+    let published = |extra: String| {
+        let body = notice(&extra).replace("\"draft\"", "\"publish\"");
+        let wp = &wp;
+        async move {
+            let made = wp.rest(Method::POST, "/wp-json/wp/v2/posts", &body).await;
+            assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.body);
+            made.json()["id"].as_u64().unwrap()
+        }
+    };
+    let leaky = published(format!("\n经办人身份证号：{ID}\n")).await;
+    let clean = published(String::new()).await;
+    // A reader who follows WordPress's canonical redirects (`/?p=4` →
+    // the permalink) on the gateway's address, as the public site's would.
+    let read = |path: String| {
+        let addr = gw.proxy_addr;
+        async move {
+            let mut path = path;
+            for _ in 0..3 {
+                let a = send(addr, Method::GET, &path, &[], "").await;
+                let Some(to) = a
+                    .headers
+                    .get("location")
+                    .filter(|_| a.status.is_redirection())
+                else {
+                    return a;
+                };
+                let to: http::Uri = to.to_str().unwrap().parse().unwrap();
+                path = to.path_and_query().unwrap().to_string();
+            }
+            panic!("redirect loop at {path}");
+        }
+    };
+
+    for path in [
+        format!("/?p={leaky}"),
+        format!("/?rest_route=/wp/v2/posts/{leaky}"),
+        format!("/wp-json/wp/v2/posts/{leaky}"),
+        "/?feed=rss2".to_string(),
+    ] {
+        let a = read(path.clone()).await;
+        assert_eq!(
+            a.status,
+            StatusCode::UNAVAILABLE_FOR_LEGAL_REASONS,
+            "{path}"
+        );
+        assert!(!String::from_utf8_lossy(&a.body).contains(ID), "{path}");
+    }
+    let a = read(format!("/?p={clean}")).await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&a.body).contains("公开招标公告"));
+    // The editor's own screens are not public: not withheld.
+    let admin = read("/wp-admin/".to_string()).await;
+    assert_ne!(admin.status, StatusCode::UNAVAILABLE_FOR_LEGAL_REASONS);
+
+    // The reviewer sees the page in the takedown queue and releases it.
+    let list = api(
+        gw.admin_addr,
+        Method::GET,
+        "/api/takedown?status=candidate",
+        "admin",
+        "",
+    )
+    .await;
+    let items = list.json()["items"].as_array().cloned().unwrap();
+    let page = items
+        .iter()
+        .find(|i| {
+            i["doc_key"]
+                .as_str()
+                .is_some_and(|k| !k.contains("feed") && !k.contains("rest_route"))
+        })
+        .unwrap_or_else(|| panic!("{items:?}"));
+    assert_eq!(page["source"], "egress:wp-public");
+    let id = page["id"].as_str().unwrap();
+    let fine = api(
+        gw.admin_addr,
+        Method::POST,
+        &format!("/api/takedown/{id}/decide"),
+        "admin",
+        r#"{"decision":"fine","comment":"经办人同意公开"}"#,
+    )
+    .await;
+    assert!(fine.status.is_success(), "{:?}", fine.body);
+    let a = read(format!("/?p={leaky}")).await;
+    assert_eq!(a.status, StatusCode::OK);
+    // The feed and the REST answer are other content, judged on their own.
+    let feed = read("/?feed=rss2".to_string()).await;
+    assert_eq!(feed.status, StatusCode::UNAVAILABLE_FOR_LEGAL_REASONS);
     gw.shutdown().await;
 }

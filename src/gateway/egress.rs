@@ -60,6 +60,11 @@ pub struct EgressRoute {
     /// WordPress's `/?p=42`).
     #[serde(default)]
     pub query: BTreeMap<String, String>,
+    /// Paths under `path` that are not public (`/wp-admin/**`): an
+    /// editor's screens show drafts, which are not public and must not be
+    /// withheld from the editor.
+    #[serde(default)]
+    pub except: Vec<String>,
     /// Response types scanned (`text/html`, `application/pdf`, a prefix
     /// such as `image/`); empty = every type. A type the engine cannot
     /// read is withheld as unread, so list the types a route serves when
@@ -92,6 +97,8 @@ pub struct Egress {
     table: Routes,
     /// Which route each compiled pattern belongs to.
     owner: Vec<usize>,
+    /// Each route's `except` patterns.
+    except: Vec<Routes>,
     verdicts: Verdicts,
     page: Bytes,
 }
@@ -117,31 +124,43 @@ impl Egress {
                 .into(),
             None => Bytes::from_static(DEFAULT_PAGE.as_bytes()),
         };
-        let mut patterns = Vec::new();
-        let mut owner = Vec::new();
-        for (i, route) in routes.iter().enumerate() {
-            for path in &route.path {
-                if !path.starts_with('/') {
-                    return Err(format!(
-                        "egress `{}`: path `{path}` must start with `/`",
-                        route.name
-                    ));
-                }
-                patterns.push(InspectRoute {
+        let pattern = |route: &EgressRoute, path: &String, query| {
+            if path.starts_with('/') {
+                Ok(InspectRoute {
                     name: Some(route.name.clone()),
                     method: "GET".into(),
                     path: path.clone(),
-                    query: route.query.clone(),
+                    query,
                     monitor: false,
                     announcement: false,
-                });
+                })
+            } else {
+                Err(format!(
+                    "egress `{}`: path `{path}` must start with `/`",
+                    route.name
+                ))
+            }
+        };
+        let mut patterns = Vec::new();
+        let mut owner = Vec::new();
+        let mut except = Vec::new();
+        for (i, route) in routes.iter().enumerate() {
+            for path in &route.path {
+                patterns.push(pattern(route, path, route.query.clone())?);
                 owner.push(i);
             }
+            let excepted = route
+                .except
+                .iter()
+                .map(|path| pattern(route, path, BTreeMap::new()))
+                .collect::<Result<Vec<_>, _>>()?;
+            except.push(Routes::new(&excepted));
         }
         Ok(Egress {
             routes: routes.to_vec(),
             table: Routes::new(&patterns),
             owner,
+            except,
             verdicts: Verdicts::new(recheck),
             page,
         })
@@ -154,8 +173,12 @@ impl Egress {
         if self.routes.is_empty() || !matches!(*method, Method::GET | Method::HEAD) {
             return None;
         }
-        let index = self.table.position(&Method::GET, path, query, false)?;
-        Some(self.owner[index])
+        let route = self.owner[self.table.position(&Method::GET, path, query, false)?];
+        let excepted = !self.routes[route].except.is_empty()
+            && self.except[route]
+                .position(&Method::GET, path, query, false)
+                .is_some();
+        (!excepted).then_some(route)
     }
 }
 
@@ -551,6 +574,7 @@ mod tests {
             name: "site".into(),
             path: vec!["/**".into()],
             query: BTreeMap::new(),
+            except: Vec::new(),
             content_types: types.iter().map(|t| t.to_string()).collect(),
             checks: Checks::Leaks,
         }
@@ -571,7 +595,7 @@ mod tests {
         let egress = Egress::new(
             &[EgressRoute {
                 path: vec!["/news/**".into(), "/".into()],
-                query: BTreeMap::new(),
+                except: vec!["/news/drafts/**".into()],
                 ..route(&[])
             }],
             None,
@@ -585,6 +609,10 @@ mod tests {
         assert_eq!(egress.route_of(&Method::HEAD, "/", Some("p=1")), Some(0));
         assert_eq!(egress.route_of(&Method::POST, "/news/1.html", None), None);
         assert_eq!(egress.route_of(&Method::GET, "/wp-admin/", None), None);
+        assert_eq!(
+            egress.route_of(&Method::GET, "/news/drafts/1.html", None),
+            None
+        );
     }
 
     #[test]
