@@ -97,6 +97,7 @@ fn every_deploy_file_parses() {
         // A profile is a set of tables to merge into a config; it loads on
         // its own too.
         "deploy/profiles/wordpress.toml",
+        "deploy/profiles/drupal.toml",
     ] {
         loads_as_serve_config(Path::new(config));
     }
@@ -492,4 +493,88 @@ fn the_systemd_unit_is_hardened() {
     // Stop waits longer than the gateway's own shutdown grace (30 s).
     let stop: u64 = get("TimeoutStopSec").trim_end_matches('s').parse().unwrap();
     assert!(stop > 30);
+}
+
+/// The Drupal profile has no real Drupal behind it in CI: at least its rules
+/// must recognise the requests its comments name, and leave drafts alone.
+#[test]
+fn the_drupal_profile_recognises_its_publish_requests() {
+    use http::Method;
+    use pubgate::gateway::publish::{PublishRules, RequestView};
+    let config: pubgate::serve::config::ServeConfig =
+        toml::from_str(&read("deploy/profiles/drupal.toml")).unwrap();
+    let rules = PublishRules::new(&config.publish);
+    let form = "application/x-www-form-urlencoded";
+    let json = "application/json";
+    let cases: &[(Method, &str, &str, &str, Option<&str>)] = &[
+        (
+            Method::POST,
+            "/node/add/article",
+            form,
+            "title%5B0%5D%5Bvalue%5D=x&status%5Bvalue%5D=1",
+            Some("drupal-node-add"),
+        ),
+        (
+            Method::POST,
+            "/node/add/article",
+            form,
+            "title%5B0%5D%5Bvalue%5D=x&status%5Bvalue%5D=0",
+            None,
+        ),
+        (
+            Method::POST,
+            "/node/7/edit",
+            form,
+            "moderation_state%5B0%5D%5Bstate%5D=published",
+            Some("drupal-node-edit"),
+        ),
+        (
+            Method::POST,
+            "/node/7/latest",
+            form,
+            "new_state=published&op=Apply",
+            Some("drupal-moderation-control"),
+        ),
+        (
+            Method::POST,
+            "/node/7/latest",
+            form,
+            "new_state=draft",
+            None,
+        ),
+        (
+            Method::PATCH,
+            "/node/7",
+            json,
+            r#"{"status":[{"value":true}]}"#,
+            Some("drupal-rest-update"),
+        ),
+        (
+            Method::PATCH,
+            "/jsonapi/node/article/0b5c",
+            json,
+            r#"{"data":{"attributes":{"status":true}}}"#,
+            Some("drupal-jsonapi-update"),
+        ),
+        (
+            Method::PATCH,
+            "/jsonapi/node/article/0b5c",
+            json,
+            r#"{"data":{"attributes":{"status":false}}}"#,
+            None,
+        ),
+    ];
+    for (method, path, content_type, body, want) in cases {
+        let view = RequestView {
+            path,
+            query: None,
+            content_type: Some(content_type),
+            body: Some(body.as_bytes()),
+        };
+        let got = rules
+            .route(method, path, None, true)
+            .filter(|(_, rule)| rule.publishes(&view))
+            .map(|(matched, _)| matched.name);
+        assert_eq!(got.as_deref(), *want, "{method} {path} {body}");
+    }
 }

@@ -38,7 +38,8 @@ pub struct PublishRule {
     #[serde(default)]
     pub query: BTreeMap<String, String>,
     /// What makes the request a publish: any one of these holds. Keys are
-    /// `json:FIELD` (a top-level or dotted field of a JSON body),
+    /// `json:FIELD` (a top-level or dotted field of a JSON body; a number
+    /// is an array index, `status.0.value`),
     /// `form:FIELD` (a urlencoded body field) or `query:PARAM`; values are
     /// alternatives separated by `|`, compared without case
     /// (`"json:status" = "publish|future|private"`), `*` for any value.
@@ -178,7 +179,13 @@ impl RequestView<'_> {
         };
         let mut at = &value;
         for step in dotted.split('.') {
-            match at.get(step) {
+            // A number steps into an array (`status.0.value`: Drupal's
+            // `{"status":[{"value":true}]}`).
+            let next = match (at, step.parse::<usize>()) {
+                (serde_json::Value::Array(items), Ok(i)) => items.get(i),
+                _ => at.get(step),
+            };
+            match next {
                 Some(next) => at = next,
                 None => return Vec::new(),
             }
@@ -374,6 +381,24 @@ mod tests {
             ..view("/wp-json/wp/v2/posts/12", None, "application/json", b"")
         };
         assert!(r.publishes(&encoded));
+    }
+
+    #[test]
+    fn nested_json_fields_and_array_items_are_reachable() {
+        // Drupal's REST module and JSON:API.
+        let rest = rule(&[("json:status.0.value", "true|1")], &[]);
+        let body = br#"{"title":[{"value":"x"}],"status":[{"value":true}]}"#;
+        assert!(rest.publishes(&view("/node/7", None, "application/json", body)));
+        let draft = br#"{"status":[{"value":false}]}"#;
+        assert!(!rest.publishes(&view("/node/7", None, "application/json", draft)));
+        let jsonapi = rule(&[("json:data.attributes.status", "true")], &[]);
+        let body = br#"{"data":{"type":"node--article","attributes":{"status":true}}}"#;
+        assert!(jsonapi.publishes(&view(
+            "/jsonapi/node/article/u",
+            None,
+            "application/json",
+            body
+        )));
     }
 
     #[test]

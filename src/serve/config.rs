@@ -374,6 +374,17 @@ impl ServeConfig {
                 ));
             }
         }
+        for route in &self.egress {
+            for path in route.path.iter().chain(&route.except) {
+                if !path.starts_with('/') {
+                    errors.push(FileError::new(
+                        file,
+                        0,
+                        format!("egress `{}`: path `{path}` must start with `/`", route.name),
+                    ));
+                }
+            }
+        }
         for account in &self.accounts {
             let ok = account.token_sha256.len() == 64
                 && account.token_sha256.bytes().all(|b| b.is_ascii_hexdigit());
