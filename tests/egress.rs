@@ -323,3 +323,52 @@ async fn what_cannot_be_read_is_withheld_and_unlisted_types_stream_through() {
     assert_eq!(answer.body, png.body);
     gw.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_archive_rescan_warms_the_verdicts_so_known_files_are_not_scanned_again() {
+    let dir = TempDir::new();
+    let archive = dir.path().join("archive");
+    std::fs::create_dir_all(&archive).unwrap();
+    let leaky = html(&leak()).body;
+    let clean = html(NEWS).body;
+    std::fs::write(archive.join("leak.html"), &leaky).unwrap();
+    std::fs::write(archive.join("clean.html"), &clean).unwrap();
+    let store = format!("sqlite://{}", dir.path().join("pubgate.db").display());
+    let out = crate::util::run(
+        &["scan", archive.to_str().unwrap(), "--store", &store],
+        None,
+    );
+    assert!(out.status.code().is_some(), "{out:?}");
+
+    let site = Site::start().await;
+    site.put(
+        "/news/a.html",
+        Page {
+            body: leaky,
+            ..html(NEWS)
+        },
+    );
+    site.put(
+        "/news/b.html",
+        Page {
+            body: clean,
+            ..html(NEWS)
+        },
+    );
+    let gw = site_gateway(&site, &dir, &[]).await;
+    let a = get(&gw, Method::GET, "/news/a.html", &[]).await;
+    assert_eq!(a.status, StatusCode::UNAVAILABLE_FOR_LEGAL_REASONS);
+    let b = get(&gw, Method::GET, "/news/b.html", &[]).await;
+    assert_eq!(b.status, StatusCode::OK);
+    // Both verdicts came from the rescan's records: nothing was scanned.
+    assert_eq!(metric(&gw, "source=\"scan\"").await, 0);
+    assert_eq!(
+        metric(&gw, "outcome=\"withheld\",route=\"site\",source=\"store\"").await,
+        1
+    );
+    assert_eq!(
+        metric(&gw, "outcome=\"served\",route=\"site\",source=\"store\"").await,
+        1
+    );
+    gw.shutdown().await;
+}
