@@ -72,8 +72,11 @@ impl Engine {
         }
         let spec: Option<AnnouncementSpec> =
             match toml::from_str::<AnnouncementSpec>(&sources.announcements.text) {
-                Ok(spec) => match spec.validate() {
-                    Ok(()) => Some(spec),
+                Ok(mut spec) => match spec.validate() {
+                    Ok(()) => {
+                        spec.expand_morphemes();
+                        Some(spec)
+                    }
                     Err(msg) => {
                         errors.push(FileError::new(&sources.announcements.name, 0, msg));
                         None

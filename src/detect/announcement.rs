@@ -173,12 +173,35 @@ pub struct AnnouncementSpec {
     pub types: Vec<DocType>,
     /// Fields by id.
     pub fields: std::collections::BTreeMap<String, FieldSpec>,
+    /// Key morphemes of labels and the words platforms write in their
+    /// place (`供应商` → `公司`, `单位`): a label is also matched with one
+    /// of them swapped in (`中标供应商名称` finds `中标公司名称`), so a
+    /// platform's own wording needs no label of its own.
+    #[serde(default)]
+    pub morphemes: std::collections::BTreeMap<String, Vec<String>>,
     /// Every field label, compiled once (owner = field index in `fields`).
     #[serde(skip)]
     labels: std::sync::OnceLock<super::labels::LabelSet>,
 }
 
 impl AnnouncementSpec {
+    /// Adds to each field's labels their variants with a key morpheme
+    /// swapped (see `morphemes`), after the labels as written (which the
+    /// explanations list). Run once, when the spec loads.
+    pub fn expand_morphemes(&mut self) {
+        for field in self.fields.values_mut() {
+            let mut variants = Vec::new();
+            for label in &field.labels {
+                for v in morpheme_variants(label, &self.morphemes) {
+                    if !field.labels.contains(&v) && !variants.contains(&v) {
+                        variants.push(v);
+                    }
+                }
+            }
+            field.labels.extend(variants);
+        }
+    }
+
     /// Checks references: type ids known, required fields defined.
     pub fn validate(&self) -> Result<(), String> {
         let mut seen = BTreeSet::new();
@@ -292,6 +315,33 @@ impl AnnouncementSpec {
             )
         })
     }
+}
+
+/// A label with one key morpheme replaced by each of its alternates, where
+/// the morpheme is not the label's first word: `中标供应商名称` →
+/// `中标公司名称`, but `供应商名称` stays (`单位名称` alone would match
+/// `采购单位名称`).
+fn morpheme_variants(
+    label: &str,
+    morphemes: &std::collections::BTreeMap<String, Vec<String>>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for (morpheme, alternates) in morphemes {
+        let Some(at) = label.find(morpheme.as_str()).filter(|&at| at > 0) else {
+            continue;
+        };
+        for alternate in alternates {
+            let variant = format!(
+                "{}{alternate}{}",
+                &label[..at],
+                &label[at + morpheme.len()..]
+            );
+            if variant != label && !out.contains(&variant) {
+                out.push(variant);
+            }
+        }
+    }
+    out
 }
 
 /// Title pieces, plus the first three non-empty lines of the first content
@@ -449,4 +499,25 @@ fn content_head(doc: &NormalizedDoc, max_bytes: usize) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod morpheme_tests {
+    use super::*;
+
+    #[test]
+    fn a_morpheme_is_swapped_only_after_the_labels_first_word() {
+        let morphemes = [(
+            "供应商".to_string(),
+            vec!["公司".to_string(), "单位".to_string()],
+        )]
+        .into_iter()
+        .collect();
+        assert_eq!(
+            morpheme_variants("中标供应商名称", &morphemes),
+            ["中标公司名称", "中标单位名称"]
+        );
+        assert!(morpheme_variants("供应商名称", &morphemes).is_empty());
+        assert!(morpheme_variants("项目编号", &morphemes).is_empty());
+    }
 }

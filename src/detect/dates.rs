@@ -56,8 +56,14 @@ pub fn find_dates(text: &str, base: usize) -> Vec<FoundDate> {
             continue;
         };
         // `2024-05-101`: a following digit means this was part of a longer
-        // number (`2024年5月10日09点` is fine: 日 ends the date).
-        if c.get(4).is_some() && text[whole.end()..].starts_with(|ch: char| ch.is_ascii_digit()) {
+        // number (`2024年5月10日09点` is fine: 日 ends the date) — unless it
+        // is a time run on without a space, as flattened pages print them
+        // (`2020-10-2916:42`: the 29th, 16:42).
+        if c.get(4).is_some()
+            && text[whole.end()..].starts_with(|ch: char| ch.is_ascii_digit())
+            && !(c.get(7).is_some_and(|d| d.as_str().len() == 2)
+                && time_follows(&text[whole.end()..]))
+        {
             continue;
         }
         out.push(FoundDate {
@@ -67,6 +73,20 @@ pub fn find_dates(text: &str, base: usize) -> Vec<FoundDate> {
         });
     }
     out
+}
+
+/// Whether `rest` starts with a time of day (`16:42`, `9：30`).
+fn time_follows(rest: &str) -> bool {
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if !(1..=2).contains(&digits) {
+        return false;
+    }
+    let after = &rest[digits..];
+    let after = after
+        .strip_prefix(':')
+        .or_else(|| after.strip_prefix('：'))
+        .unwrap_or("");
+    after.bytes().take_while(u8::is_ascii_digit).count() == 2
 }
 
 #[cfg(test)]
@@ -88,6 +108,15 @@ mod tests {
                 Some("2024-06-01".into())
             ]
         );
+    }
+
+    #[test]
+    fn a_time_run_on_without_a_space_ends_the_date() {
+        let d = find_dates("首次公告日期:2020-10-2916:42地址", 0);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].ymd, (2020, 10, 29));
+        // A longer number is still not a date.
+        assert!(find_dates("编号 2024-05-1012345", 0).is_empty());
     }
 
     #[test]

@@ -702,13 +702,15 @@ fn another_label_line(value: &str) -> bool {
 }
 
 /// A local landline without area code, as cities print them on their own
-/// notices (`联系方式：59556719`, `汤秋良59167862`): seven or eight digits
-/// not starting with 0 or 1, standing alone, and not a date (`20161130`).
+/// notices (`联系方式：59556719`, `汤秋良59167862`, `吕德华,85953808`):
+/// seven or eight digits not starting with 0 or 1, standing alone (a comma
+/// before it only after a name, not inside `1,234,567`), and not a date
+/// (`20161130`).
 fn local_number(value: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     #[allow(clippy::unwrap_used)] // A constant pattern.
     let re = RE.get_or_init(|| {
-        Regex::new(r"(?:^|[^0-9.,])([2-9][0-9]{6,7})(?:$|[^0-9.,元万年月日号])").unwrap()
+        Regex::new(r"(?:^|[^0-9.,]|[^0-9.,],)([2-9][0-9]{6,7})(?:$|[^0-9.,元万年月日号])").unwrap()
     });
     re.captures_iter(value).any(|c| {
         let n = &c[1];

@@ -454,12 +454,14 @@ impl Structure {
                     if total < 2 || total + 1 < header.len() || total > header.len() + 1 {
                         break;
                     }
-                    // Each cell under its header cell.
+                    // Each cell under its header cell (a result table's
+                    // bare 金额 named for what it is).
+                    let names = qualified(header.iter().map(|c| c.to_string()).collect());
                     let mut column = 0;
                     for (range, row) in &segments {
                         let mut at = range.start;
                         for cell in row {
-                            let Some(h) = header.get(column) else { break };
+                            let Some(h) = names.get(column) else { break };
                             if let Some(off) = text[at..range.end].find(*cell) {
                                 let start = at + off;
                                 self.push(h, start..start + cell.len(), Source::Column);

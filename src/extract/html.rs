@@ -142,6 +142,11 @@ struct State {
     pending_hidden: bool,
     in_title: u32,
     in_style: u32,
+    /// Inside `<pre>`, `<textarea>` and kin: whitespace is kept as written.
+    in_pre: u32,
+    /// Where the open table cell's text starts in `body` (from `<td>`/`<th>`
+    /// to the next cell, or the row's or table's boundary).
+    cell_start: Option<usize>,
 }
 
 impl State {
@@ -162,8 +167,10 @@ impl State {
         } else if self.pending_hidden {
             push_text(&mut self.hidden, &decoded);
             self.hidden.push('\n');
-        } else {
+        } else if self.in_pre > 0 {
             push_text(&mut self.body, &decoded);
+        } else {
+            push_collapsed(&mut self.body, &decoded);
         }
         // Keep the buffer's capacity for the next text node.
         drop(decoded);
@@ -183,13 +190,63 @@ impl State {
         }
     }
 
-    fn cell_break(&mut self) {
+    /// A block boundary: a new line; at a row's or table's boundary the
+    /// open cell is closed first.
+    fn block_break(&mut self, tag: &str) {
+        if matches!(
+            tag,
+            "tr" | "table" | "tbody" | "thead" | "tfoot" | "caption"
+        ) {
+            let row_open = self.cell_start.is_some();
+            self.close_cell();
+            // A row's trailing empty cells keep their tabs: its columns
+            // line up with the header's.
+            if row_open && self.body.ends_with('\t') {
+                self.body.push('\n');
+                return;
+            }
+        } else {
+            self.flush();
+            // A paragraph opening a cell does not end the row.
+            if self.cell_start == Some(self.body.len()) {
+                return;
+            }
+        }
+        self.newline();
+    }
+
+    /// Ends the open cell. A short cell's paragraphs and `<br>`s are one
+    /// line, so its row stays one line with its cells split by tabs
+    /// (`<td><p>项 目 编 号</p></td><td><p>NH2021…</p></td>`); a long cell
+    /// is a layout cell holding a whole notice, whose lines stay lines.
+    fn close_cell(&mut self) {
         self.flush();
-        if !self.body.is_empty() && !self.body.ends_with(['\n', '\t']) {
-            self.body.push('\t');
+        let Some(start) = self.cell_start.take() else {
+            return;
+        };
+        let cell = &self.body[start.min(self.body.len())..];
+        if cell.contains('\n') && cell.chars().count() <= SHORT_CELL_CHARS {
+            let joined = cell.trim_end_matches('\n').replace('\n', " ");
+            self.body.truncate(start);
+            self.body.push_str(&joined);
         }
     }
+
+    fn cell_break(&mut self) {
+        self.close_cell();
+        self.flush();
+        // Every cell after a row's first gets its tab, an empty one too:
+        // the columns of a row must line up with its header's.
+        if !self.body.is_empty() && !self.body.ends_with('\n') {
+            self.body.push('\t');
+        }
+        self.cell_start = Some(self.body.len());
+    }
 }
+
+/// Cells up to this many characters are one line however many paragraphs
+/// they hold; longer ones are layout cells.
+const SHORT_CELL_CHARS: usize = 120;
 
 /// Appends text with no-break spaces made plain (one pass, no copy).
 fn push_text(to: &mut String, text: &str) {
@@ -197,6 +254,59 @@ fn push_text(to: &mut String, text: &str) {
         to.extend(text.chars().map(|c| if c == '\u{a0}' { ' ' } else { c }));
     } else {
         to.push_str(text);
+    }
+}
+
+/// Whether an inline style lays the element out as a block (`display:
+/// block`, `flex`, `grid`, `list-item`, `table`), as browsers do.
+fn displays_as_block(style: &str) -> bool {
+    let style = style.to_ascii_lowercase();
+    style.split(';').any(|decl| {
+        let Some((prop, value)) = decl.split_once(':') else {
+            return false;
+        };
+        prop.trim() == "display"
+            && matches!(
+                value.trim().trim_end_matches("!important").trim(),
+                "block" | "flex" | "grid" | "list-item" | "table" | "flow-root"
+            )
+    })
+}
+
+/// Appends a text node with the source's indentation taken out: the
+/// whitespace around a node (`<td>\n      项 目 编 号\n   </td>`) is the
+/// page's pretty-printing, as a browser treats it — one space, none at
+/// the start of a line or cell — so a cell written over five source lines
+/// stays one cell. A line break inside the text itself is kept as a line
+/// break (without the indentation after it): pages and editors write
+/// their sections that way (`…18000元\n七、公告期限`), and only block
+/// elements would otherwise start a line.
+fn push_collapsed(to: &mut String, text: &str) {
+    let is_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}');
+    let core = text.trim_matches(is_space);
+    let at_line_start = |to: &String| to.is_empty() || to.ends_with(['\n', '\t', ' ']);
+    if core.is_empty() {
+        if !text.is_empty() && !at_line_start(to) {
+            to.push(' ');
+        }
+        return;
+    }
+    if core.len() < text.len() && text.starts_with(is_space) && !at_line_start(to) {
+        to.push(' ');
+    }
+    let mut lines = core.split('\n');
+    if let Some(first) = lines.next() {
+        push_text(to, first.trim_end_matches(is_space));
+    }
+    for line in lines {
+        let line = line.trim_matches(is_space);
+        if !line.is_empty() {
+            to.push('\n');
+            push_text(to, line);
+        }
+    }
+    if text.ends_with(is_space) {
+        to.push(' ');
     }
 }
 
@@ -250,12 +360,17 @@ fn rewrite(html: &str, state: &Rc<RefCell<State>>, limits: &Limits) -> Result<()
     let mut element_handlers = vec![element!("*", move |el| {
         // `tag_name` is already lowercase.
         let tag = el.tag_name();
+        // `<span style="display:block">` is laid out as a paragraph.
+        let block = is_block(&tag)
+            || el
+                .get_attribute("style")
+                .is_some_and(|style| displays_as_block(&style));
         let mut st = s_el.borrow_mut();
         st.flush();
         if tag == "td" || tag == "th" {
             st.cell_break();
-        } else if is_block(&tag) {
-            st.newline();
+        } else if block {
+            st.block_break(&tag);
         }
         let mut rtl = false;
         // One pass over the attributes (most elements have none).
@@ -293,19 +408,26 @@ fn rewrite(html: &str, state: &Rc<RefCell<State>>, limits: &Limits) -> Result<()
         }
         let is_title = tag == "title";
         let is_style = tag == "style";
+        let is_pre = matches!(
+            tag.as_str(),
+            "pre" | "textarea" | "listing" | "xmp" | "plaintext"
+        );
         if is_title {
             st.in_title += 1;
         }
         if is_style {
             st.in_style += 1;
         }
-        let block = is_block(&tag);
+        if is_pre {
+            st.in_pre += 1;
+        }
         drop(st);
         // A cell needs no end handler: the next cell's start or the
         // row's end already separates it (one closure fewer per cell,
         // which is most elements of a table-heavy notice).
-        if (block || is_title || is_style || rtl) && el.can_have_content() {
+        if (block || is_title || is_style || is_pre || rtl) && el.can_have_content() {
             let s_end = Rc::clone(&s_el);
+            let tag_end = tag.clone();
             el.on_end_tag(end_tag!(move |_end| {
                 let mut st = s_end.borrow_mut();
                 st.flush();
@@ -315,11 +437,14 @@ fn rewrite(html: &str, state: &Rc<RefCell<State>>, limits: &Limits) -> Result<()
                 if is_style {
                     st.in_style = st.in_style.saturating_sub(1);
                 }
+                if is_pre {
+                    st.in_pre = st.in_pre.saturating_sub(1);
+                }
                 if rtl {
                     st.body.push('\u{202C}');
                 }
                 if block {
-                    st.newline();
+                    st.block_break(&tag_end);
                 }
                 Ok(())
             }))?;
@@ -771,6 +896,36 @@ mod tests {
         assert!(body.contains("机密文件\n"), "{body:?}");
         assert!(body.contains("项目编号：ZB-01\n"), "{body:?}");
         assert!(body.contains("项目名称\n办公&设备"), "{body:?}");
+    }
+
+    #[test]
+    fn a_row_is_one_line_however_its_source_is_indented() {
+        // Cells written over several source lines, each holding a
+        // paragraph; an empty trailing cell keeps its column.
+        let doc = parts(
+            "<table><tr>\n  <td>\n    <p><span>项 目 编 号</span></p>\n  </td>\n               <td><p>&nbsp;NH20210622002</p></td><td></td>\n</tr>\n<tr><td>a</td><td>b</td></tr></table>",
+        );
+        let body = piece(&doc, "body");
+        assert!(body.contains("项 目 编 号\t NH20210622002\t\n"), "{body:?}");
+        assert!(body.contains("a\tb"), "{body:?}");
+        // A long layout cell keeps its lines.
+        let long = "很长的一段文字".repeat(20);
+        let doc = parts(&format!(
+            "<table><tr><td><p>一、{long}</p><p>二、{long}</p></td></tr></table>"
+        ));
+        assert!(piece(&doc, "body").contains(&format!("{long}\n二、")));
+    }
+
+    #[test]
+    fn display_block_spans_are_lines_and_written_line_breaks_stay() {
+        let doc = parts(
+            "<span style=\"display: block\">八、代理服务收费标准及金额</span>\
+             <span style=\"DISPLAY:block;\">本项目不收取代理服务费</span>\
+             <div>六、代理服务费:18000元\n七、公告期限</div>",
+        );
+        let body = piece(&doc, "body");
+        assert!(body.contains("金额\n本项目"), "{body:?}");
+        assert!(body.contains("18000元\n七、公告期限"), "{body:?}");
     }
 
     #[test]
