@@ -186,15 +186,20 @@ pub fn presence(cx: &Context<'_>, id: &str, field: &FieldSpec) -> Presence {
         return best;
     }
     let mut keys = field_keys(id, field);
-    if id == "project_name" {
-        // A title names the project.
+    // A title names the project, and a contract's title its contract
+    // (`东港中学AI智慧体育采购项目合同`).
+    let named_by_title = id == "project_name" || id == "contract_name";
+    if named_by_title {
         keys.push(label_key("标题"));
     }
     for entry in cx.structure().matching(&keys) {
-        if entry.source == Source::Title && id != "project_name" {
+        if entry.source == Source::Title && !named_by_title {
             continue;
         }
         let value = &cx.doc.text[entry.value.clone()];
+        if entry.source == Source::Title && id == "contract_name" && !value.contains("合同") {
+            continue;
+        }
         let judged = if entry.source == Source::Title {
             // A title names the project: `XX大学实验室设备采购项目中标公告`,
             // `“新城建”城市运营监控中心 招标失败公告`. What is left without
@@ -462,13 +467,16 @@ fn heading_like(text: &str, label: std::ops::Range<usize>) -> bool {
     let numbering_only = numbering(before);
     // A page flattened onto one line keeps its numbered headings between
     // runs of spaces: `… 万元 五、主要标的信息 包1：…`.
-    if let Some(cut) = before.rfind([' ', '\u{3000}', '\t', '。']) {
+    // A page flattened with no spaces at all ends a sentence before the
+    // heading's number: `…合同金额的3%;二、采购人的采购需求包名称…`.
+    if let Some(cut) = before.rfind([' ', '\u{3000}', '\t', '。', ';', '；']) {
+        let sentence_end = before[cut..].starts_with(['。', ';', '；']);
         let tail = &before[cut..];
-        let tail = tail.trim_start_matches([' ', '\u{3000}', '\t', '。']);
+        let tail = tail.trim_start_matches([' ', '\u{3000}', '\t', '。', ';', '；']);
         if !tail.is_empty()
             && numbering(tail)
             && tail.contains(['、', '.', '．', '第'])
-            && after.starts_with([' ', '\u{3000}', ':', '：'])
+            && (sentence_end || after.starts_with([' ', '\u{3000}', ':', '：']))
         {
             return true;
         }
@@ -681,6 +689,15 @@ fn value_follows(cx: &Context<'_>, label_end: usize, field: &FieldSpec) -> Prese
             if value_in(&near, ValueKind::Phone) {
                 return Presence::Present;
             }
+            // A party's block whose numbered lines a flattened page ran
+            // together (`采购人信息(1)名 称:…(5)电 话:0731- 82323829`):
+            // its phone is anywhere in the block.
+            let block = raw.trim_start_matches([' ', '\u{3000}']);
+            if (block.starts_with("(1)") || block.starts_with("（1）"))
+                && value_in(block, ValueKind::Phone)
+            {
+                return Presence::Present;
+            }
         }
         return Presence::LabelOnly;
     };
@@ -757,7 +774,7 @@ fn value_in(after_delim: &str, kind: ValueKind) -> bool {
             // A landline with area code, a mobile (possibly masked by an
             // aggregator: 139****0555) or a service number; not a date or amount.
             let re = RE.get_or_init(|| {
-                Regex::new(r"(?:^|[^0-9])(?:\+?86[ -]?)?(?:0[1-9][0-9]{1,2}[-—– ]?[0-9]{7,8}|1[3-9][0-9][ -]?[0-9*]{4}[ -]?[0-9]{4}|400[ -]?[0-9]{3}[ -]?[0-9]{4})(?:$|[^0-9元万])").unwrap()
+                Regex::new(r"(?:^|[^0-9])(?:\+?86[ -]?)?(?:0[1-9][0-9]{1,2}[ ]?[-—–]?[ ]?[0-9]{7,8}|1[3-9][0-9][ -]?[0-9*]{4}[ -]?[0-9]{4}|400[ -]?[0-9]{3}[ -]?[0-9]{4})(?:$|[^0-9元万])").unwrap()
             });
             re.is_match(after_delim) || local_number(line_value(after_delim))
         }

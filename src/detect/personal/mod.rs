@@ -209,7 +209,12 @@ fn is_contact(cx: &Context<'_>, at: usize) -> bool {
     if cx.layout().in_contact_zone(at) {
         return true;
     }
-    has_any(&line_tail(&cx.doc.text, at, 24), CONTACT_LABELS)
+    // Labels spaced out to align a form (`电    话：`, `联 系 人`) count.
+    let tail: String = line_tail(&cx.doc.text, at, 24)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    has_any(&tail, CONTACT_LABELS)
 }
 
 /// Whether the notice gives this number as a contact somewhere (written
