@@ -278,9 +278,9 @@ fn displays_as_block(style: &str) -> bool {
 /// page's pretty-printing, as a browser treats it — one space, none at
 /// the start of a line or cell — so a cell written over five source lines
 /// stays one cell. A line break inside the text itself is kept as a line
-/// break (without the indentation after it): pages and editors write
-/// their sections that way (`…18000元\n七、公告期限`), and only block
-/// elements would otherwise start a line.
+/// break when the next line starts at the margin: pages and editors write
+/// their sections that way (`…18000元\n七、公告期限`); an indented next
+/// line is the source wrapping one line, joined with a space.
 fn push_collapsed(to: &mut String, text: &str) {
     let is_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}');
     let core = text.trim_matches(is_space);
@@ -298,12 +298,21 @@ fn push_collapsed(to: &mut String, text: &str) {
     if let Some(first) = lines.next() {
         push_text(to, first.trim_end_matches(is_space));
     }
-    for line in lines {
-        let line = line.trim_matches(is_space);
-        if !line.is_empty() {
-            to.push('\n');
-            push_text(to, line);
+    for raw in lines {
+        let line = raw.trim_matches(is_space);
+        if line.is_empty() {
+            continue;
         }
+        // An indented continuation is the source wrapping a long line
+        // (`联系电话:0570-\n        7024402`): a space, as a browser shows it.
+        if raw.starts_with([' ', '\t']) {
+            if !at_line_start(to) {
+                to.push(' ');
+            }
+        } else {
+            to.push('\n');
+        }
+        push_text(to, line);
     }
     if text.ends_with(is_space) {
         to.push(' ');
@@ -926,6 +935,8 @@ mod tests {
         let body = piece(&doc, "body");
         assert!(body.contains("金额\n本项目"), "{body:?}");
         assert!(body.contains("18000元\n七、公告期限"), "{body:?}");
+        let doc = parts("<p>联系电话:0570-\n        7024402</p>");
+        assert!(piece(&doc, "body").contains("0570- 7024402"));
     }
 
     #[test]
