@@ -38,8 +38,8 @@ use sha2::{Digest, Sha256};
 
 use crate::engine::Expect;
 use crate::gateway::conditional::{self, Representation};
+use crate::gateway::proxy;
 use crate::gateway::routes::Routes;
-use crate::gateway::{body, proxy};
 use crate::intake;
 use crate::model::{Action, Category, Finding};
 use crate::review::store::{PublishedScan, TakedownStatus};
@@ -310,13 +310,7 @@ pub async fn serve(
     let (mut head, body) = response.into_parts();
     strip_hop_by_hop(&mut head.headers);
     let limits = &app.config.limits;
-    let raw = match body::collect(
-        body,
-        limits.max_body_bytes,
-        Duration::from_secs(limits.body_read_timeout_secs),
-    )
-    .await
-    {
+    let raw = match proxy::read_body(app, body).await {
         Ok(raw) => raw,
         Err(e) => return unread(app, route, &parts.method, &e.to_string()),
     };

@@ -163,13 +163,7 @@ async fn inspect(
             }),
         );
     }
-    let raw = match body::collect(
-        body,
-        limits.max_body_bytes,
-        Duration::from_secs(limits.body_read_timeout_secs),
-    )
-    .await
-    {
+    let raw = match read_body(app, body).await {
         Ok(raw) => raw,
         Err(e) => return count(app, &route, "refused", body_error(e)),
     };
@@ -429,7 +423,6 @@ async fn fetch_stored(
         };
         headers.insert(name, value);
     }
-    let limits = &app.config.limits;
     let mut uploads = Vec::new();
     for (method, target) in fetches {
         let (response, _) = upstream
@@ -451,13 +444,9 @@ async fn fetch_stored(
                 })
                 .collect(),
         };
-        let bytes = body::collect(
-            response.into_body(),
-            limits.max_body_bytes,
-            Duration::from_secs(limits.body_read_timeout_secs),
-        )
-        .await
-        .map_err(|e| format!("{target}: {e}"))?;
+        let bytes = read_body(app, response.into_body())
+            .await
+            .map_err(|e| format!("{target}: {e}"))?;
         let read = intake::read(&head, bytes, &intake_limits(app))
             .await
             .map_err(|e| format!("{target}: {e}"))?;
@@ -513,6 +502,17 @@ fn intake_head(parts: &http::request::Parts) -> intake::Head {
             .map(|(n, v)| (n.as_str().to_string(), v.as_bytes().to_vec()))
             .collect(),
     }
+}
+
+/// Reads a body whole, within the inspection size and time limits.
+pub(super) async fn read_body(app: &App, body: Incoming) -> Result<Bytes, BodyError> {
+    let limits = &app.config.limits;
+    body::collect(
+        body,
+        limits.max_body_bytes,
+        Duration::from_secs(limits.body_read_timeout_secs),
+    )
+    .await
 }
 
 pub(super) fn intake_limits(app: &App) -> intake::IntakeLimits {
