@@ -465,7 +465,7 @@ fn oversized_input_is_unscannable_without_loading_it_whole() {
 }
 
 /// `pubgate labels` on an archive whose platform labels the expert list
-/// `评委名单`, a label the dictionary does not know: the report shows the
+/// `评审组名单`, a label the dictionary does not know: the report shows the
 /// label unmapped, the field reported missing in every notice, and
 /// proposes the label for `expert_list`; labels the dictionary knows are
 /// shown with their field.
@@ -483,7 +483,7 @@ fn labels_proposes_an_unmapped_label_for_the_field_it_leaves_missing() {
         let text = CLEAN_AWARD
             .replace("ZB-2024-0101", code)
             .replace("某某信息技术有限公司", winner)
-            .replace("五、评审专家名单：", "五、评委名单：")
+            .replace("五、评审专家名单：", "五、评审组名单：")
             // A value before a colon reads like a label: never printed.
             .replace(
                 "八、其他补充事宜\n无",
@@ -520,8 +520,8 @@ fn labels_proposes_an_unmapped_label_for_the_field_it_leaves_missing() {
             .unwrap_or_else(|| panic!("label {name} not listed: {award}"))
             .clone()
     };
-    assert_eq!(label("评委名单")["fields"], serde_json::json!([]));
-    assert_eq!(label("评委名单")["docs"], 3);
+    assert_eq!(label("评审组名单")["fields"], serde_json::json!([]));
+    assert_eq!(label("评审组名单")["docs"], 3);
     assert_eq!(
         label("项目编号")["fields"],
         serde_json::json!(["project_code"])
@@ -538,7 +538,7 @@ fn labels_proposes_an_unmapped_label_for_the_field_it_leaves_missing() {
         proposals
             .iter()
             .any(|p| p["field"] == "expert_list"
-                && p["label"].as_str().unwrap().contains("评委名单")),
+                && p["label"].as_str().unwrap().contains("评审组名单")),
         "{award}"
     );
     // No other label is proposed for the expert list.
