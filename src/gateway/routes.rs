@@ -94,14 +94,9 @@ impl Routes {
         query: Option<&str>,
         has_body: bool,
     ) -> Option<Matched> {
-        let carries_body =
-            has_body || matches!(*method, Method::POST | Method::PUT | Method::PATCH);
+        let carries_body = carries_body(method, has_body);
         // Most traffic is GET: no route for the method, nothing to normalize.
-        let method_routed = self
-            .routes
-            .iter()
-            .any(|r| r.method.as_ref().is_none_or(|m| m == method));
-        if !carries_body && !method_routed {
+        if !carries_body && !self.method_routed(method) {
             return None;
         }
         let Some(path) = normalize_path(raw_path) else {
@@ -143,16 +138,17 @@ impl Routes {
         query: Option<&str>,
         has_body: bool,
     ) -> Option<usize> {
-        let carries_body =
-            has_body || matches!(*method, Method::POST | Method::PUT | Method::PATCH);
-        let method_routed = self
-            .routes
-            .iter()
-            .any(|r| r.method.as_ref().is_none_or(|m| m == method));
-        if !carries_body && !method_routed {
+        if !carries_body(method, has_body) && !self.method_routed(method) {
             return None;
         }
         self.position_on(&normalize_path(raw_path)?, method, query, has_body)
+    }
+
+    /// Whether some route names this method (or any method).
+    fn method_routed(&self, method: &Method) -> bool {
+        self.routes
+            .iter()
+            .any(|r| r.method.as_ref().is_none_or(|m| m == method))
     }
 
     fn position_on(
@@ -176,6 +172,11 @@ impl Routes {
                     .flatten()
             })
     }
+}
+
+/// Whether a request carries content: a body, or a writing method.
+fn carries_body(method: &Method, has_body: bool) -> bool {
+    has_body || matches!(*method, Method::POST | Method::PUT | Method::PATCH)
 }
 
 /// The method a request claims: its own, upper-cased (`post` is POST to
