@@ -66,7 +66,8 @@ pub fn answer(method: &Method, request: &HeaderMap, rep: Representation) -> Resp
     respond(status, headers, body, method)
 }
 
-fn respond(
+/// A response with its `Content-Length`; a `HEAD` gets no body.
+pub(super) fn respond(
     status: StatusCode,
     mut headers: HeaderMap,
     body: Bytes,

@@ -527,16 +527,12 @@ fn withheld(app: &App, method: &Method) -> Response<ProxyBody> {
         header::HeaderName::from_static("x-pubgate-verdict"),
         HeaderValue::from_static("withheld"),
     );
-    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(page.len()));
-    let body = if *method == Method::HEAD {
-        Bytes::new()
-    } else {
-        page
-    };
-    let mut response = Response::new(full(body));
-    *response.status_mut() = StatusCode::UNAVAILABLE_FOR_LEGAL_REASONS;
-    *response.headers_mut() = headers;
-    response
+    conditional::respond(
+        StatusCode::UNAVAILABLE_FOR_LEGAL_REASONS,
+        headers,
+        page,
+        method,
+    )
 }
 
 /// A `HEAD` was sent upstream as `GET`: its answer keeps the headers only.
