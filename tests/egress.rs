@@ -18,8 +18,9 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
 use crate::util::TempDir;
-use crate::util::http::{api, config, gateway, send};
+use crate::util::http::{api, config, gateway, login, send};
 use pubgate::gateway::egress::{Checks, EgressRoute};
+use pubgate::serve::config::{ServeConfig, StoreKey};
 
 /// A valid 身份证号 (checksum digit right).
 const ID: &str = "370102198001011237";
@@ -119,6 +120,10 @@ async fn site_gateway(
     dir: &TempDir,
     content_types: &[&str],
 ) -> pubgate::serve::Running {
+    gateway(site_config(site, dir, content_types)).await
+}
+
+fn site_config(site: &Site, dir: &TempDir, content_types: &[&str]) -> ServeConfig {
     let mut c = config(&format!("http://{}", site.addr), dir.path());
     c.egress = vec![EgressRoute {
         name: "site".into(),
@@ -130,7 +135,7 @@ async fn site_gateway(
     }];
     // Every request reads a verdict again: a reviewer's decision shows at once.
     c.egress_recheck_secs = 0;
-    gateway(c).await
+    c
 }
 
 async fn get(
@@ -209,7 +214,15 @@ async fn a_page_carrying_an_id_number_is_withheld_until_a_reviewer_releases_it()
     let site = Site::start().await;
     site.put("/news/2.html", html(&leak()));
     let dir = TempDir::new();
-    let gw = site_gateway(&site, &dir, &[]).await;
+    // With a store key, as the docs recommend: the kept page is sealed.
+    let mut c = site_config(&site, &dir, &[]);
+    let key = dir.path().join("store.key");
+    std::fs::write(&key, "11".repeat(32)).unwrap();
+    c.secrets.store_keys = vec![StoreKey {
+        id: "k1".into(),
+        file: key,
+    }];
+    let gw = gateway(c).await;
 
     let answer = get(&gw, Method::GET, "/news/2.html", &[]).await;
     assert_eq!(answer.status, StatusCode::UNAVAILABLE_FOR_LEGAL_REASONS);
@@ -239,6 +252,27 @@ async fn a_page_carrying_an_id_number_is_withheld_until_a_reviewer_releases_it()
     let text = String::from_utf8_lossy(&detail.body).into_owned();
     assert!(text.contains("370102********1237"), "{text}");
     assert!(!text.contains(ID));
+
+    // The page itself is kept for the reviewer, sealed at rest, and shown
+    // on the signed-in item page with the number marked.
+    for file in std::fs::read_dir(dir.path()).unwrap() {
+        let bytes = std::fs::read(file.unwrap().path()).unwrap();
+        assert!(!bytes.windows(ID.len()).any(|w| w == ID.as_bytes()));
+    }
+    let (cookie, _) = login(gw.admin_addr, "admin").await;
+    let item = send(
+        gw.admin_addr,
+        Method::GET,
+        &format!("/ui/takedown/{id}"),
+        &[("cookie", &cookie)],
+        "",
+    )
+    .await;
+    let item = String::from_utf8_lossy(&item.body).into_owned();
+    assert!(item.contains("页面内容"), "{item}");
+    let marked = item.split("<mark id=f0").nth(1).unwrap_or("");
+    let marked = marked.split("</mark>").next().unwrap_or("");
+    assert!(marked.ends_with(ID), "the number is marked: {item}");
 
     // 应撤下 keeps it withheld; 无需处理 releases it.
     let decide = |d: &'static str| {

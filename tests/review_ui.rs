@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use ::http::{Method, StatusCode};
 
 use crate::util::TempDir;
-use crate::util::http::{Upstream, config, gateway, item, publish, send, wait_status};
+use crate::util::http::{Upstream, config, gateway, item, login, publish, send, wait_status};
 
 const ID: &str = "370102198001011237";
 
@@ -18,27 +18,6 @@ fn held_notice() -> String {
         "{}\n经办人身份证号：{ID}\n",
         std::fs::read_to_string("tests/corpus/05-tender-liaoning-clean.txt").unwrap()
     )
-}
-
-/// Logs in over plain HTTP; returns the cookie pair and the Set-Cookie line.
-async fn login(admin: std::net::SocketAddr, name: &str) -> (String, String) {
-    let form = format!("name={name}&token={name}-token");
-    let a = send(
-        admin,
-        Method::POST,
-        "/ui/login",
-        &[("content-type", "application/x-www-form-urlencoded")],
-        form,
-    )
-    .await;
-    assert_eq!(
-        a.status,
-        StatusCode::SEE_OTHER,
-        "{}",
-        String::from_utf8_lossy(&a.body)
-    );
-    let set = a.headers["set-cookie"].to_str().unwrap().to_string();
-    (set.split(';').next().unwrap().to_string(), set)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

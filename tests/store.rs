@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use ::http::StatusCode;
 use pubgate::review::store::{
-    DeliveryOutcome, HoldStatus, ListFilter, NewHold, PublishedFilter, PublishedScan, Store,
-    StoreError, StoredRequest, TakedownStatus, audit_hash, published_id,
+    DeliveryOutcome, HoldStatus, ListFilter, NewHold, PublishedContent, PublishedFilter,
+    PublishedScan, Store, StoreError, StoredRequest, TakedownStatus, audit_hash, published_id,
 };
 use sqlx::Row;
 
@@ -514,6 +514,39 @@ fn scanned(key: &str, sha: &str, action: &str, fingerprints: &str) -> PublishedS
         fingerprints: fingerprints.into(),
         findings_json: "[]".into(),
         doc_type: None,
+        content: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_withheld_page_keeps_its_content_until_a_scan_without_it() {
+    let dir = TempDir::new();
+    for (backend, store) in stores(&dir).await {
+        let page = PublishedContent {
+            content_type: Some("text/html; charset=utf-8".into()),
+            bytes: "<p>身份证号 370102198001011237</p>".as_bytes().to_vec(),
+        };
+        let mut scan = scanned("url:/news/1.html", "h1", "hold", "fp1");
+        scan.content = Some(page.clone());
+        store.record_published(&[scan]).await.unwrap();
+        let id = published_id("url:/news/1.html");
+        let kept = store.published_content(&id).await.unwrap().unwrap();
+        assert_eq!(kept.bytes, page.bytes, "{backend}");
+        assert_eq!(kept.content_type, page.content_type, "{backend}");
+        // A later scan of the same key that keeps nothing (an archive
+        // rescan, a clean version) drops the old copy.
+        store
+            .record_published(&[scanned("url:/news/1.html", "h2", "pass", "")])
+            .await
+            .unwrap();
+        assert!(
+            store.published_content(&id).await.unwrap().is_none(),
+            "{backend}"
+        );
+        assert!(matches!(
+            store.published_content("nope").await,
+            Err(StoreError::NotFound)
+        ));
     }
 }
 

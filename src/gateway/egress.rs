@@ -42,7 +42,7 @@ use crate::gateway::proxy;
 use crate::gateway::routes::Routes;
 use crate::intake;
 use crate::model::{Action, Category, Finding};
-use crate::review::store::{PublishedScan, TakedownStatus};
+use crate::review::store::{PublishedContent, PublishedScan, TakedownStatus};
 use crate::serve::config::InspectRoute;
 use crate::serve::state::App;
 use crate::upstream::{ProxyBody, Upstream, full, strip_hop_by_hop};
@@ -408,30 +408,15 @@ async fn known_or_scan(
         // not recorded (and a withheld page is withheld all the same).
         Err(e) => tracing::warn!(error = %e, "egress: verdict lookup failed"),
     }
-    let head = intake::Head {
-        method: "GET".into(),
-        target: String::new(),
-        headers: content_type
-            .map(|t| vec![("content-type".to_string(), t.as_bytes().to_vec())])
-            .unwrap_or_default(),
-    };
-    let read = intake::read(&head, decoded, &proxy::intake_limits(app))
-        .await
-        .map_err(|e| e.to_string())?;
-    // A file name in the path helps format sniffing (an attachment served
-    // as application/octet-stream); magic bytes still win.
-    let hint = file_name(target);
-    let uploads: Vec<intake::Upload> = read
-        .uploads
-        .into_iter()
-        .map(|mut u| {
-            u.label = format!("公开页面 {} › {}", route.name, u.label);
-            if u.hint.is_empty() {
-                u.hint = hint.clone();
-            }
-            u
-        })
-        .collect();
+    let uploads = intake::public_page(
+        &route.name,
+        target,
+        content_type,
+        decoded.clone(),
+        &proxy::intake_limits(app),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     let expect = match route.checks {
         Checks::All => Expect::Announcement,
         Checks::Leaks => Expect::AnyContent,
@@ -468,6 +453,12 @@ async fn known_or_scan(
         // Findings carry masked excerpts only (see `model::masked`).
         findings_json: serde_json::to_string(&findings).unwrap_or_else(|_| "[]".into()),
         doc_type: report.doc_type.clone(),
+        // What was withheld is kept for the reviewer (sealed when the store
+        // has a keyring); a clean page is not stored.
+        content: withheld.then(|| PublishedContent {
+            content_type: content_type.map(str::to_string),
+            bytes: decoded.to_vec(),
+        }),
     };
     tracing::info!(
         route = %route.name,
@@ -493,18 +484,6 @@ fn withholds(statuses: &[TakedownStatus]) -> bool {
     statuses
         .iter()
         .any(|s| matches!(s, TakedownStatus::Candidate | TakedownStatus::TakeDown))
-}
-
-/// The last path segment, if it names a file (`通知.pdf`).
-fn file_name(target: &str) -> String {
-    let path = target.split('?').next().unwrap_or("");
-    let last = path.rsplit('/').next().unwrap_or("");
-    let decoded = percent_encoding::percent_decode_str(last).decode_utf8_lossy();
-    if decoded.contains('.') {
-        decoded.into_owned()
-    } else {
-        String::new()
-    }
 }
 
 /// Content that could not be read is not served: unread is never clean.
@@ -615,11 +594,5 @@ mod tests {
         let stale = Verdicts::new(Duration::ZERO);
         stale.remember(hash, "v1", false);
         assert_eq!(stale.fresh(&hash, "v1"), None);
-    }
-
-    #[test]
-    fn a_file_name_is_taken_from_the_last_segment() {
-        assert_eq!(file_name("/files/%E9%80%9A%E7%9F%A5.pdf?x=1"), "通知.pdf");
-        assert_eq!(file_name("/?p=42"), "");
     }
 }

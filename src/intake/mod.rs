@@ -10,6 +10,9 @@
 //! blocking pool.
 
 pub mod decode;
+mod public;
+
+pub use public::public_page;
 
 use bytes::Bytes;
 

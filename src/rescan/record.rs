@@ -85,6 +85,7 @@ impl<'a> Recorder<'a> {
             // Findings carry masked excerpts only (see `model::masked`).
             findings_json: serde_json::to_string(&verdict.findings).unwrap_or_else(|_| "[]".into()),
             doc_type: scanned.doc.report.doc_type.clone(),
+            content: None,
         });
         if self.batch.len() >= BATCH {
             self.flush()?;

@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use crate::intake;
 use crate::model::Piece;
-use crate::review::store::{HoldStatus, StoredRequest};
+use crate::review::store::{HoldStatus, PublishedContent, PublishedItem, StoredRequest};
 use crate::serve::state::App;
 
 /// The admin listener's routes.
@@ -103,22 +103,63 @@ pub async fn marked_text(
     request: &StoredRequest,
     findings: &serde_json::Value,
 ) -> Vec<MarkedPiece> {
-    let limits = &app.config.limits;
     let head = intake::Head {
         method: request.method.clone(),
         target: request.uri.clone(),
         headers: request.headers.clone(),
     };
-    let limits = intake::IntakeLimits {
-        max_body_bytes: limits.max_body_bytes,
-        max_decode_ratio: limits.max_decode_ratio,
-        max_parts: limits.max_parts,
-    };
-    let Ok(read) = intake::read(&head, bytes::Bytes::from(request.body.clone()), &limits).await
+    let Ok(read) = intake::read(
+        &head,
+        bytes::Bytes::from(request.body.clone()),
+        &intake_limits(app),
+    )
+    .await
     else {
         return Vec::new();
     };
-    let uploads = read.uploads;
+    marked(app, read.uploads, findings).await
+}
+
+/// The same for a page the public side withheld: its stored content read
+/// as the gateway read it (`source` is `egress:ROUTE`, `doc_key` is
+/// `url:TARGET`), so the part names of the findings match.
+pub async fn marked_page(
+    app: &App,
+    item: &PublishedItem,
+    content: PublishedContent,
+    findings: &serde_json::Value,
+) -> Vec<MarkedPiece> {
+    let route = item.source.strip_prefix("egress:").unwrap_or(&item.source);
+    let target = item.doc_key.strip_prefix("url:").unwrap_or(&item.doc_key);
+    let Ok(uploads) = intake::public_page(
+        route,
+        target,
+        content.content_type.as_deref(),
+        bytes::Bytes::from(content.bytes),
+        &intake_limits(app),
+    )
+    .await
+    else {
+        return Vec::new();
+    };
+    marked(app, uploads, findings).await
+}
+
+fn intake_limits(app: &App) -> intake::IntakeLimits {
+    let limits = &app.config.limits;
+    intake::IntakeLimits {
+        max_body_bytes: limits.max_body_bytes,
+        max_decode_ratio: limits.max_decode_ratio,
+        max_parts: limits.max_parts,
+    }
+}
+
+/// Extracts the uploads and places each finding on the piece it names.
+async fn marked(
+    app: &App,
+    uploads: Vec<intake::Upload>,
+    findings: &serde_json::Value,
+) -> Vec<MarkedPiece> {
     let engine = app.engine();
     let pieces: Vec<Piece> =
         tokio::task::spawn_blocking(move || intake::to_document(&engine, &uploads).pieces)

@@ -23,7 +23,7 @@ use crate::review::api::{ApiError, ApiUser};
 use crate::review::auth::Principal;
 use crate::review::store::{PublishedFilter, PublishedItem, StoreError, TakedownStatus};
 use crate::review::ui::{
-    UiUser, audit_table, category_zh, esc, findings_table, page, refuse_form, time,
+    UiUser, audit_table, category_zh, esc, findings_table, marked_html, page, refuse_form, time,
 };
 use crate::serve::state::App;
 
@@ -281,10 +281,21 @@ async fn ui_item(State(app): State<Arc<App>>, user: UiUser, Path(id): Path<Strin
         );
     }
     body.push_str(&findings_table(&list));
+    match app.store.published_content(&id).await {
+        Ok(Some(content)) => {
+            let text = super::marked_page(&app, &item, content, &findings).await;
+            body.push_str("<h3>页面内容（已标出问题位置）</h3>");
+            body.push_str(&marked_html(&text, &list));
+        }
+        Ok(None) => body
+            .push_str("<p>未保存内容：请在原存档中查看该文档（公开页面被拦下时才保存内容）。</p>"),
+        Err(_) => body.push_str("<p class=err>保存的内容无法读取（存储或密钥不可用）。</p>"),
+    }
     if item.status != TakedownStatus::Clean {
         let _ = write!(
             body,
-            "<div class=actions>\
+            "<p>“应撤下”只记录决定：请在发布平台上撤下该页面；公开访问在此期间继续被拦截（公开页面）。\
+             “无需处理”放行该版本。</p><div class=actions>\
              <form method=post action=\"/ui/takedown/{id}/decide\"><input type=hidden name=csrf value=\"{csrf}\">\
              <input type=hidden name=decision value=take_down><label>说明（可选）<textarea name=comment></textarea></label>\
              <button id=take_down>应撤下</button></form>\

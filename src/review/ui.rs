@@ -447,33 +447,7 @@ async fn item(State(app): State<Arc<App>>, user: UiUser, Path(id): Path<String>)
     }
     body.push_str(&findings_table(&list));
     body.push_str("<h3>公告内容（已标出问题位置）</h3>");
-    for piece in &text {
-        let _ = write!(
-            body,
-            "<div class=part>{}（{}）</div><pre class=text>",
-            esc(&piece.part),
-            esc(&format!("{:?}", piece.kind))
-        );
-        let mut at = 0;
-        for span in &piece.spans {
-            let f = &list[span.finding];
-            let get = |k: &str| f.get(k).and_then(Value::as_str).unwrap_or("");
-            body.push_str(&esc(&piece.text[at..span.start]));
-            let _ = write!(
-                body,
-                "<mark id=f{} class=\"{}\" title=\"{}：{}（{}）\">{}</mark>",
-                span.finding,
-                esc(get("category")),
-                esc(get("rule")),
-                esc(get("explanation")),
-                esc(get("enforces")),
-                esc(&piece.text[span.start..span.end]),
-            );
-            at = span.end;
-        }
-        body.push_str(&esc(&piece.text[at..]));
-        body.push_str("</pre>");
-    }
+    body.push_str(&marked_html(&text, &list));
     if s.status == HoldStatus::Held {
         let _ = write!(
             body,
@@ -630,6 +604,42 @@ pub(super) fn findings_table(list: &[Value]) -> String {
     body
 }
 
+/// The extracted text, piece by piece, each finding's span in a `<mark
+/// id=fN>` the findings table links to.
+pub(super) fn marked_html(text: &[super::MarkedPiece], list: &[Value]) -> String {
+    let mut body = String::new();
+    for piece in text {
+        let _ = write!(
+            body,
+            "<div class=part>{}（{}）</div><pre class=text>",
+            esc(&piece.part),
+            esc(&format!("{:?}", piece.kind))
+        );
+        let mut at = 0;
+        for span in &piece.spans {
+            let Some(f) = list.get(span.finding) else {
+                continue;
+            };
+            let get = |k: &str| f.get(k).and_then(Value::as_str).unwrap_or("");
+            body.push_str(&esc(&piece.text[at..span.start]));
+            let _ = write!(
+                body,
+                "<mark id=f{} class=\"{}\" title=\"{}：{}（{}）\">{}</mark>",
+                span.finding,
+                esc(get("category")),
+                esc(get("rule")),
+                esc(get("explanation")),
+                esc(get("enforces")),
+                esc(&piece.text[span.start..span.end]),
+            );
+            at = span.end;
+        }
+        body.push_str(&esc(&piece.text[at..]));
+        body.push_str("</pre>");
+    }
+    body
+}
+
 /// An item's audit trail, oldest first: when, who, what, and the comment.
 pub(super) fn audit_table(audit: &[AuditEntry]) -> String {
     let mut body = String::from(
@@ -646,5 +656,8 @@ pub(super) fn audit_table(audit: &[AuditEntry]) -> String {
         );
     }
     body.push_str("</table>");
+    if audit.is_empty() {
+        body.push_str("<p>暂无记录。</p>");
+    }
     body
 }

@@ -192,6 +192,27 @@ pub async fn gateway(config: ServeConfig) -> pubgate::serve::Running {
         .unwrap()
 }
 
+/// Logs in over plain HTTP; returns the cookie pair and the Set-Cookie line.
+pub async fn login(admin: std::net::SocketAddr, name: &str) -> (String, String) {
+    let form = format!("name={name}&token={name}-token");
+    let a = send(
+        admin,
+        Method::POST,
+        "/ui/login",
+        &[("content-type", "application/x-www-form-urlencoded")],
+        form,
+    )
+    .await;
+    assert_eq!(
+        a.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        String::from_utf8_lossy(&a.body)
+    );
+    let set = a.headers["set-cookie"].to_str().unwrap().to_string();
+    (set.split(';').next().unwrap().to_string(), set)
+}
+
 /// Calls the admin API as `who` (token `who-token`).
 pub async fn api(admin: SocketAddr, method: Method, path: &str, who: &str, body: &str) -> Answer {
     let auth = format!("Bearer {who}-token");

@@ -487,18 +487,13 @@ impl Store {
         let (headers, body) = match sealed_with {
             None => (headers, body),
             Some(key_id) => {
-                let ring = self
-                    .secrets
-                    .keyring
-                    .as_ref()
-                    .ok_or_else(|| SealError::UnknownKey(key_id.clone()))?;
                 let sealed = base64::engine::general_purpose::STANDARD
                     .decode(headers)
                     .map_err(|_| SealError::WrongKey(key_id.clone()))?;
-                let headers = ring.open(&key_id, aad(id, "headers").as_bytes(), &sealed)?;
+                let headers = self.open_sealed(&key_id, &aad(id, "headers"), &sealed)?;
                 let headers = String::from_utf8(headers)
                     .map_err(|_| StoreError::Corrupt("sealed headers are not text".into()))?;
-                let body = ring.open(&key_id, aad(id, "body").as_bytes(), &body)?;
+                let body = self.open_sealed(&key_id, &aad(id, "body"), &body)?;
                 (headers, body)
             }
         };

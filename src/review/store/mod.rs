@@ -23,7 +23,9 @@ mod seal;
 mod sessions;
 
 pub use audit::{AuditCheck, audit_hash};
-pub use published::{PublishedFilter, PublishedItem, PublishedScan, TakedownStatus, published_id};
+pub use published::{
+    PublishedContent, PublishedFilter, PublishedItem, PublishedScan, TakedownStatus, published_id,
+};
 pub use replicas::Replica;
 pub use seal::{KeyError, Keyring, SealError, new_key, parse_key};
 
@@ -402,6 +404,17 @@ impl Store {
     /// The audit chain's signing key, if configured.
     fn audit_key(&self) -> Option<&[u8; 32]> {
         self.secrets.audit_key.as_ref()
+    }
+
+    /// Opens a value sealed with `key_id`: an error, never garbage, when
+    /// that key is not configured or the value belongs elsewhere.
+    fn open_sealed(&self, key_id: &str, aad: &str, sealed: &[u8]) -> Result<Vec<u8>, StoreError> {
+        let ring = self
+            .secrets
+            .keyring
+            .as_ref()
+            .ok_or_else(|| SealError::UnknownKey(key_id.to_string()))?;
+        Ok(ring.open(key_id, aad.as_bytes(), sealed)?)
     }
 
     /// Which database this is.

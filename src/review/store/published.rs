@@ -103,6 +103,19 @@ pub struct PublishedScan {
     pub findings_json: String,
     /// Announcement type, if recognised.
     pub doc_type: Option<String>,
+    /// The content itself, kept for the reviewer when the public side
+    /// withheld it (an archive rescan leaves it to the archive).
+    pub content: Option<PublishedContent>,
+}
+
+/// A withheld page's content as it was scanned (any `Content-Encoding`
+/// undone), and its type.
+#[derive(Debug, Clone)]
+pub struct PublishedContent {
+    /// The `Content-Type` the site sent.
+    pub content_type: Option<String>,
+    /// The bytes scanned.
+    pub bytes: Vec<u8>,
 }
 
 /// A recorded document, as the review UI and API show it.
@@ -214,10 +227,19 @@ impl Store {
             } else {
                 TakedownStatus::Candidate
             };
+            let id = published_id(&scan.doc_key);
+            let (content, sealed_with) = match &scan.content {
+                Some(c) => {
+                    let (bytes, key) = self.seal_content(&id, &scan.content_sha256, &c.bytes)?;
+                    (Some(bytes), key)
+                }
+                None => (None, None),
+            };
             sqlx::query(
                 "INSERT INTO published (id, doc_key, source, content_sha256, engine_version, \
-                 scanned_at, action, categories, fingerprints, findings, doc_type, status) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+                 scanned_at, action, categories, fingerprints, findings, doc_type, status, \
+                 content, content_type, content_sealed_with) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
                  ON CONFLICT (id) DO UPDATE SET source = excluded.source, \
                  content_sha256 = excluded.content_sha256, \
                  engine_version = excluded.engine_version, scanned_at = excluded.scanned_at, \
@@ -226,9 +248,11 @@ impl Store {
                  status = CASE WHEN published.status IN ('take_down', 'fine') \
                      AND published.fingerprints = excluded.fingerprints \
                      THEN published.status ELSE excluded.status END, \
-                 fingerprints = excluded.fingerprints",
+                 fingerprints = excluded.fingerprints, content = excluded.content, \
+                 content_type = excluded.content_type, \
+                 content_sealed_with = excluded.content_sealed_with",
             )
-            .bind(published_id(&scan.doc_key))
+            .bind(&id)
             .bind(&scan.doc_key)
             .bind(&scan.source)
             .bind(&scan.content_sha256)
@@ -240,6 +264,9 @@ impl Store {
             .bind(&scan.findings_json)
             .bind(scan.doc_type.clone())
             .bind(status.as_str())
+            .bind(content)
+            .bind(scan.content.as_ref().and_then(|c| c.content_type.clone()))
+            .bind(sealed_with)
             .execute(&mut *tx)
             .await?;
         }
@@ -335,6 +362,52 @@ impl Store {
         item_of(&row)
     }
 
+    /// The content kept for a document the public side withheld, opened
+    /// if it was sealed; None when nothing was kept (an archive file, a
+    /// clean page, a row from before pages were kept).
+    pub async fn published_content(
+        &self,
+        id: &str,
+    ) -> Result<Option<PublishedContent>, StoreError> {
+        let row = sqlx::query(
+            "SELECT content_sha256, content, content_type, content_sealed_with \
+             FROM published WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let Some(stored) = row.try_get::<Option<Vec<u8>>, _>("content")? else {
+            return Ok(None);
+        };
+        let sha: String = row.try_get("content_sha256")?;
+        let bytes = match row.try_get::<Option<String>, _>("content_sealed_with")? {
+            None => stored,
+            Some(key_id) => self.open_sealed(&key_id, &content_aad(id, &sha), &stored)?,
+        };
+        Ok(Some(PublishedContent {
+            content_type: row.try_get("content_type")?,
+            bytes,
+        }))
+    }
+
+    /// Content to store, sealed when a keyring is configured, with the
+    /// sealing key's id.
+    fn seal_content(
+        &self,
+        id: &str,
+        sha: &str,
+        bytes: &[u8],
+    ) -> Result<(Vec<u8>, Option<String>), StoreError> {
+        match &self.secrets.keyring {
+            None => Ok((bytes.to_vec(), None)),
+            Some(ring) => {
+                let (key_id, sealed) = ring.seal(content_aad(id, sha).as_bytes(), bytes)?;
+                Ok((sealed, Some(key_id)))
+            }
+        }
+    }
+
     /// A reviewer's takedown decision on a candidate (`take_down` or
     /// `fine`), audited in the same transaction. A decided item may be
     /// decided again (a "fine" that turns out wrong must be correctable);
@@ -385,6 +458,12 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Associated data binding sealed content to its row and version, so a
+/// sealed page moved to another row or version does not open.
+fn content_aad(id: &str, sha: &str) -> String {
+    format!("pubgate/published/{id}/content/{sha}")
 }
 
 fn item_of(row: &AnyRow) -> Result<PublishedItem, StoreError> {

@@ -127,6 +127,17 @@ CREATE INDEX IF NOT EXISTS published_by_status ON published (status, scanned_at,
         "CREATE INDEX IF NOT EXISTS published_by_content \
          ON published (content_sha256, engine_version);",
     ),
+    // A page the public side withheld keeps its content (sealed like a
+    // held request's body when a keyring is configured), so the reviewer
+    // reads the page itself, not only the masked findings.
+    (
+        5,
+        r#"
+ALTER TABLE published ADD COLUMN content {blob};
+ALTER TABLE published ADD COLUMN content_type TEXT;
+ALTER TABLE published ADD COLUMN content_sealed_with TEXT;
+"#,
+    ),
 ];
 
 /// The SQL of every step newer than `current`, for `backend`.
