@@ -645,10 +645,25 @@ fn announcement_types_from_titles() {
             "某某中学安保服务采购项目\n项目编号:RC-2016-0560\n公告类型:竞争性磋商\n成 交 公 示\n某某项目采用竞争性磋商方式确定成交人。现将成交结果公示如下:",
             "award",
         ),
+        // A platform's tag of the notice kind on a line of its own.
+        (
+            "某某镇污水管道疏通服务项目交易公告\n【信息时间: 2021/4/30】【我要打印】\n某某镇污水管道疏通服务项目\n【发包公告】\n本发包项目已批准实施",
+            "tender",
+        ),
+        // A site that put 成交公告 over its 磋商公告: the body invites
+        // suppliers and reports no result.
+        (
+            "某某学院工作服采购成交公告\n某某咨询有限公司受某某学院委托，对某某项目进行竞争性磋商采购，现欢迎合格的供应商参加本次政府采购活动。\n一、采购人的采购需求",
+            "consultation",
+        ),
     ] {
         let report = engine.scan("t.txt", text.as_bytes());
         assert_eq!(report.doc_type.as_deref(), Some(id), "{text}");
     }
+    // The same sentence quoted by a real result keeps it a result.
+    let award = "某某学院工作服采购成交公告\n某某项目于2019年7月16日发布公告，现欢迎合格的供应商参加。\n成交供应商名称：某某服装厂\n成交金额：269100元";
+    let report = engine.scan("t.txt", award.as_bytes());
+    assert_eq!(report.doc_type.as_deref(), Some("award"));
     let report = engine.scan("t.txt", "会议通知\n请各位准时参会".as_bytes());
     assert_eq!(report.doc_type, None);
     assert!(
@@ -770,4 +785,25 @@ fn free_form_notices_name_their_fields_in_sentences() {
     assert_eq!(missing(&referred), ["bid_deadline"]);
     let without_phone = tender.replace("11.联系电话：0595-22518425\n", "");
     assert_eq!(missing(&without_phone), ["project_contact"]);
+
+    // A contact block that gives the phone before the person (福州
+    // construction tenders): `电话:` on the line above `联系人:`.
+    let phone_first = tender.replace(
+        "10.项目联系人：潘先生\n11.联系电话：0595-22518425\n",
+        "10.招标代理机构：某某招标有限公司\n电话: 0591-87734730 , 传真: 0591-87734700\n联系人: 张工\n",
+    );
+    assert_eq!(missing(&phone_first), Vec::<String>::new());
+    // A form row pairs each label with the cell after it: the row below
+    // is other fields, not the contact's value (嘉兴 工程信息发布表).
+    let form = tender.replace(
+        "10.项目联系人：潘先生\n11.联系电话：0595-22518425\n",
+        "质 量 要 求\t合格\t联 系 人\t 吴先生\t联 系 电 话\t0573-82725567\n         评 标 办 法\t综合评分法\t资格审查方式\t资格后审\t是否政府投资项目\t是\n",
+    );
+    assert_eq!(missing(&form), Vec::<String>::new());
+    // A hospital's own canteen tender with one phone and no parties named:
+    // that phone is the project's contact.
+    let canteen = "某某医院职工食堂招标公告\n有餐饮营业执照的团餐公司才可报名。\n\
+        报名时间:\n2016年12月22日——2016年12月26日\n报名地址:某某医院总务科\n\
+        电话: 0286-2600645\n某某医院\n2016年12月15日\n";
+    assert!(!missing(canteen).contains(&"project_contact".to_string()));
 }

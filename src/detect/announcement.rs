@@ -138,6 +138,12 @@ pub struct DocType {
     /// over the amended notice's (`…终止招标公告` is a termination).
     #[serde(default)]
     pub amends: bool,
+    /// Sentences that say the notice is something else (an invitation's
+    /// `现欢迎合格的供应商参加`): a title phrase of this type over a body
+    /// that has one of them and none of this type's own body phrases
+    /// counts as a loose title (a site that put 成交公告 over its 磋商公告).
+    #[serde(default)]
+    pub contradicted_by: Vec<String>,
     /// Types whose content this type's template carries (an acceptance
     /// notice restates its contract): with two or more of this type's own
     /// body phrases present, the quoted type's body evidence does not
@@ -292,9 +298,16 @@ impl AnnouncementSpec {
             // The title decides; a loose title the body does not bear out
             // (`结果公示` over a 废标 notice) only breaks ties, and a notice
             // with no other evidence still gets it.
-            if t.title.iter().any(|p| title.contains(p.as_str())) {
+            let contradicted =
+                phrases.is_empty() && t.contradicted_by.iter().any(|p| head.contains(p.as_str()));
+            if t.title.iter().any(|p| title.contains(p.as_str())) && !contradicted {
                 score += if t.amends { 2000 } else { 1000 };
-            } else if t.weak_title.iter().any(|p| title.contains(p.as_str())) {
+            } else if t
+                .weak_title
+                .iter()
+                .chain(&t.title)
+                .any(|p| title.contains(p.as_str()))
+            {
                 score += if score > 0 { 1000 } else { 3 };
             }
             if score > 0 && best.is_none_or(|(b, _)| score > b) {
@@ -429,6 +442,12 @@ const TITLE_LINES: usize = 8;
 /// a `首页 > 中标公告` breadcrumb).
 fn complete_title(line: &str) -> bool {
     let mut core = line.trim();
+    // A platform's tag of the notice kind on a line of its own
+    // (`【发包公告】` under the project's name) names the notice.
+    if let Some(inner) = core.strip_prefix('【').and_then(|c| c.strip_suffix('】')) {
+        return ["公告", "公示", "通告"].iter().any(|w| inner.ends_with(w))
+            && !inner.contains(['【', '】']);
+    }
     // A note in brackets at the end (`（第二次）`, `(更正)`) is not the end
     // of the name.
     if core.ends_with(['）', ')', '】', ']'])

@@ -503,6 +503,16 @@ fn table_cell_below(text: &str, label_end: usize) -> Option<&str> {
     if row.len() < 3 || row.iter().filter(|c| !c.trim().is_empty()).count() < 2 {
         return None;
     }
+    // A header row holds labels only. A row that carries a value (a phone,
+    // an amount, a date: digits) pairs each label with the cell after it
+    // (`联 系 人\t吴先生\t联系电话\t0573-82725567`); the row below is
+    // another pair of fields, not this label's value.
+    if row
+        .iter()
+        .any(|c| c.chars().filter(char::is_ascii_digit).count() >= 5)
+    {
+        return None;
+    }
     // The label must end its cell.
     let rest = &text[label_end..line_end];
     let rest = rest.trim_start_matches(|c: char| {
@@ -548,8 +558,33 @@ fn label_search(cx: &Context<'_>, id: &str, field: &FieldSpec) -> Presence {
             Presence::Present => return Presence::Present,
             other => best = best.max(other),
         }
+        if field.value == ValueKind::Phone
+            && doc.text[..range.end].ends_with("联系人")
+            && phone_line_above(&doc.text, range.start)
+        {
+            return Presence::Present;
+        }
     }
     best
+}
+
+/// A contact block that gives the phone before the person (`电话:
+/// 0591-87734730 , 传真: …` / `联系人: 张工`): the line right above the
+/// contact label is a phone line.
+fn phone_line_above(text: &str, label_start: usize) -> bool {
+    let line_start = text[..label_start].rfind('\n').map_or(0, |i| i + 1);
+    if !text[line_start..label_start].trim().is_empty() {
+        return false;
+    }
+    let above = text[..line_start.saturating_sub(1)]
+        .rsplit('\n')
+        .next()
+        .unwrap_or("");
+    let compact: String = above.chars().filter(|c| !c.is_whitespace()).collect();
+    ["电话", "联系电话", "手机", "联系方式"]
+        .iter()
+        .any(|l| compact.starts_with(l))
+        && value_in(above, ValueKind::Phone)
 }
 
 /// The text after a label, up to `window` characters, cut at the next
