@@ -536,6 +536,13 @@ fn consistency_checks() {
             &["consistency.award_over_budget"],
         ),
         row(
+            "a fee scale's band is no award amount",
+            "某某项目成交公告\n预算金额：568,000.00元\n成交金额：550,000.00元\n\
+             代理服务费：按差额定率累进法计算：成交金额100万元以下，费率1.5%",
+            &[],
+            &["consistency.award_over_budget"],
+        ),
+        row(
             "masked budget",
             "某某项目中标公告\n预算金额：******.73元\n中标金额：1,080,000.00元",
             &[],
@@ -802,6 +809,45 @@ fn free_form_notices_name_their_fields_in_sentences() {
     assert_eq!(missing(&form), Vec::<String>::new());
     // A hospital's own canteen tender with one phone and no parties named:
     // that phone is the project's contact.
+    // A crawled result page one cell per line, whose header has a column
+    // the header test did not know (`统一社会信用代码`); a contract's amount
+    // on the line below its label (`28.38万元` is no numbered line).
+    let cells = "某某学校配电工程中标结果公告\n一、项目编号：\nP52038220260001G8\n二、项目名称：\n某某学校配电工程\n\
+        三、中标（成交）信息\n序号\n标项名称\n中标（成交）金额（元）\n中标供应商名称\n中标供应商地址\n\
+        中标供应商统一社会信用代码\n1\n某某学校配电工程\n2100000.00\n某某电网建设有限责任公司\n贵州省贵阳市某路1号\n915201026801514260\n\
+        四、主要标的信息\n施工范围：配电工程\n五、评审专家名单：\n张远浩、陈沪、林国庆\n\
+        六、代理服务收费标准及金额：\n代理服务收费金额（元）：16518.04\n七、公告期限\n自本公告发布之日起1个工作日。\n\
+        八、联系方式\n采购人：某某教育局 联系方式：0851-22230000\n采购代理机构：某某招标有限公司 联系方式：0851-85765105\n";
+    assert_eq!(missing(cells), Vec::<String>::new());
+    let contract = "某某学院武术馆地板项目合同\n合同编号\nHT-2026-01\n项目编号\nXM-2026-01\n采购人名称\n某某学院\n\
+        中标（成交）供应商名称\n某某建筑工程有限公司\n合同金额\n28.38万元 人民币\n合同签署时间\n2026-03-16 08:42:49\n";
+    assert_eq!(missing(contract), Vec::<String>::new());
+    // A page copied one token per line: its dates, figures and ranked
+    // winners read again; a supervisor's phone is no party's contact.
+    let tokens = "某某公司\n某某体育公园劳务招标\n结果的公示\n我公司于\n202\n6\n年\n3\n月\n16\n日组织的招标，经评审已确定中标候选人，\n\
+        现将结果公示如下:\n第一名\n.\n四川某某建设工程有限公司     下浮比例\n:\n24.91%\n\
+        二、公示期:\n202\n6\n年\n3\n月\n16\n日至\n2026\n年\n3\n月\n18\n日。\n四、监督电话:\n0826-485702\n9\n";
+    let report = engine.scan("t.txt", tokens.as_bytes());
+    assert_eq!(report.doc_type.as_deref(), Some("award"));
+    let found = missing(tokens);
+    for present in ["winner_name", "winner_amount", "announcement_period"] {
+        assert!(
+            !found.contains(&present.to_string()),
+            "{present}: {found:?}"
+        );
+    }
+    assert!(
+        found.contains(&"purchaser_contact".to_string()),
+        "{found:?}"
+    );
+    // A construction tender's 标段编号 and its 招标代理 block.
+    let works = tender
+        .replace("1.招标文件编号：FJXC-2015-128\n", "1.标段编号\nA1504012026031001001001\n")
+        .replace(
+            "9.采购人：某某医院，联系电话：0595-22518000\n",
+            "9.招标人：某某医院，联系电话：0595-22518000\n招标代理：某某项目管理有限公司\n联 系 人：孙工\n联系电话：18947651921\n",
+        );
+    assert_eq!(missing(&works), Vec::<String>::new());
     let canteen = "某某医院职工食堂招标公告\n有餐饮营业执照的团餐公司才可报名。\n\
         报名时间:\n2016年12月22日——2016年12月26日\n报名地址:某某医院总务科\n\
         电话: 0286-2600645\n某某医院\n2016年12月15日\n";

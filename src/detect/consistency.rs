@@ -533,6 +533,25 @@ fn masked_figure(line: &str, start: usize, end: usize) -> bool {
         || cut_group
 }
 
+/// Whether the words after a figure make it a bound (`以下`, `以上`, `至`).
+fn bound(after: &str) -> bool {
+    let after = after.trim_start_matches([' ', '\t']);
+    [
+        "以下",
+        "以上",
+        "以内",
+        "及以下",
+        "及以上",
+        "至",
+        "到",
+        "-",
+        "~",
+        "～",
+    ]
+    .iter()
+    .any(|w| after.starts_with(w))
+}
+
 /// Amounts (in fen) right after any of `labels`, with 万元 detected in the
 /// label's unit note or after the number.
 fn amounts_after_labels(
@@ -561,6 +580,11 @@ fn amounts_after_labels(
             if masked_figure(line, int.start(), whole.end()) {
                 // `******.73`, `12**.00`: part of the figure is hidden,
                 // so what the regex read is not the amount.
+                continue;
+            }
+            if bound(&line[whole.end()..]) {
+                // `成交金额100万元以下，费率1.5%`: a fee scale's band, not
+                // this notice's amount.
                 continue;
             }
             let num = match c.get(4) {

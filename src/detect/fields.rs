@@ -236,7 +236,12 @@ fn sole_label_presence(cx: &Context<'_>, field: &FieldSpec) -> Presence {
     let mut best = Presence::Absent;
     for span in doc.spans.iter().filter(|s| s.kind.is_content()) {
         for label in &field.sole_labels {
-            for (at, _) in doc.text[span.range.clone()].match_indices(label.as_str()) {
+            let piece = &doc.text[span.range.clone()];
+            for (at, _) in piece.match_indices(label.as_str()) {
+                // `监督电话`, `投诉电话`: the supervisor's line, not a party's.
+                if OVERSIGHT.iter().any(|w| piece[..at].ends_with(w)) {
+                    continue;
+                }
                 let end = span.range.start + at + label.len();
                 let raw = region(doc, end, field.window, subsection_re());
                 let found = match strip_delimiter(raw) {
@@ -252,6 +257,9 @@ fn sole_label_presence(cx: &Context<'_>, field: &FieldSpec) -> Presence {
     }
     best
 }
+
+/// Words before a phone label that make it an oversight body's line.
+const OVERSIGHT: &[&str] = &["监督", "投诉", "举报", "监管", "质疑"];
 
 /// Whether a title carries a name besides its notice words: at least four
 /// characters before the first notice word, `关于`, quotes and spaces aside.
@@ -409,7 +417,8 @@ fn subsection_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         #[allow(clippy::unwrap_used)] // A constant pattern, covered by tests.
-        Regex::new(r"\n[ \t]*(?:\d{1,2}[.、]|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]|第[一二三四五六七八九十]+)").unwrap()
+        // `2.` numbers a line; `28.38万元` on a line of its own is a value.
+        Regex::new(r"\n[ \t]*(?:\d{1,2}(?:、|\.[^\d])|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]|第[一二三四五六七八九十]+)").unwrap()
     })
 }
 
@@ -439,7 +448,7 @@ fn party_re() -> &'static Regex {
     RE.get_or_init(|| {
         #[allow(clippy::unwrap_used)] // A constant pattern, covered by tests.
         Regex::new(
-            r"\n[ \t]*(?:\d{1,2}[.、]|[一二三四五六七八九十]{1,3}[、.]|第[一二三四五六七八九十]+)",
+            r"\n[ \t]*(?:\d{1,2}(?:、|\.[^\d])|[一二三四五六七八九十]{1,3}[、.]|第[一二三四五六七八九十]+)",
         )
         .unwrap()
     })
@@ -658,6 +667,13 @@ fn value_follows(cx: &Context<'_>, label_end: usize, field: &FieldSpec) -> Prese
             if !super::dates::find_dates(raw, 0).is_empty() {
                 return Presence::Present;
             }
+            // A page that wraps each figure in its own element, copied as
+            // text, puts every token on a line (`202` / `6` / `年` / `3` /
+            // `月`): the date is there once the lines are joined.
+            let joined: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+            if raw.lines().count() > 4 && !super::dates::find_dates(&joined, 0).is_empty() {
+                return Presence::Present;
+            }
         } else if body.chars().filter(|c| c.is_alphanumeric()).count() >= 2
             && !is_masked(line_value(body))
         {
@@ -770,6 +786,20 @@ fn local_number(value: &str) -> bool {
     })
 }
 
+/// Whether a line is labelled as a phone (`联系电话: 58102240`, `(5)电 话:`):
+/// a local number on it is the party's phone, wherever it sits in the block.
+fn phone_labelled(line: &str) -> bool {
+    let compact: String = line
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .skip_while(|c| c.is_ascii_digit() || "().、．（）".contains(*c))
+        .take(6)
+        .collect();
+    ["联系电话", "电话", "联系方式", "手机", "办公电话"]
+        .iter()
+        .any(|l| compact.starts_with(l))
+}
+
 /// Whether `after_delim` (the text after a label and its delimiter) holds
 /// a value of `kind`.
 fn value_in(after_delim: &str, kind: ValueKind) -> bool {
@@ -811,7 +841,11 @@ fn value_in(after_delim: &str, kind: ValueKind) -> bool {
             let re = RE.get_or_init(|| {
                 Regex::new(r"(?:^|[^0-9])(?:\+?86[ -]?)?(?:0[1-9][0-9]{1,2}[ ]?[-—–]?[ ]?[0-9]{7,8}|1[3-9][0-9][ -]?[0-9*]{4}[ -]?[0-9]{4}|400[ -]?[0-9]{3}[ -]?[0-9]{4})(?:$|[^0-9元万])").unwrap()
             });
-            re.is_match(after_delim) || local_number(line_value(after_delim))
+            re.is_match(after_delim)
+                || local_number(line_value(after_delim))
+                || after_delim
+                    .lines()
+                    .any(|l| phone_labelled(l) && local_number(l))
         }
         ValueKind::Section | ValueKind::Date => true,
     }

@@ -192,7 +192,7 @@ pub fn cells(line: &str) -> Vec<&str> {
 /// column holds (`名称`, `地址`, `金额（万元）`, `序号`, `规格型号`) — and not
 /// as a value in a cell does (`……有限公司`, `……富民西街`).
 fn ends_like_a_header(cell: &str) -> bool {
-    const ENDS: &str = "称址额号价量型注间期单位容求数率格牌商人式话序别目款费限点况果明述度围次源质标家名的分算计";
+    const ENDS: &str = "称址额号价量型注间期单位容求数率格牌商人式话序别目款费限点况果明述度围次源质标家名的分算计码息";
     let mut core = cell.trim();
     if core.ends_with([')', '）'])
         && let Some(at) = core.rfind(['(', '（'])

@@ -18,6 +18,7 @@
 //! (piece, byte range in the piece's original text).
 
 mod chars;
+mod fragments;
 mod offsets;
 
 use std::ops::Range;
@@ -216,10 +217,20 @@ fn normalize_piece(src: &str, text: &mut String, orig: &mut OffsetMap) {
     orig.linear(base, 0);
     let mut run_start = 0;
     let bytes = src.as_bytes();
+    // Line breaks that split a token (a date one figure per line).
+    let splits = fragments::breaks(src);
+    let mut next_split = splits.iter().copied().peekable();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         if b < 0x80 {
+            if b == b'\n' && next_split.next_if_eq(&i).is_some() {
+                text.push_str(&src[run_start..i]);
+                i += 1;
+                run_start = i;
+                orig.linear(text.len(), i);
+                continue;
+            }
             // Line ends: CRLF and lone CR (old Mac files), vertical tab
             // (Word's manual line break) and form feed (a page break)
             // become `\n`, so every line-based rule sees one convention.
