@@ -146,6 +146,12 @@ fn personal_data_positives() {
             &[],
         ),
         row(
+            "a complainant's mobile in a form one cell per line",
+            "投诉人\n赵六\n家庭住址\n某小区3栋\n手机\n13912345678".to_string(),
+            &["personal.mobile"],
+            &[],
+        ),
+        row(
             "an expert's mobile beside the employer",
             "序号 | 姓名 | 工作单位 | 手机\n1 | 李娜 | 某某市人民医院 | 13912345678".to_string(),
             &["personal.mobile"],
@@ -197,6 +203,12 @@ fn personal_data_hard_negatives() {
             PERSONAL,
         ),
         row("landline", "监督电话：0531-86012345".to_string(), &[], PERSONAL),
+        row(
+            "a form one cell per line: the contact label above the number",
+            "招标人\n某某农业发展有限公司\n招标人联系电话\n13996854122\n招标代理机构\n某某实业有限公司".to_string(),
+            &[],
+            PERSONAL,
+        ),
         row(
             "a winner's mobile in its table row",
             "中标供应商名称 | 地址 | 统一社会信用代码 | 联系方式\n第1包 | 某某大厦有限公司 | 某某市南开区三马路165号 | 91120104239018862X | 13802020229".to_string(),
@@ -848,6 +860,26 @@ fn free_form_notices_name_their_fields_in_sentences() {
             "9.招标人：某某医院，联系电话：0595-22518000\n招标代理：某某项目管理有限公司\n联 系 人：孙工\n联系电话：18947651921\n",
         );
     assert_eq!(missing(&works), Vec::<String>::new());
+    // One contact block below the purchaser's and the agency's names is
+    // shared by both (a shared block that gives no phone is not).
+    let shared = "某某银行食堂食材采购项目单一来源采前公示\n某某银行食堂食材采购项目申请采用单一来源方式采购，\
+        该项目拟由某某绿色食品行承担。公示期限从2025年05月20日起至2025年05月22日止。\n\
+        1、采购内容：食堂食材，预算金额：30万元。\n2、单一来源的原因及相关说明：\n连续两次公开招标均只有1家合格供应商报名。\n\
+        4、联系方式：\n采购单位：某某银行分行\n代理机构：某某工程项目管理咨询有限公司\n地址：某市某路8号\n\
+        联系人：祖女士\n联系电话：0456-6779666\n";
+    assert_eq!(missing(shared), Vec::<String>::new());
+    let unshared = shared.replace("联系人：祖女士\n联系电话：0456-6779666\n", "");
+    assert!(missing(&unshared).contains(&"purchaser_contact".to_string()));
+    // A construction result form: 项目法人 is the purchaser, 中标(选)价 the
+    // amount, 中标(选)范围 the subject, a spaced name list under 评标委员会.
+    let form = "某某管网工程中标(比选)结果公示表\n(公示时间:2017年1月9日至2017年1月11日)\n\
+        项目名称\t某某管网工程\n招标编号\t500112GC20161213002\n\
+        项目法人\t某某地产集团\t联系人\t汤老师\n联系电话\t63106131\n\
+        招标代理机构\t某某工程项目管理有限公司\t联系人\t王娅\n联系人电话\t023-63106132\n\
+        中标(选)范围\t施工图示范围内截污干管工程\n中标(选)人\t某某市政交通工程有限责任公司\n\
+        中标人地址\t某市某路9号\n中标(选)价(万元)\t666.987967\n\
+        评标委员会\n胡  力、左  成 、程  平、范武凌 、胡  华\n代理服务费：按国家标准收取，金额3.2万元\n";
+    assert_eq!(missing(form), Vec::<String>::new());
     let canteen = "某某医院职工食堂招标公告\n有餐饮营业执照的团餐公司才可报名。\n\
         报名时间:\n2016年12月22日——2016年12月26日\n报名地址:某某医院总务科\n\
         电话: 0286-2600645\n某某医院\n2016年12月15日\n";

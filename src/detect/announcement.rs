@@ -443,10 +443,15 @@ const TITLE_LINES: usize = 8;
 fn complete_title(line: &str) -> bool {
     let mut core = line.trim();
     // A platform's tag of the notice kind on a line of its own
-    // (`【发包公告】` under the project's name) names the notice.
-    if let Some(inner) = core.strip_prefix('【').and_then(|c| c.strip_suffix('】')) {
-        return ["公告", "公示", "通告"].iter().any(|w| inner.ends_with(w))
-            && !inner.contains(['【', '】']);
+    // (`【发包公告】`, `发包公告` under the project's name) names the notice.
+    let tag = core
+        .strip_prefix('【')
+        .and_then(|c| c.strip_suffix('】'))
+        .unwrap_or(core);
+    if (4..=8).contains(&tag.chars().count())
+        && tag.chars().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
+    {
+        return ["公告", "公示", "通告"].iter().any(|w| tag.ends_with(w));
     }
     // A note in brackets at the end (`（第二次）`, `(更正)`) is not the end
     // of the name.

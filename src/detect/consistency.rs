@@ -533,6 +533,15 @@ fn masked_figure(line: &str, start: usize, end: usize) -> bool {
         || cut_group
 }
 
+/// Whether only a delimiter, a unit note or a currency stands between a
+/// label and its figure (`（万元）：`, `为人民币`, `：¥`).
+fn adjacent(gap: &str) -> bool {
+    gap.replace("人民币", "")
+        .replace("小写", "")
+        .chars()
+        .all(|c| c.is_whitespace() || " :：()（）元万为是约¥￥".contains(c))
+}
+
 /// Whether the words after a figure make it a bound (`以下`, `以上`, `至`).
 fn bound(after: &str) -> bool {
     let after = after.trim_start_matches([' ', '\t']);
@@ -580,6 +589,11 @@ fn amounts_after_labels(
             if masked_figure(line, int.start(), whole.end()) {
                 // `******.73`, `12**.00`: part of the figure is hidden,
                 // so what the regex read is not the amount.
+                continue;
+            }
+            if !adjacent(&line[..whole.start()]) {
+                // `以采购预算金额为计算基础，参照…[2002]1980号`: words stand
+                // between the label and the figure, which is another one's.
                 continue;
             }
             if bound(&line[whole.end()..]) {

@@ -705,6 +705,16 @@ fn value_follows(cx: &Context<'_>, label_end: usize, field: &FieldSpec) -> Prese
         .filter_map(|w| raw.find(w.as_str()))
         .min()
     {
+        // `采购单位：X` / `代理机构：Y` / `联系人：… 联系电话：…`: a party
+        // named on one line right above the next party, with one contact
+        // block below both, shares it (readers and the platforms' own
+        // reviewers read it so).
+        Some(end)
+            if names_only(&raw[..raw[..end].rfind('\n').unwrap_or(end)])
+                && value_in(&raw[end..], ValueKind::Phone) =>
+        {
+            raw
+        }
         Some(end) => &raw[..end],
         None => raw,
     };
@@ -753,6 +763,21 @@ fn value_follows(cx: &Context<'_>, label_end: usize, field: &FieldSpec) -> Prese
         return Presence::LabelOnly;
     };
     judge(after_delim, field.value)
+}
+
+/// Whether a party's block is its name alone (one line, no contact or
+/// address words).
+fn names_only(block: &str) -> bool {
+    let block = block.trim_end();
+    !block.trim().is_empty()
+        && block
+            .trim_start_matches([':', '：', ' ', '\t'])
+            .lines()
+            .count()
+            == 1
+        && !["联系", "电话", "地址", "手机", "传真"]
+            .iter()
+            .any(|w| block.contains(w))
 }
 
 /// Whether a value line is itself `label：value` — the next entry of the
@@ -822,7 +847,17 @@ fn value_in(after_delim: &str, kind: ValueKind) -> bool {
             (alnum >= 3 || (v.chars().count() >= 3 && !EMPTY_VALUES.contains(&v))) && !is_masked(v)
         }
         ValueKind::Amount => {
+            // A figure stated before a pointer to the details (`2578474
+            // 元(详见附件工程量清单)`) is stated.
             let v = line_value(after_delim);
+            let v = v.find(['(', '（', '，', ',']).map_or(v, |at| {
+                let head = &v[..at];
+                if head.chars().filter(char::is_ascii_digit).count() >= 3 {
+                    head
+                } else {
+                    v
+                }
+            });
             !is_masked(v)
                 && v.chars()
                     .any(|c| c.is_ascii_digit() || "壹贰叁肆伍陆柒捌玖拾佰仟".contains(c))
@@ -832,7 +867,13 @@ fn value_in(after_delim: &str, kind: ValueKind) -> bool {
         }
         // Line by line: a remark between the heading and the names (or a
         // sentence before them) must not hide the list.
-        ValueKind::Names => after_delim.lines().any(|line| !names_in(line).is_empty()),
+        // Names spaced out to align a column (`胡  力、左  成`) are read
+        // without the spaces too.
+        ValueKind::Names => after_delim.lines().any(|line| {
+            !names_in(line).is_empty()
+                || (line.contains("  ")
+                    && !names_in(&line.split_whitespace().collect::<String>()).is_empty())
+        }),
         ValueKind::Phone => {
             static RE: OnceLock<Regex> = OnceLock::new();
             #[allow(clippy::unwrap_used)] // A constant pattern.

@@ -237,8 +237,16 @@ impl Shape {
 
 /// A result table's bare `金额` column is the award's: the table names
 /// its winner column (`成交供应商`), and its amount column says no more
-/// than `金额（元）`.
+/// than `金额（元）`. Its bare `地址` column is the supplier's.
 fn qualified(mut headers: Vec<String>) -> Vec<String> {
+    // A bare `地址` beside a supplier column is that supplier's.
+    if headers.iter().any(|h| Shape::Organisation.fits(h)) {
+        for h in &mut headers {
+            if matches!(label_key(h).as_str(), "地址" | "联系地址" | "详细地址") {
+                *h = "供应商地址".into();
+            }
+        }
+    }
     let kind = ["成交", "中标"].into_iter().find(|k| {
         headers
             .iter()

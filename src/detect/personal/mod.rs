@@ -214,7 +214,24 @@ fn is_contact(cx: &Context<'_>, at: usize) -> bool {
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
-    has_any(&tail, CONTACT_LABELS)
+    has_any(&tail, CONTACT_LABELS) || labelled_on_line_above(&cx.doc.text, at)
+}
+
+/// A number alone at the start of its line under a short contact label
+/// alone on the line above (`招标人联系电话` / `13996854122`: a form
+/// flattened one cell per line).
+fn labelled_on_line_above(text: &str, at: usize) -> bool {
+    if !line_before(text, at).trim().is_empty() {
+        return false;
+    }
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let Some(above) = text[..line_start.saturating_sub(1)].rsplit('\n').next() else {
+        return false;
+    };
+    let above = above.trim();
+    (2..=16).contains(&above.chars().count())
+        && !above.chars().any(|c| c.is_ascii_digit())
+        && has_any(above, CONTACT_LABELS)
 }
 
 /// Whether the notice gives this number as a contact somewhere (written
