@@ -290,6 +290,43 @@ async fn a_page_carrying_an_id_number_is_withheld_until_a_reviewer_releases_it()
     gw.shutdown().await;
 }
 
+#[tokio::test]
+async fn a_page_clean_of_leaks_is_not_clean_for_a_route_that_checks_everything() {
+    // A tender notice with no budget, no deadline…: no leak, many gaps.
+    let gaps = "<h1>某某中学食堂设备采购项目公开招标公告</h1><p>项目名称：某某中学食堂设备采购项目</p><p>采购人：某某中学</p>";
+    let site = Site::start().await;
+    site.put("/news/t.html", html(gaps));
+    site.put("/notices/t.html", html(gaps));
+    let dir = TempDir::new();
+    let mut c = site_config(&site, &dir, &[]);
+    c.egress.push(EgressRoute {
+        name: "notices".into(),
+        path: vec!["/notices/**".into()],
+        query: Default::default(),
+        except: Vec::new(),
+        content_types: Vec::new(),
+        checks: Checks::All,
+    });
+    let gw = gateway(c).await;
+    // The leaks route judges it first and serves it; the same content on
+    // the route that checks everything is withheld all the same.
+    assert_eq!(
+        get(&gw, Method::GET, "/news/t.html", &[]).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        get(&gw, Method::GET, "/notices/t.html", &[]).await.status,
+        StatusCode::UNAVAILABLE_FOR_LEGAL_REASONS
+    );
+    // And the other way round: the full policy's missing fields do not
+    // withhold it on the leaks route.
+    assert_eq!(
+        get(&gw, Method::GET, "/news/t.html", &[]).await.status,
+        StatusCode::OK
+    );
+    gw.shutdown().await;
+}
+
 fn gzip(bytes: &[u8]) -> Bytes {
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     enc.write_all(bytes).unwrap();

@@ -42,7 +42,7 @@ use crate::gateway::proxy;
 use crate::gateway::routes::Routes;
 use crate::intake;
 use crate::model::{Action, Category, Finding};
-use crate::review::store::{PublishedContent, PublishedScan, TakedownStatus};
+use crate::review::store::{ContentVerdict, PublishedContent, PublishedScan, TakedownStatus};
 use crate::serve::config::InspectRoute;
 use crate::serve::state::App;
 use crate::upstream::{ProxyBody, Upstream, full, strip_hop_by_hop};
@@ -333,7 +333,7 @@ pub async fn serve(
     // collision-resistant: no crafted page takes a clean page's verdict).
     // The store keeps SHA-256, the key the archive rescan writes too.
     let fingerprint: [u8; 32] = blake3::hash(&decoded).into();
-    let version = app.engine().version().to_string();
+    let version = verdict_version(route, app.engine().version());
     let verdict = match app.egress.verdicts.fresh(&fingerprint, &version) {
         Some(withheld) => Ok((withheld, Source::Memory)),
         None => {
@@ -408,8 +408,11 @@ async fn known_or_scan(
     version: &str,
 ) -> Result<(bool, Source), String> {
     let sha = hex::encode(hash);
-    match app.store.content_statuses(&sha, version).await {
-        Ok(statuses) if !statuses.is_empty() => return Ok((withholds(&statuses), Source::Store)),
+    let versions = looked_up(route, version);
+    match app.store.content_verdicts(&sha, &versions).await {
+        Ok(known) if !known.is_empty() => {
+            return Ok((withholds(route, version, &known), Source::Store));
+        }
         Ok(_) => {}
         // The store is down: the content is still scanned; its verdict is
         // not recorded (and a withheld page is withheld all the same).
@@ -479,18 +482,49 @@ async fn known_or_scan(
     }
     // A reviewer's earlier decision on this page carries over to a new
     // version with the same findings (a changed date in the footer).
-    match app.store.content_statuses(&sha, version).await {
-        Ok(statuses) if !statuses.is_empty() => Ok((withholds(&statuses), Source::Scan)),
+    match app.store.content_verdicts(&sha, &versions).await {
+        Ok(known) if !known.is_empty() => Ok((withholds(route, version, &known), Source::Scan)),
         _ => Ok((withheld, Source::Scan)),
     }
 }
 
+/// The version a route's verdicts are kept under. A `leaks` route ignores
+/// missing fields, so its "clean" is not an `all` route's: its verdicts
+/// carry their own tag, and an `all` route never reads them.
+fn verdict_version(route: &EgressRoute, policy: &str) -> String {
+    match route.checks {
+        Checks::All => policy.to_string(),
+        Checks::Leaks => format!("{policy}~leaks"),
+    }
+}
+
+/// The versions whose records decide for a route: its own, and for a
+/// `leaks` route the full policy's too (what `pubgate scan --store` and
+/// `all` routes record), read for leaks only.
+fn looked_up<'v>(route: &EgressRoute, version: &'v str) -> Vec<&'v str> {
+    match version.strip_suffix("~leaks") {
+        Some(policy) if route.checks == Checks::Leaks => vec![version, policy],
+        _ => vec![version],
+    }
+}
+
 /// Content is withheld while any record of it waits for a reviewer or was
-/// judged to come down.
-fn withholds(statuses: &[TakedownStatus]) -> bool {
-    statuses
-        .iter()
-        .any(|s| matches!(s, TakedownStatus::Candidate | TakedownStatus::TakeDown))
+/// judged to come down. On a `leaks` route a full-policy record that
+/// waits for a reviewer only over missing fields or figures does not
+/// withhold (the route does not check them); a decision to take it down
+/// does.
+fn withholds(route: &EgressRoute, version: &str, known: &[ContentVerdict]) -> bool {
+    known.iter().any(|k| match k.status {
+        TakedownStatus::TakeDown => true,
+        TakedownStatus::Candidate => {
+            route.checks == Checks::All
+                || k.engine_version == version
+                || k.categories.iter().any(|c| {
+                    c != Category::MissingField.as_str() && c != Category::Consistency.as_str()
+                })
+        }
+        TakedownStatus::Clean | TakedownStatus::Fine => false,
+    })
 }
 
 /// Content that could not be read is not served: unread is never clean.

@@ -24,7 +24,8 @@ mod sessions;
 
 pub use audit::{AuditCheck, audit_hash};
 pub use published::{
-    PublishedContent, PublishedFilter, PublishedItem, PublishedScan, TakedownStatus, published_id,
+    ContentVerdict, PublishedContent, PublishedFilter, PublishedItem, PublishedScan,
+    TakedownStatus, published_id,
 };
 pub use replicas::Replica;
 pub use seal::{KeyError, Keyring, SealError, new_key, parse_key};

@@ -118,6 +118,18 @@ pub struct PublishedContent {
     pub bytes: Vec<u8>,
 }
 
+/// One record of a content hash: where it stands, what was found, and
+/// under which version (with the public side's checks) it was judged.
+#[derive(Debug, Clone)]
+pub struct ContentVerdict {
+    /// Where the record stands.
+    pub status: TakedownStatus,
+    /// Categories of its findings.
+    pub categories: Vec<String>,
+    /// The version it was judged under.
+    pub engine_version: String,
+}
+
 /// A recorded document, as the review UI and API show it.
 #[derive(Debug, Clone, Serialize)]
 pub struct PublishedItem {
@@ -190,27 +202,39 @@ impl Store {
             .collect()
     }
 
-    /// The takedown status of every document recorded with this content
-    /// (SHA-256, hex) under this policy version: how the public side knows
-    /// a page it has seen before, or one the archive rescan has.
-    pub async fn content_statuses(
+    /// Every record of this content (SHA-256, hex) under any of
+    /// `engine_versions`: how the public side knows a page it has seen
+    /// before, or one the archive rescan has.
+    pub async fn content_verdicts(
         &self,
         content_sha256: &str,
-        engine_version: &str,
-    ) -> Result<Vec<TakedownStatus>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT status FROM published WHERE content_sha256 = $1 AND engine_version = $2",
-        )
-        .bind(content_sha256)
-        .bind(engine_version)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
+        engine_versions: &[&str],
+    ) -> Result<Vec<ContentVerdict>, StoreError> {
+        let mut out = Vec::new();
+        for version in engine_versions {
+            let rows = sqlx::query(
+                "SELECT status, categories FROM published \
+                 WHERE content_sha256 = $1 AND engine_version = $2",
+            )
+            .bind(content_sha256)
+            .bind(*version)
+            .fetch_all(&self.pool)
+            .await?;
+            for r in &rows {
                 let status: String = r.try_get(0)?;
-                status.parse().map_err(StoreError::Corrupt)
-            })
-            .collect()
+                let categories: String = r.try_get(1)?;
+                out.push(ContentVerdict {
+                    status: status.parse().map_err(StoreError::Corrupt)?,
+                    categories: categories
+                        .split(',')
+                        .filter(|c| !c.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                    engine_version: version.to_string(),
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// Records a batch of rescan results in one transaction. A document
