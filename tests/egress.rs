@@ -327,6 +327,29 @@ async fn a_page_clean_of_leaks_is_not_clean_for_a_route_that_checks_everything()
     gw.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readers_arriving_together_at_a_new_version_cause_one_scan() {
+    let site = Site::start().await;
+    site.put("/news/popular.html", html(NEWS));
+    let dir = TempDir::new();
+    let gw = Arc::new(site_gateway(&site, &dir, &[]).await);
+    let readers: Vec<_> = (0..8)
+        .map(|_| {
+            let gw = gw.clone();
+            tokio::spawn(async move {
+                get(&gw, Method::GET, "/news/popular.html", &[])
+                    .await
+                    .status
+            })
+        })
+        .collect();
+    for r in readers {
+        assert_eq!(r.await.unwrap(), StatusCode::OK);
+    }
+    assert_eq!(metric(&gw, "source=\"scan\"").await, 1);
+    Arc::into_inner(gw).unwrap().shutdown().await;
+}
+
 fn gzip(bytes: &[u8]) -> Bytes {
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     enc.write_all(bytes).unwrap();

@@ -25,10 +25,10 @@
 //! A replica re-reads a verdict from the store after `egress_recheck_secs`,
 //! so a reviewer's decision reaches every replica without a rescan.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, header};
@@ -40,6 +40,7 @@ use crate::engine::Expect;
 use crate::gateway::conditional::{self, Representation};
 use crate::gateway::proxy;
 use crate::gateway::routes::Routes;
+use crate::gateway::verdicts::Verdicts;
 use crate::intake;
 use crate::model::{Action, Category, Finding};
 use crate::review::store::{ContentVerdict, PublishedContent, PublishedScan, TakedownStatus};
@@ -182,59 +183,6 @@ impl Egress {
     }
 }
 
-/// Verdicts by BLAKE3 content hash, for the current policy version.
-struct Verdicts {
-    known: Mutex<HashMap<[u8; 32], Known>>,
-    recheck: Duration,
-}
-
-#[derive(Clone)]
-struct Known {
-    version: Arc<str>,
-    withheld: bool,
-    checked: Instant,
-}
-
-/// Entries kept at most; past it, expired ones are dropped first.
-const MAX_KNOWN: usize = 100_000;
-
-impl Verdicts {
-    fn new(recheck: Duration) -> Verdicts {
-        Verdicts {
-            known: Mutex::new(HashMap::new()),
-            recheck,
-        }
-    }
-
-    /// The verdict on this content under `version`, if checked recently.
-    fn fresh(&self, hash: &[u8; 32], version: &str) -> Option<bool> {
-        let known = self.known.lock().ok()?;
-        let k = known.get(hash)?;
-        (&*k.version == version && k.checked.elapsed() < self.recheck).then_some(k.withheld)
-    }
-
-    fn remember(&self, hash: [u8; 32], version: &str, withheld: bool) {
-        let Ok(mut known) = self.known.lock() else {
-            return;
-        };
-        if known.len() >= MAX_KNOWN {
-            let recheck = self.recheck;
-            known.retain(|_, k| k.checked.elapsed() < recheck);
-            if known.len() >= MAX_KNOWN {
-                known.clear();
-            }
-        }
-        known.insert(
-            hash,
-            Known {
-                version: version.into(),
-                withheld,
-                checked: Instant::now(),
-            },
-        );
-    }
-}
-
 /// Where a verdict came from (a metric label).
 #[derive(Clone, Copy)]
 enum Source {
@@ -328,34 +276,7 @@ pub async fn serve(
         Ok(decoded) => decoded,
         Err(e) => return unread(app, route, &parts.method, &e.to_string()),
     };
-    // Memory knows a version by its BLAKE3 hash: a page served again costs
-    // this hash only (a third of SHA-256's time on this machine, and as
-    // collision-resistant: no crafted page takes a clean page's verdict).
-    // The store keeps SHA-256, the key the archive rescan writes too.
-    let fingerprint: [u8; 32] = blake3::hash(&decoded).into();
-    let version = verdict_version(route, app.engine().version());
-    let verdict = match app.egress.verdicts.fresh(&fingerprint, &version) {
-        Some(withheld) => Ok((withheld, Source::Memory)),
-        None => {
-            let sha: [u8; 32] = Sha256::digest(&decoded).into();
-            let verdict = known_or_scan(
-                app,
-                route,
-                &target,
-                content_type.as_deref(),
-                decoded,
-                &sha,
-                &version,
-            )
-            .await;
-            if let Ok((withheld, _)) = verdict {
-                app.egress
-                    .verdicts
-                    .remember(fingerprint, &version, withheld);
-            }
-            verdict
-        }
-    };
+    let verdict = judge(app, route, &target, content_type.as_deref(), decoded).await;
     match verdict {
         Ok((false, source)) => {
             count(app, route, "served", Some(source));
@@ -372,6 +293,40 @@ pub async fn serve(
         }
         Err(why) => unread(app, route, &parts.method, &why),
     }
+}
+
+/// The verdict on a page's decoded content: from memory, else (after
+/// the turn of any reader judging the same version right now) from the
+/// store or a scan, remembered.
+async fn judge(
+    app: &Arc<App>,
+    route: &EgressRoute,
+    target: &str,
+    content_type: Option<&str>,
+    decoded: Bytes,
+) -> Result<(bool, Source), String> {
+    // Memory knows a version by its BLAKE3 hash: a page served again costs
+    // this hash only (a third of SHA-256's time on this machine, and as
+    // collision-resistant: no crafted page takes a clean page's verdict).
+    // The store keeps SHA-256, the key the archive rescan writes too.
+    let fingerprint: [u8; 32] = blake3::hash(&decoded).into();
+    let version = verdict_version(route, app.engine().version());
+    let verdicts = &app.egress.verdicts;
+    if let Some(withheld) = verdicts.fresh(&fingerprint, &version) {
+        return Ok((withheld, Source::Memory));
+    }
+    // Readers asking for a new version at once wait for the first one's
+    // verdict instead of each scanning it.
+    let _turn = verdicts.turn(fingerprint).await;
+    if let Some(withheld) = verdicts.fresh(&fingerprint, &version) {
+        return Ok((withheld, Source::Memory));
+    }
+    let sha: [u8; 32] = Sha256::digest(&decoded).into();
+    let verdict = known_or_scan(app, route, target, content_type, decoded, &sha, &version).await;
+    if let Ok((withheld, _)) = verdict {
+        verdicts.remember(fingerprint, &version, withheld);
+    }
+    verdict
 }
 
 /// Whether the route scans a response of this type.
@@ -623,17 +578,5 @@ mod tests {
             egress.route_of(&Method::GET, "/news/drafts/1.html", None),
             None
         );
-    }
-
-    #[test]
-    fn a_verdict_is_kept_per_policy_version_until_it_is_rechecked() {
-        let verdicts = Verdicts::new(Duration::from_secs(60));
-        let hash = [7u8; 32];
-        verdicts.remember(hash, "v1", true);
-        assert_eq!(verdicts.fresh(&hash, "v1"), Some(true));
-        assert_eq!(verdicts.fresh(&hash, "v2"), None);
-        let stale = Verdicts::new(Duration::ZERO);
-        stale.remember(hash, "v1", false);
-        assert_eq!(stale.fresh(&hash, "v1"), None);
     }
 }

@@ -22,6 +22,7 @@ pub mod proxy;
 pub mod publish;
 pub mod reply;
 pub mod routes;
+mod verdicts;
 
 use std::sync::Arc;
 use std::time::Duration;
