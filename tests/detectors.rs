@@ -753,6 +753,13 @@ fn free_form_notices_name_their_fields_in_sentences() {
     assert_eq!(missing(award), Vec::<String>::new());
     let without_phone = award.replace(" 电话：0759-4800322\n", "");
     assert_eq!(missing(&without_phone), ["agency_contact"]);
+    // A winner and an amount under labels the dictionary does not list
+    // are still found where they belong: a company after 成交…：, a figure
+    // after 成交…价.
+    let unlisted = award
+        .replace("成交供应商：某某设备有限公司\n", "成交结果：某某设备有限公司\n")
+        .replace("成交金额：31.68万元\n", "成交总额（含税价）：31.68万元\n");
+    assert_eq!(missing(&unlisted), Vec::<String>::new());
     // Under a combined label, the next label line is no value.
     let no_winner = award.replace(
         "成交供应商：某某设备有限公司\n",
