@@ -2,9 +2,11 @@
 //! own server, the machine's MariaDB), configured with the shipped profile
 //! `deploy/profiles/wordpress.toml`: the editor's everyday ways of making a
 //! saved draft public — the block editor's Publish (a status change with no
-//! content), `?rest_route=`, Quick Edit, Bulk Edit — each read the draft
-//! back and are held when it carries an ID number; drafts themselves pass;
-//! an approved publish reaches WordPress once.
+//! content), PUT, PATCH, method overrides, `?rest_route=`, Quick Edit, Bulk
+//! Edit — each read the draft back and are held when it carries an ID
+//! number; the paths that carry content (the batch endpoint, a media
+//! caption, XML-RPC posts and uploads) are inspected and held; drafts
+//! themselves pass; an approved publish reaches WordPress once.
 //!
 //! Needs `/usr/share/wordpress`, `php` and `mariadb` (CI installs them; see
 //! `.ci/run`). Without them the test prints SKIP, unless
@@ -381,6 +383,31 @@ async fn publishing_a_saved_draft_reads_it_back_and_holds_an_id_number() {
             vec![],
             String::new(),
         ),
+        (
+            "PATCH",
+            Method::PATCH,
+            format!("/wp-json/wp/v2/posts/{leaky}"),
+            json(&wp.auth),
+            r#"{"status":"publish"}"#.into(),
+        ),
+        (
+            "X-HTTP-Method-Override",
+            Method::POST,
+            format!("/wp-json/wp/v2/posts/{leaky}"),
+            [
+                json(&wp.auth),
+                vec![("x-http-method-override", "PUT".into())],
+            ]
+            .concat(),
+            r#"{"status":"publish"}"#.into(),
+        ),
+        (
+            "?_method=",
+            Method::POST,
+            format!("/wp-json/wp/v2/posts/{leaky}?_method=PATCH"),
+            json(&wp.auth),
+            r#"{"status":"publish"}"#.into(),
+        ),
     ];
     let mut held = Vec::new();
     for (way, method, path, headers, body) in ways {
@@ -405,6 +432,90 @@ async fn publishing_a_saved_draft_reads_it_back_and_holds_an_id_number() {
         held.push(v["id"].as_str().unwrap().to_string());
         assert_eq!(wp.status_of(leaky).await, "draft", "{way} published it");
     }
+
+    // The write paths that carry the ID themselves are inspected and held
+    // before WordPress sees them: the batch endpoint, a media caption,
+    // XML-RPC posts and uploads (answered with an XML-RPC fault).
+    let leak = format!("经办人身份证号：{ID}");
+    let docx = base64::engine::general_purpose::STANDARD.encode(docx_with(&leak));
+    let xmlrpc = vec![("content-type", "text/xml".to_string())];
+    let carried: Vec<Way> = vec![
+        (
+            "batch",
+            Method::POST,
+            "/wp-json/batch/v1".into(),
+            json(&wp.auth),
+            serde_json::json!({"requests": [{"method": "POST", "path": "/wp/v2/posts",
+                "body": {"title": "通知", "content": leak, "status": "publish"}}]})
+            .to_string(),
+        ),
+        (
+            "media caption",
+            Method::POST,
+            "/wp-json/wp/v2/media/1".into(),
+            json(&wp.auth),
+            serde_json::json!({"caption": leak}).to_string(),
+        ),
+        (
+            "XML-RPC wp.newPost",
+            Method::POST,
+            "/xmlrpc.php".into(),
+            xmlrpc.clone(),
+            format!(
+                "<?xml version=\"1.0\"?><methodCall><methodName>wp.newPost</methodName><params>\
+                 <param><value><int>1</int></value></param><param><value><string>admin</string></value></param>\
+                 <param><value><string>x</string></value></param><param><value><struct>\
+                 <member><name>post_status</name><value><string>publish</string></value></member>\
+                 <member><name>post_content</name><value><string>{leak}</string></value></member>\
+                 </struct></value></param></params></methodCall>"
+            ),
+        ),
+        (
+            "XML-RPC wp.uploadFile",
+            Method::POST,
+            "/xmlrpc.php".into(),
+            xmlrpc,
+            format!(
+                "<?xml version=\"1.0\"?><methodCall><methodName>wp.uploadFile</methodName><params>\
+                 <param><value><int>1</int></value></param><param><value><string>admin</string></value></param>\
+                 <param><value><string>x</string></value></param><param><value><struct>\
+                 <member><name>name</name><value><string>通知.docx</string></value></member>\
+                 <member><name>type</name><value><string>application/vnd.openxmlformats-officedocument.wordprocessingml.document</string></value></member>\
+                 <member><name>bits</name><value><base64>{docx}</base64></value></member>\
+                 </struct></value></param></params></methodCall>"
+            ),
+        ),
+    ];
+    for (way, method, path, headers, body) in carried {
+        let a = through(method, path, headers, body).await;
+        let text = String::from_utf8_lossy(&a.body).into_owned();
+        assert_eq!(a.headers["x-pubgate-verdict"], "hold", "{way}: {text}");
+        assert!(!text.contains(ID), "{way}: the answer shows the ID: {text}");
+        assert!(text.contains("personal.id_card"), "{way}: {text}");
+        if way.starts_with("XML-RPC") {
+            assert_eq!(a.status, StatusCode::OK, "{way}");
+            assert!(text.contains("<fault>"), "{way}: {text}");
+        } else {
+            assert_eq!(a.status, StatusCode::ACCEPTED, "{way}: {text}");
+        }
+    }
+    let everything = wp
+        .rest(
+            Method::GET,
+            "/wp-json/wp/v2/posts?status=publish,draft,future,pending,private&context=edit&per_page=100",
+            "",
+        )
+        .await;
+    let public: Vec<_> = everything
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["status"] != "draft")
+        .filter(|p| p["content"]["raw"].as_str().unwrap_or("").contains(ID))
+        .cloned()
+        .collect();
+    assert!(public.is_empty(), "an ID went public: {public:?}");
 
     // Stored content that cannot be read back is not clean: held.
     let missing = through(
@@ -456,6 +567,29 @@ async fn publishing_a_saved_draft_reads_it_back_and_holds_an_id_number() {
     assert_eq!(done["item"]["status"], "delivered", "{done}");
     assert_eq!(wp.status_of(leaky).await, "publish");
     gw.shutdown().await;
+}
+
+/// A minimal DOCX whose one paragraph is `text`.
+fn docx_with(text: &str) -> Vec<u8> {
+    use std::io::Write as _;
+    let document = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document \
+         xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>\
+         <w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>"
+    );
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for (name, bytes) in [
+        (
+            "[Content_Types].xml",
+            b"<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>".to_vec(),
+        ),
+        ("word/document.xml", document.into_bytes()),
+    ] {
+        zip.start_file(name, opts).unwrap();
+        zip.write_all(&bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
 }
 
 /// A post that went public without a request through the gateway (a
