@@ -757,7 +757,10 @@ fn free_form_notices_name_their_fields_in_sentences() {
     // are still found where they belong: a company after 成交…：, a figure
     // after 成交…价.
     let unlisted = award
-        .replace("成交供应商：某某设备有限公司\n", "成交结果：某某设备有限公司\n")
+        .replace(
+            "成交供应商：某某设备有限公司\n",
+            "成交结果：某某设备有限公司\n",
+        )
         .replace("成交金额：31.68万元\n", "成交总额（含税价）：31.68万元\n");
     assert_eq!(missing(&unlisted), Vec::<String>::new());
     // Under a combined label, the next label line is no value.
@@ -878,15 +881,24 @@ fn free_form_notices_name_their_fields_in_sentences() {
     let unshared = shared.replace("联系人：祖女士\n联系电话：0456-6779666\n", "");
     assert!(missing(&unshared).contains(&"purchaser_contact".to_string()));
     // A construction result form: 项目法人 is the purchaser, 中标(选)价 the
-    // amount, 中标(选)范围 the subject, a spaced name list under 评标委员会.
+    // amount, 中标(选)范围 the subject, a spaced name list of the committee.
     let form = "某某管网工程中标(比选)结果公示表\n(公示时间:2017年1月9日至2017年1月11日)\n\
         项目名称\t某某管网工程\n招标编号\t500112GC20161213002\n\
         项目法人\t某某地产集团\t联系人\t汤老师\n联系电话\t63106131\n\
         招标代理机构\t某某工程项目管理有限公司\t联系人\t王娅\n联系人电话\t023-63106132\n\
         中标(选)范围\t施工图示范围内截污干管工程\n中标(选)人\t某某市政交通工程有限责任公司\n\
         中标人地址\t某市某路9号\n中标(选)价(万元)\t666.987967\n\
-        评标委员会\n胡  力、左  成 、程  平、范武凌 、胡  华\n代理服务费：按国家标准收取，金额3.2万元\n";
+        评标委员会成员\n胡  力、左  成 、程  平、范武凌 、胡  华\n代理服务费：按国家标准收取，金额3.2万元\n";
     assert_eq!(missing(form), Vec::<String>::new());
+    // The committee as a heading names its members; in a sentence it
+    // recommends, and the candidates below are no expert list.
+    let heading = form.replace("评标委员会成员\n", "七、评标委员会\n");
+    assert_eq!(missing(&heading), Vec::<String>::new());
+    let sentence = form.replace(
+        "评标委员会成员\n胡  力、左  成 、程  平、范武凌 、胡  华\n",
+        "1、评标委员会推荐的中标候选人\n第一名：某某市政交通工程有限责任公司 项目经理：邓永强\n",
+    );
+    assert!(missing(&sentence).contains(&"expert_list".to_string()));
     let canteen = "某某医院职工食堂招标公告\n有餐饮营业执照的团餐公司才可报名。\n\
         报名时间:\n2016年12月22日——2016年12月26日\n报名地址:某某医院总务科\n\
         电话: 0286-2600645\n某某医院\n2016年12月15日\n";

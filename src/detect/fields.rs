@@ -196,6 +196,9 @@ pub fn presence(cx: &Context<'_>, id: &str, field: &FieldSpec) -> Presence {
         if entry.source == Source::Title && !named_by_title {
             continue;
         }
+        if field.value == ValueKind::Names && committee_sentence(&entry.key) {
+            continue;
+        }
         let value = &cx.doc.text[entry.value.clone()];
         if entry.source == Source::Title && id == "contract_name" && !value.contains("合同") {
             continue;
@@ -256,6 +259,22 @@ fn sole_label_presence(cx: &Context<'_>, field: &FieldSpec) -> Presence {
         }
     }
     best
+}
+
+/// Committee labels that name the members only as a heading.
+const COMMITTEES: &[&str] = &["评标委员会", "评审委员会"];
+
+/// A heading that starts with a committee but says what it did
+/// (`评标委员会推荐的中标候选人`), not who sat on it.
+fn committee_sentence(key: &str) -> bool {
+    COMMITTEES.iter().any(|c| {
+        key.strip_prefix(c).is_some_and(|rest| {
+            !rest.is_empty()
+                && !["成员", "名单", "人员", "组成"]
+                    .iter()
+                    .any(|w| rest.starts_with(w))
+        })
+    })
 }
 
 /// Words before a phone label that make it an oversight body's line.
@@ -552,6 +571,14 @@ fn label_search(cx: &Context<'_>, id: &str, field: &FieldSpec) -> Presence {
         if field.value == ValueKind::Section && !heading_like(&doc.text, range.clone()) {
             continue;
         }
+        // `评标委员会` names its members only as a heading (`七、评标委员会`);
+        // in a sentence it recommends, reviews, decides.
+        if field.value == ValueKind::Names
+            && COMMITTEES.contains(&&doc.text[range.clone()])
+            && !heading_like(&doc.text, range.clone())
+        {
+            continue;
+        }
         // `须在投标截止时间前汇至…`: a sentence refers to the time, it
         // does not state it.
         if field.value == ValueKind::Date && {
@@ -737,11 +764,11 @@ fn value_follows(cx: &Context<'_>, label_end: usize, field: &FieldSpec) -> Prese
     };
     let Some(after_delim) = strip_delimiter(raw) else {
         // An amount written straight after its label in a sentence
-        // (`该项目预算9.8万元`) is its value; so is a phone number close
+        // (`该项目预算9.8万元`, `本工程投资约620万元`) is its value; so is a phone number close
         // behind a label on a page whose form lost its cells
         // (`采购单位联系方式资产部021-60199958`).
         if field.value == ValueKind::Amount
-            && raw.starts_with(|c: char| c.is_ascii_digit() || "¥￥人X".contains(c))
+            && raw.starts_with(|c: char| c.is_ascii_digit() || "¥￥人X约".contains(c))
         {
             return judge(raw, field.value);
         }
