@@ -9,9 +9,15 @@
 /// Byte offsets of the `\n`s in `src` that split a token, ascending; empty
 /// unless the piece is fragmented (a date broken over lines at least twice).
 pub fn breaks(src: &str) -> Vec<usize> {
-    // Most pieces have no date part at the start of a line: one scan, no
-    // allocation.
-    if !["\n年", "\n月", "\n日"].iter().any(|p| src.contains(p)) {
+    // Most pieces have no date part at the start of a line: one pass over
+    // the line ends, no allocation.
+    let bytes = src.as_bytes();
+    let date_part_starts_a_line = src.match_indices('\n').any(|(at, _)| {
+        bytes
+            .get(at + 1..at + 4)
+            .is_some_and(|next| ["年", "月", "日"].iter().any(|d| d.as_bytes() == next))
+    });
+    if !date_part_starts_a_line {
         return Vec::new();
     }
     // Lines with the offset of the `\n` that ends each (None for the last).
