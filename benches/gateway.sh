@@ -13,12 +13,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-10}"
-work="$(mktemp -d)"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
+. benches/lib.sh
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 up=$(free_port); px=$(free_port); gw=$(free_port); adm=$(free_port)
 
 cargo build --release --quiet
@@ -26,22 +22,6 @@ cargo build --release --quiet --bench loadgen
 
 # Two nginx instances: the upstream (one worker) and the reverse proxy
 # pubgate is compared with (one worker per core, as pubgate uses every core).
-nginx_conf() { # NAME WORKERS SERVER-BLOCK
-  mkdir -p "$work/$1/logs"
-  cat > "$work/$1/nginx.conf" <<CONF
-worker_processes $2;
-pid $work/$1/nginx.pid;
-error_log $work/$1/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $work/$1/body; proxy_temp_path $work/$1/proxy;
-  fastcgi_temp_path $work/$1/fcgi; uwsgi_temp_path $work/$1/uwsgi; scgi_temp_path $work/$1/scgi;
-  $3
-}
-CONF
-  nginx -p "$work/$1" -c "$work/$1/nginx.conf" -g 'daemon off;' & pids+=($!)
-}
 nginx_conf upstream 1 "server { listen 127.0.0.1:$up; client_max_body_size 100m; location / { return 200 \"ok\\n\"; } }"
 nginx_conf proxy auto "upstream platform { server 127.0.0.1:$up; keepalive 64; }
   server { listen 127.0.0.1:$px; client_max_body_size 100m;

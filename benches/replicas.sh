@@ -17,11 +17,7 @@ cd "$(dirname "$0")/.."
 secs="${1:-10}"
 archive_mb="${2:-1024}"
 pg="${PUBGATE_PG_URL:-postgres://postgres@127.0.0.1:5432/test}"
-work="$(mktemp -d)"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. benches/lib.sh
 
 cargo build --release --quiet
 cargo build --release --quiet --bench loadgen
