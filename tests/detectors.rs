@@ -664,6 +664,11 @@ fn announcement_types_from_titles() {
             "某某中学安保服务采购项目\n项目编号:RC-2016-0560\n公告类型:竞争性磋商\n成 交 公 示\n某某项目采用竞争性磋商方式确定成交人。现将成交结果公示如下:",
             "award",
         ),
+        // The ggzy.gov.cn clarification form: empty labels, then what changed.
+        (
+            "（招标）某某体育公园建设项目设计施工一体化\n文件编号\n投标文件递交截止时间\n投标有效期\n90\n是否延期\n延期后开标时间\n延期后开标地点\n对文件澄清与修改的主要内容\n详见招标文件",
+            "correction",
+        ),
         // A platform's tag of the notice kind on a line of its own.
         (
             "某某镇污水管道疏通服务项目交易公告\n【信息时间: 2021/4/30】【我要打印】\n某某镇污水管道疏通服务项目\n【发包公告】\n本发包项目已批准实施",

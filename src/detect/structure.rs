@@ -262,6 +262,20 @@ fn qualified(mut headers: Vec<String>) -> Vec<String> {
     headers
 }
 
+/// The first cell of a table's row when it is the row's rank or number
+/// (`第一名`, `第1名`, `第一中标候选人`, `1`).
+fn row_start(line: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    #[allow(clippy::unwrap_used)] // A constant pattern.
+    let re = RE.get_or_init(|| {
+        Regex::new(
+            r"^(?:第[一二三四五六七八九十\d]{1,3}(?:名|中标候选人|候选人|成交候选人)|\d{1,2})$",
+        )
+        .unwrap()
+    });
+    re.is_match(line)
+}
+
 fn value_shape(cell: &str) -> Option<Shape> {
     static AMOUNT: OnceLock<Regex> = OnceLock::new();
     #[allow(clippy::unwrap_used)] // A constant pattern.
@@ -518,6 +532,25 @@ impl Structure {
                     header.push((k, taken));
                     k += taken;
                 }
+                // A header whose cells wrap (`拟任` / `项目经理` / `姓名`) runs on
+                // over short word lines up to the first row's label
+                // (`第一名`, `1`): those lines are header cells too.
+                if header.len() >= 3 {
+                    let wrapped = lines[k..]
+                        .iter()
+                        .take(8)
+                        .position(|r| row_start(line(r).trim()))
+                        .filter(|&n| {
+                            lines[k..k + n].iter().all(|r| {
+                                let t = line(r).trim();
+                                (1..=8).contains(&t.chars().count())
+                                    && t.chars().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
+                            })
+                        });
+                    for at in k..k + wrapped.unwrap_or(0) {
+                        header.push((at, 1));
+                    }
+                }
             }
             let run: usize = header.iter().map(|(_, taken)| taken).sum();
             // The first row: the value lines up to the header's width, or
@@ -549,9 +582,28 @@ impl Structure {
                         .collect()
                 };
                 let headers = qualified(header.iter().map(cell).collect());
-                if values.len() == header.len() {
+                // A row led by its rank (`第一名`) where the header has no
+                // rank column runs one cell off: a value whose shape its
+                // column does not fit goes to the column it fits.
+                let ranked = values.first().is_some_and(|v| {
+                    let first = line(v).trim();
+                    row_start(first) && first.starts_with('第')
+                });
+                if values.len() == header.len() && !ranked {
                     for (h, v) in headers.iter().zip(values) {
                         self.push(h, v, Source::Column);
+                    }
+                } else if values.len() == header.len() {
+                    for (h, v) in headers.iter().zip(values) {
+                        let shape = value_shape(line(&v));
+                        match shape {
+                            Some(shape) if !shape.fits(h) => {
+                                if let Some(fit) = headers.iter().find(|h| shape.fits(h)) {
+                                    self.push(fit, v, Source::Column);
+                                }
+                            }
+                            _ => self.push(h, v, Source::Column),
+                        }
                     }
                 } else {
                     // Cells missing: each value goes to the column of its
@@ -847,6 +899,14 @@ mod tests {
         );
         assert_eq!(value_of(&doc, &s, "分包内容"), ["机器人实训装置16A5022"]);
         assert!(value_of(&doc, &s, "地址").is_empty());
+        // A header whose cells wrap (`拟任` / `项目经理` / `姓名`) and rows led
+        // by a rank the header has no column for (重庆 candidate forms):
+        // the bid goes to its column by its shape.
+        let (doc, s) = structure(
+            "中标候选人排序\n名称\n投标报价\n(元)\n工期\n质量\n拟任\n项目经理\n姓名\n证书名称\n\
+             第一名\n重庆某某建筑工程有限公司\n698757.43\n达到招标文件的要求\n达到招标文件的要求\n张强\n建造师注册证书\n渝\n",
+        );
+        assert_eq!(value_of(&doc, &s, "投标报价"), ["698757.43"]);
         // A header cell's unit wrapped onto its own line stays with it.
         let (doc, s) = structure(
             "序号\n采购项目名称\n预算金额\n(万元)\n预计采购时间\n（填写到月）\n1\n午餐配送项目\n200\n2022年06月\n",
