@@ -548,6 +548,19 @@ fn consistency_checks() {
             &["consistency.award_over_budget"],
         ),
         row(
+            "award over budget, amounts in words first",
+            "某某项目中标公告\n预算金额：人民币壹佰万元（¥1,000,000.00）\n中标金额：人民币壹佰零捌万元（¥1,080,000.00）",
+            &["consistency.award_over_budget"],
+            &[],
+        ),
+        row(
+            "a figure after other words is another one's",
+            "某某项目中标公告\n预算金额：500,000.00元\n中标金额：450,000.00元\n\
+             代理服务费以采购预算金额为计算基础，参照计价格[2002]1980号文件计取",
+            &[],
+            &["consistency.award_over_budget"],
+        ),
+        row(
             "a fee scale's band is no award amount",
             "某某项目成交公告\n预算金额：568,000.00元\n成交金额：550,000.00元\n\
              代理服务费：按差额定率累进法计算：成交金额100万元以下，费率1.5%",

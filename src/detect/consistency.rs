@@ -533,13 +533,18 @@ fn masked_figure(line: &str, start: usize, end: usize) -> bool {
         || cut_group
 }
 
-/// Whether only a delimiter, a unit note or a currency stands between a
-/// label and its figure (`（万元）：`, `为人民币`, `：¥`).
+/// Whether only a delimiter, a unit note, a currency or the amount in
+/// words stands between a label and its figure (`（万元）：`, `为人民币`,
+/// `：人民币壹佰万元（¥`).
 fn adjacent(gap: &str) -> bool {
     gap.replace("人民币", "")
         .replace("小写", "")
+        .replace("大写", "")
         .chars()
-        .all(|c| c.is_whitespace() || " :：()（）元万为是约¥￥".contains(c))
+        .all(|c| {
+            c.is_whitespace()
+                || " :：()（）,，元万为是约¥￥零壹贰叁参肆伍陆柒捌玖拾佰仟亿圆角分整正".contains(c)
+        })
 }
 
 /// Whether the words after a figure make it a bound (`以下`, `以上`, `至`).
