@@ -378,7 +378,7 @@ async fn known_or_scan(
         target,
         content_type,
         decoded.clone(),
-        &proxy::intake_limits(app),
+        &app.config.limits.intake(),
     )
     .await
     .map_err(|e| e.to_string())?;

@@ -189,7 +189,7 @@ async fn inspect(
         header_str(&parts.headers, header::ACCEPT).as_deref(),
         &raw,
     );
-    let read = match intake::read(&head, raw.clone(), &intake_limits(app)).await {
+    let read = match intake::read(&head, raw.clone(), &app.config.limits.intake()).await {
         Ok(read) => read,
         Err(IntakeError::Decode(e)) => return count(app, &route, "refused", decode_error(e)),
         Err(IntakeError::Split(e)) => return count(app, &route, "refused", split_error(e)),
@@ -447,7 +447,7 @@ async fn fetch_stored(
         let bytes = read_body(app, response.into_body())
             .await
             .map_err(|e| format!("{target}: {e}"))?;
-        let read = intake::read(&head, bytes, &intake_limits(app))
+        let read = intake::read(&head, bytes, &app.config.limits.intake())
             .await
             .map_err(|e| format!("{target}: {e}"))?;
         uploads.extend(read.uploads.into_iter().map(|mut u| {
@@ -482,7 +482,12 @@ fn unscannable_report(app: &App) -> Report {
 /// (query, path and headers included: redaction rewrites the body only):
 /// only if nothing at redact level or above remains may it be forwarded.
 async fn recheck(app: &Arc<App>, head: &intake::Head, body: &[u8], expect: Expect) -> bool {
-    let Ok(read) = intake::read(head, Bytes::copy_from_slice(body), &intake_limits(app)).await
+    let Ok(read) = intake::read(
+        head,
+        Bytes::copy_from_slice(body),
+        &app.config.limits.intake(),
+    )
+    .await
     else {
         return false;
     };
@@ -513,15 +518,6 @@ pub(super) async fn read_body(app: &App, body: Incoming) -> Result<Bytes, BodyEr
         Duration::from_secs(limits.body_read_timeout_secs),
     )
     .await
-}
-
-pub(super) fn intake_limits(app: &App) -> intake::IntakeLimits {
-    let limits = &app.config.limits;
-    intake::IntakeLimits {
-        max_body_bytes: limits.max_body_bytes,
-        max_decode_ratio: limits.max_decode_ratio,
-        max_parts: limits.max_parts,
-    }
 }
 
 /// Writes the hold durably, then answers 202. If the store fails the

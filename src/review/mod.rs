@@ -111,7 +111,7 @@ pub async fn marked_text(
     let Ok(read) = intake::read(
         &head,
         bytes::Bytes::from(request.body.clone()),
-        &intake_limits(app),
+        &app.config.limits.intake(),
     )
     .await
     else {
@@ -136,22 +136,13 @@ pub async fn marked_page(
         target,
         content.content_type.as_deref(),
         bytes::Bytes::from(content.bytes),
-        &intake_limits(app),
+        &app.config.limits.intake(),
     )
     .await
     else {
         return Vec::new();
     };
     marked(app, uploads, findings).await
-}
-
-fn intake_limits(app: &App) -> intake::IntakeLimits {
-    let limits = &app.config.limits;
-    intake::IntakeLimits {
-        max_body_bytes: limits.max_body_bytes,
-        max_decode_ratio: limits.max_decode_ratio,
-        max_parts: limits.max_parts,
-    }
 }
 
 /// Extracts the uploads and places each finding on the piece it names.

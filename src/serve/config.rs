@@ -336,6 +336,16 @@ impl Limits {
     pub fn secs(s: u64) -> Duration {
         Duration::from_secs(s)
     }
+
+    /// The limits intake reads a body under: the same for the gateway, its
+    /// re-check of a redacted body, the public side and the review pages.
+    pub fn intake(&self) -> crate::intake::IntakeLimits {
+        crate::intake::IntakeLimits {
+            max_body_bytes: self.max_body_bytes,
+            max_decode_ratio: self.max_decode_ratio,
+            max_parts: self.max_parts,
+        }
+    }
 }
 
 impl ServeConfig {
