@@ -608,14 +608,9 @@ fn label_search(cx: &Context<'_>, id: &str, field: &FieldSpec) -> Presence {
 /// 0591-87734730 , 传真: …` / `联系人: 张工`): the line right above the
 /// contact label is a phone line.
 fn phone_line_above(text: &str, label_start: usize) -> bool {
-    let line_start = text[..label_start].rfind('\n').map_or(0, |i| i + 1);
-    if !text[line_start..label_start].trim().is_empty() {
+    let Some(above) = super::layout::line_above(text, label_start) else {
         return false;
-    }
-    let above = text[..line_start.saturating_sub(1)]
-        .rsplit('\n')
-        .next()
-        .unwrap_or("");
+    };
     let compact: String = above.chars().filter(|c| !c.is_whitespace()).collect();
     ["电话", "联系电话", "手机", "联系方式"]
         .iter()

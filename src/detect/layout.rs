@@ -239,6 +239,17 @@ pub fn line_before(text: &str, pos: usize) -> &str {
     &text[start..pos]
 }
 
+/// The line above `pos` when only blanks precede `pos` on its own line (a
+/// value or label at a line start, with what names it on the line above,
+/// as forms flattened one cell per line write it). None on the first line.
+pub fn line_above(text: &str, pos: usize) -> Option<&str> {
+    if !line_before(text, pos).trim().is_empty() {
+        return None;
+    }
+    let start = text[..pos].rfind('\n')?;
+    text[..start].rsplit('\n').next()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

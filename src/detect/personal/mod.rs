@@ -22,7 +22,9 @@ use std::ops::Range;
 
 use super::checksum::{luhn_valid, valid_id15, valid_id18, valid_uscc};
 use super::dictionary::Trigger;
-use super::layout::{CONTACT_LABELS, before, ceil_boundary, floor_boundary, line_before};
+use super::layout::{
+    CONTACT_LABELS, before, ceil_boundary, floor_boundary, line_above, line_before,
+};
 use super::{Candidate, Context, Detector};
 use crate::model::{Category, Confidence, Severity, mask_digits, mask_email};
 
@@ -221,11 +223,7 @@ fn is_contact(cx: &Context<'_>, at: usize) -> bool {
 /// alone on the line above (`招标人联系电话` / `13996854122`: a form
 /// flattened one cell per line).
 fn labelled_on_line_above(text: &str, at: usize) -> bool {
-    if !line_before(text, at).trim().is_empty() {
-        return false;
-    }
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let Some(above) = text[..line_start.saturating_sub(1)].rsplit('\n').next() else {
+    let Some(above) = line_above(text, at) else {
         return false;
     };
     let above = above.trim();
