@@ -18,7 +18,7 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
 use crate::util::TempDir;
-use crate::util::http::{api, config, gateway, login, send};
+use crate::util::http::{api, config, gateway, login, send, ui_get};
 use pubgate::gateway::egress::{Checks, EgressRoute};
 use pubgate::serve::config::{ServeConfig, StoreKey};
 
@@ -260,14 +260,7 @@ async fn a_page_carrying_an_id_number_is_withheld_until_a_reviewer_releases_it()
         assert!(!bytes.windows(ID.len()).any(|w| w == ID.as_bytes()));
     }
     let (cookie, _) = login(gw.admin_addr, "admin").await;
-    let item = send(
-        gw.admin_addr,
-        Method::GET,
-        &format!("/ui/takedown/{id}"),
-        &[("cookie", &cookie)],
-        "",
-    )
-    .await;
+    let item = ui_get(gw.admin_addr, &format!("/ui/takedown/{id}"), &cookie).await;
     let item = String::from_utf8_lossy(&item.body).into_owned();
     assert!(item.contains("页面内容"), "{item}");
     let marked = item.split("<mark id=f0").nth(1).unwrap_or("");

@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 use ::http::{Method, StatusCode};
 
 use crate::util::TempDir;
-use crate::util::http::{Upstream, config, gateway, item, login, publish, send, wait_status};
+use crate::util::http::{
+    Upstream, config, gateway, item, login, publish, send, ui_get, wait_status,
+};
 
 const ID: &str = "370102198001011237";
 
@@ -49,14 +51,7 @@ async fn sessions_are_strict_cookies_and_forms_need_the_csrf_token() {
         !set.contains("Secure"),
         "Secure is only set when configured (TLS in front)"
     );
-    let item = send(
-        gw.admin_addr,
-        Method::GET,
-        &format!("/ui/holds/{id}"),
-        &[("cookie", &cookie)],
-        "",
-    )
-    .await;
+    let item = ui_get(gw.admin_addr, &format!("/ui/holds/{id}"), &cookie).await;
     assert_eq!(item.status, StatusCode::OK);
     let html = String::from_utf8(item.body.to_vec()).unwrap();
     assert!(html.contains("<mark id=f0"), "finding not highlighted");
@@ -126,14 +121,7 @@ async fn sessions_are_strict_cookies_and_forms_need_the_csrf_token() {
     )
     .await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
-    let after = send(
-        gw.admin_addr,
-        Method::GET,
-        "/ui",
-        &[("cookie", &cookie)],
-        "",
-    )
-    .await;
+    let after = ui_get(gw.admin_addr, "/ui", &cookie).await;
     assert_eq!(after.status, StatusCode::SEE_OTHER);
     gw.shutdown().await;
 }
@@ -300,14 +288,7 @@ async fn an_admin_resolves_an_interrupted_delivery_in_the_ui() {
     let gw = gateway(config(&up.url(), dir.path())).await;
 
     let (alice, _) = login(gw.admin_addr, "alice").await;
-    let page = send(
-        gw.admin_addr,
-        Method::GET,
-        &format!("/ui/holds/{id}"),
-        &[("cookie", &alice)],
-        "",
-    )
-    .await;
+    let page = ui_get(gw.admin_addr, &format!("/ui/holds/{id}"), &alice).await;
     let html = String::from_utf8(page.body.to_vec()).unwrap();
     assert!(html.contains("需人工核对"));
     assert!(
@@ -316,14 +297,7 @@ async fn an_admin_resolves_an_interrupted_delivery_in_the_ui() {
     );
 
     let (admin, _) = login(gw.admin_addr, "admin").await;
-    let page = send(
-        gw.admin_addr,
-        Method::GET,
-        &format!("/ui/holds/{id}"),
-        &[("cookie", &admin)],
-        "",
-    )
-    .await;
+    let page = ui_get(gw.admin_addr, &format!("/ui/holds/{id}"), &admin).await;
     let html = String::from_utf8(page.body.to_vec()).unwrap();
     let csrf = html
         .split("name=csrf value=\"")
@@ -418,24 +392,10 @@ async fn takedown_candidates_are_judged_in_the_ui_and_the_api() {
     assert_eq!(denied.status, StatusCode::NOT_FOUND);
 
     let (cookie, _) = login(gw.admin_addr, "admin").await;
-    let listing = send(
-        gw.admin_addr,
-        Method::GET,
-        "/ui/takedown",
-        &[("cookie", &cookie)],
-        "",
-    )
-    .await;
+    let listing = ui_get(gw.admin_addr, "/ui/takedown", &cookie).await;
     let html = String::from_utf8(listing.body.to_vec()).unwrap();
     assert!(html.contains(&format!("/ui/takedown/{id}")), "{html}");
-    let page = send(
-        gw.admin_addr,
-        Method::GET,
-        &format!("/ui/takedown/{id}"),
-        &[("cookie", &cookie)],
-        "",
-    )
-    .await;
+    let page = ui_get(gw.admin_addr, &format!("/ui/takedown/{id}"), &cookie).await;
     let html = String::from_utf8(page.body.to_vec()).unwrap();
     assert!(
         html.contains(ID),
@@ -483,14 +443,7 @@ async fn takedown_candidates_are_judged_in_the_ui_and_the_api() {
     )
     .await;
     assert_eq!(fine.status, StatusCode::SEE_OTHER);
-    let page = send(
-        gw.admin_addr,
-        Method::GET,
-        &format!("/ui/takedown/{id}"),
-        &[("cookie", &cookie)],
-        "",
-    )
-    .await;
+    let page = ui_get(gw.admin_addr, &format!("/ui/takedown/{id}"), &cookie).await;
     assert!(
         String::from_utf8(page.body.to_vec())
             .unwrap()

@@ -213,6 +213,11 @@ pub async fn login(admin: std::net::SocketAddr, name: &str) -> (String, String) 
     (set.split(';').next().unwrap().to_string(), set)
 }
 
+/// A signed-in page of the review UI, with the session cookie from `login`.
+pub async fn ui_get(admin: SocketAddr, path: &str, cookie: &str) -> Answer {
+    send(admin, Method::GET, path, &[("cookie", cookie)], "").await
+}
+
 /// Calls the admin API as `who` (token `who-token`).
 pub async fn api(admin: SocketAddr, method: Method, path: &str, who: &str, body: &str) -> Answer {
     let auth = format!("Bearer {who}-token");
