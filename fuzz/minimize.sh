@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Shrinks fuzz/corpus/<target> to what is committed: inputs of at most 1 KiB (MAX_BYTES)
+# Shrinks fuzz/corpus/<target> to what is committed (as fuzz/corpus.tar.gz): inputs of at most 1 KiB (MAX_BYTES)
 # (the CI smoke starts from them quickly), minimised by libFuzzer's merge so
 # that every kept input adds coverage. `fuzz/minimize.sh [TARGET…]`.
 set -euo pipefail
@@ -7,6 +7,7 @@ cd "$(dirname "$0")"
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && mapfile -t targets < <(ls fuzz_targets | sed 's/\.rs$//')
 if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then tc=(+nightly); else tc=(); export RUSTC_BOOTSTRAP=1; fi
+./corpus.sh unpack
 for t in "${targets[@]}"; do
   [ -d "corpus/$t" ] || continue
   small=$(mktemp -d)
@@ -16,3 +17,4 @@ for t in "${targets[@]}"; do
   rm -rf "$small"
   echo "$t: $(ls "corpus/$t" | wc -l) inputs, $(du -sh --apparent-size "corpus/$t" | cut -f1)"
 done
+./corpus.sh pack

@@ -4,6 +4,8 @@
 #   fuzz/run.sh 1800 1000000  # campaign: 1,000,000 runs or 30 min per target
 # Inputs that find something land in fuzz/artifacts/<target>/; copy them to
 # tests/regressions/<target>/ once fixed (plain `cargo test` replays them).
+# New corpus inputs stay in fuzz/corpus/ (a working folder, not tracked);
+# after a campaign, fuzz/minimize.sh shrinks them and packs the archive.
 # Needs cargo-fuzz; uses nightly when installed, else stable with
 # RUSTC_BOOTSTRAP (cargo-fuzz passes -Z flags to rustc).
 set -euo pipefail
@@ -24,6 +26,8 @@ fi
 # No sanitizer: the crate and its parsers are safe Rust (bar sqlite, which
 # no target reaches); without ASan each target runs ~3x more inputs.
 cargo "${toolchain[@]}" fuzz build -O -s none
+# The saved corpus is tracked as one archive; the fuzzers work on files.
+./corpus.sh unpack
 mkdir -p logs
 status=0
 for t in "${targets[@]}"; do

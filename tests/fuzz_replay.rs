@@ -1,4 +1,5 @@
-//! Replays the fuzzers' saved corpus (`fuzz/corpus/<target>/`) and every
+//! Replays the fuzzers' saved corpus (`fuzz/corpus.tar.gz`, entries
+//! `corpus/<target>/<input>`, read in memory) and every
 //! input kept after a fuzzing finding (`tests/regressions/<target>/`)
 //! through the same public functions the fuzz targets call, on every plain
 //! `cargo test` (Envoy's pattern): a fix that regresses fails here without
@@ -11,13 +12,47 @@ use bytes::Bytes;
 use pubgate::extract::{Limits, docx, html, json, sniff, text, worker};
 use pubgate::intake::{self, decode};
 
+/// The saved corpus, read once: (target, input name, bytes).
+fn saved_corpus() -> &'static [(String, String, Vec<u8>)] {
+    static CORPUS: std::sync::OnceLock<Vec<(String, String, Vec<u8>)>> = std::sync::OnceLock::new();
+    CORPUS.get_or_init(|| {
+        let file = std::fs::File::open("fuzz/corpus.tar.gz").unwrap();
+        let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
+        let mut out = Vec::new();
+        for entry in archive.entries().unwrap() {
+            let mut entry = entry.unwrap();
+            if !entry.header().entry_type().is_file() {
+                continue;
+            }
+            let path = entry.path().unwrap().to_string_lossy().into_owned();
+            let mut parts = path.splitn(3, '/');
+            let (Some("corpus"), Some(target), Some(name)) =
+                (parts.next(), parts.next(), parts.next())
+            else {
+                panic!("unexpected entry {path} in fuzz/corpus.tar.gz");
+            };
+            let (target, name) = (target.to_string(), name.to_string());
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+            out.push((target, name, bytes));
+        }
+        out
+    })
+}
+
 fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    for root in ["fuzz/corpus", "tests/regressions"] {
-        let dir = Path::new(root).join(target);
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
+    let mut out: Vec<(PathBuf, Vec<u8>)> = saved_corpus()
+        .iter()
+        .filter(|(t, _, _)| t == target)
+        .map(|(t, name, bytes)| {
+            (
+                Path::new("fuzz/corpus.tar.gz").join(t).join(name),
+                bytes.clone(),
+            )
+        })
+        .collect();
+    let dir = Path::new("tests/regressions").join(target);
+    if let Ok(entries) = std::fs::read_dir(&dir) {
         for entry in entries {
             let path = entry.unwrap().path();
             if path.is_file() {
@@ -96,6 +131,11 @@ fn the_saved_fuzz_inputs_replay_without_a_panic() {
     counts.push(replay("fuzz_engine", |b| {
         drop(engine.scan("notice.txt", b))
     }));
+    // An archive that failed to unpack would make this test vacuous.
+    assert!(
+        counts.iter().all(|&n| n > 0),
+        "a target has no saved inputs: {counts:?}"
+    );
     eprintln!(
         "replayed {} saved fuzz inputs",
         counts.iter().sum::<usize>()
@@ -109,15 +149,14 @@ fn the_saved_fuzz_inputs_replay_without_a_panic() {
 fn saved_pdf_inputs_are_parsed_or_contained() {
     // pdf-extract's own panics are caught here as in the worker; libtest
     // captures their messages.
-    let corpus = Path::new("fuzz/corpus/fuzz_pdf");
     let mut n = 0;
-    if let Ok(entries) = std::fs::read_dir(corpus) {
-        for entry in entries {
-            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
-            let _ = catch_unwind(AssertUnwindSafe(|| worker::extract_in_process(&bytes, 50)));
+    for (target, _, bytes) in saved_corpus() {
+        if target == "fuzz_pdf" {
+            let _ = catch_unwind(AssertUnwindSafe(|| worker::extract_in_process(bytes, 50)));
             n += 1;
         }
     }
+    assert!(n > 0, "the archive holds no PDF inputs");
     let extractors = crate::util::engine_extractors();
     let mut kept = 0;
     if let Ok(entries) = std::fs::read_dir("tests/regressions/fuzz_pdf") {
