@@ -31,7 +31,7 @@
 //!
 //! ```text
 //! request ─ gateway::routes ─▶ publish request? ─ gateway::body ─▶ intake (decode, split,
-//!   extract) ─▶ engine ─▶ pass (upstream) | redact ([`redact`]) | hold (review::store) | block
+//!   extract) ─▶ engine ─▶ pass (upstream) | redact ([`redact`]) | hold (store) | block
 //! review: store ─▶ api / ui (reviewers) ─▶ delivery ─▶ upstream (replay, exactly once)
 //! ```
 //!
@@ -64,6 +64,8 @@ pub mod rescan;
 pub mod redact;
 pub mod intake;
 pub mod upstream;
+pub mod metrics;
+pub mod store;
 pub mod review;
 pub mod gateway;
 pub mod serve;

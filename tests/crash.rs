@@ -228,7 +228,7 @@ async fn kill_nine(store: &str, kills: usize, dir: &TempDir) -> String {
 }
 
 async fn sqlite_integrity(path: &std::path::Path) {
-    let store = pubgate::review::store::Store::open(&format!("sqlite://{}", path.display()))
+    let store = pubgate::store::Store::open(&format!("sqlite://{}", path.display()))
         .await
         .unwrap();
     let ok: String = sqlx::query_scalar("PRAGMA integrity_check")

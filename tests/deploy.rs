@@ -418,7 +418,7 @@ fn compose_runs_two_replicas_with_postgres_prometheus_and_grafana() {
     );
 
     // Every metric the dashboard plots is one the gateway exports.
-    let exported = read("src/serve/metrics.rs");
+    let exported = read("src/metrics.rs");
     let dashboard: serde_json::Value =
         serde_json::from_str(&read("deploy/grafana/pubgate-dashboard.json")).unwrap();
     let metric = regex::Regex::new(r"pubgate_[a-z_]+").unwrap();

@@ -20,7 +20,8 @@ use tokio::net::TcpListener;
 use crate::util::TempDir;
 use crate::util::http::{api, config, gateway, login, send, ui_get};
 use pubgate::gateway::egress::{Checks, EgressRoute};
-use pubgate::serve::config::{ServeConfig, StoreKey};
+use pubgate::serve::config::ServeConfig;
+use pubgate::store::StoreKey;
 
 /// A valid 身份证号 (checksum digit right).
 const ID: &str = "370102198001011237";

@@ -432,7 +432,7 @@ async fn uninspected_routes_stream_large_bodies_past_the_inspection_limit() {
     let dir = TempDir::new();
     let mut c = config(&up.url(), dir.path());
     c.limits.max_body_bytes = 1 << 20;
-    c.inspect = vec![pubgate::serve::config::InspectRoute {
+    c.inspect = vec![pubgate::gateway::routes::InspectRoute {
         name: Some("notices".into()),
         method: "POST".into(),
         path: "/api/notices".into(),
@@ -833,7 +833,7 @@ async fn graceful_shutdown_finishes_an_inspection_in_flight() {
     stopping.await.unwrap();
     let (items, _) = app
         .store
-        .list(&pubgate::review::store::ListFilter {
+        .list(&pubgate::store::ListFilter {
             limit: 10,
             ..Default::default()
         })

@@ -15,7 +15,7 @@ use ::http::{Method, StatusCode};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use pubgate::serve::config::InspectRoute;
+use pubgate::gateway::routes::InspectRoute;
 
 use crate::util::TempDir;
 use crate::util::http::{Upstream, config, gateway, publish};

@@ -17,7 +17,7 @@ use std::net::SocketAddr;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use pubgate::review::store::{PublishedFilter, Store, TakedownStatus};
+use pubgate::store::{PublishedFilter, Store, TakedownStatus};
 
 use crate::store::pg_url;
 use crate::util::TempDir;
@@ -70,7 +70,7 @@ async fn store_urls(dir: &TempDir) -> Vec<String> {
     urls
 }
 
-async fn candidates(url: &str) -> Vec<pubgate::review::store::PublishedItem> {
+async fn candidates(url: &str) -> Vec<pubgate::store::PublishedItem> {
     let store = Store::open(url).await.unwrap();
     store
         .list_published(&PublishedFilter {

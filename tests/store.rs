@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use ::http::StatusCode;
-use pubgate::review::store::{
+use pubgate::store::{
     DeliveryOutcome, HoldStatus, ListFilter, NewHold, PublishedContent, PublishedFilter,
     PublishedScan, Store, StoreError, StoredRequest, TakedownStatus, audit_hash, published_id,
 };

@@ -6,7 +6,7 @@
 
 use std::process::Command;
 
-use pubgate::review::store::{
+use pubgate::store::{
     HoldStatus, Keyring, NewHold, Secrets, Store, StoreError, StoredRequest, audit_hash,
 };
 use sqlx::Row;

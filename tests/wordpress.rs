@@ -289,7 +289,7 @@ fn profile(auth: &str) -> Profile {
 #[derive(serde::Deserialize)]
 struct Profile {
     publish: Vec<pubgate::gateway::publish::PublishRule>,
-    inspect: Vec<pubgate::serve::config::InspectRoute>,
+    inspect: Vec<pubgate::gateway::routes::InspectRoute>,
     egress: Vec<pubgate::gateway::egress::EgressRoute>,
 }
 

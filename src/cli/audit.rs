@@ -1,8 +1,8 @@
 //! `pubgate audit verify`: re-hashes the review store's audit chain.
 
 use crate::cli::args::AuditVerifyArgs;
-use crate::review::store::Store;
 use crate::serve::config::ServeConfig;
+use crate::store::Store;
 
 /// Exit code 0 when the chain is intact, 1 when it is broken, 2 on errors.
 pub fn verify(args: AuditVerifyArgs) -> anyhow::Result<i32> {

@@ -83,6 +83,6 @@ pub fn token() -> anyhow::Result<i32> {
 
 /// Prints a new random key for `[secrets]`.
 pub fn key() -> anyhow::Result<i32> {
-    println!("{}", crate::review::store::new_key()?);
+    println!("{}", crate::store::new_key()?);
     Ok(0)
 }

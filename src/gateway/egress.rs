@@ -39,13 +39,13 @@ use sha2::{Digest, Sha256};
 use crate::engine::Expect;
 use crate::gateway::conditional::{self, Representation};
 use crate::gateway::proxy;
+use crate::gateway::routes::InspectRoute;
 use crate::gateway::routes::Routes;
 use crate::gateway::verdicts::Verdicts;
 use crate::intake;
 use crate::model::{Action, Category, Finding};
-use crate::review::store::{ContentVerdict, PublishedContent, PublishedScan, TakedownStatus};
-use crate::serve::config::InspectRoute;
 use crate::serve::state::App;
+use crate::store::{ContentVerdict, PublishedContent, PublishedScan, TakedownStatus};
 use crate::upstream::{ProxyBody, Upstream, full, strip_hop_by_hop};
 
 /// One public route: `[[egress]]` in the serve configuration.

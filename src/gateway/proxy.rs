@@ -24,8 +24,8 @@ use crate::intake::{self, IntakeError, SplitError, Upload};
 use crate::model::{Action, Finding};
 use crate::redact;
 use crate::review::auth::new_id;
-use crate::review::store::{HoldStatus, NewHold, StoredRequest, now_ms};
 use crate::serve::state::{App, DecisionRecord, StateChange};
+use crate::store::{HoldStatus, NewHold, StoredRequest, now_ms};
 use crate::upstream::{ProxyBody, Upstream, UpstreamError, full, stream, strip_hop_by_hop};
 
 /// Handles one client request.

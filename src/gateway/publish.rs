@@ -19,8 +19,8 @@ use std::collections::BTreeMap;
 use http::Method;
 use serde::Deserialize;
 
+use crate::gateway::routes::InspectRoute;
 use crate::gateway::routes::{Matched, Routes, normalize_path};
-use crate::serve::config::InspectRoute;
 
 /// One configured publish transition (`[[publish]]`).
 #[derive(Debug, Clone, Deserialize)]

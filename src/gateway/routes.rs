@@ -9,8 +9,7 @@
 //! carry a body: when in doubt, inspect.
 
 use http::Method;
-
-use crate::serve::config::InspectRoute;
+use serde::Deserialize;
 
 /// The compiled route table.
 #[derive(Debug, Clone)]
@@ -527,4 +526,35 @@ mod tests {
             Method::PATCH
         );
     }
+}
+
+/// One inspected route.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InspectRoute {
+    /// A name for metrics and the queue (default: `METHOD path`).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// HTTP method, or `*` for any.
+    pub method: String,
+    /// Path pattern: `*` matches within one segment (`pages*`, `*`), a
+    /// trailing `**` the rest.
+    pub path: String,
+    /// Query parameters the request must carry, with a pattern for the
+    /// value (`*` matches any run): `{ rest_route = "/wp/v2/*" }` routes
+    /// WordPress's `/?rest_route=` requests, whose path is only `/`.
+    #[serde(default)]
+    pub query: std::collections::BTreeMap<String, String>,
+    /// Monitor only this route.
+    #[serde(default)]
+    pub monitor: bool,
+    /// What the route publishes is announcements (default): a document of
+    /// no recognisable type is held for review. `false` for routes that
+    /// publish other content (news, attachments only): only leaks count.
+    #[serde(default = "announcement_default")]
+    pub announcement: bool,
+}
+
+fn announcement_default() -> bool {
+    true
 }

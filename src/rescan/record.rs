@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use super::remote::Fetcher;
 use super::run::Scanned;
-use crate::review::store::{PublishedScan, Store};
+use crate::store::{PublishedScan, Store};
 
 /// Documents per transaction.
 const BATCH: usize = 256;
@@ -32,10 +32,10 @@ impl<'a> Recorder<'a> {
     /// Opens the store (`sqlite://…` or `postgres://…`), with the audit
     /// key from `PUBGATE_AUDIT_KEY` when the chain is signed.
     pub fn open(url: &str, version: &str, fetcher: &'a Fetcher) -> Result<Recorder<'a>, String> {
-        let secrets = crate::serve::config::Secrets::default().load()?;
+        let secrets = crate::store::KeySources::default().load()?;
         let store = fetcher
             .block_on(Store::open_with(url, secrets))
-            .map_err(|e| format!("--store {}: {e}", crate::serve::redact_url(url)))?;
+            .map_err(|e| format!("--store {}: {e}", crate::store::redact_url(url)))?;
         Ok(Recorder {
             store,
             fetcher,

@@ -16,9 +16,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::review::auth::Principal;
-use crate::review::store::{HoldStatus, ListFilter, StoreError, now_ms};
-use crate::serve::config::Role;
+use crate::review::auth::Role;
 use crate::serve::state::{App, StateChange};
+use crate::store::{HoldStatus, ListFilter, StoreError, now_ms};
 
 /// The API routes.
 pub fn routes() -> Router<Arc<App>> {

@@ -8,6 +8,7 @@
 //! token on every form. Sessions live in the store, so any replica
 //! recognises them.
 
+use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -15,8 +16,6 @@ use std::time::{Duration, Instant};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use unicode_normalization::UnicodeNormalization;
-
-use crate::serve::config::{Account, Role};
 
 /// The signed-in account.
 #[derive(Debug, Clone)]
@@ -236,4 +235,29 @@ mod tests {
         assert_eq!(a.len(), 32);
         assert_ne!(a, new_id());
     }
+}
+
+/// A reviewer or admin account.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    /// Login name; also what the submitter header is compared with.
+    pub name: String,
+    /// `reviewer` or `admin`.
+    pub role: Role,
+    /// Queues this account may see and act on; `["*"]` = all.
+    #[serde(default)]
+    pub queues: Vec<String>,
+    /// Hex SHA-256 of the account's token (`pubgate token` makes one).
+    pub token_sha256: String,
+}
+
+/// What an account may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Reviews held items in granted queues.
+    Reviewer,
+    /// Everything, including reload and reconcile.
+    Admin,
 }

@@ -16,6 +16,7 @@
 //!   start-up (and when its lease expires) it is treated like the case
 //!   above.
 
+use serde::Deserialize;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,8 +24,8 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use http_body_util::BodyExt;
 use tokio::sync::watch;
 
-use crate::review::store::{Claimed, DeliveryOutcome, HoldStatus, now_ms};
 use crate::serve::state::{App, StateChange};
+use crate::store::{Claimed, DeliveryOutcome, HoldStatus, now_ms};
 use crate::upstream::{Upstream, full};
 
 /// Runs until `shutdown` turns true.
@@ -187,5 +188,33 @@ fn change(id: &str, from: HoldStatus, to: HoldStatus) -> StateChange {
         queue: None,
         actor: "gateway".into(),
         at: now_ms(),
+    }
+}
+
+/// Delivery of approved items.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeliverySettings {
+    /// Tries before an item is `failed`.
+    pub max_attempts: i64,
+    /// First retry delay.
+    pub backoff_initial_ms: u64,
+    /// Longest retry delay.
+    pub backoff_max_ms: u64,
+    /// How long a claim is valid before another worker may take it over.
+    pub lease_secs: u64,
+    /// How often to look for due items when nothing wakes the worker.
+    pub poll_ms: u64,
+}
+
+impl Default for DeliverySettings {
+    fn default() -> DeliverySettings {
+        DeliverySettings {
+            max_attempts: 10,
+            backoff_initial_ms: 500,
+            backoff_max_ms: 30_000,
+            lease_secs: 120,
+            poll_ms: 1000,
+        }
     }
 }

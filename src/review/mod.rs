@@ -6,7 +6,6 @@ pub mod api;
 pub mod auth;
 pub mod delivery;
 pub mod limit;
-pub mod store;
 pub mod takedown;
 pub mod ui;
 pub mod webhook;
@@ -22,8 +21,8 @@ use serde::Serialize;
 
 use crate::intake;
 use crate::model::Piece;
-use crate::review::store::{HoldStatus, PublishedContent, PublishedItem, StoredRequest};
 use crate::serve::state::App;
+use crate::store::{HoldStatus, PublishedContent, PublishedItem, StoredRequest};
 
 /// The admin listener's routes.
 pub fn router(app: Arc<App>) -> Router {

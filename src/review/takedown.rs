@@ -21,11 +21,11 @@ use serde_json::{Value, json};
 use crate::model::mask_digit_runs;
 use crate::review::api::{ApiError, ApiUser};
 use crate::review::auth::Principal;
-use crate::review::store::{PublishedFilter, PublishedItem, StoreError, TakedownStatus};
 use crate::review::ui::{
     UiUser, audit_table, category_zh, esc, findings_table, marked_html, page, refuse_form, time,
 };
 use crate::serve::state::App;
+use crate::store::{PublishedFilter, PublishedItem, StoreError, TakedownStatus};
 
 /// The queue name that grants access to takedown candidates.
 pub const QUEUE: &str = "takedown";

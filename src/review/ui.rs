@@ -19,8 +19,8 @@ use subtle::ConstantTimeEq;
 
 use crate::review::api::{ApiError, decide, resolve};
 use crate::review::auth::{Principal, hash_token, new_token};
-use crate::review::store::{AuditEntry, HoldStatus, ListFilter, Session, now_ms};
 use crate::serve::state::App;
+use crate::store::{AuditEntry, HoldStatus, ListFilter, Session, now_ms};
 
 const COOKIE: &str = "pubgate_session";
 const SESSION_HOURS: i64 = 8;
@@ -131,8 +131,8 @@ pub(super) fn page(title: &str, user: Option<&UiUser>, body: &str) -> Html<Strin
              <button>退出</button></form></nav>",
             esc(&u.principal.name),
             match u.principal.role {
-                crate::serve::config::Role::Admin => "管理员",
-                crate::serve::config::Role::Reviewer => "复核员",
+                crate::review::auth::Role::Admin => "管理员",
+                crate::review::auth::Role::Reviewer => "复核员",
             },
             esc(&u.csrf)
         ),
@@ -461,7 +461,7 @@ async fn item(State(app): State<Arc<App>>, user: UiUser, Path(id): Path<String>)
         );
     }
     if s.status == HoldStatus::NeedsReconcile
-        && user.principal.role == crate::serve::config::Role::Admin
+        && user.principal.role == crate::review::auth::Role::Admin
     {
         let _ = write!(
             body,

@@ -47,7 +47,7 @@ pub struct ServeConfig {
     /// served over TLS by a front proxy).
     pub cookie_secure: bool,
     /// Which requests are publish requests; empty = every POST/PUT/PATCH.
-    pub inspect: Vec<InspectRoute>,
+    pub inspect: Vec<crate::gateway::routes::InspectRoute>,
     /// Requests that publish stored content without carrying it (a
     /// draft's status change): the content is fetched and scanned first.
     pub publish: Vec<crate::gateway::publish::PublishRule>,
@@ -61,15 +61,15 @@ pub struct ServeConfig {
     /// reach every replica).
     pub egress_recheck_secs: u64,
     /// Reviewer and admin accounts.
-    pub accounts: Vec<Account>,
+    pub accounts: Vec<crate::review::auth::Account>,
     /// Proxy threads (each with its own event loop); 0 = one per core.
     pub proxy_threads: usize,
     /// Size and time limits.
     pub limits: Limits,
     /// Delivery of approved items.
-    pub delivery: Delivery,
+    pub delivery: crate::review::delivery::DeliverySettings,
     /// Keys kept outside the database: encryption at rest, audit signing.
-    pub secrets: Secrets,
+    pub secrets: crate::store::KeySources,
     /// Running as one of several replicas on a shared store.
     pub cluster: Cluster,
 }
@@ -94,66 +94,6 @@ impl Default for Cluster {
     }
 }
 
-/// Where the store's keys come from. Keys are files (a Kubernetes secret
-/// mount, a file readable only by the service user) or environment
-/// variables, never the config file itself, which is usually less guarded.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Secrets {
-    /// File with the audit-chain key (32 bytes, base64 or hex; `pubgate
-    /// key` makes one). `PUBGATE_AUDIT_KEY` overrides it.
-    pub audit_key_file: Option<PathBuf>,
-    /// Encryption keys for held requests; the first seals new items, all
-    /// open old ones. `PUBGATE_STORE_KEY=id:key` is put first.
-    pub store_keys: Vec<StoreKey>,
-}
-
-/// One encryption key for held requests.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StoreKey {
-    /// Stored with each row, so the right key opens it after a rotation.
-    pub id: String,
-    /// File with the key (32 bytes, base64 or hex).
-    pub file: PathBuf,
-}
-
-impl Secrets {
-    /// Reads the keys (files and environment). Errors name the file or
-    /// variable, never the key.
-    pub fn load(&self) -> Result<crate::review::store::Secrets, String> {
-        use crate::review::store::{Keyring, parse_key};
-        let read = |path: &Path| {
-            std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read key file {}: {e}", path.display()))
-                .and_then(|t| parse_key(&path.display().to_string(), &t).map_err(|e| e.to_string()))
-        };
-        let audit_key = match std::env::var("PUBGATE_AUDIT_KEY") {
-            Ok(text) => Some(parse_key("PUBGATE_AUDIT_KEY", &text).map_err(|e| e.to_string())?),
-            Err(_) => self.audit_key_file.as_deref().map(read).transpose()?,
-        };
-        let mut keys = Vec::new();
-        if let Ok(text) = std::env::var("PUBGATE_STORE_KEY") {
-            let (id, key) = text
-                .split_once(':')
-                .ok_or("PUBGATE_STORE_KEY must be `id:key`")?;
-            keys.push((
-                id.to_string(),
-                parse_key("PUBGATE_STORE_KEY", key).map_err(|e| e.to_string())?,
-            ));
-        }
-        for k in &self.store_keys {
-            keys.push((k.id.clone(), read(&k.file)?));
-        }
-        let keyring = if keys.is_empty() {
-            None
-        } else {
-            Some(Keyring::new(keys).map_err(|e| e.to_string())?)
-        };
-        Ok(crate::review::store::Secrets { keyring, audit_key })
-    }
-}
-
 /// How `Host` reaches the upstream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -162,62 +102,6 @@ pub enum HostHeader {
     Keep,
     /// Use the upstream URL's authority.
     Upstream,
-}
-
-/// One inspected route.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct InspectRoute {
-    /// A name for metrics and the queue (default: `METHOD path`).
-    #[serde(default)]
-    pub name: Option<String>,
-    /// HTTP method, or `*` for any.
-    pub method: String,
-    /// Path pattern: `*` matches within one segment (`pages*`, `*`), a
-    /// trailing `**` the rest.
-    pub path: String,
-    /// Query parameters the request must carry, with a pattern for the
-    /// value (`*` matches any run): `{ rest_route = "/wp/v2/*" }` routes
-    /// WordPress's `/?rest_route=` requests, whose path is only `/`.
-    #[serde(default)]
-    pub query: std::collections::BTreeMap<String, String>,
-    /// Monitor only this route.
-    #[serde(default)]
-    pub monitor: bool,
-    /// What the route publishes is announcements (default): a document of
-    /// no recognisable type is held for review. `false` for routes that
-    /// publish other content (news, attachments only): only leaks count.
-    #[serde(default = "announcement_default")]
-    pub announcement: bool,
-}
-
-fn announcement_default() -> bool {
-    true
-}
-
-/// A reviewer or admin account.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Account {
-    /// Login name; also what the submitter header is compared with.
-    pub name: String,
-    /// `reviewer` or `admin`.
-    pub role: Role,
-    /// Queues this account may see and act on; `["*"]` = all.
-    #[serde(default)]
-    pub queues: Vec<String>,
-    /// Hex SHA-256 of the account's token (`pubgate token` makes one).
-    pub token_sha256: String,
-}
-
-/// What an account may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Reviews held items in granted queues.
-    Reviewer,
-    /// Everything, including reload and reconcile.
-    Admin,
 }
 
 /// Size and time limits.
@@ -252,22 +136,6 @@ pub struct Limits {
     pub admin_rate_burst: u32,
 }
 
-/// Delivery of approved items.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Delivery {
-    /// Tries before an item is `failed`.
-    pub max_attempts: i64,
-    /// First retry delay.
-    pub backoff_initial_ms: u64,
-    /// Longest retry delay.
-    pub backoff_max_ms: u64,
-    /// How long a claim is valid before another worker may take it over.
-    pub lease_secs: u64,
-    /// How often to look for due items when nothing wakes the worker.
-    pub poll_ms: u64,
-}
-
 impl Default for ServeConfig {
     fn default() -> ServeConfig {
         ServeConfig {
@@ -292,8 +160,8 @@ impl Default for ServeConfig {
             accounts: Vec::new(),
             proxy_threads: 0,
             limits: Limits::default(),
-            delivery: Delivery::default(),
-            secrets: Secrets::default(),
+            delivery: crate::review::delivery::DeliverySettings::default(),
+            secrets: crate::store::KeySources::default(),
             cluster: Cluster::default(),
         }
     }
@@ -315,18 +183,6 @@ impl Default for Limits {
             shutdown_grace_secs: 30,
             admin_rate_per_sec: 50,
             admin_rate_burst: 200,
-        }
-    }
-}
-
-impl Default for Delivery {
-    fn default() -> Delivery {
-        Delivery {
-            max_attempts: 10,
-            backoff_initial_ms: 500,
-            backoff_max_ms: 30_000,
-            lease_secs: 120,
-            poll_ms: 1000,
         }
     }
 }

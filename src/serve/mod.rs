@@ -4,7 +4,6 @@
 
 pub mod config;
 pub mod demo;
-pub mod metrics;
 pub mod replica;
 pub mod state;
 
@@ -18,9 +17,9 @@ use tokio::task::JoinHandle;
 
 use crate::extract::Extractors;
 use crate::review::auth::{Accounts, new_token};
-use crate::review::store::Store;
 use crate::serve::config::{HostHeader, ServeConfig};
 use crate::serve::state::App;
+use crate::store::Store;
 use crate::upstream::Upstream;
 
 /// Why `pubgate serve` could not start (or keep running).
@@ -38,7 +37,7 @@ pub enum ServeError {
         /// The store URL, password removed.
         url: String,
         /// What failed.
-        source: crate::review::store::StoreError,
+        source: crate::store::StoreError,
     },
     /// A listener or folder could not be set up.
     #[error("{what}: {source}")]
@@ -147,18 +146,18 @@ pub async fn start(
     let store = Store::open_with(&config.store, secrets)
         .await
         .map_err(|source| ServeError::Store {
-            url: redact_url(&config.store),
+            url: crate::store::redact_url(&config.store),
             source,
         })?;
     // Alone on SQLite, every `delivering` item is an orphan of this
     // process's last run. On PostgreSQL another replica may be delivering
     // right now: only items whose lease expired are taken.
-    let sole_writer = store.backend() == crate::review::store::Backend::Sqlite;
+    let sole_writer = store.backend() == crate::store::Backend::Sqlite;
     let moved = store
         .recover_orphans(sole_writer, config.upstream_idempotent)
         .await
         .map_err(|source| ServeError::Store {
-            url: redact_url(&config.store),
+            url: crate::store::redact_url(&config.store),
             source,
         })?;
     tracing::info!(
@@ -196,7 +195,7 @@ pub async fn start(
         None
     };
     let accounts = Accounts::new(&config.accounts, bootstrap.as_deref());
-    let metrics = metrics::Metrics::new()?;
+    let metrics = crate::metrics::Metrics::new()?;
     let egress = crate::gateway::egress::Egress::new(
         &config.egress,
         config.egress_page.as_deref(),
@@ -218,7 +217,7 @@ pub async fn start(
         .reload_generation()
         .await
         .map_err(|source| ServeError::Store {
-            url: redact_url(&config.store),
+            url: crate::store::redact_url(&config.store),
             source,
         })?;
     let app = App::new(
@@ -374,20 +373,6 @@ fn prepare_sqlite_dir(url: &str) -> Result<(), ServeError> {
         }
     }
     Ok(())
-}
-
-/// A store URL without its password, for messages.
-pub fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme_end), Some(at)) if at > scheme_end => {
-            let creds = &url[scheme_end + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
-                None => url.to_string(),
-            }
-        }
-        _ => url.to_string(),
-    }
 }
 
 /// Runs until SIGTERM or SIGINT; SIGHUP reloads policies and dictionaries.

@@ -1,6 +1,6 @@
 //! This process as one replica of several on a shared store: its name, a
 //! heartbeat with the policy version it runs, and following reloads asked
-//! of any replica (see `review::store::replicas`).
+//! of any replica (see `store::replicas`).
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;

@@ -10,11 +10,11 @@ use crate::config::Sources;
 use crate::engine::Engine;
 use crate::extract::Extractors;
 use crate::gateway::routes::Routes;
+use crate::metrics::Metrics;
 use crate::model::FileErrors;
 use crate::review::auth::Accounts;
-use crate::review::store::{HoldStatus, Store};
 use crate::serve::config::ServeConfig;
-use crate::serve::metrics::Metrics;
+use crate::store::{HoldStatus, Store};
 use crate::upstream::Upstream;
 
 /// Shared state, behind an `Arc`.
@@ -117,7 +117,7 @@ impl App {
         let replica = crate::serve::replica::replica_name(config.cluster.replica.as_deref());
         let app = Arc::new(App {
             replica,
-            started_at: crate::review::store::now_ms(),
+            started_at: crate::store::now_ms(),
             reload_seen: AtomicI64::new(reload_seen),
             admin_rate,
             routes: Routes::new(&config.inspect),

@@ -16,7 +16,8 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
 
-use pubgate::serve::config::{Account, Role, ServeConfig};
+use pubgate::review::auth::{Account, Role};
+use pubgate::serve::config::ServeConfig;
 
 /// One request as the upstream saw it.
 #[derive(Debug, Clone)]
@@ -280,7 +281,7 @@ pub fn free_addr() -> SocketAddr {
 /// Leaves item `id` as a gateway that died mid-delivery would: approved,
 /// claimed (`delivering`), never finished. The gateway must be stopped.
 pub async fn interrupt_delivery(dir: &std::path::Path, id: &str) {
-    use pubgate::review::store::{HoldStatus, Store};
+    use pubgate::store::{HoldStatus, Store};
     let store = Store::open(&format!("sqlite://{}", dir.join("pubgate.db").display()))
         .await
         .unwrap();

@@ -17,9 +17,12 @@
 //! consistently from the first entry; with it (kept outside the database),
 //! they cannot.
 
+use std::path::{Path, PathBuf};
+
 use base64::Engine as _;
 use chacha20poly1305::XChaCha20Poly1305;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use serde::Deserialize;
 
 /// Why a key could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -215,5 +218,64 @@ mod tests {
             Keyring::new(vec![("a b".into(), [0; 32])]),
             Err(KeyError::BadId(_))
         ));
+    }
+}
+
+/// Where the store's keys come from. Keys are files (a Kubernetes secret
+/// mount, a file readable only by the service user) or environment
+/// variables, never the config file itself, which is usually less guarded.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct KeySources {
+    /// File with the audit-chain key (32 bytes, base64 or hex; `pubgate
+    /// key` makes one). `PUBGATE_AUDIT_KEY` overrides it.
+    pub audit_key_file: Option<PathBuf>,
+    /// Encryption keys for held requests; the first seals new items, all
+    /// open old ones. `PUBGATE_STORE_KEY=id:key` is put first.
+    pub store_keys: Vec<StoreKey>,
+}
+
+/// One encryption key for held requests.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreKey {
+    /// Stored with each row, so the right key opens it after a rotation.
+    pub id: String,
+    /// File with the key (32 bytes, base64 or hex).
+    pub file: PathBuf,
+}
+
+impl KeySources {
+    /// Reads the keys (files and environment). Errors name the file or
+    /// variable, never the key.
+    pub fn load(&self) -> Result<super::Secrets, String> {
+        let read = |path: &Path| {
+            std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read key file {}: {e}", path.display()))
+                .and_then(|t| parse_key(&path.display().to_string(), &t).map_err(|e| e.to_string()))
+        };
+        let audit_key = match std::env::var("PUBGATE_AUDIT_KEY") {
+            Ok(text) => Some(parse_key("PUBGATE_AUDIT_KEY", &text).map_err(|e| e.to_string())?),
+            Err(_) => self.audit_key_file.as_deref().map(read).transpose()?,
+        };
+        let mut keys = Vec::new();
+        if let Ok(text) = std::env::var("PUBGATE_STORE_KEY") {
+            let (id, key) = text
+                .split_once(':')
+                .ok_or("PUBGATE_STORE_KEY must be `id:key`")?;
+            keys.push((
+                id.to_string(),
+                parse_key("PUBGATE_STORE_KEY", key).map_err(|e| e.to_string())?,
+            ));
+        }
+        for k in &self.store_keys {
+            keys.push((k.id.clone(), read(&k.file)?));
+        }
+        let keyring = if keys.is_empty() {
+            None
+        } else {
+            Some(Keyring::new(keys).map_err(|e| e.to_string())?)
+        };
+        Ok(super::Secrets { keyring, audit_key })
     }
 }

@@ -1,5 +1,8 @@
-//! The durable review queue: held requests, their state machine, the audit
-//! chain, monitor-mode decisions and UI sessions.
+//! The durable store, shared by the review office, the gateway, the
+//! archive rescan and the cluster: held requests and their state machine,
+//! published pages and their verdicts (rescan, public side, takedowns),
+//! the audit chain, monitor-mode decisions, replicas and reload
+//! generations, UI sessions, and the keys that seal what it keeps.
 //!
 //! One set of queries serves SQLite (the embedded default) and PostgreSQL
 //! through sqlx's `Any` driver; parameters are written `$1, $2…`, which
@@ -28,7 +31,7 @@ pub use published::{
     TakedownStatus, published_id,
 };
 pub use replicas::Replica;
-pub use seal::{KeyError, Keyring, SealError, new_key, parse_key};
+pub use seal::{KeyError, KeySources, Keyring, SealError, StoreKey, new_key, parse_key};
 
 use std::fmt;
 use std::str::FromStr;
@@ -467,5 +470,19 @@ impl Store {
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").fetch_one(&self.pool).await?;
         Ok(())
+    }
+}
+
+/// A store URL without its password, for messages.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let creds = &url[scheme_end + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
     }
 }
