@@ -34,6 +34,38 @@ pub struct Engine {
     today: Option<NaiveDate>,
 }
 
+/// The engine a long-running process uses now. A reload swaps it in
+/// whole; scans in flight keep the one they started with.
+pub struct LiveEngine {
+    current: std::sync::RwLock<std::sync::Arc<Engine>>,
+}
+
+impl LiveEngine {
+    /// Starts with `engine`.
+    pub fn new(engine: Engine) -> LiveEngine {
+        LiveEngine {
+            current: std::sync::RwLock::new(std::sync::Arc::new(engine)),
+        }
+    }
+
+    /// The engine in use.
+    pub fn current(&self) -> std::sync::Arc<Engine> {
+        match self.current.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Puts `engine` in use.
+    pub fn replace(&self, engine: Engine) {
+        let engine = std::sync::Arc::new(engine);
+        match self.current.write() {
+            Ok(mut guard) => *guard = engine,
+            Err(poisoned) => *poisoned.into_inner() = engine,
+        }
+    }
+}
+
 /// The result of scanning one input.
 #[derive(Debug, Clone)]
 pub struct Report {

@@ -30,24 +30,41 @@
 //! The gateway (`pubgate serve`) is the edge around the same engine:
 //!
 //! ```text
-//! request ─ gateway::routes ─▶ publish request? ─ gateway::body ─▶ intake (decode, split,
-//!   extract) ─▶ engine ─▶ pass (upstream) | redact ([`redact`]) | hold (store) | block
-//! review: store ─▶ api / ui (reviewers) ─▶ delivery ─▶ upstream (replay, exactly once)
+//!                          serve (composition root: config file, signals)
+//!                 ┌──────────────┼───────────────────┐
+//!                 ▼              ▼                   ▼
+//!             gateway ──────▶ review ◀───────── cluster
+//!  (proxy, public side)  (queue office: API, UI,  (reload here and on
+//!            │ │          delivery, auth, notifier)  every replica, heartbeat)
+//!            │ └──▶ redact      │  │                  │
+//!            ▼                  ▼  ▼                  ▼
+//!          intake ─────────▶ engine   upstream      store   metrics
 //! ```
 //!
-//! * [`intake`] turns a publish request's body into one `Document`; the
-//!   review page uses it again to show the held text.
+//! * [`intake`] turns a publish request's body (or a public page) into one
+//!   `Document`; the review page uses the same door to show the held text.
 //! * [`redact`] rewrites a body with flagged values masked.
 //! * [`upstream`] is the HTTP client to the publishing platform.
-//! * [`review`] is the durable queue, delivery, auth, API and UI;
-//!   [`gateway`] the proxy; [`serve`] wires them with config and metrics.
+//! * [`store`] is the durable store (SQLite or PostgreSQL) of everything
+//!   the edge keeps: holds, verdicts on published pages, the audit chain,
+//!   replicas, sessions. [`metrics`] is the Prometheus registry.
+//! * [`gateway`] is the proxy (inspect side and public side), with its own
+//!   state ([`gateway::state::GatewayState`]); [`review`] the review office
+//!   ([`review::state::ReviewState`]): queue API and UI, takedowns,
+//!   delivery, auth, the state-change notifier; [`cluster`] reloads and the
+//!   replica heartbeat. [`serve`] builds the three states, sharing the
+//!   store, the live engine, the metrics and the notifier, and is the only
+//!   module that knows them all.
 //!
-//! Dependency rule: `model` imports nothing from pubgate; `extract`,
-//! `normalize`, `detect` and `policy` import only `model` (and `detect`
-//! reads `normalize`'s output); only `engine` wires them together; nothing
-//! in the core is async. `review` never imports `gateway` (replay goes
-//! through `upstream`). Sensitive values never leave the core unmasked
-//! ([`model::Sensitive`]).
+//! Dependency rule (checked by `tests/architecture.rs`, which reads
+//! `src/`): `model` imports nothing from pubgate; `extract`, `normalize`,
+//! `detect` and `policy` import only `model` (and `detect` reads
+//! `normalize`'s output); only `engine` wires them together; nothing in the
+//! core is async. `store`, `upstream` and `metrics` know nothing of the
+//! components that use them; `review` never imports `gateway` (replay goes
+//! through `upstream`); nothing under `gateway`, `review`, `cluster` or
+//! `rescan` imports `serve`. Sensitive values never leave the core
+//! unmasked ([`model::Sensitive`]).
 
 #![warn(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
@@ -68,5 +85,6 @@ pub mod metrics;
 pub mod store;
 pub mod review;
 pub mod gateway;
+pub mod cluster;
 pub mod serve;
 pub mod cli;

@@ -580,7 +580,7 @@ async fn monitor_mode_forwards_everything_and_records_the_decision() {
     let mut counts = Vec::new();
     while counts.is_empty() && std::time::Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
-        counts = gw.app.store.decision_counts().await.unwrap();
+        counts = gw.store.decision_counts().await.unwrap();
     }
     assert_eq!(counts, vec![("hold".to_string(), false, 1)]);
     gw.shutdown().await;
@@ -759,7 +759,7 @@ async fn a_store_failure_refuses_with_503_and_forwards_nothing() {
     let up = Upstream::start().await;
     let dir = TempDir::new();
     let gw = gateway(config(&up.url(), dir.path())).await;
-    gw.app.store.pool().close().await;
+    gw.store.pool().close().await;
     let a = publish(&gw, &[], text_with_id()).await;
     assert_eq!(a.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(a.headers["retry-after"], "30");
@@ -819,7 +819,7 @@ async fn graceful_shutdown_finishes_an_inspection_in_flight() {
     conn.write_all(head.as_bytes()).await.unwrap();
     conn.write_all(&body.as_bytes()[..100]).await.unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let app = gw.app.clone();
+    let store = gw.store.clone();
     let stopping = tokio::spawn(gw.shutdown());
     tokio::time::sleep(Duration::from_millis(200)).await;
     conn.write_all(&body.as_bytes()[100..]).await.unwrap();
@@ -831,8 +831,7 @@ async fn graceful_shutdown_finishes_an_inspection_in_flight() {
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 202"), "{answer}");
     stopping.await.unwrap();
-    let (items, _) = app
-        .store
+    let (items, _) = store
         .list(&pubgate::store::ListFilter {
             limit: 10,
             ..Default::default()

@@ -7,6 +7,9 @@
 // Shared helpers: real PDF/DOCX writers, the binary, a deterministic RNG.
 mod util;
 
+// The dependency rule of src/lib.rs, read off the source.
+mod architecture;
+
 // Labelled synthetic announcements of every type and format.
 mod generator;
 

@@ -41,10 +41,10 @@ use crate::gateway::conditional::{self, Representation};
 use crate::gateway::proxy;
 use crate::gateway::routes::InspectRoute;
 use crate::gateway::routes::Routes;
+use crate::gateway::state::GatewayState;
 use crate::gateway::verdicts::Verdicts;
 use crate::intake;
 use crate::model::{Action, Category, Finding};
-use crate::serve::state::App;
 use crate::store::{ContentVerdict, PublishedContent, PublishedScan, TakedownStatus};
 use crate::upstream::{ProxyBody, Upstream, full, strip_hop_by_hop};
 
@@ -203,7 +203,7 @@ impl Source {
 
 /// Serves a reader's request on public route `index`.
 pub async fn serve(
-    app: &Arc<App>,
+    app: &Arc<GatewayState>,
     upstream: &Upstream,
     request: Request<Incoming>,
     client: SocketAddr,
@@ -257,7 +257,7 @@ pub async fn serve(
     }
     let (mut head, body) = response.into_parts();
     strip_hop_by_hop(&mut head.headers);
-    let limits = &app.config.limits;
+    let limits = &app.settings.intake;
     let raw = match proxy::read_body(app, body).await {
         Ok(raw) => raw,
         Err(e) => return unread(app, route, &parts.method, &e.to_string()),
@@ -299,7 +299,7 @@ pub async fn serve(
 /// the turn of any reader judging the same version right now) from the
 /// store or a scan, remembered.
 async fn judge(
-    app: &Arc<App>,
+    app: &Arc<GatewayState>,
     route: &EgressRoute,
     target: &str,
     content_type: Option<&str>,
@@ -354,7 +354,7 @@ fn scans(route: &EgressRoute, content_type: Option<&str>) -> bool {
 /// The verdict the store holds for this content and policy version, else
 /// a scan's, recorded. `Err` when the content could not be scanned.
 async fn known_or_scan(
-    app: &Arc<App>,
+    app: &Arc<GatewayState>,
     route: &EgressRoute,
     target: &str,
     content_type: Option<&str>,
@@ -378,7 +378,7 @@ async fn known_or_scan(
         target,
         content_type,
         decoded.clone(),
-        &app.config.limits.intake(),
+        &app.settings.intake,
     )
     .await
     .map_err(|e| e.to_string())?;
@@ -483,14 +483,19 @@ fn withholds(route: &EgressRoute, version: &str, known: &[ContentVerdict]) -> bo
 }
 
 /// Content that could not be read is not served: unread is never clean.
-fn unread(app: &App, route: &EgressRoute, method: &Method, why: &str) -> Response<ProxyBody> {
+fn unread(
+    app: &GatewayState,
+    route: &EgressRoute,
+    method: &Method,
+    why: &str,
+) -> Response<ProxyBody> {
     tracing::warn!(route = %route.name, why, "egress: response not read; withheld");
     count(app, route, "unread", None);
     withheld(app, method)
 }
 
 /// HTTP 451 with the withheld page; never cached.
-fn withheld(app: &App, method: &Method) -> Response<ProxyBody> {
+fn withheld(app: &GatewayState, method: &Method) -> Response<ProxyBody> {
     let page = app.egress.page.clone();
     let mut headers = HeaderMap::new();
     headers.insert(
@@ -519,7 +524,7 @@ fn without_body_for_head(method: &Method, response: Response<ProxyBody>) -> Resp
     Response::from_parts(parts, full(Bytes::new()))
 }
 
-fn count(app: &App, route: &EgressRoute, outcome: &str, source: Option<Source>) {
+fn count(app: &GatewayState, route: &EgressRoute, outcome: &str, source: Option<Source>) {
     app.metrics
         .egress
         .with_label_values(&[

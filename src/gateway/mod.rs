@@ -17,11 +17,13 @@
 
 pub mod body;
 pub mod conditional;
+pub mod decisions;
 pub mod egress;
 pub mod proxy;
 pub mod publish;
 pub mod reply;
 pub mod routes;
+pub mod state;
 mod verdicts;
 
 use std::sync::Arc;
@@ -34,7 +36,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 
-use crate::serve::state::App;
+use crate::gateway::state::GatewayState;
 
 /// Accepts and serves proxy connections until `shutdown` turns true, then
 /// lets in-flight requests finish within the grace period.
@@ -46,17 +48,17 @@ use crate::serve::state::App;
 /// connection cap.
 pub async fn serve(
     listener: TcpListener,
-    app: Arc<App>,
+    app: Arc<GatewayState>,
     connections: Arc<Semaphore>,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    let limits = app.config.limits.clone();
+    let settings = app.settings.clone();
     let upstream = app.upstream.with_own_pool();
     let graceful = GracefulShutdown::new();
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(Duration::from_secs(limits.header_read_timeout_secs))
+        .header_read_timeout(settings.header_read_timeout)
         .max_buf_size(64 * 1024)
         .keep_alive(true);
     loop {
@@ -98,7 +100,7 @@ pub async fn serve(
         });
     }
     drop(listener);
-    let grace = Duration::from_secs(limits.shutdown_grace_secs);
+    let grace = settings.shutdown_grace;
     if tokio::time::timeout(grace, graceful.shutdown())
         .await
         .is_err()

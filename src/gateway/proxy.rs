@@ -16,15 +16,17 @@ use hyper::body::Incoming;
 
 use crate::engine::{Expect, Report};
 use crate::gateway::body::{self, BodyError};
+use crate::gateway::decisions::DecisionRecord;
 use crate::gateway::publish::{PublishRule, RequestView};
 use crate::gateway::reply;
 use crate::gateway::routes::Matched;
+use crate::gateway::state::GatewayState;
 use crate::intake::decode::DecodeError;
 use crate::intake::{self, IntakeError, SplitError, Upload};
 use crate::model::{Action, Finding};
 use crate::redact;
 use crate::review::auth::new_id;
-use crate::serve::state::{App, DecisionRecord, StateChange};
+use crate::review::webhook::StateChange;
 use crate::store::{HoldStatus, NewHold, StoredRequest, now_ms};
 use crate::upstream::{ProxyBody, Upstream, UpstreamError, full, stream, strip_hop_by_hop};
 
@@ -34,7 +36,7 @@ use crate::upstream::{ProxyBody, Upstream, UpstreamError, full, stream, strip_ho
 /// own connection pool, so a request and its upstream connection stay on
 /// one thread (no cross-thread wake-ups on the pass-through path).
 pub async fn handle(
-    app: Arc<App>,
+    app: Arc<GatewayState>,
     upstream: &Upstream,
     request: Request<Incoming>,
     client: SocketAddr,
@@ -90,7 +92,7 @@ pub(super) fn strip_own_headers(headers: &mut HeaderMap) {
 
 /// Uninspected traffic: streamed both ways, never buffered.
 async fn pass_through(
-    app: &App,
+    app: &GatewayState,
     upstream: &Upstream,
     request: Request<Incoming>,
     client: SocketAddr,
@@ -114,7 +116,7 @@ async fn pass_through(
 
 /// Turns the upstream's answer (or failure) into the client's response.
 pub(super) fn relay(
-    app: &App,
+    app: &GatewayState,
     sent: Result<(Response<Incoming>, Duration), UpstreamError>,
 ) -> Response<ProxyBody> {
     match sent {
@@ -139,14 +141,14 @@ pub(super) fn relay(
 
 /// A publish request.
 async fn inspect(
-    app: &Arc<App>,
+    app: &Arc<GatewayState>,
     upstream: &Upstream,
     request: Request<Incoming>,
     client: SocketAddr,
     route: Matched,
     publish: Publish<'_>,
 ) -> Response<ProxyBody> {
-    let limits = &app.config.limits;
+    let limits = &app.settings.intake;
     let (mut parts, body) = request.into_parts();
     let declared = parts
         .headers
@@ -189,7 +191,7 @@ async fn inspect(
         header_str(&parts.headers, header::ACCEPT).as_deref(),
         &raw,
     );
-    let read = match intake::read(&head, raw.clone(), &app.config.limits.intake()).await {
+    let read = match intake::read(&head, raw.clone(), &app.settings.intake).await {
         Ok(read) => read,
         Err(IntakeError::Decode(e)) => return count(app, &route, "refused", decode_error(e)),
         Err(IntakeError::Split(e)) => return count(app, &route, "refused", split_error(e)),
@@ -241,7 +243,7 @@ async fn inspect(
     };
     record_findings(app, &report.verdict.findings);
     let engine_version = app.engine().version().to_string();
-    let monitor = app.config.monitor || route.monitor;
+    let monitor = app.settings.monitor || route.monitor;
     // Holds are in the queue and passes are counted in metrics; the
     // decision log keeps what would otherwise leave no trace: every
     // decision in monitor mode, and blocks and redactions when enforcing.
@@ -338,7 +340,11 @@ async fn inspect(
 
 /// Scans the uploads on the blocking pool, bounded in concurrency and
 /// time. `None` when the scan did not finish (the caller holds).
-pub(super) async fn scan(app: &Arc<App>, uploads: Vec<Upload>, expect: Expect) -> Option<Report> {
+pub(super) async fn scan(
+    app: &Arc<GatewayState>,
+    uploads: Vec<Upload>,
+    expect: Expect,
+) -> Option<Report> {
     let _permit = app.scan_permits.acquire().await.ok()?;
     let engine = app.engine();
     let started = Instant::now();
@@ -346,7 +352,7 @@ pub(super) async fn scan(app: &Arc<App>, uploads: Vec<Upload>, expect: Expect) -
         let doc = intake::to_document(&engine, &uploads);
         engine.scan_document_as(doc, None, expect)
     });
-    let timeout = Duration::from_secs(app.config.limits.scan_timeout_secs);
+    let timeout = app.settings.scan_timeout;
     let result = tokio::time::timeout(timeout, task).await;
     app.metrics
         .scan_seconds
@@ -379,7 +385,7 @@ enum Publish<'r> {
 /// that fails — none to make, a refusal, a non-2xx answer, a body over the
 /// limit — is an error: that content is unread.
 async fn fetch_stored(
-    app: &App,
+    app: &GatewayState,
     upstream: &Upstream,
     rule: &PublishRule,
     parts: &http::request::Parts,
@@ -447,7 +453,7 @@ async fn fetch_stored(
         let bytes = read_body(app, response.into_body())
             .await
             .map_err(|e| format!("{target}: {e}"))?;
-        let read = intake::read(&head, bytes, &app.config.limits.intake())
+        let read = intake::read(&head, bytes, &app.settings.intake)
             .await
             .map_err(|e| format!("{target}: {e}"))?;
         uploads.extend(read.uploads.into_iter().map(|mut u| {
@@ -459,7 +465,7 @@ async fn fetch_stored(
 }
 
 /// A report that holds: a part of what would be published was not read.
-fn unread_report(app: &App, part: &str, why: &str) -> Report {
+fn unread_report(app: &GatewayState, part: &str, why: &str) -> Report {
     tracing::warn!(part, why, "content to publish could not be read; holding");
     let engine = app.engine();
     let mut doc = crate::model::Document::new(crate::model::Format::Unknown);
@@ -468,7 +474,7 @@ fn unread_report(app: &App, part: &str, why: &str) -> Report {
 }
 
 /// A report that holds: the scan could not finish.
-fn unscannable_report(app: &App) -> Report {
+fn unscannable_report(app: &GatewayState) -> Report {
     let engine = app.engine();
     let mut doc = crate::model::Document::new(crate::model::Format::Unknown);
     doc.unreadable(
@@ -481,13 +487,13 @@ fn unscannable_report(app: &App) -> Report {
 /// Scans a redacted body again, through the same door as the original
 /// (query, path and headers included: redaction rewrites the body only):
 /// only if nothing at redact level or above remains may it be forwarded.
-async fn recheck(app: &Arc<App>, head: &intake::Head, body: &[u8], expect: Expect) -> bool {
-    let Ok(read) = intake::read(
-        head,
-        Bytes::copy_from_slice(body),
-        &app.config.limits.intake(),
-    )
-    .await
+async fn recheck(
+    app: &Arc<GatewayState>,
+    head: &intake::Head,
+    body: &[u8],
+    expect: Expect,
+) -> bool {
+    let Ok(read) = intake::read(head, Bytes::copy_from_slice(body), &app.settings.intake).await
     else {
         return false;
     };
@@ -510,12 +516,11 @@ fn intake_head(parts: &http::request::Parts) -> intake::Head {
 }
 
 /// Reads a body whole, within the inspection size and time limits.
-pub(super) async fn read_body(app: &App, body: Incoming) -> Result<Bytes, BodyError> {
-    let limits = &app.config.limits;
+pub(super) async fn read_body(app: &GatewayState, body: Incoming) -> Result<Bytes, BodyError> {
     body::collect(
         body,
-        limits.max_body_bytes,
-        Duration::from_secs(limits.body_read_timeout_secs),
+        app.settings.intake.max_body_bytes,
+        app.settings.body_read_timeout,
     )
     .await
 }
@@ -523,7 +528,7 @@ pub(super) async fn read_body(app: &App, body: Incoming) -> Result<Bytes, BodyEr
 /// Writes the hold durably, then answers 202. If the store fails the
 /// request is refused with 503: never forwarded, never acknowledged.
 async fn hold(
-    app: &Arc<App>,
+    app: &Arc<GatewayState>,
     answer_as: reply::Client,
     route: &Matched,
     request: StoredRequest,
@@ -539,7 +544,7 @@ async fn hold(
     let submitter = request
         .headers
         .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(&app.config.submitter_header))
+        .find(|(n, _)| n.eq_ignore_ascii_case(&app.settings.submitter_header))
         .map(|(_, v)| String::from_utf8_lossy(v).into_owned());
     let id = new_id();
     let hold = NewHold {
@@ -589,7 +594,7 @@ async fn hold(
 
 /// Forwards bytes the engine has passed (or the re-checked redaction).
 async fn forward_scanned(
-    app: &App,
+    app: &GatewayState,
     upstream: &Upstream,
     mut parts: http::request::Parts,
     body: Bytes,
@@ -617,7 +622,7 @@ async fn forward_scanned(
 }
 
 fn count(
-    app: &App,
+    app: &GatewayState,
     route: &Matched,
     verdict: &str,
     response: Response<ProxyBody>,
@@ -629,7 +634,7 @@ fn count(
     response
 }
 
-pub(super) fn record_findings(app: &App, findings: &[Finding]) {
+pub(super) fn record_findings(app: &GatewayState, findings: &[Finding]) {
     for f in findings {
         app.metrics
             .findings

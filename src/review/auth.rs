@@ -54,6 +54,13 @@ pub struct Accounts {
     failures: Mutex<HashMap<std::net::IpAddr, (Instant, u32)>>,
 }
 
+/// A listener's state that holds the accounts: the review office's and the
+/// cluster's API authenticate their callers the same way.
+pub trait HasAccounts {
+    /// The accounts.
+    fn accounts(&self) -> &Accounts;
+}
+
 /// Failed logins allowed per client address per minute.
 const MAX_FAILURES_PER_MINUTE: u32 = 10;
 

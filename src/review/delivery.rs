@@ -24,18 +24,19 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use http_body_util::BodyExt;
 use tokio::sync::watch;
 
-use crate::serve::state::{App, StateChange};
+use crate::review::state::ReviewState;
+use crate::review::webhook::StateChange;
 use crate::store::{Claimed, DeliveryOutcome, HoldStatus, now_ms};
 use crate::upstream::{Upstream, full};
 
 /// Runs until `shutdown` turns true.
-pub async fn run(app: Arc<App>, mut shutdown: watch::Receiver<bool>) {
+pub async fn run(app: Arc<ReviewState>, mut shutdown: watch::Receiver<bool>) {
     let upstream = app.upstream.unpooled();
-    let poll = Duration::from_millis(app.config.delivery.poll_ms.max(10));
+    let poll = Duration::from_millis(app.settings.delivery.poll_ms.max(10));
     loop {
         match app
             .store
-            .recover_orphans(false, app.config.upstream_idempotent)
+            .recover_orphans(false, app.settings.upstream_idempotent)
             .await
         {
             Ok(moved) => {
@@ -49,7 +50,7 @@ pub async fn run(app: Arc<App>, mut shutdown: watch::Receiver<bool>) {
             if *shutdown.borrow() {
                 return;
             }
-            let lease = Duration::from_secs(app.config.delivery.lease_secs);
+            let lease = Duration::from_secs(app.settings.delivery.lease_secs);
             match app.store.claim_delivery(lease).await {
                 Ok(Some(claimed)) => deliver(&app, &upstream, claimed).await,
                 Ok(None) => break,
@@ -67,7 +68,7 @@ pub async fn run(app: Arc<App>, mut shutdown: watch::Receiver<bool>) {
     }
 }
 
-async fn deliver(app: &App, upstream: &Upstream, claimed: Claimed) {
+async fn deliver(app: &ReviewState, upstream: &Upstream, claimed: Claimed) {
     let outcome = send(app, upstream, &claimed).await;
     let label = match &outcome {
         DeliveryOutcome::Delivered(_) => "delivered",
@@ -96,7 +97,7 @@ async fn deliver(app: &App, upstream: &Upstream, claimed: Claimed) {
     }
 }
 
-async fn send(app: &App, upstream: &Upstream, claimed: &Claimed) -> DeliveryOutcome {
+async fn send(app: &ReviewState, upstream: &Upstream, claimed: &Claimed) -> DeliveryOutcome {
     let request = &claimed.request;
     let mut headers = HeaderMap::new();
     for (name, value) in &request.headers {
@@ -129,7 +130,7 @@ async fn send(app: &App, upstream: &Upstream, claimed: &Claimed) -> DeliveryOutc
         )
         .await;
     let retry = |status: Option<u16>, error: String| {
-        if claimed.attempts >= app.config.delivery.max_attempts {
+        if claimed.attempts >= app.settings.delivery.max_attempts {
             DeliveryOutcome::Failed {
                 status,
                 error: format!("gave up after {} attempts: {error}", claimed.attempts),
@@ -165,7 +166,7 @@ async fn send(app: &App, upstream: &Upstream, claimed: &Claimed) -> DeliveryOutc
             }
         }
         Err(e) if e.nothing_sent() => retry(None, e.to_string()),
-        Err(e) if app.config.upstream_idempotent => retry(None, e.to_string()),
+        Err(e) if app.settings.upstream_idempotent => retry(None, e.to_string()),
         Err(e) => DeliveryOutcome::NeedsReconcile(format!(
             "{e}; the platform may have published it — check before resending"
         )),
@@ -173,8 +174,8 @@ async fn send(app: &App, upstream: &Upstream, claimed: &Claimed) -> DeliveryOutc
 }
 
 /// Exponential backoff, capped.
-fn backoff_ms(app: &App, attempts: i64) -> i64 {
-    let d = &app.config.delivery;
+fn backoff_ms(app: &ReviewState, attempts: i64) -> i64 {
+    let d = &app.settings.delivery;
     let shift = attempts.clamp(1, 20) as u32 - 1;
     let ms = d.backoff_initial_ms.saturating_mul(1u64 << shift);
     ms.min(d.backoff_max_ms) as i64

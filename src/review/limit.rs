@@ -17,8 +17,6 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::serve::state::App;
-
 /// Most client addresses tracked; beyond it idle ones are forgotten first.
 const MAX_CLIENTS: usize = 100_000;
 
@@ -66,8 +64,16 @@ impl RateLimiter {
     }
 }
 
+/// The admin listener's limiter with the counter of what it refused.
+pub struct AdminRate {
+    /// Token buckets per client address.
+    pub limiter: RateLimiter,
+    /// Requests refused.
+    pub refused: prometheus::IntCounter,
+}
+
 /// axum middleware: 429 for a client over its rate.
-pub async fn limit(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+pub async fn limit(State(rate): State<Arc<AdminRate>>, req: Request, next: Next) -> Response {
     let exempt = matches!(req.uri().path(), "/healthz" | "/readyz" | "/metrics");
     let peer = req
         .extensions()
@@ -75,9 +81,9 @@ pub async fn limit(State(app): State<Arc<App>>, req: Request, next: Next) -> Res
         .map(|c| c.0.ip());
     if !exempt
         && let Some(ip) = peer
-        && !app.admin_rate.allow(ip)
+        && !rate.limiter.allow(ip)
     {
-        app.metrics.admin_rate_limited.inc();
+        rate.refused.inc();
         return (
             StatusCode::TOO_MANY_REQUESTS,
             [("retry-after", "1")],

@@ -1,14 +1,19 @@
-//! The review side: the durable queue ([`store`]), delivery of approved
-//! items ([`delivery`]), and the admin listener — JSON API ([`api`]), web
-//! UI ([`ui`]), metrics and probes — behind [`auth`].
+//! The review office: the decisions reviewers and admins make
+//! ([`workflow`]), delivery of approved items ([`delivery`]), the
+//! state-change notifier ([`webhook`]), and the admin listener's pages over
+//! them — JSON API ([`api`]), web UI ([`ui`]), takedown candidates
+//! ([`takedown`]), metrics and probes — behind [`auth`] and the
+//! per-client rate ([`limit`]). Its state is [`state::ReviewState`].
 
 pub mod api;
 pub mod auth;
 pub mod delivery;
 pub mod limit;
+pub mod state;
 pub mod takedown;
 pub mod ui;
 pub mod webhook;
+pub mod workflow;
 
 use std::sync::Arc;
 
@@ -21,11 +26,11 @@ use serde::Serialize;
 
 use crate::intake;
 use crate::model::Piece;
-use crate::serve::state::App;
+use crate::review::state::ReviewState;
 use crate::store::{HoldStatus, PublishedContent, PublishedItem, StoredRequest};
 
 /// The admin listener's routes.
-pub fn router(app: Arc<App>) -> Router {
+pub fn router(app: Arc<ReviewState>) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
@@ -33,21 +38,17 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(api::routes())
         .merge(ui::routes())
         .merge(takedown::routes())
-        .layer(axum::middleware::from_fn_with_state(
-            app.clone(),
-            limit::limit,
-        ))
         .with_state(app)
 }
 
-async fn readyz(State(app): State<Arc<App>>) -> impl IntoResponse {
+async fn readyz(State(app): State<Arc<ReviewState>>) -> impl IntoResponse {
     match app.store.ping().await {
         Ok(()) => (StatusCode::OK, "ready"),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "store unavailable"),
     }
 }
 
-async fn metrics(State(app): State<Arc<App>>) -> impl IntoResponse {
+async fn metrics(State(app): State<Arc<ReviewState>>) -> impl IntoResponse {
     if let Ok(counts) = app.store.count_by_status().await {
         for (status, n) in counts {
             app.metrics
@@ -98,7 +99,7 @@ pub struct Span {
 /// places each finding on its piece. Findings are what held the item; the
 /// text is re-extracted, which is deterministic for the same bytes.
 pub async fn marked_text(
-    app: &App,
+    app: &ReviewState,
     request: &StoredRequest,
     findings: &serde_json::Value,
 ) -> Vec<MarkedPiece> {
@@ -110,7 +111,7 @@ pub async fn marked_text(
     let Ok(read) = intake::read(
         &head,
         bytes::Bytes::from(request.body.clone()),
-        &app.config.limits.intake(),
+        &app.settings.intake,
     )
     .await
     else {
@@ -123,7 +124,7 @@ pub async fn marked_text(
 /// as the gateway read it (`source` is `egress:ROUTE`, `doc_key` is
 /// `url:TARGET`), so the part names of the findings match.
 pub async fn marked_page(
-    app: &App,
+    app: &ReviewState,
     item: &PublishedItem,
     content: PublishedContent,
     findings: &serde_json::Value,
@@ -135,7 +136,7 @@ pub async fn marked_page(
         target,
         content.content_type.as_deref(),
         bytes::Bytes::from(content.bytes),
-        &app.config.limits.intake(),
+        &app.settings.intake,
     )
     .await
     else {
@@ -146,7 +147,7 @@ pub async fn marked_page(
 
 /// Extracts the uploads and places each finding on the piece it names.
 async fn marked(
-    app: &App,
+    app: &ReviewState,
     uploads: Vec<intake::Upload>,
     findings: &serde_json::Value,
 ) -> Vec<MarkedPiece> {

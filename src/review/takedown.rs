@@ -20,18 +20,16 @@ use serde_json::{Value, json};
 
 use crate::model::mask_digit_runs;
 use crate::review::api::{ApiError, ApiUser};
-use crate::review::auth::Principal;
+use crate::review::state::ReviewState;
 use crate::review::ui::{
-    UiUser, audit_table, category_zh, esc, findings_table, marked_html, page, refuse_form, time,
+    UiUser, audit_table, category_zh, esc, failed, findings_table, marked_html, page, refuse_form,
+    time,
 };
-use crate::serve::state::App;
+use crate::review::workflow::{self, TAKEDOWN_QUEUE};
 use crate::store::{PublishedFilter, PublishedItem, StoreError, TakedownStatus};
 
-/// The queue name that grants access to takedown candidates.
-pub const QUEUE: &str = "takedown";
-
 /// API and UI routes.
-pub fn routes() -> Router<Arc<App>> {
+pub fn routes() -> Router<Arc<ReviewState>> {
     Router::new()
         .route("/api/takedown", get(api_list))
         .route("/api/takedown/{id}", get(api_detail))
@@ -77,11 +75,11 @@ fn masked(mut item: PublishedItem) -> PublishedItem {
 }
 
 async fn api_list(
-    State(app): State<Arc<App>>,
+    State(app): State<Arc<ReviewState>>,
     ApiUser(user): ApiUser,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    if !user.may_see(QUEUE) {
+    if !user.may_see(TAKEDOWN_QUEUE) {
         return Ok(Json(json!({"items": [], "next_cursor": null})));
     }
     let (items, next) = app
@@ -94,11 +92,11 @@ async fn api_list(
 }
 
 async fn api_detail(
-    State(app): State<Arc<App>>,
+    State(app): State<Arc<ReviewState>>,
     ApiUser(user): ApiUser,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    if !user.may_see(QUEUE) {
+    if !user.may_see(TAKEDOWN_QUEUE) {
         return Err(StoreError::NotFound.into());
     }
     let item = app.store.get_published(&id).await?;
@@ -120,60 +118,17 @@ struct Decision {
 }
 
 async fn api_decide(
-    State(app): State<Arc<App>>,
+    State(app): State<Arc<ReviewState>>,
     ApiUser(user): ApiUser,
     Path(id): Path<String>,
     Json(body): Json<Decision>,
 ) -> Result<Json<Value>, ApiError> {
-    let to = decide(&app, &user, &id, &body.decision, &body.comment).await?;
+    let to = workflow::decide_takedown(&app, &user, &id, &body.decision, &body.comment).await?;
     Ok(Json(json!({"id": id, "status": to})))
 }
 
-/// A reviewer's decision, with its checks: the queue is granted, the
-/// decision is one of the two, "fine" needs a reason (it keeps a finding
-/// public).
-async fn decide(
-    app: &App,
-    user: &Principal,
-    id: &str,
-    decision: &str,
-    comment: &str,
-) -> Result<TakedownStatus, ApiError> {
-    if !user.may_see(QUEUE) {
-        return Err(StoreError::NotFound.into());
-    }
-    let to = match decision {
-        "take_down" => TakedownStatus::TakeDown,
-        "fine" => TakedownStatus::Fine,
-        _ => {
-            return Err(ApiError(
-                StatusCode::BAD_REQUEST,
-                "decision must be take_down or fine".into(),
-            ));
-        }
-    };
-    if to == TakedownStatus::Fine && comment.trim().is_empty() {
-        return Err(ApiError(
-            StatusCode::BAD_REQUEST,
-            "marking a document fine needs a reason".into(),
-        ));
-    }
-    match app
-        .store
-        .decide_takedown(id, to, &user.name, comment.trim())
-        .await
-    {
-        Ok(()) => Ok(to),
-        Err(StoreError::TakedownConflict(now)) => Err(ApiError(
-            StatusCode::CONFLICT,
-            format!("document is {now}; it cannot be marked {to}"),
-        )),
-        Err(e) => Err(e.into()),
-    }
-}
-
 async fn ui_list(
-    State(app): State<Arc<App>>,
+    State(app): State<Arc<ReviewState>>,
     user: UiUser,
     Query(q): Query<ListQuery>,
 ) -> Response {
@@ -184,7 +139,7 @@ async fn ui_list(
             return (status, page("参数错误", Some(&user), &esc(&message))).into_response();
         }
     };
-    let (items, next) = if user.principal.may_see(QUEUE) {
+    let (items, next) = if user.principal.may_see(TAKEDOWN_QUEUE) {
         match app.store.list_published(&filter).await {
             Ok(page) => page,
             Err(_) => {
@@ -238,9 +193,13 @@ async fn ui_list(
     page("已发布公告复查", Some(&user), &body).into_response()
 }
 
-async fn ui_item(State(app): State<Arc<App>>, user: UiUser, Path(id): Path<String>) -> Response {
+async fn ui_item(
+    State(app): State<Arc<ReviewState>>,
+    user: UiUser,
+    Path(id): Path<String>,
+) -> Response {
     let item = match app.store.get_published(&id).await {
-        Ok(item) if user.principal.may_see(QUEUE) => item,
+        Ok(item) if user.principal.may_see(TAKEDOWN_QUEUE) => item,
         _ => {
             return (
                 StatusCode::NOT_FOUND,
@@ -319,7 +278,7 @@ struct DecisionForm {
 }
 
 async fn ui_decide(
-    State(app): State<Arc<App>>,
+    State(app): State<Arc<ReviewState>>,
     headers: HeaderMap,
     user: UiUser,
     Path(id): Path<String>,
@@ -328,20 +287,9 @@ async fn ui_decide(
     if let Some(r) = refuse_form(&headers, &user, &form.csrf) {
         return r;
     }
-    match decide(&app, &user.principal, &id, &form.decision, &form.comment).await {
+    match workflow::decide_takedown(&app, &user.principal, &id, &form.decision, &form.comment).await
+    {
         Ok(_) => Redirect::to(&format!("/ui/takedown/{id}")).into_response(),
-        Err(ApiError(status, message)) => (
-            status,
-            page(
-                "操作未完成",
-                Some(&user),
-                &format!(
-                    "<p class=err>{}</p><p><a href=\"/ui/takedown/{}\">返回</a></p>",
-                    esc(&message),
-                    esc(&id)
-                ),
-            ),
-        )
-            .into_response(),
+        Err(e) => failed(&user, &format!("/ui/takedown/{id}"), e),
     }
 }

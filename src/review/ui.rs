@@ -17,16 +17,16 @@ use serde::Deserialize;
 use serde_json::Value;
 use subtle::ConstantTimeEq;
 
-use crate::review::api::{ApiError, decide, resolve};
 use crate::review::auth::{Principal, hash_token, new_token};
-use crate::serve::state::App;
+use crate::review::state::ReviewState;
+use crate::review::workflow::{self, WorkflowError};
 use crate::store::{AuditEntry, HoldStatus, ListFilter, Session, now_ms};
 
 const COOKIE: &str = "pubgate_session";
 const SESSION_HOURS: i64 = 8;
 
 /// The UI routes.
-pub fn routes() -> Router<Arc<App>> {
+pub fn routes() -> Router<Arc<ReviewState>> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/ui") }))
         .route("/ui", get(queue))
@@ -45,10 +45,13 @@ pub struct UiUser {
     session_hash: String,
 }
 
-impl FromRequestParts<Arc<App>> for UiUser {
+impl FromRequestParts<Arc<ReviewState>> for UiUser {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<UiUser, Response> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &Arc<ReviewState>,
+    ) -> Result<UiUser, Response> {
         let to_login = || Redirect::to("/ui/login").into_response();
         let Some(id) = cookie(&parts.headers, COOKIE) else {
             return Err(to_login());
@@ -204,7 +207,7 @@ struct LoginForm {
 }
 
 async fn login(
-    State(app): State<Arc<App>>,
+    State(app): State<Arc<ReviewState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
@@ -251,7 +254,7 @@ async fn login(
         return (StatusCode::SERVICE_UNAVAILABLE, "store unavailable").into_response();
     }
     let _ = app.store.audit(&principal.name, "login", None, "").await;
-    let secure = if app.config.cookie_secure {
+    let secure = if app.settings.cookie_secure {
         "; Secure"
     } else {
         ""
@@ -273,7 +276,7 @@ struct CsrfForm {
 }
 
 async fn logout(
-    State(app): State<Arc<App>>,
+    State(app): State<Arc<ReviewState>>,
     headers: HeaderMap,
     user: UiUser,
     Form(form): Form<CsrfForm>,
@@ -298,7 +301,11 @@ struct QueueQuery {
     cursor: Option<String>,
 }
 
-async fn queue(State(app): State<Arc<App>>, user: UiUser, Query(q): Query<QueueQuery>) -> Response {
+async fn queue(
+    State(app): State<Arc<ReviewState>>,
+    user: UiUser,
+    Query(q): Query<QueueQuery>,
+) -> Response {
     let status = q
         .status
         .as_deref()
@@ -408,7 +415,11 @@ async fn queue(State(app): State<Arc<App>>, user: UiUser, Query(q): Query<QueueQ
     page("复核队列", Some(&user), &body).into_response()
 }
 
-async fn item(State(app): State<Arc<App>>, user: UiUser, Path(id): Path<String>) -> Response {
+async fn item(
+    State(app): State<Arc<ReviewState>>,
+    user: UiUser,
+    Path(id): Path<String>,
+) -> Response {
     let detail = match app.store.get(&id).await {
         Ok(d) if user.principal.may_see(&d.summary.queue) => d,
         _ => {
@@ -487,7 +498,7 @@ struct DecisionForm {
 }
 
 async fn approve(
-    State(app): State<Arc<App>>,
+    State(app): State<Arc<ReviewState>>,
     headers: HeaderMap,
     user: UiUser,
     Path(id): Path<String>,
@@ -497,7 +508,7 @@ async fn approve(
 }
 
 async fn reject(
-    State(app): State<Arc<App>>,
+    State(app): State<Arc<ReviewState>>,
     headers: HeaderMap,
     user: UiUser,
     Path(id): Path<String>,
@@ -515,7 +526,7 @@ struct ReconcileForm {
 }
 
 async fn reconcile(
-    State(app): State<Arc<App>>,
+    State(app): State<Arc<ReviewState>>,
     headers: HeaderMap,
     user: UiUser,
     Path(id): Path<String>,
@@ -524,20 +535,32 @@ async fn reconcile(
     if let Some(r) = refuse_form(&headers, &user, &form.csrf) {
         return r;
     }
-    match resolve(&app, &user.principal, &id, &form.outcome, &form.comment).await {
+    match workflow::resolve(&app, &user.principal, &id, &form.outcome, &form.comment).await {
         Ok(_) => Redirect::to(&format!("/ui/holds/{id}")).into_response(),
-        Err(e) => failed(&user, &id, e),
+        Err(e) => failed(&user, &format!("/ui/holds/{id}"), e),
     }
 }
 
-/// The page for an action that did not happen.
-fn failed(user: &UiUser, id: &str, ApiError(status, message): ApiError) -> Response {
-    let zh = match status {
-        StatusCode::FORBIDDEN => "没有权限执行此操作（提交人不能批准自己提交的公告）。",
-        StatusCode::CONFLICT => "该条目已被处理。",
-        StatusCode::BAD_REQUEST => "请填写必填项。",
-        StatusCode::NOT_FOUND => "没有这个条目。",
-        _ => "操作失败，请稍后重试。",
+/// The page for an action that did not happen: what went wrong in the
+/// reviewer's words, and the way back to the item (`back`).
+pub(crate) fn failed(user: &UiUser, back: &str, e: WorkflowError) -> Response {
+    let (status, zh) = match &e {
+        WorkflowError::NotFound => (StatusCode::NOT_FOUND, "没有这个条目。"),
+        WorkflowError::OwnSubmission => (
+            StatusCode::FORBIDDEN,
+            "没有权限执行此操作（提交人不能批准自己提交的公告）。",
+        ),
+        WorkflowError::AdminsOnly => (StatusCode::FORBIDDEN, "此操作仅限管理员。"),
+        WorkflowError::Conflict(_) => (StatusCode::CONFLICT, "该条目已被处理。"),
+        WorkflowError::NeedsReason(_) => (StatusCode::BAD_REQUEST, "请填写理由（必填）。"),
+        WorkflowError::UnknownChoice(_) => (StatusCode::BAD_REQUEST, "请选择一项处理决定。"),
+        WorkflowError::Store(store) => {
+            tracing::error!(error = %store, "store error in the review UI");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "存储暂不可用，操作未完成，请稍后重试。",
+            )
+        }
     };
     (
         status,
@@ -545,9 +568,9 @@ fn failed(user: &UiUser, id: &str, ApiError(status, message): ApiError) -> Respo
             "操作未完成",
             Some(user),
             &format!(
-                "<p class=err>{zh}</p><p>{}</p><p><a href=\"/ui/holds/{}\">返回</a></p>",
-                esc(&message),
-                esc(id)
+                "<p class=err>{zh}</p><p>{}</p><p><a href=\"{}\">返回</a></p>",
+                esc(&e.to_string()),
+                esc(back)
             ),
         ),
     )
@@ -555,7 +578,7 @@ fn failed(user: &UiUser, id: &str, ApiError(status, message): ApiError) -> Respo
 }
 
 async fn act(
-    app: Arc<App>,
+    app: Arc<ReviewState>,
     headers: HeaderMap,
     user: UiUser,
     id: String,
@@ -565,9 +588,9 @@ async fn act(
     if let Some(r) = refuse_form(&headers, &user, &form.csrf) {
         return r;
     }
-    match decide(&app, &user.principal, &id, to, &form.comment).await {
+    match workflow::decide(&app, &user.principal, &id, to, &form.comment).await {
         Ok(()) => Redirect::to(&format!("/ui/holds/{id}")).into_response(),
-        Err(e) => failed(&user, &id, e),
+        Err(e) => failed(&user, &format!("/ui/holds/{id}"), e),
     }
 }
 

@@ -1,5 +1,6 @@
-//! Tells an operator's endpoint about every state change of a held item.
-//! The payload carries ids, statuses and the queue — never content.
+//! Tells the log and an operator's endpoint about every state change of a
+//! held item. The payload carries ids, statuses and the queue — never
+//! content.
 
 use std::time::Duration;
 
@@ -8,8 +9,54 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
-use crate::serve::state::StateChange;
+use serde::Serialize;
+
+use crate::store::HoldStatus;
 use crate::upstream::{ProxyBody, full};
+
+/// A state change, as told to the webhook.
+#[derive(Debug, Clone, Serialize)]
+pub struct StateChange {
+    /// Item id.
+    pub id: String,
+    /// Previous status (`None` when the item was just held).
+    pub from: Option<HoldStatus>,
+    /// New status.
+    pub to: HoldStatus,
+    /// Queue.
+    pub queue: Option<String>,
+    /// Who made the change.
+    pub actor: String,
+    /// When (ms since the epoch).
+    pub at: i64,
+}
+
+/// Where state changes are told: the log always, the webhook if any. The
+/// gateway (a new hold), the review office (decisions) and the delivery
+/// worker (outcomes) share one.
+pub struct Notifier {
+    webhook: Option<Webhook>,
+    failures: prometheus::IntCounter,
+}
+
+impl Notifier {
+    /// `url` is the configured webhook; `failures` counts calls that failed
+    /// after retries.
+    pub fn new(url: Option<&str>, failures: prometheus::IntCounter) -> Notifier {
+        Notifier {
+            webhook: url.and_then(Webhook::new),
+            failures,
+        }
+    }
+
+    /// Logs the change and tells the webhook, in the background.
+    pub fn changed(&self, change: StateChange) {
+        tracing::info!(id = %change.id, from = ?change.from, to = %change.to, actor = %change.actor, "item state changed");
+        if let Some(hook) = &self.webhook {
+            hook.send(change, self.failures.clone());
+        }
+    }
+}
 
 /// A configured webhook.
 #[derive(Clone)]

@@ -1,24 +1,35 @@
-//! `pubgate serve`: wires the gateway, the review listener and the
-//! delivery worker around one shared [`state::App`], and handles signals
-//! (SIGHUP reloads, SIGTERM/SIGINT shut down gracefully).
+//! `pubgate serve`: the composition root. It reads the config file, opens
+//! the store, builds the engine, and hands each component its own state —
+//! [`GatewayState`] to the proxy workers, [`ReviewState`] to the admin
+//! listener and the delivery worker, [`Cluster`] to the reload API and the
+//! heartbeat — sharing the store, the live engine, the metrics and the
+//! notifier between them. It is the only module that knows them all. It
+//! also handles signals (SIGHUP reloads, SIGTERM/SIGINT shut down
+//! gracefully).
 
 pub mod config;
 pub mod demo;
-pub mod replica;
-pub mod state;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::AtomicI64;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinHandle;
 
+use crate::cluster::{Cluster, Reloader};
+use crate::engine::LiveEngine;
 use crate::extract::Extractors;
+use crate::gateway::decisions::DecisionLog;
+use crate::gateway::state::{GatewaySettings, GatewayState};
+use crate::metrics::Metrics;
 use crate::review::auth::{Accounts, new_token};
+use crate::review::limit::{AdminRate, RateLimiter};
+use crate::review::state::{ReviewSettings, ReviewState};
+use crate::review::webhook::Notifier;
 use crate::serve::config::{HostHeader, ServeConfig};
-use crate::serve::state::App;
 use crate::store::Store;
 use crate::upstream::Upstream;
 
@@ -99,8 +110,14 @@ pub struct Running {
     /// The bootstrap admin token, when no accounts are configured and none
     /// came from `PUBGATE_ADMIN_TOKEN` (shown once).
     pub generated_admin_token: Option<String>,
-    /// The shared state.
-    pub app: Arc<App>,
+    /// The store the gateway and the review office share.
+    pub store: Store,
+    /// The gateway's state.
+    pub gateway: Arc<GatewayState>,
+    /// The review office's state.
+    pub review: Arc<ReviewState>,
+    /// This replica in the cluster (reloads).
+    pub cluster: Arc<Cluster>,
     shutdown: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
     /// Held while running: a second gateway on the same SQLite file is
@@ -126,76 +143,39 @@ pub async fn start(
 ) -> Result<Running, ServeError> {
     raise_open_file_limit(config.limits.max_connections);
     let (shutdown, shutdown_rx) = watch::channel(false);
-    let mut demo_addr = None;
-    if config.upstream.is_none() {
-        let addr = demo::start(config.demo_listen, shutdown_rx.clone())
-            .await
-            .map_err(io(format!(
-                "cannot start the demo publishing site on {}",
-                config.demo_listen
-            )))?;
-        config.upstream = Some(format!("http://{addr}"));
-        demo_addr = Some(addr);
-    }
-    let engine = state::build_engine(&config, extractors.clone())?;
-    prepare_sqlite_dir(&config.store)?;
-    let sqlite_lock = lock_sqlite(&config.store)?;
-    let secrets = config.secrets.load().map_err(ServeError::Secrets)?;
-    let encrypted = secrets.keyring.is_some();
-    let signed = secrets.audit_key.is_some();
-    let store = Store::open_with(&config.store, secrets)
-        .await
-        .map_err(|source| ServeError::Store {
-            url: crate::store::redact_url(&config.store),
-            source,
-        })?;
-    // Alone on SQLite, every `delivering` item is an orphan of this
-    // process's last run. On PostgreSQL another replica may be delivering
-    // right now: only items whose lease expired are taken.
-    let sole_writer = store.backend() == crate::store::Backend::Sqlite;
-    let moved = store
-        .recover_orphans(sole_writer, config.upstream_idempotent)
-        .await
-        .map_err(|source| ServeError::Store {
-            url: crate::store::redact_url(&config.store),
-            source,
-        })?;
-    tracing::info!(
-        encrypted,
-        audit_signed = signed,
-        "store opened (held requests encrypted at rest: {encrypted}; audit chain signed: {signed})"
-    );
-    if let Ok((seq, hash)) = store.audit_head().await {
-        tracing::info!(anchor = %format!("{seq}:{hash}"), "audit chain head at start");
-    }
-    if !moved.is_empty() {
-        tracing::warn!(
-            count = moved.len(),
-            "items were being delivered when the gateway stopped"
-        );
-    }
-    let upstream_url = config.upstream.clone().unwrap_or_default();
+    let demo_addr = start_demo_without_upstream(&mut config, &shutdown_rx).await?;
+    let metrics = Arc::new(Metrics::new()?);
+    let replica = crate::cluster::replica::replica_name(config.cluster.replica.as_deref());
+    let engine = crate::cluster::reload::build_engine(
+        config.dictionaries.as_ref(),
+        config.policy.as_ref(),
+        extractors.clone(),
+    )?;
+    let live = Arc::new(LiveEngine::new(engine));
+    let reloader = Reloader {
+        dictionaries: config.dictionaries.clone(),
+        policy: config.policy.clone(),
+        extractors,
+        live: live.clone(),
+        metrics: metrics.clone(),
+        replica: replica.clone(),
+    };
+    metrics
+        .engine_info
+        .with_label_values(&[live.current().version(), &replica])
+        .set(1);
+    let (store, sqlite_lock) = open_store(&config).await?;
     let upstream = Upstream::new(
-        &upstream_url,
+        config.upstream.as_deref().unwrap_or_default(),
         config.host == HostHeader::Upstream,
         Duration::from_secs(config.limits.connect_timeout_secs),
         Duration::from_secs(config.limits.upstream_timeout_secs),
     )?;
-    let mut generated_admin_token = None;
-    let bootstrap = if config.accounts.is_empty() {
-        match std::env::var("PUBGATE_ADMIN_TOKEN") {
-            Ok(t) if !t.trim().is_empty() => Some(t),
-            _ => {
-                let t = new_token();
-                generated_admin_token = Some(t.clone());
-                Some(t)
-            }
-        }
-    } else {
-        None
-    };
-    let accounts = Accounts::new(&config.accounts, bootstrap.as_deref());
-    let metrics = crate::metrics::Metrics::new()?;
+    let (accounts, generated_admin_token) = accounts(&config);
+    let notifier = Arc::new(Notifier::new(
+        config.webhook.as_deref(),
+        metrics.webhook_failures.clone(),
+    ));
     let egress = crate::gateway::egress::Egress::new(
         &config.egress,
         config.egress_page.as_deref(),
@@ -216,38 +196,217 @@ pub async fn start(
     let reload_seen = store
         .reload_generation()
         .await
-        .map_err(|source| ServeError::Store {
-            url: crate::store::redact_url(&config.store),
-            source,
-        })?;
-    let app = App::new(
-        config,
-        engine,
-        extractors,
-        store,
-        upstream,
-        metrics,
-        accounts,
+        .map_err(store_error(&config.store))?;
+    let gateway = Arc::new(GatewayState {
+        settings: gateway_settings(&config),
+        engine: live.clone(),
+        routes: crate::gateway::routes::Routes::new(&config.inspect),
+        publish: crate::gateway::publish::PublishRules::new(&config.publish),
         egress,
-        reload_seen,
+        store: store.clone(),
+        upstream: upstream.clone(),
+        metrics: metrics.clone(),
+        scan_permits: Semaphore::new(config.limits.max_concurrent_scans.max(1)),
+        replica: replica.clone(),
+        notifier: notifier.clone(),
+        decisions: DecisionLog::start(store.clone()),
+    });
+    let review = Arc::new(ReviewState {
+        settings: ReviewSettings {
+            intake: config.limits.intake(),
+            delivery: config.delivery.clone(),
+            upstream_idempotent: config.upstream_idempotent,
+            cookie_secure: config.cookie_secure,
+        },
+        engine: live.clone(),
+        store: store.clone(),
+        upstream,
+        metrics: metrics.clone(),
+        accounts: accounts.clone(),
+        delivery_wake: tokio::sync::Notify::new(),
+        notifier,
+        replica: replica.clone(),
+    });
+    let cluster = Arc::new(Cluster {
+        store: store.clone(),
+        replica,
+        started_at: crate::store::now_ms(),
+        heartbeat_ms: config.cluster.heartbeat_ms,
+        reload_seen: AtomicI64::new(reload_seen),
+        reloader,
+        accounts,
+    });
+    let rate = Arc::new(AdminRate {
+        limiter: RateLimiter::new(
+            config.limits.admin_rate_per_sec,
+            config.limits.admin_rate_burst,
+        ),
+        refused: metrics.admin_rate_limited.clone(),
+    });
+    let workers = proxy_threads(config.proxy_threads);
+    let mut tasks = start_proxy_workers(
+        &gateway,
+        proxy_listener,
+        workers,
+        // Each worker caps its own connections: a worker waiting for a free
+        // slot must not hold one that another worker's queued client needs.
+        config.limits.max_connections.div_ceil(workers).max(1),
+        &shutdown_rx,
+    )?;
+    let admin = crate::review::router(review.clone())
+        .merge(crate::cluster::router(cluster.clone()))
+        .layer(axum::middleware::from_fn_with_state(
+            rate,
+            crate::review::limit::limit,
+        ));
+    tasks.push(serve_admin(admin_listener, admin, shutdown_rx.clone()));
+    tasks.push(tokio::spawn(crate::review::delivery::run(
+        review.clone(),
+        shutdown_rx.clone(),
+    )));
+    tasks.push(tokio::spawn(crate::cluster::replica::run(
+        cluster.clone(),
+        shutdown_rx.clone(),
+    )));
+    tracing::info!(
+        proxy = %proxy_addr,
+        admin = %admin_addr,
+        upstream = %gateway.upstream.authority(),
+        version = %live.current().version(),
+        replica = %cluster.replica,
+        "pubgate serve started"
     );
+    Ok(Running {
+        proxy_addr,
+        admin_addr,
+        demo_addr,
+        generated_admin_token,
+        store,
+        gateway,
+        review,
+        cluster,
+        shutdown,
+        tasks,
+        _sqlite_lock: sqlite_lock,
+    })
+}
+
+/// With no upstream configured, starts the demo publishing site and points
+/// the upstream at it.
+async fn start_demo_without_upstream(
+    config: &mut ServeConfig,
+    shutdown: &watch::Receiver<bool>,
+) -> Result<Option<SocketAddr>, ServeError> {
+    if config.upstream.is_some() {
+        return Ok(None);
+    }
+    let addr = demo::start(config.demo_listen, shutdown.clone())
+        .await
+        .map_err(io(format!(
+            "cannot start the demo publishing site on {}",
+            config.demo_listen
+        )))?;
+    config.upstream = Some(format!("http://{addr}"));
+    Ok(Some(addr))
+}
+
+fn store_error(url: &str) -> impl FnOnce(crate::store::StoreError) -> ServeError {
+    let url = crate::store::redact_url(url);
+    move |source| ServeError::Store { url, source }
+}
+
+/// Opens (and migrates) the store with its keys, takes the SQLite lock,
+/// and moves deliveries a previous run left in flight.
+async fn open_store(config: &ServeConfig) -> Result<(Store, Option<std::fs::File>), ServeError> {
+    prepare_sqlite_dir(&config.store)?;
+    let sqlite_lock = lock_sqlite(&config.store)?;
+    let secrets = config.secrets.load().map_err(ServeError::Secrets)?;
+    let encrypted = secrets.keyring.is_some();
+    let signed = secrets.audit_key.is_some();
+    let store = Store::open_with(&config.store, secrets)
+        .await
+        .map_err(store_error(&config.store))?;
+    // Alone on SQLite, every `delivering` item is an orphan of this
+    // process's last run. On PostgreSQL another replica may be delivering
+    // right now: only items whose lease expired are taken.
+    let sole_writer = store.backend() == crate::store::Backend::Sqlite;
+    let moved = store
+        .recover_orphans(sole_writer, config.upstream_idempotent)
+        .await
+        .map_err(store_error(&config.store))?;
+    tracing::info!(
+        encrypted,
+        audit_signed = signed,
+        "store opened (held requests encrypted at rest: {encrypted}; audit chain signed: {signed})"
+    );
+    if let Ok((seq, hash)) = store.audit_head().await {
+        tracing::info!(anchor = %format!("{seq}:{hash}"), "audit chain head at start");
+    }
+    if !moved.is_empty() {
+        tracing::warn!(
+            count = moved.len(),
+            "items were being delivered when the gateway stopped"
+        );
+    }
+    Ok((store, sqlite_lock))
+}
+
+/// The configured accounts; with none, one admin whose token comes from
+/// `PUBGATE_ADMIN_TOKEN` or is generated now (returned, to be shown once).
+fn accounts(config: &ServeConfig) -> (Arc<Accounts>, Option<String>) {
+    let mut generated = None;
+    let bootstrap = if config.accounts.is_empty() {
+        match std::env::var("PUBGATE_ADMIN_TOKEN") {
+            Ok(t) if !t.trim().is_empty() => Some(t),
+            _ => {
+                let t = new_token();
+                generated = Some(t.clone());
+                Some(t)
+            }
+        }
+    } else {
+        None
+    };
+    let accounts = Accounts::new(&config.accounts, bootstrap.as_deref());
+    (Arc::new(accounts), generated)
+}
+
+/// The gateway's part of the config file.
+fn gateway_settings(config: &ServeConfig) -> GatewaySettings {
+    let limits = &config.limits;
+    GatewaySettings {
+        intake: limits.intake(),
+        header_read_timeout: Duration::from_secs(limits.header_read_timeout_secs),
+        body_read_timeout: Duration::from_secs(limits.body_read_timeout_secs),
+        scan_timeout: Duration::from_secs(limits.scan_timeout_secs),
+        shutdown_grace: Duration::from_secs(limits.shutdown_grace_secs),
+        monitor: config.monitor,
+        submitter_header: config.submitter_header.clone(),
+    }
+}
+
+/// One proxy worker per thread, each on its own single-threaded runtime
+/// and its own socket on the same port (SO_REUSEPORT: the kernel spreads
+/// new connections evenly across the workers).
+fn start_proxy_workers(
+    gateway: &Arc<GatewayState>,
+    first: TcpListener,
+    workers: usize,
+    connections_each: usize,
+    shutdown: &watch::Receiver<bool>,
+) -> Result<Vec<JoinHandle<()>>, ServeError> {
+    let addr = first.local_addr().map_err(io("proxy address"))?;
+    let mut first = Some(first.into_std().map_err(io("proxy listener"))?);
     let mut tasks = Vec::new();
-    let workers = proxy_threads(app.config.proxy_threads);
-    // Each worker caps its own connections: a worker waiting for a free
-    // slot must not hold one that another worker's queued client needs.
-    let per_worker = app.config.limits.max_connections.div_ceil(workers).max(1);
-    let mut first = Some(proxy_listener.into_std().map_err(io("proxy listener"))?);
     for worker in 0..workers {
-        // Each worker has its own socket on the same port (SO_REUSEPORT):
-        // the kernel spreads new connections evenly across the workers.
         let socket = match first.take() {
             Some(s) => s,
-            None => reuseport_listener(proxy_addr)
+            None => reuseport_listener(addr)
                 .and_then(|l| l.into_std())
-                .map_err(io(format!("cannot listen on {proxy_addr}")))?,
+                .map_err(io(format!("cannot listen on {addr}")))?,
         };
-        let (app, shutdown) = (app.clone(), shutdown_rx.clone());
-        let connections = Arc::new(Semaphore::new(per_worker));
+        let (gateway, shutdown) = (gateway.clone(), shutdown.clone());
+        let connections = Arc::new(Semaphore::new(connections_each));
         // A long-lived thread from the blocking pool, with a runtime of its own.
         tasks.push(tokio::task::spawn_blocking(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
@@ -257,7 +416,7 @@ pub async fn start(
                 Ok(runtime) => runtime.block_on(async move {
                     match TcpListener::from_std(socket) {
                         Ok(listener) => {
-                            crate::gateway::serve(listener, app, connections, shutdown).await
+                            crate::gateway::serve(listener, gateway, connections, shutdown).await
                         }
                         Err(e) => tracing::error!(worker, error = %e, "proxy worker cannot listen"),
                     }
@@ -266,41 +425,25 @@ pub async fn start(
             }
         }));
     }
-    let router =
-        crate::review::router(app.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    let mut admin_shutdown = shutdown_rx.clone();
-    tasks.push(tokio::spawn(async move {
-        let served = axum::serve(admin_listener, router)
+    Ok(tasks)
+}
+
+/// Serves the admin listener until shutdown.
+fn serve_admin(
+    listener: TcpListener,
+    router: axum::Router,
+    mut shutdown: watch::Receiver<bool>,
+) -> JoinHandle<()> {
+    let service = router.into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move {
+        let served = axum::serve(listener, service)
             .with_graceful_shutdown(async move {
-                let _ = admin_shutdown.changed().await;
+                let _ = shutdown.changed().await;
             })
             .await;
         if let Err(e) = served {
             tracing::error!(error = %e, "admin listener stopped");
         }
-    }));
-    tasks.push(tokio::spawn(crate::review::delivery::run(
-        app.clone(),
-        shutdown_rx.clone(),
-    )));
-    tasks.push(tokio::spawn(replica::run(app.clone(), shutdown_rx.clone())));
-    tracing::info!(
-        proxy = %proxy_addr,
-        admin = %admin_addr,
-        upstream = %app.upstream.authority(),
-        version = %app.engine().version(),
-        replica = %app.replica,
-        "pubgate serve started"
-    );
-    Ok(Running {
-        proxy_addr,
-        admin_addr,
-        demo_addr,
-        generated_admin_token,
-        app,
-        shutdown,
-        tasks,
-        _sqlite_lock: sqlite_lock,
     })
 }
 
@@ -384,15 +527,14 @@ pub async fn run_until_signalled(running: Running) -> Result<(), ServeError> {
     loop {
         tokio::select! {
             _ = hup.recv() => {
-                let app = running.app.clone();
-                let _ = crate::review::api::reload_everywhere(&app, "signal").await;
+                let _ = crate::cluster::reload::everywhere(&running.cluster, "signal").await;
             }
             _ = term.recv() => break,
             _ = int.recv() => break,
         }
     }
     tracing::info!("shutting down: finishing in-flight requests");
-    let store = running.app.store.clone();
+    let store = running.store.clone();
     running.shutdown().await;
     if let Ok((seq, hash)) = store.audit_head().await {
         tracing::info!(anchor = %format!("{seq}:{hash}"), "audit chain head at stop");

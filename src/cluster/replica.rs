@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use crate::serve::state::App;
+use crate::cluster::{Cluster, reload};
 
 /// The replica's name: `PUBGATE_REPLICA`, else the configured name, else
 /// `host/pid` (a pod's host name is its pod name; the pid tells apart two
@@ -48,30 +48,29 @@ const MAX_RELOAD_TRIES: u32 = 150;
 /// trying at every heartbeat until its files give the asked version, and
 /// says so in the log; `/api/replicas` and `pubgate_engine_info` show the
 /// versions meanwhile.
-pub async fn run(app: Arc<App>, mut shutdown: watch::Receiver<bool>) {
-    let every = Duration::from_millis(app.config.cluster.heartbeat_ms.max(100));
+pub async fn run(cluster: Arc<Cluster>, mut shutdown: watch::Receiver<bool>) {
+    let every = Duration::from_millis(cluster.heartbeat_ms.max(100));
     let mut warned_for = 0;
     let mut tries = 0u32;
     loop {
-        match app.store.reload_target().await {
-            Ok((generation, wanted)) if generation > app.reload_seen.load(Ordering::SeqCst) => {
+        match cluster.store.reload_target().await {
+            Ok((generation, wanted)) if generation > cluster.reload_seen.load(Ordering::SeqCst) => {
                 tries += 1;
                 if tries > MAX_RELOAD_TRIES {
                     // Files that stay different are a configuration error,
                     // not something to rebuild the engine for forever.
-                    tracing::error!(generation, wanted = %wanted, version = %app.engine().version(),
+                    tracing::error!(generation, wanted = %wanted, version = %cluster.reloader.live.current().version(),
                         "gave up following a reload: this replica's policy files give another version");
-                    app.reload_seen.fetch_max(generation, Ordering::SeqCst);
+                    cluster.reload_seen.fetch_max(generation, Ordering::SeqCst);
                     tries = 0;
                 }
-                let reloading = app.clone();
-                match tokio::task::spawn_blocking(move || reloading.reload()).await {
-                    Ok(Ok(version)) if wanted.is_empty() || version == wanted => {
-                        app.reload_seen.fetch_max(generation, Ordering::SeqCst);
+                match reload::here(&cluster).await {
+                    Ok(version) if wanted.is_empty() || version == wanted => {
+                        cluster.reload_seen.fetch_max(generation, Ordering::SeqCst);
                         tries = 0;
                         tracing::info!(generation, version = %version, "reload asked by another replica: done");
                     }
-                    Ok(Ok(version)) => {
+                    Ok(version) => {
                         if warned_for != generation {
                             warned_for = generation;
                             tracing::warn!(generation, version = %version, wanted = %wanted,
@@ -79,7 +78,7 @@ pub async fn run(app: Arc<App>, mut shutdown: watch::Receiver<bool>) {
                         }
                     }
                     // `reload` logged the file errors; the old engine stays.
-                    _ => {
+                    Err(_) => {
                         if warned_for != generation {
                             warned_for = generation;
                             tracing::error!(
@@ -93,9 +92,13 @@ pub async fn run(app: Arc<App>, mut shutdown: watch::Receiver<bool>) {
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "cannot read the reload generation"),
         }
-        if let Err(e) = app
+        if let Err(e) = cluster
             .store
-            .heartbeat(&app.replica, app.engine().version(), app.started_at)
+            .heartbeat(
+                &cluster.replica,
+                cluster.reloader.live.current().version(),
+                cluster.started_at,
+            )
             .await
         {
             tracing::warn!(error = %e, "cannot record this replica's heartbeat");
@@ -105,7 +108,7 @@ pub async fn run(app: Arc<App>, mut shutdown: watch::Receiver<bool>) {
             _ = tokio::time::sleep(every) => {}
         }
     }
-    if let Err(e) = app.store.forget_replica(&app.replica).await {
+    if let Err(e) = cluster.store.forget_replica(&cluster.replica).await {
         tracing::warn!(error = %e, "cannot remove this replica from the list");
     }
 }
