@@ -14,46 +14,12 @@ use crate::rescan::{self, Shard, baseline, walk};
 /// Runs a scan.
 pub fn run(args: ScanArgs) -> anyhow::Result<i32> {
     let engine = args.config.engine()?;
-    let shard = match (
-        &args.shard,
-        std::env::var("JOB_COMPLETION_INDEX").ok(),
-        args.shard_count,
-    ) {
-        (Some(s), _, _) => Some(Shard::parse(s).map_err(anyhow::Error::msg)?),
-        (None, Some(index), Some(count)) => {
-            Some(Shard::from_index(&index, count).map_err(anyhow::Error::msg)?)
-        }
-        (None, _, Some(_)) => bail!("--shard-count needs JOB_COMPLETION_INDEX to be set"),
-        _ => None,
-    };
+    let shard = shard_of(&args)?;
     let accepted = match &args.baseline {
         Some(p) => Some(baseline::load(p).map_err(anyhow::Error::msg)?),
         None => None,
     };
-    let mut fetcher = None;
-    let mut inputs = walk::list(&args.paths).map_err(anyhow::Error::msg)?;
-    for file in &args.list {
-        inputs.extend(walk::list_file(file).map_err(anyhow::Error::msg)?);
-    }
-    let remote = inputs
-        .iter()
-        .any(|i| matches!(i, rescan::Input::Url { .. }));
-    if remote || !args.s3.is_empty() || args.table.is_some() || args.store.is_some() {
-        let mut f = Fetcher::new().map_err(anyhow::Error::msg)?;
-        for url in &args.s3 {
-            inputs.extend(f.list_s3(url).map_err(anyhow::Error::msg)?);
-        }
-        if let (Some(name), Some(url)) = (&args.table, &args.table_url) {
-            let table = Table {
-                url: url.clone(),
-                name: name.clone(),
-                key_column: args.key_column.clone(),
-                content_column: args.content_column.clone(),
-            };
-            inputs.extend(f.list_table(&table).map_err(anyhow::Error::msg)?);
-        }
-        fetcher = Some(f);
-    }
+    let (inputs, fetcher) = list_inputs(&args)?;
     let mut recorder = match (&args.store, &fetcher) {
         (Some(url), Some(f)) => {
             Some(Recorder::open(url, engine.version(), f).map_err(anyhow::Error::msg)?)
@@ -77,23 +43,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<i32> {
             .build_global()
             .context("starting worker threads")?;
     }
-    let (mut out, to_terminal): (Box<dyn Write>, bool) = match &args.output {
-        Some(p) => (
-            Box::new(std::io::BufWriter::new(
-                std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
-            )),
-            false,
-        ),
-        None => (
-            Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-            std::io::stdout().is_terminal(),
-        ),
-    };
-    let color = match args.color {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
-    };
+    let (mut out, color) = output(&args)?;
     let format = match args.format {
         FormatArg::Text => OutputFormat::Text,
         FormatArg::Jsonl => OutputFormat::Jsonl,
@@ -126,30 +76,47 @@ pub fn run(args: ScanArgs) -> anyhow::Result<i32> {
         Err(e) => return Err(e).context("writing results"),
     };
     drop(out);
-    if !matches!(format, OutputFormat::Text) || args.output.is_some() {
+    let shard = shard.map_or("all".to_string(), |s| {
+        format!("{}/{}", s.index + 1, s.count)
+    });
+    report_outcome(
+        &args,
+        engine.version(),
+        outcome,
+        recorder,
+        &shard,
+        sources.len(),
+    )
+}
+
+/// The summary on stderr, the run recorded in the store, the baseline
+/// written; the exit code.
+fn report_outcome(
+    args: &ScanArgs,
+    version: &str,
+    outcome: rescan::run::Outcome,
+    recorder: Option<Recorder>,
+    shard: &str,
+    sources: usize,
+) -> anyhow::Result<i32> {
+    if !matches!(args.format, FormatArg::Text) || args.output.is_some() {
         eprintln!("{}", outcome.summary);
     }
     if outcome.unchanged > 0 {
         eprintln!(
-            "incremental: {} unchanged document(s) skipped (same content, same policy version {})",
+            "incremental: {} unchanged document(s) skipped (same content, same policy version {version})",
             outcome.unchanged,
-            engine.version()
         );
     }
-    if let Some(e) = outcome.sink_error {
+    if let Some(e) = &outcome.sink_error {
         bail!("{e}; the store has the results recorded before the error");
     }
     if let Some(recorder) = recorder {
-        let shard = shard.map_or("all".to_string(), |s| {
-            format!("{}/{}", s.index + 1, s.count)
-        });
         let detail = format!(
-            "version={} shard={shard} scanned={} unchanged={} flagged={} sources={}",
-            engine.version(),
+            "version={version} shard={shard} scanned={} unchanged={} flagged={} sources={sources}",
             outcome.summary.documents,
             outcome.unchanged,
             outcome.summary.flagged(),
-            sources.len()
         );
         let n = recorder.finish(&detail).map_err(anyhow::Error::msg)?;
         eprintln!("store: {n} document(s) recorded; those with findings are takedown candidates");
@@ -165,4 +132,74 @@ pub fn run(args: ScanArgs) -> anyhow::Result<i32> {
     } else {
         0
     })
+}
+
+/// This run's share: `--shard`, or an indexed Kubernetes Job's
+/// `JOB_COMPLETION_INDEX` with `--shard-count`.
+fn shard_of(args: &ScanArgs) -> anyhow::Result<Option<Shard>> {
+    Ok(
+        match (
+            &args.shard,
+            std::env::var("JOB_COMPLETION_INDEX").ok(),
+            args.shard_count,
+        ) {
+            (Some(s), _, _) => Some(Shard::parse(s).map_err(anyhow::Error::msg)?),
+            (None, Some(index), Some(count)) => {
+                Some(Shard::from_index(&index, count).map_err(anyhow::Error::msg)?)
+            }
+            (None, _, Some(_)) => bail!("--shard-count needs JOB_COMPLETION_INDEX to be set"),
+            _ => None,
+        },
+    )
+}
+
+/// Every input named: paths, list files, S3 prefixes and a database
+/// table; the fetcher when any of them is remote (or a store is kept).
+fn list_inputs(args: &ScanArgs) -> anyhow::Result<(Vec<rescan::Input>, Option<Fetcher>)> {
+    let mut inputs = walk::list(&args.paths).map_err(anyhow::Error::msg)?;
+    for file in &args.list {
+        inputs.extend(walk::list_file(file).map_err(anyhow::Error::msg)?);
+    }
+    let remote = inputs
+        .iter()
+        .any(|i| matches!(i, rescan::Input::Url { .. }));
+    if !(remote || !args.s3.is_empty() || args.table.is_some() || args.store.is_some()) {
+        return Ok((inputs, None));
+    }
+    let mut f = Fetcher::new().map_err(anyhow::Error::msg)?;
+    for url in &args.s3 {
+        inputs.extend(f.list_s3(url).map_err(anyhow::Error::msg)?);
+    }
+    if let (Some(name), Some(url)) = (&args.table, &args.table_url) {
+        let table = Table {
+            url: url.clone(),
+            name: name.clone(),
+            key_column: args.key_column.clone(),
+            content_column: args.content_column.clone(),
+        };
+        inputs.extend(f.list_table(&table).map_err(anyhow::Error::msg)?);
+    }
+    Ok((inputs, Some(f)))
+}
+
+/// Where results go (`--output` or stdout) and whether they are coloured.
+fn output(args: &ScanArgs) -> anyhow::Result<(Box<dyn Write>, bool)> {
+    let (out, to_terminal): (Box<dyn Write>, bool) = match &args.output {
+        Some(p) => (
+            Box::new(std::io::BufWriter::new(
+                std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
+            )),
+            false,
+        ),
+        None => (
+            Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+            std::io::stdout().is_terminal(),
+        ),
+    };
+    let color = match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
+    };
+    Ok((out, color))
 }

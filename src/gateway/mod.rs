@@ -19,6 +19,7 @@ pub mod body;
 pub mod conditional;
 pub mod decisions;
 pub mod egress;
+pub mod error;
 pub mod proxy;
 pub mod publish;
 pub mod reply;

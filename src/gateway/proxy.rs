@@ -11,18 +11,18 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http::{HeaderMap, HeaderValue, Request, Response, StatusCode, header};
+use http::{HeaderMap, HeaderValue, Request, Response, header};
 use hyper::body::Incoming;
 
 use crate::engine::{Expect, Report};
 use crate::gateway::body::{self, BodyError};
 use crate::gateway::decisions::DecisionRecord;
+use crate::gateway::error::GatewayError;
 use crate::gateway::publish::{PublishRule, RequestView};
 use crate::gateway::reply;
 use crate::gateway::routes::Matched;
 use crate::gateway::state::GatewayState;
-use crate::intake::decode::DecodeError;
-use crate::intake::{self, IntakeError, SplitError, Upload};
+use crate::intake::{self, Upload};
 use crate::model::{Action, Finding};
 use crate::redact;
 use crate::review::auth::new_id;
@@ -124,22 +124,14 @@ pub(super) fn relay(
             app.metrics.upstream_forward.observe(took.as_secs_f64());
             response.map(stream)
         }
-        Err(UpstreamError::Timeout(t)) => reply::error(
-            StatusCode::GATEWAY_TIMEOUT,
-            "upstream_timeout",
-            "发布平台响应超时，请稍后重试。",
-            &format!("the publishing platform did not answer within {t:?}"),
-        ),
-        Err(e) => reply::error(
-            StatusCode::BAD_GATEWAY,
-            "upstream_unavailable",
-            "发布平台暂时无法访问，请稍后重试。",
-            &e.to_string(),
-        ),
+        Err(e) => GatewayError::Upstream(e).response(),
     }
 }
 
-/// A publish request.
+/// A publish request, in four phases: admit (read the body whole, within
+/// the limits), read (what the request makes public, with the stored
+/// content a publish transition releases), judge (the engine), act (pass,
+/// block, hold or redact). A failure in any phase refuses the request.
 async fn inspect(
     app: &Arc<GatewayState>,
     upstream: &Upstream,
@@ -148,63 +140,131 @@ async fn inspect(
     route: Matched,
     publish: Publish<'_>,
 ) -> Response<ProxyBody> {
-    let limits = &app.settings.intake;
+    let admitted = match admit(app, request).await {
+        Ok(admitted) => admitted,
+        Err(e) => return refuse(app, &route, e),
+    };
+    let content = match read(app, upstream, &admitted, publish).await {
+        Ok(Content::Scan(content)) => content,
+        Ok(Content::NothingToScan(verdict)) => {
+            return forward_scanned(app, upstream, admitted, None, client, &route, verdict).await;
+        }
+        Err(e) => return refuse(app, &route, e),
+    };
+    let expect = if route.announcement {
+        Expect::Announcement
+    } else {
+        Expect::AnyContent
+    };
+    let report = judge(app, &content, expect).await;
+    let monitor = app.settings.monitor || route.monitor;
+    log_decision(app, &route, &admitted.parts, &report, monitor);
+    if monitor {
+        return forward_scanned(app, upstream, admitted, None, client, &route, "monitor").await;
+    }
+    act(
+        app, upstream, admitted, client, &route, &report, &content, expect,
+    )
+    .await
+}
+
+/// A publish request read whole, its hop-by-hop and `X-Pubgate-*` headers
+/// removed.
+struct Admitted {
+    parts: http::request::Parts,
+    raw: Bytes,
+    head: intake::Head,
+    content_type: Option<String>,
+    /// `Content-Encoding`: a body sent encoded cannot be rewritten.
+    encoding: Option<String>,
+    /// How the submitter's client wants a refusal (JSON, HTML, form…).
+    answer_as: reply::Client,
+}
+
+impl Admitted {
+    /// What a hold stores and approval replays.
+    fn to_hold(&self) -> StoredRequest {
+        StoredRequest {
+            method: self.parts.method.to_string(),
+            uri: path_and_query(&self.parts.uri),
+            headers: self
+                .parts
+                .headers
+                .iter()
+                .map(|(n, v)| (n.as_str().to_string(), v.as_bytes().to_vec()))
+                .collect(),
+            body: self.raw.to_vec(),
+        }
+    }
+}
+
+/// Phase 1: the body, whole, within the size and time limits (a declared
+/// length over the limit is refused before reading).
+async fn admit(app: &GatewayState, request: Request<Incoming>) -> Result<Admitted, GatewayError> {
+    let limit = app.settings.intake.max_body_bytes;
     let (mut parts, body) = request.into_parts();
     let declared = parts
         .headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limits.max_body_bytes as u64) {
-        return count(
-            app,
-            &route,
-            "refused",
-            body_error(BodyError::TooLarge {
-                limit: limits.max_body_bytes,
-            }),
-        );
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(BodyError::TooLarge { limit }.into());
     }
-    let raw = match read_body(app, body).await {
-        Ok(raw) => raw,
-        Err(e) => return count(app, &route, "refused", body_error(e)),
-    };
+    let raw = read_body(app, body).await?;
     strip_hop_by_hop(&mut parts.headers);
     strip_own_headers(&mut parts.headers);
-    // What a hold stores and approval replays; the body is copied only if
-    // the request is held.
-    let held_request = |parts: &http::request::Parts| StoredRequest {
-        method: parts.method.to_string(),
-        uri: path_and_query(&parts.uri),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(n, v)| (n.as_str().to_string(), v.as_bytes().to_vec()))
-            .collect(),
-        body: raw.to_vec(),
-    };
-    let encoding = header_str(&parts.headers, header::CONTENT_ENCODING);
     let content_type = header_str(&parts.headers, header::CONTENT_TYPE);
-    let head = intake_head(&parts);
     let answer_as = reply::Client::of(
         content_type.as_deref(),
         header_str(&parts.headers, header::ACCEPT).as_deref(),
         &raw,
     );
-    let read = match intake::read(&head, raw.clone(), &app.settings.intake).await {
-        Ok(read) => read,
-        Err(IntakeError::Decode(e)) => return count(app, &route, "refused", decode_error(e)),
-        Err(IntakeError::Split(e)) => return count(app, &route, "refused", split_error(e)),
-    };
+    Ok(Admitted {
+        head: intake_head(&parts),
+        encoding: header_str(&parts.headers, header::CONTENT_ENCODING),
+        content_type,
+        answer_as,
+        parts,
+        raw,
+    })
+}
+
+/// What phase 2 found.
+enum Content<'r> {
+    /// Something to scan.
+    Scan(ToScan<'r>),
+    /// Nothing that publishes: forwarded with this verdict header.
+    NothingToScan(&'static str),
+}
+
+/// What a request makes public.
+struct ToScan<'r> {
+    /// The request's own parts (body, query, path, headers) and the stored
+    /// content a transition releases.
+    uploads: Vec<Upload>,
+    /// Stored content that could not be read (the request is held).
+    stored_unread: Option<String>,
+    /// The transition rule, when the request publishes stored content.
+    publishing: Option<&'r PublishRule>,
+}
+
+/// Phase 2: intake reads the request; a publish transition also reads,
+/// from the platform, the stored content it makes public.
+async fn read<'r>(
+    app: &GatewayState,
+    upstream: &Upstream,
+    admitted: &Admitted,
+    publish: Publish<'r>,
+) -> Result<Content<'r>, GatewayError> {
+    let read = intake::read(&admitted.head, admitted.raw.clone(), &app.settings.intake).await?;
     app.metrics.inspected_bytes.inc_by(read.body_bytes as u64);
     let mut uploads = read.uploads;
-    // A publish transition carries no content of its own: what it makes
-    // public is read from the platform and scanned with the request.
     let view = RequestView {
-        path: parts.uri.path(),
-        query: parts.uri.query(),
-        content_type: content_type.as_deref(),
-        body: encoding.is_none().then_some(&raw[..]),
+        path: admitted.parts.uri.path(),
+        query: admitted.parts.uri.query(),
+        content_type: admitted.content_type.as_deref(),
+        body: admitted.encoding.is_none().then_some(&admitted.raw[..]),
     };
     let publishing = match publish {
         Publish::Route => None,
@@ -213,13 +273,11 @@ async fn inspect(
             inspected_route: true,
             ..
         } => None,
-        Publish::Transition { .. } => {
-            return forward_scanned(app, upstream, parts, raw, client, &route, "not-publish").await;
-        }
+        Publish::Transition { .. } => return Ok(Content::NothingToScan("not-publish")),
     };
     let mut stored_unread = None;
     if let Some(rule) = publishing {
-        match fetch_stored(app, upstream, rule, &parts, &raw, content_type.as_deref()).await {
+        match fetch_stored(app, upstream, rule, admitted).await {
             Ok(stored) => uploads.extend(stored),
             Err(why) => stored_unread = Some(why),
         }
@@ -227,29 +285,40 @@ async fn inspect(
     // A request with nothing in it — no body, query, path value or
     // content header — carries no content to leak.
     if uploads.is_empty() && stored_unread.is_none() {
-        return forward_scanned(app, upstream, parts, raw, client, &route, "pass").await;
+        return Ok(Content::NothingToScan("pass"));
     }
-    let expect = if route.announcement {
-        Expect::Announcement
-    } else {
-        Expect::AnyContent
-    };
-    let report = match stored_unread {
-        Some(why) => unread_report(app, "待发布的已存内容", &why),
-        None => match scan(app, uploads.clone(), expect).await {
+    Ok(Content::Scan(ToScan {
+        uploads,
+        stored_unread,
+        publishing,
+    }))
+}
+
+/// Phase 3: the engine's report. What was not read, or a scan that did not
+/// finish, is a report that holds.
+async fn judge(app: &Arc<GatewayState>, content: &ToScan<'_>, expect: Expect) -> Report {
+    let report = match &content.stored_unread {
+        Some(why) => unread_report(app, "待发布的已存内容", why),
+        None => match scan(app, content.uploads.clone(), expect).await {
             Some(r) => r,
             None => unscannable_report(app),
         },
     };
     record_findings(app, &report.verdict.findings);
-    let engine_version = app.engine().version().to_string();
-    let monitor = app.settings.monitor || route.monitor;
-    // Holds are in the queue and passes are counted in metrics; the
-    // decision log keeps what would otherwise leave no trace: every
-    // decision in monitor mode, and blocks and redactions when enforcing.
-    let worth_recording =
-        monitor || matches!(report.verdict.action, Action::Block | Action::Redact);
-    if worth_recording {
+    report
+}
+
+/// Holds are in the queue and passes are counted in metrics; the decision
+/// log keeps what would otherwise leave no trace: every decision in
+/// monitor mode, and blocks and redactions when enforcing.
+fn log_decision(
+    app: &GatewayState,
+    route: &Matched,
+    parts: &http::request::Parts,
+    report: &Report,
+    monitor: bool,
+) {
+    if monitor || matches!(report.verdict.action, Action::Block | Action::Redact) {
         app.record(DecisionRecord {
             route: route.name.clone(),
             method: parts.method.to_string(),
@@ -258,7 +327,7 @@ async fn inspect(
             enforced: !monitor,
             doc_type: report.doc_type.clone(),
             findings_json: reply::findings_json(&report.verdict.findings).to_string(),
-            engine_version: engine_version.clone(),
+            engine_version: app.engine().version().to_string(),
         });
     }
     tracing::info!(
@@ -269,73 +338,70 @@ async fn inspect(
         monitor,
         "inspected"
     );
-    if monitor {
-        return forward_scanned(app, upstream, parts, raw, client, &route, "monitor").await;
-    }
+}
+
+/// Phase 4: the verdict carried out.
+#[allow(clippy::too_many_arguments)]
+async fn act(
+    app: &Arc<GatewayState>,
+    upstream: &Upstream,
+    admitted: Admitted,
+    client: SocketAddr,
+    route: &Matched,
+    report: &Report,
+    content: &ToScan<'_>,
+    expect: Expect,
+) -> Response<ProxyBody> {
     let action = match report.verdict.action {
         // A publish transition's stored content is not in the request: it
         // cannot be masked on its way through, so a person decides.
-        Action::Redact if publishing.is_some() => Action::Hold,
+        Action::Redact if content.publishing.is_some() => Action::Hold,
         action => action,
     };
     match action {
-        Action::Pass => forward_scanned(app, upstream, parts, raw, client, &route, "pass").await,
+        Action::Pass => forward_scanned(app, upstream, admitted, None, client, route, "pass").await,
         Action::Block => count(
             app,
-            &route,
+            route,
             "block",
-            reply::blocked(answer_as, &report.verdict.findings),
+            reply::blocked(admitted.answer_as, &report.verdict.findings),
         ),
-        Action::Hold => {
-            hold(
-                app,
-                answer_as,
-                &route,
-                held_request(&parts),
-                &report,
-                &engine_version,
-            )
-            .await
-        }
-        Action::Redact => {
-            let rewritten = if encoding.is_none() {
-                redact::redact(
-                    content_type.as_deref(),
-                    &raw,
-                    &report.verdict.findings,
-                    &report.pieces,
-                )
-            } else {
-                None
-            };
-            match rewritten {
-                Some(body) if recheck(app, &head, &body, expect).await => {
-                    parts.headers.remove(header::CONTENT_LENGTH);
-                    forward_scanned(
-                        app,
-                        upstream,
-                        parts,
-                        Bytes::from(body),
-                        client,
-                        &route,
-                        "redact",
-                    )
-                    .await
-                }
-                _ => {
-                    hold(
-                        app,
-                        answer_as,
-                        &route,
-                        held_request(&parts),
-                        &report,
-                        &engine_version,
-                    )
-                    .await
-                }
+        Action::Hold => hold(app, &admitted, route, report).await,
+        Action::Redact => match redacted(app, &admitted, report, expect).await {
+            Some(body) => {
+                forward_scanned(app, upstream, admitted, Some(body), client, route, "redact").await
             }
-        }
+            None => hold(app, &admitted, route, report).await,
+        },
     }
+}
+
+/// The body with every flagged value masked, if it can be rewritten and
+/// the rewrite scans clean; `None` holds the request instead.
+async fn redacted(
+    app: &Arc<GatewayState>,
+    admitted: &Admitted,
+    report: &Report,
+    expect: Expect,
+) -> Option<Bytes> {
+    if admitted.encoding.is_some() {
+        return None;
+    }
+    let body = redact::redact(
+        admitted.content_type.as_deref(),
+        &admitted.raw,
+        &report.verdict.findings,
+        &report.pieces,
+    )?;
+    recheck(app, &admitted.head, &body, expect)
+        .await
+        .then(|| Bytes::from(body))
+}
+
+/// A refused request, counted.
+fn refuse(app: &GatewayState, route: &Matched, e: GatewayError) -> Response<ProxyBody> {
+    tracing::debug!(route = %route.name, side = e.side(), error = %e, "refused");
+    count(app, route, "refused", e.response())
 }
 
 /// Scans the uploads on the blocking pool, bounded in concurrency and
@@ -388,15 +454,14 @@ async fn fetch_stored(
     app: &GatewayState,
     upstream: &Upstream,
     rule: &PublishRule,
-    parts: &http::request::Parts,
-    raw: &Bytes,
-    content_type: Option<&str>,
+    admitted: &Admitted,
 ) -> Result<Vec<Upload>, String> {
+    let parts = &admitted.parts;
     let view = RequestView {
         path: parts.uri.path(),
         query: parts.uri.query(),
-        content_type,
-        body: Some(&raw[..]),
+        content_type: admitted.content_type.as_deref(),
+        body: Some(&admitted.raw[..]),
     };
     // A rule without fetches inspects what the request itself carries
     // (a post created as published).
@@ -529,12 +594,11 @@ pub(super) async fn read_body(app: &GatewayState, body: Incoming) -> Result<Byte
 /// request is refused with 503: never forwarded, never acknowledged.
 async fn hold(
     app: &Arc<GatewayState>,
-    answer_as: reply::Client,
+    admitted: &Admitted,
     route: &Matched,
-    request: StoredRequest,
     report: &Report,
-    engine_version: &str,
 ) -> Response<ProxyBody> {
+    let request = admitted.to_hold();
     let queue = report
         .verdict
         .queue
@@ -556,7 +620,7 @@ async fn hold(
         request,
         doc_type: report.doc_type.clone(),
         findings_json: reply::findings_json(&report.verdict.findings).to_string(),
-        engine_version: engine_version.to_string(),
+        engine_version: app.engine().version().to_string(),
         held_by: app.replica.clone(),
     };
     match app.store.insert_hold(&hold).await {
@@ -573,36 +637,35 @@ async fn hold(
                 app,
                 route,
                 "hold",
-                reply::held(answer_as, &id, &queue, &report.verdict.findings),
+                reply::held(admitted.answer_as, &id, &queue, &report.verdict.findings),
             )
         }
         Err(e) => {
             tracing::error!(error = %e, "could not store a hold; refusing the request");
-            let mut response = reply::error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "store_unavailable",
-                "公告需要人工复核，但复核队列暂时不可用，未发布。请稍后重新提交。",
-                "the review queue is unavailable; the request was not forwarded",
-            );
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
-            count(app, route, "refused", response)
+            refuse(app, route, e.into())
         }
     }
 }
 
-/// Forwards bytes the engine has passed (or the re-checked redaction).
+/// Forwards the bytes the engine has passed, or (`rewritten`) the
+/// re-checked redaction.
 async fn forward_scanned(
     app: &GatewayState,
     upstream: &Upstream,
-    mut parts: http::request::Parts,
-    body: Bytes,
+    admitted: Admitted,
+    rewritten: Option<Bytes>,
     client: SocketAddr,
     route: &Matched,
     verdict: &'static str,
 ) -> Response<ProxyBody> {
-    strip_hop_by_hop(&mut parts.headers);
+    let mut parts = admitted.parts;
+    let body = match rewritten {
+        Some(body) => {
+            parts.headers.remove(header::CONTENT_LENGTH);
+            body
+        }
+        None => admitted.raw,
+    };
     parts
         .headers
         .insert("x-pubgate-verdict", HeaderValue::from_static(verdict));
@@ -648,61 +711,6 @@ fn rule_list(findings: &[Finding]) -> String {
     rules.sort_unstable();
     rules.dedup();
     rules.join(",")
-}
-
-fn body_error(e: BodyError) -> Response<ProxyBody> {
-    let (status, code, zh) = match &e {
-        BodyError::TooLarge { .. } => (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "body_too_large",
-            "提交内容超过检查上限，未发布。请压缩附件或分开提交。",
-        ),
-        BodyError::Timeout(_) => (
-            StatusCode::REQUEST_TIMEOUT,
-            "body_timeout",
-            "提交内容接收超时，未发布。",
-        ),
-        BodyError::Broken => (
-            StatusCode::BAD_REQUEST,
-            "body_unreadable",
-            "提交内容不完整，未发布。",
-        ),
-    };
-    reply::error(status, code, zh, &e.to_string())
-}
-
-fn decode_error(e: DecodeError) -> Response<ProxyBody> {
-    let (status, code, zh) = match &e {
-        DecodeError::TooLarge { .. } => (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "body_too_large",
-            "解压后的提交内容超过检查上限，未发布。",
-        ),
-        DecodeError::Unsupported(_) => (
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_encoding",
-            "不支持的压缩格式，未发布。",
-        ),
-        DecodeError::Corrupt => (
-            StatusCode::BAD_REQUEST,
-            "bad_encoding",
-            "压缩内容损坏或解压后过大，未发布。",
-        ),
-    };
-    reply::error(status, code, zh, &e.to_string())
-}
-
-fn split_error(e: SplitError) -> Response<ProxyBody> {
-    let (status, code) = match &e {
-        SplitError::TooManyParts(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_many_parts"),
-        SplitError::Multipart(_) => (StatusCode::BAD_REQUEST, "bad_multipart"),
-    };
-    reply::error(
-        status,
-        code,
-        "提交内容格式错误，无法检查，未发布。",
-        &e.to_string(),
-    )
 }
 
 fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {

@@ -152,37 +152,29 @@ pub async fn start(
         extractors.clone(),
     )?;
     let live = Arc::new(LiveEngine::new(engine));
-    let reloader = Reloader {
-        dictionaries: config.dictionaries.clone(),
-        policy: config.policy.clone(),
-        extractors,
-        live: live.clone(),
-        metrics: metrics.clone(),
-        replica: replica.clone(),
-    };
     metrics
         .engine_info
         .with_label_values(&[live.current().version(), &replica])
         .set(1);
     let (store, sqlite_lock) = open_store(&config).await?;
-    let upstream = Upstream::new(
-        config.upstream.as_deref().unwrap_or_default(),
-        config.host == HostHeader::Upstream,
-        Duration::from_secs(config.limits.connect_timeout_secs),
-        Duration::from_secs(config.limits.upstream_timeout_secs),
-    )?;
     let (accounts, generated_admin_token) = accounts(&config);
-    let notifier = Arc::new(Notifier::new(
-        config.webhook.as_deref(),
-        metrics.webhook_failures.clone(),
-    ));
-    let egress = crate::gateway::egress::Egress::new(
-        &config.egress,
-        config.egress_page.as_deref(),
-        Duration::from_secs(config.egress_recheck_secs),
-    )
-    .map_err(ServeError::Egress)?;
-
+    let shared = Shared {
+        upstream: Upstream::new(
+            config.upstream.as_deref().unwrap_or_default(),
+            config.host == HostHeader::Upstream,
+            Duration::from_secs(config.limits.connect_timeout_secs),
+            Duration::from_secs(config.limits.upstream_timeout_secs),
+        )?,
+        notifier: Arc::new(Notifier::new(
+            config.webhook.as_deref(),
+            metrics.webhook_failures.clone(),
+        )),
+        live,
+        store,
+        metrics,
+        accounts,
+        replica,
+    };
     let proxy_listener = reuseport_listener(config.listen)
         .map_err(io(format!("cannot listen on {}", config.listen)))?;
     let admin_listener = TcpListener::bind(config.admin_listen)
@@ -191,58 +183,9 @@ pub async fn start(
     let proxy_addr = proxy_listener.local_addr().map_err(io("proxy address"))?;
     let admin_addr = admin_listener.local_addr().map_err(io("admin address"))?;
 
-    // Reloads asked before this replica started are already in the files
-    // it just read.
-    let reload_seen = store
-        .reload_generation()
-        .await
-        .map_err(store_error(&config.store))?;
-    let gateway = Arc::new(GatewayState {
-        settings: gateway_settings(&config),
-        engine: live.clone(),
-        routes: crate::gateway::routes::Routes::new(&config.inspect),
-        publish: crate::gateway::publish::PublishRules::new(&config.publish),
-        egress,
-        store: store.clone(),
-        upstream: upstream.clone(),
-        metrics: metrics.clone(),
-        scan_permits: Semaphore::new(config.limits.max_concurrent_scans.max(1)),
-        replica: replica.clone(),
-        notifier: notifier.clone(),
-        decisions: DecisionLog::start(store.clone()),
-    });
-    let review = Arc::new(ReviewState {
-        settings: ReviewSettings {
-            intake: config.limits.intake(),
-            delivery: config.delivery.clone(),
-            upstream_idempotent: config.upstream_idempotent,
-            cookie_secure: config.cookie_secure,
-        },
-        engine: live.clone(),
-        store: store.clone(),
-        upstream,
-        metrics: metrics.clone(),
-        accounts: accounts.clone(),
-        delivery_wake: tokio::sync::Notify::new(),
-        notifier,
-        replica: replica.clone(),
-    });
-    let cluster = Arc::new(Cluster {
-        store: store.clone(),
-        replica,
-        started_at: crate::store::now_ms(),
-        heartbeat_ms: config.cluster.heartbeat_ms,
-        reload_seen: AtomicI64::new(reload_seen),
-        reloader,
-        accounts,
-    });
-    let rate = Arc::new(AdminRate {
-        limiter: RateLimiter::new(
-            config.limits.admin_rate_per_sec,
-            config.limits.admin_rate_burst,
-        ),
-        refused: metrics.admin_rate_limited.clone(),
-    });
+    let gateway = gateway_state(&config, &shared)?;
+    let review = review_state(&config, &shared);
+    let cluster = cluster(&config, &shared, extractors).await?;
     let workers = proxy_threads(config.proxy_threads);
     let mut tasks = start_proxy_workers(
         &gateway,
@@ -253,12 +196,7 @@ pub async fn start(
         config.limits.max_connections.div_ceil(workers).max(1),
         &shutdown_rx,
     )?;
-    let admin = crate::review::router(review.clone())
-        .merge(crate::cluster::router(cluster.clone()))
-        .layer(axum::middleware::from_fn_with_state(
-            rate,
-            crate::review::limit::limit,
-        ));
+    let admin = admin_router(&config, &shared, &review, &cluster);
     tasks.push(serve_admin(admin_listener, admin, shutdown_rx.clone()));
     tasks.push(tokio::spawn(crate::review::delivery::run(
         review.clone(),
@@ -271,9 +209,9 @@ pub async fn start(
     tracing::info!(
         proxy = %proxy_addr,
         admin = %admin_addr,
-        upstream = %gateway.upstream.authority(),
-        version = %live.current().version(),
-        replica = %cluster.replica,
+        upstream = %shared.upstream.authority(),
+        version = %shared.live.current().version(),
+        replica = %shared.replica,
         "pubgate serve started"
     );
     Ok(Running {
@@ -281,7 +219,7 @@ pub async fn start(
         admin_addr,
         demo_addr,
         generated_admin_token,
-        store,
+        store: shared.store,
         gateway,
         review,
         cluster,
@@ -289,6 +227,123 @@ pub async fn start(
         tasks,
         _sqlite_lock: sqlite_lock,
     })
+}
+
+/// What the gateway, the review office and the cluster share.
+struct Shared {
+    live: Arc<LiveEngine>,
+    store: Store,
+    upstream: Upstream,
+    metrics: Arc<Metrics>,
+    accounts: Arc<Accounts>,
+    notifier: Arc<Notifier>,
+    replica: String,
+}
+
+/// The proxy workers' state.
+fn gateway_state(config: &ServeConfig, shared: &Shared) -> Result<Arc<GatewayState>, ServeError> {
+    let limits = &config.limits;
+    let egress = crate::gateway::egress::Egress::new(
+        &config.egress,
+        config.egress_page.as_deref(),
+        Duration::from_secs(config.egress_recheck_secs),
+    )
+    .map_err(ServeError::Egress)?;
+    Ok(Arc::new(GatewayState {
+        settings: GatewaySettings {
+            intake: limits.intake(),
+            header_read_timeout: Duration::from_secs(limits.header_read_timeout_secs),
+            body_read_timeout: Duration::from_secs(limits.body_read_timeout_secs),
+            scan_timeout: Duration::from_secs(limits.scan_timeout_secs),
+            shutdown_grace: Duration::from_secs(limits.shutdown_grace_secs),
+            monitor: config.monitor,
+            submitter_header: config.submitter_header.clone(),
+        },
+        engine: shared.live.clone(),
+        routes: crate::gateway::routes::Routes::new(&config.inspect),
+        publish: crate::gateway::publish::PublishRules::new(&config.publish),
+        egress,
+        store: shared.store.clone(),
+        upstream: shared.upstream.clone(),
+        metrics: shared.metrics.clone(),
+        scan_permits: Semaphore::new(limits.max_concurrent_scans.max(1)),
+        replica: shared.replica.clone(),
+        notifier: shared.notifier.clone(),
+        decisions: DecisionLog::start(shared.store.clone()),
+    }))
+}
+
+/// The review office's state (admin listener and delivery worker).
+fn review_state(config: &ServeConfig, shared: &Shared) -> Arc<ReviewState> {
+    Arc::new(ReviewState {
+        settings: ReviewSettings {
+            intake: config.limits.intake(),
+            delivery: config.delivery.clone(),
+            upstream_idempotent: config.upstream_idempotent,
+            cookie_secure: config.cookie_secure,
+        },
+        engine: shared.live.clone(),
+        store: shared.store.clone(),
+        upstream: shared.upstream.clone(),
+        metrics: shared.metrics.clone(),
+        accounts: shared.accounts.clone(),
+        delivery_wake: tokio::sync::Notify::new(),
+        notifier: shared.notifier.clone(),
+        replica: shared.replica.clone(),
+    })
+}
+
+/// This replica in the cluster. Reloads asked before it started are
+/// already in the files it just read.
+async fn cluster(
+    config: &ServeConfig,
+    shared: &Shared,
+    extractors: Option<Extractors>,
+) -> Result<Arc<Cluster>, ServeError> {
+    let reload_seen = shared
+        .store
+        .reload_generation()
+        .await
+        .map_err(store_error(&config.store))?;
+    Ok(Arc::new(Cluster {
+        store: shared.store.clone(),
+        replica: shared.replica.clone(),
+        started_at: crate::store::now_ms(),
+        heartbeat_ms: config.cluster.heartbeat_ms,
+        reload_seen: AtomicI64::new(reload_seen),
+        reloader: Reloader {
+            dictionaries: config.dictionaries.clone(),
+            policy: config.policy.clone(),
+            extractors,
+            live: shared.live.clone(),
+            metrics: shared.metrics.clone(),
+            replica: shared.replica.clone(),
+        },
+        accounts: shared.accounts.clone(),
+    }))
+}
+
+/// The admin listener: the review office's pages and the cluster's API,
+/// behind the per-client rate limit.
+fn admin_router(
+    config: &ServeConfig,
+    shared: &Shared,
+    review: &Arc<ReviewState>,
+    cluster: &Arc<Cluster>,
+) -> axum::Router {
+    let rate = Arc::new(AdminRate {
+        limiter: RateLimiter::new(
+            config.limits.admin_rate_per_sec,
+            config.limits.admin_rate_burst,
+        ),
+        refused: shared.metrics.admin_rate_limited.clone(),
+    });
+    crate::review::router(review.clone())
+        .merge(crate::cluster::router(cluster.clone()))
+        .layer(axum::middleware::from_fn_with_state(
+            rate,
+            crate::review::limit::limit,
+        ))
 }
 
 /// With no upstream configured, starts the demo publishing site and points
@@ -369,20 +424,6 @@ fn accounts(config: &ServeConfig) -> (Arc<Accounts>, Option<String>) {
     };
     let accounts = Accounts::new(&config.accounts, bootstrap.as_deref());
     (Arc::new(accounts), generated)
-}
-
-/// The gateway's part of the config file.
-fn gateway_settings(config: &ServeConfig) -> GatewaySettings {
-    let limits = &config.limits;
-    GatewaySettings {
-        intake: limits.intake(),
-        header_read_timeout: Duration::from_secs(limits.header_read_timeout_secs),
-        body_read_timeout: Duration::from_secs(limits.body_read_timeout_secs),
-        scan_timeout: Duration::from_secs(limits.scan_timeout_secs),
-        shutdown_grace: Duration::from_secs(limits.shutdown_grace_secs),
-        monitor: config.monitor,
-        submitter_header: config.submitter_header.clone(),
-    }
 }
 
 /// One proxy worker per thread, each on its own single-threaded runtime
