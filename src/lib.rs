@@ -24,7 +24,7 @@
 //! * [`engine`] is the only door into the core (`Engine::scan`), used by
 //!   the batch rescan ([`rescan`]) and the gateway ([`gateway`]).
 //! * [`report`] renders results (text, JSONL, SARIF, CSV); [`cli`] is the
-//!   command line; [`config`] finds the operator files; [`model`] is the
+//!   command line; [`operator_files`] finds the operator files (dictionaries, policies); [`model`] is the
 //!   shared vocabulary.
 //!
 //! The gateway (`pubgate serve`) is the edge around the same engine:
@@ -70,7 +70,7 @@
 #![deny(rustdoc::broken_intra_doc_links)]
 
 pub mod model;
-pub mod config;
+pub mod operator_files;
 pub mod extract;
 pub mod normalize;
 pub mod detect;

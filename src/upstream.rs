@@ -79,7 +79,10 @@ fn client(connect_timeout: Duration) -> Client<HttpConnector, ProxyBody> {
     pooled_client(connect_timeout, 256)
 }
 
-fn pooled_client(connect_timeout: Duration, idle: usize) -> Client<HttpConnector, ProxyBody> {
+/// The HTTP client pubgate sends with: to the platform (forward, replay,
+/// fetches) and to the operator's webhook alike — one stack, one set of
+/// timeouts and pool rules.
+pub fn pooled_client(connect_timeout: Duration, idle: usize) -> Client<HttpConnector, ProxyBody> {
     let mut connector = HttpConnector::new();
     connector.set_connect_timeout(Some(connect_timeout));
     connector.set_nodelay(true);

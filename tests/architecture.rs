@@ -11,7 +11,7 @@ use std::path::Path;
 /// `cli` is on top.
 const ALLOWED: &[(&str, &[&str])] = &[
     ("model", &[]),
-    ("config", &["model"]),
+    ("operator_files", &["model"]),
     ("extract", &["model"]),
     ("normalize", &["model"]),
     ("detect", &["model", "normalize"]),
@@ -20,7 +20,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "engine",
         &[
             "model",
-            "config",
+            "operator_files",
             "extract",
             "normalize",
             "detect",
@@ -47,21 +47,44 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "cluster",
         &[
-            "model", "config", "engine", "extract", "metrics", "review", "store",
+            "model",
+            "operator_files",
+            "engine",
+            "extract",
+            "metrics",
+            "review",
+            "store",
         ],
     ),
     (
         "serve",
         &[
-            "model", "config", "extract", "engine", "intake", "metrics", "store", "upstream",
-            "review", "gateway", "cluster",
+            "model",
+            "operator_files",
+            "extract",
+            "engine",
+            "intake",
+            "metrics",
+            "store",
+            "upstream",
+            "review",
+            "gateway",
+            "cluster",
         ],
     ),
     (
         "cli",
         &[
-            "model", "config", "extract", "detect", "engine", "report", "rescan", "store",
-            "review", "serve",
+            "model",
+            "operator_files",
+            "extract",
+            "detect",
+            "engine",
+            "report",
+            "rescan",
+            "store",
+            "review",
+            "serve",
         ],
     ),
 ];
@@ -69,7 +92,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
 /// The core runs on any thread and in the PDF worker: no async in it.
 const CORE: &[&str] = &[
     "model",
-    "config",
+    "operator_files",
     "extract",
     "normalize",
     "detect",

@@ -53,7 +53,7 @@ const NOTICE: &str = "某某大学实验室设备采购项目中标（成交）�
 /// A valid 居民身份证号 (GB 11643 check character computed).
 fn id(region: &str, birth: &str, seq: &str) -> String {
     let first = format!("{region}{birth}{seq}");
-    let check = pubgate::detect::checksum::id_check_char(first.as_bytes()).unwrap() as char;
+    let check = pubgate::detect::text::checksum::id_check_char(first.as_bytes()).unwrap() as char;
     format!("{first}{check}")
 }
 
@@ -67,7 +67,7 @@ fn broken(id: &str) -> String {
 /// A Luhn-valid UnionPay card number.
 fn card() -> String {
     let payload = "622202020011223344";
-    let check = pubgate::detect::checksum::luhn_check_digit(payload).unwrap();
+    let check = pubgate::detect::text::checksum::luhn_check_digit(payload).unwrap();
     format!("{payload}{}", check as char)
 }
 

@@ -55,9 +55,11 @@ impl ConfigArgs {
     /// The engine built from these operator files.
     pub fn engine(&self) -> anyhow::Result<crate::engine::Engine> {
         use anyhow::Context;
-        let sources =
-            crate::config::Sources::load(self.dictionaries.as_deref(), self.policy.as_deref())
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let sources = crate::operator_files::Sources::load(
+            self.dictionaries.as_deref(),
+            self.policy.as_deref(),
+        )
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
         crate::engine::Engine::build(&sources)
             .map_err(|e| anyhow::anyhow!("{e}"))
             .context("invalid dictionaries or policy")

@@ -4,8 +4,8 @@
 use anyhow::Context;
 
 use super::args::ConfigArgs;
-use crate::config::Sources;
 use crate::engine::Engine;
+use crate::operator_files::Sources;
 
 /// Builds the engine from the operator files and reports.
 pub fn run(args: ConfigArgs) -> anyhow::Result<i32> {

@@ -12,7 +12,7 @@ use crate::rescan::{Input, walk};
 /// Surveys the archive and prints the report.
 pub fn run(args: LabelsArgs) -> anyhow::Result<i32> {
     let engine = args.config.engine()?;
-    let inputs = walk::list(&args.paths).map_err(anyhow::Error::msg)?;
+    let inputs = walk::list(&args.paths)?;
     let limit = engine.max_input_bytes() as u64;
     let surveys: Vec<_> = inputs
         .par_iter()

@@ -16,14 +16,12 @@ pub fn run(args: ScanArgs) -> anyhow::Result<i32> {
     let engine = args.config.engine()?;
     let shard = shard_of(&args)?;
     let accepted = match &args.baseline {
-        Some(p) => Some(baseline::load(p).map_err(anyhow::Error::msg)?),
+        Some(p) => Some(baseline::load(p)?),
         None => None,
     };
     let (inputs, fetcher) = list_inputs(&args)?;
     let mut recorder = match (&args.store, &fetcher) {
-        (Some(url), Some(f)) => {
-            Some(Recorder::open(url, engine.version(), f).map_err(anyhow::Error::msg)?)
-        }
+        (Some(url), Some(f)) => Some(Recorder::open(url, engine.version(), f)?),
         _ => None,
     };
     let mut sources: Vec<String> = inputs
@@ -34,7 +32,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<i32> {
     sources.sort_unstable();
     sources.dedup();
     let known = match &recorder {
-        Some(r) if !args.full => Some(r.known(&sources).map_err(anyhow::Error::msg)?),
+        Some(r) if !args.full => Some(r.known(&sources)?),
         _ => None,
     };
     if let Some(jobs) = args.jobs {
@@ -118,12 +116,12 @@ fn report_outcome(
             outcome.unchanged,
             outcome.summary.flagged(),
         );
-        let n = recorder.finish(&detail).map_err(anyhow::Error::msg)?;
+        let n = recorder.finish(&detail)?;
         eprintln!("store: {n} document(s) recorded; those with findings are takedown candidates");
     }
     if let Some(path) = &args.write_baseline {
         let n = outcome.fingerprints.len();
-        baseline::write(path, outcome.fingerprints).map_err(anyhow::Error::msg)?;
+        baseline::write(path, outcome.fingerprints)?;
         eprintln!("baseline: {n} finding(s) recorded in {}", path.display());
         return Ok(0);
     }
@@ -143,10 +141,8 @@ fn shard_of(args: &ScanArgs) -> anyhow::Result<Option<Shard>> {
             std::env::var("JOB_COMPLETION_INDEX").ok(),
             args.shard_count,
         ) {
-            (Some(s), _, _) => Some(Shard::parse(s).map_err(anyhow::Error::msg)?),
-            (None, Some(index), Some(count)) => {
-                Some(Shard::from_index(&index, count).map_err(anyhow::Error::msg)?)
-            }
+            (Some(s), _, _) => Some(Shard::parse(s)?),
+            (None, Some(index), Some(count)) => Some(Shard::from_index(&index, count)?),
             (None, _, Some(_)) => bail!("--shard-count needs JOB_COMPLETION_INDEX to be set"),
             _ => None,
         },
@@ -156,9 +152,9 @@ fn shard_of(args: &ScanArgs) -> anyhow::Result<Option<Shard>> {
 /// Every input named: paths, list files, S3 prefixes and a database
 /// table; the fetcher when any of them is remote (or a store is kept).
 fn list_inputs(args: &ScanArgs) -> anyhow::Result<(Vec<rescan::Input>, Option<Fetcher>)> {
-    let mut inputs = walk::list(&args.paths).map_err(anyhow::Error::msg)?;
+    let mut inputs = walk::list(&args.paths)?;
     for file in &args.list {
-        inputs.extend(walk::list_file(file).map_err(anyhow::Error::msg)?);
+        inputs.extend(walk::list_file(file)?);
     }
     let remote = inputs
         .iter()
@@ -166,9 +162,9 @@ fn list_inputs(args: &ScanArgs) -> anyhow::Result<(Vec<rescan::Input>, Option<Fe
     if !(remote || !args.s3.is_empty() || args.table.is_some() || args.store.is_some()) {
         return Ok((inputs, None));
     }
-    let mut f = Fetcher::new().map_err(anyhow::Error::msg)?;
+    let mut f = Fetcher::new()?;
     for url in &args.s3 {
-        inputs.extend(f.list_s3(url).map_err(anyhow::Error::msg)?);
+        inputs.extend(f.list_s3(url)?);
     }
     if let (Some(name), Some(url)) = (&args.table, &args.table_url) {
         let table = Table {
@@ -177,7 +173,7 @@ fn list_inputs(args: &ScanArgs) -> anyhow::Result<(Vec<rescan::Input>, Option<Fe
             key_column: args.key_column.clone(),
             content_column: args.content_column.clone(),
         };
-        inputs.extend(f.list_table(&table).map_err(anyhow::Error::msg)?);
+        inputs.extend(f.list_table(&table)?);
     }
     Ok((inputs, Some(f)))
 }

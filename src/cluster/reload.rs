@@ -6,11 +6,11 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use crate::cluster::Cluster;
-use crate::config::Sources;
 use crate::engine::{Engine, LiveEngine};
 use crate::extract::Extractors;
 use crate::metrics::Metrics;
 use crate::model::{FileError, FileErrors};
+use crate::operator_files::Sources;
 use crate::store::StoreError;
 
 /// Where this replica's engine comes from, and how it is swapped.

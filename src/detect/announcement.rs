@@ -187,7 +187,7 @@ pub struct AnnouncementSpec {
     pub morphemes: std::collections::BTreeMap<String, Vec<String>>,
     /// Every field label, compiled once (owner = field index in `fields`).
     #[serde(skip)]
-    labels: std::sync::OnceLock<super::labels::LabelSet>,
+    labels: std::sync::OnceLock<super::text::labels::LabelSet>,
 }
 
 impl AnnouncementSpec {
@@ -318,9 +318,9 @@ impl AnnouncementSpec {
     }
 
     /// All field labels as one set (owner: the field's index in `fields`).
-    pub fn label_set(&self) -> &super::labels::LabelSet {
+    pub fn label_set(&self) -> &super::text::labels::LabelSet {
         self.labels.get_or_init(|| {
-            super::labels::LabelSet::new(
+            super::text::labels::LabelSet::new(
                 self.fields
                     .values()
                     .enumerate()

@@ -10,11 +10,11 @@ use std::ops::Range;
 
 use regex::Regex;
 
-use super::amount::{format_fen, parse_number, parse_words};
-use super::dates::find_dates;
 use super::dictionary::Trigger;
-use super::labels::LabelSet;
-use super::layout::{after, before, ceil_boundary, floor_boundary};
+use super::text::amount::{format_fen, parse_number, parse_words};
+use super::text::dates::find_dates;
+use super::text::labels::LabelSet;
+use super::text::layout::{after, before, ceil_boundary, floor_boundary};
 use super::{Candidate, Context, Detector};
 use crate::model::{Category, Confidence, Severity};
 
@@ -626,6 +626,16 @@ fn amounts_after_labels(
 impl Detector for Consistency {
     fn id(&self) -> &'static str {
         "consistency"
+    }
+
+    fn rules(&self) -> &'static [(&'static str, Category)] {
+        &[
+            ("consistency.amount_words", Category::Consistency),
+            ("consistency.bid_period", Category::Consistency),
+            ("consistency.announcement_period", Category::Consistency),
+            ("consistency.award_over_budget", Category::Consistency),
+            ("consistency.invalid_date", Category::Consistency),
+        ]
     }
 
     fn detect(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {

@@ -25,7 +25,7 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-use super::compact::{Alphabet, AsciiEvents};
+use super::text::compact::{Alphabet, AsciiEvents};
 use super::{Candidate, Context, Detector};
 use crate::model::{Category, Confidence, FileError, FileErrors, PartKind, Piece, Severity};
 use crate::normalize::NormalizedDoc;
@@ -72,7 +72,7 @@ impl List {
 /// How the automaton reads the text.
 enum Matcher {
     /// Over the text re-encoded with the dictionary's own alphabet
-    /// (see [`super::compact`]): the fast path.
+    /// (see [`super::text::compact`]): the fast path.
     Compact(Alphabet, AhoCorasick),
     /// Over the UTF-8 skeleton, when the dictionary has too many distinct
     /// characters for the compact alphabet.
@@ -396,6 +396,11 @@ pub struct Terms;
 impl Detector for Terms {
     fn id(&self) -> &'static str {
         "dictionary"
+    }
+
+    /// None: its rules are the loaded dictionaries' ([`Dictionaries::rules`]).
+    fn rules(&self) -> &'static [(&'static str, crate::model::Category)] {
+        &[]
     }
 
     fn detect(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {

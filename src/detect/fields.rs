@@ -26,9 +26,9 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::announcement::{FieldSpec, ValueKind};
-use super::layout::after_in_content;
-use super::names::names_in;
 use super::structure::{Source, label_key, split_cells};
+use super::text::layout::after_in_content;
+use super::text::names::names_in;
 use super::{Candidate, Context, Detector};
 use crate::model::{Category, Confidence, Severity};
 use crate::normalize::{NormalizedDoc, PIECE_SEPARATOR};
@@ -52,6 +52,13 @@ pub enum Presence {
 impl Detector for MissingFields {
     fn id(&self) -> &'static str {
         "fields"
+    }
+
+    fn rules(&self) -> &'static [(&'static str, Category)] {
+        &[
+            ("fields.missing", Category::MissingField),
+            ("fields.masked", Category::MissingField),
+        ]
     }
 
     fn detect(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {
@@ -477,7 +484,7 @@ fn party_re() -> &'static Regex {
 /// (`三、获取招标文件`, `（二）采购需求`), or a delimiter after it
 /// (`采购需求：…`). `采购内容含保密柜20台` in a sentence is not the section.
 fn heading_like(text: &str, label: std::ops::Range<usize>) -> bool {
-    let before = super::layout::line_before(text, label.start);
+    let before = super::text::layout::line_before(text, label.start);
     let after = &text[label.end..];
     let rest_of_line = after.split('\n').next().unwrap_or("");
     // A delimiter, a table cell boundary (tab, or two spaces in PDF text).
@@ -608,7 +615,7 @@ fn label_search(cx: &Context<'_>, id: &str, field: &FieldSpec) -> Presence {
 /// 0591-87734730 , 传真: …` / `联系人: 张工`): the line right above the
 /// contact label is a phone line.
 fn phone_line_above(text: &str, label_start: usize) -> bool {
-    let Some(above) = super::layout::line_above(text, label_start) else {
+    let Some(above) = super::text::layout::line_above(text, label_start) else {
         return false;
     };
     let compact: String = above.chars().filter(|c| !c.is_whitespace()).collect();
@@ -686,14 +693,14 @@ fn value_follows(cx: &Context<'_>, label_end: usize, field: &FieldSpec) -> Prese
         let raw = region(cx.doc, label_end, field.window, heading_re());
         let body = raw.trim_start_matches([':', '：', ' ', '\t', '\n']);
         if field.value == ValueKind::Date {
-            if !super::dates::find_dates(raw, 0).is_empty() {
+            if !super::text::dates::find_dates(raw, 0).is_empty() {
                 return Presence::Present;
             }
             // A page that wraps each figure in its own element, copied as
             // text, puts every token on a line (`202` / `6` / `年` / `3` /
             // `月`): the date is there once the lines are joined.
             let joined: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
-            if raw.lines().count() > 4 && !super::dates::find_dates(&joined, 0).is_empty() {
+            if raw.lines().count() > 4 && !super::text::dates::find_dates(&joined, 0).is_empty() {
                 return Presence::Present;
             }
         } else if body.chars().filter(|c| c.is_alphanumeric()).count() >= 2

@@ -23,7 +23,7 @@
 use regex::Regex;
 
 use super::dictionary::Trigger;
-use super::layout::{ceil_boundary, floor_boundary};
+use super::text::layout::{ceil_boundary, floor_boundary};
 use super::{Candidate, Context, Detector};
 use crate::model::{Category, Confidence, PartKind, Severity};
 
@@ -94,6 +94,15 @@ impl Marking {
 impl Detector for Marking {
     fn id(&self) -> &'static str {
         "secret"
+    }
+
+    fn rules(&self) -> &'static [(&'static str, Category)] {
+        &[
+            ("secret.marking", Category::Classified),
+            ("secret.marking_header", Category::Classified),
+            ("secret.marking_bare", Category::Classified),
+            ("secret.restricted_bare", Category::Classified),
+        ]
     }
 
     fn detect(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {

@@ -17,8 +17,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::layout::after;
-use super::names::names_in;
+use super::text::layout::after;
+use super::text::names::names_in;
 use super::{Candidate, Context, Detector};
 use crate::model::{Category, Confidence, Severity, mask_name};
 
@@ -109,6 +109,17 @@ fn corrects_the_result(cx: &Context<'_>) -> bool {
 impl Detector for Procurement {
     fn id(&self) -> &'static str {
         "procurement"
+    }
+
+    fn rules(&self) -> &'static [(&'static str, Category)] {
+        &[
+            ("procurement.expert_list", Category::ProcurementConfidential),
+            (
+                "procurement.potential_bidders",
+                Category::ProcurementConfidential,
+            ),
+            ("procurement.base_price", Category::ProcurementConfidential),
+        ]
     }
 
     fn detect(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {

@@ -161,6 +161,14 @@ pub enum UnreadKind {
 }
 
 impl UnreadKind {
+    /// Every kind.
+    pub const ALL: [UnreadKind; 4] = [
+        UnreadKind::Failed,
+        UnreadKind::Image,
+        UnreadKind::Binary,
+        UnreadKind::NoText,
+    ];
+
     /// The rule id of the `unscannable` finding for this kind.
     pub fn rule(self) -> &'static str {
         match self {

@@ -11,10 +11,12 @@
 //! what did not change.
 
 pub mod baseline;
+pub mod error;
 pub mod record;
 pub mod remote;
 pub mod run;
 pub mod walk;
 
+pub use error::RescanError;
 pub use run::{Options, Scanned, Sink, run};
 pub use walk::{Input, Shard};

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 
 use super::remote::Fetcher;
 use super::run::Scanned;
+use crate::rescan::RescanError;
 use crate::store::{PublishedScan, Store};
 
 /// Documents per transaction.
@@ -31,11 +32,21 @@ pub struct Recorder<'a> {
 impl<'a> Recorder<'a> {
     /// Opens the store (`sqlite://…` or `postgres://…`), with the audit
     /// key from `PUBGATE_AUDIT_KEY` when the chain is signed.
-    pub fn open(url: &str, version: &str, fetcher: &'a Fetcher) -> Result<Recorder<'a>, String> {
-        let secrets = crate::store::KeySources::default().load()?;
-        let store = fetcher
-            .block_on(Store::open_with(url, secrets))
-            .map_err(|e| format!("--store {}: {e}", crate::store::redact_url(url)))?;
+    pub fn open(
+        url: &str,
+        version: &str,
+        fetcher: &'a Fetcher,
+    ) -> Result<Recorder<'a>, RescanError> {
+        let secrets = crate::store::KeySources::default()
+            .load()
+            .map_err(RescanError::Input)?;
+        let store =
+            fetcher
+                .block_on(Store::open_with(url, secrets))
+                .map_err(RescanError::store(format!(
+                    "--store {}",
+                    crate::store::redact_url(url)
+                )))?;
         Ok(Recorder {
             store,
             fetcher,
@@ -47,20 +58,23 @@ impl<'a> Recorder<'a> {
 
     /// What the store already knows of these archives: `document →
     /// (content hash, policy version)`.
-    pub fn known(&self, sources: &[String]) -> Result<HashMap<String, (String, String)>, String> {
+    pub fn known(
+        &self,
+        sources: &[String],
+    ) -> Result<HashMap<String, (String, String)>, RescanError> {
         let mut all = HashMap::new();
         for source in sources {
             let known = self
                 .fetcher
                 .block_on(self.store.known_published(source))
-                .map_err(|e| format!("reading earlier scans: {e}"))?;
+                .map_err(RescanError::store("reading earlier scans"))?;
             all.extend(known);
         }
         Ok(all)
     }
 
     /// Queues one result; writes a batch when it is full.
-    pub fn add(&mut self, scanned: Scanned<'_>) -> Result<(), String> {
+    pub fn add(&mut self, scanned: Scanned<'_>) -> Result<(), RescanError> {
         let Some(source) = scanned.input.source() else {
             // Standard input is not an archive document.
             return Ok(());
@@ -93,23 +107,23 @@ impl<'a> Recorder<'a> {
         Ok(())
     }
 
-    fn flush(&mut self) -> Result<(), String> {
+    fn flush(&mut self) -> Result<(), RescanError> {
         let batch = std::mem::take(&mut self.batch);
         let n = self
             .fetcher
             .block_on(self.store.record_published(&batch))
-            .map_err(|e| format!("recording results: {e}"))?;
+            .map_err(RescanError::store("recording results"))?;
         self.written += n;
         Ok(())
     }
 
     /// Writes what is queued and audits the run (`detail` says what was
     /// scanned). Returns the documents recorded.
-    pub fn finish(mut self, detail: &str) -> Result<usize, String> {
+    pub fn finish(mut self, detail: &str) -> Result<usize, RescanError> {
         self.flush()?;
         self.fetcher
             .block_on(self.store.audit("scan", "rescan", None, detail))
-            .map_err(|e| format!("auditing the rescan: {e}"))?;
+            .map_err(RescanError::store("auditing the rescan"))?;
         Ok(self.written)
     }
 }

@@ -19,6 +19,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::{AssertSqlSafe, Row};
 
 use super::walk::Input;
+use crate::rescan::RescanError;
 
 /// A PostgreSQL table holding published notices.
 #[derive(Debug, Clone)]
@@ -50,7 +51,7 @@ struct TableReader {
 /// Quotes a PostgreSQL identifier (`schema.table` → `"schema"."table"`),
 /// refusing anything but letters, digits and underscores, so a flag can
 /// never become SQL.
-fn quote_ident(name: &str) -> Result<String, String> {
+fn quote_ident(name: &str) -> Result<String, RescanError> {
     let parts: Vec<&str> = name.split('.').collect();
     let ok = |p: &str| {
         !p.is_empty()
@@ -58,9 +59,9 @@ fn quote_ident(name: &str) -> Result<String, String> {
             && !p.starts_with(|c: char| c.is_ascii_digit())
     };
     if parts.len() > 2 || !parts.iter().all(|p| ok(p)) {
-        return Err(format!(
+        return Err(RescanError::Input(format!(
             "`{name}` is not a plain table or column name (letters, digits, `_`, one optional schema)"
-        ));
+        )));
     }
     Ok(parts
         .iter()
@@ -71,17 +72,17 @@ fn quote_ident(name: &str) -> Result<String, String> {
 
 impl Fetcher {
     /// A fetcher with no remote archive open yet.
-    pub fn new() -> Result<Fetcher, String> {
+    pub fn new() -> Result<Fetcher, RescanError> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
-            .map_err(|e| format!("cannot start the I/O runtime: {e}"))?;
+            .map_err(|e| RescanError::Remote(format!("cannot start the I/O runtime: {e}")))?;
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(120))
             .build()
-            .map_err(|e| format!("cannot start the HTTP client: {e}"))?;
+            .map_err(|e| RescanError::Remote(format!("cannot start the HTTP client: {e}")))?;
         Ok(Fetcher {
             runtime,
             http,
@@ -98,32 +99,34 @@ impl Fetcher {
     /// The store for `bucket`, configured from the standard `AWS_*`
     /// variables (`AWS_ENDPOINT` for MinIO, Ceph and other compatible
     /// stores; `AWS_ALLOW_HTTP=true` for a plain-HTTP endpoint).
-    fn bucket(&self, bucket: &str) -> Result<Arc<dyn ObjectStore>, String> {
+    fn bucket(&self, bucket: &str) -> Result<Arc<dyn ObjectStore>, RescanError> {
         let mut buckets = self
             .buckets
             .lock()
-            .map_err(|_| "bucket cache poisoned".to_string())?;
+            .map_err(|_| RescanError::Remote("bucket cache poisoned".into()))?;
         if let Some(store) = buckets.get(bucket) {
             return Ok(store.clone());
         }
         let store = AmazonS3Builder::from_env()
             .with_bucket_name(bucket)
             .build()
-            .map_err(|e| format!("s3://{bucket}: {e}"))?;
+            .map_err(|e| RescanError::Remote(format!("s3://{bucket}: {e}")))?;
         let store: Arc<dyn ObjectStore> = Arc::new(store);
         buckets.insert(bucket.to_string(), store.clone());
         Ok(store)
     }
 
     /// Lists every object under `s3://bucket/prefix`, sorted by key.
-    pub fn list_s3(&self, url: &str) -> Result<Vec<Input>, String> {
+    pub fn list_s3(&self, url: &str) -> Result<Vec<Input>, RescanError> {
         use futures_util::TryStreamExt;
-        let rest = url
-            .strip_prefix("s3://")
-            .ok_or_else(|| format!("--s3 needs an s3://bucket/prefix address, got `{url}`"))?;
+        let rest = url.strip_prefix("s3://").ok_or_else(|| {
+            RescanError::Remote(format!(
+                "--s3 needs an s3://bucket/prefix address, got `{url}`"
+            ))
+        })?;
         let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
         if bucket.is_empty() {
-            return Err(format!("`{url}` names no bucket"));
+            return Err(RescanError::Remote(format!("`{url}` names no bucket")));
         }
         let store = self.bucket(bucket)?;
         let prefix = (!prefix.trim_matches('/').is_empty()).then(|| ObjectPath::from(prefix));
@@ -131,7 +134,7 @@ impl Fetcher {
         let mut objects: Vec<object_store::ObjectMeta> = self
             .runtime
             .block_on(store.list(prefix.as_ref()).try_collect())
-            .map_err(|e| format!("listing {url}: {e}"))?;
+            .map_err(|e| RescanError::Remote(format!("listing {url}: {e}")))?;
         objects.sort_by(|a, b| a.location.as_ref().cmp(b.location.as_ref()));
         Ok(objects
             .into_iter()
@@ -145,7 +148,7 @@ impl Fetcher {
     }
 
     /// Opens `table` and lists its keys, sorted.
-    pub fn list_table(&mut self, table: &Table) -> Result<Vec<Input>, String> {
+    pub fn list_table(&mut self, table: &Table) -> Result<Vec<Input>, RescanError> {
         let name = quote_ident(&table.name)?;
         let key = quote_ident(&table.key_column)?;
         let content = quote_ident(&table.content_column)?;
@@ -157,7 +160,7 @@ impl Fetcher {
                     .acquire_timeout(Duration::from_secs(10))
                     .connect(&table.url),
             )
-            .map_err(|e| format!("--table-url: {e}"))?;
+            .map_err(|e| RescanError::Remote(format!("--table-url: {e}")))?;
         // The key column's own type, so each read is an index lookup
         // (`id = $1::bigint`), not a cast of every row to text.
         let key_type: Option<String> = self
@@ -171,14 +174,20 @@ impl Fetcher {
                 .bind(&table.key_column)
                 .fetch_optional(&pool),
             )
-            .map_err(|e| format!("table {}: {e}", table.name))?;
-        let key_type = key_type
-            .ok_or_else(|| format!("table {} has no column `{}`", table.name, table.key_column))?;
+            .map_err(|e| RescanError::Remote(format!("table {}: {e}", table.name)))?;
+        let key_type = key_type.ok_or_else(|| {
+            RescanError::Remote(format!(
+                "table {} has no column `{}`",
+                table.name, table.key_column
+            ))
+        })?;
         if !key_type
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || " _(),".contains(c))
         {
-            return Err(format!("key column type `{key_type}` is not supported"));
+            return Err(RescanError::Remote(format!(
+                "key column type `{key_type}` is not supported"
+            )));
         }
         let keys: Vec<String> = self
             .runtime
@@ -188,7 +197,7 @@ impl Fetcher {
                 )))
                 .fetch_all(&pool),
             )
-            .map_err(|e| format!("listing table {}: {e}", table.name))?;
+            .map_err(|e| RescanError::Remote(format!("listing table {}: {e}", table.name)))?;
         let source: Arc<str> = Arc::from(format!("pg:{}", table.name).as_str());
         self.table = Some(TableReader {
             pool,
@@ -204,7 +213,7 @@ impl Fetcher {
     }
 
     /// Reads at most `cap` bytes of a remote input.
-    pub fn read(&self, input: &Input, cap: u64) -> Result<Vec<u8>, String> {
+    pub fn read(&self, input: &Input, cap: u64) -> Result<Vec<u8>, RescanError> {
         match input {
             Input::Url { url, .. } => self.runtime.block_on(self.read_url(url, cap)),
             Input::Object {
@@ -221,18 +230,18 @@ impl Fetcher {
                     let got = store
                         .get_opts(&path, options)
                         .await
-                        .map_err(|e| e.to_string())?;
+                        .map_err(|e| RescanError::Remote(e.to_string()))?;
                     got.bytes()
                         .await
                         .map(|b| b.to_vec())
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| RescanError::Remote(e.to_string()))
                 })
             }
             Input::Row { key, .. } => {
                 let reader = self
                     .table
                     .as_ref()
-                    .ok_or_else(|| "table not opened".to_string())?;
+                    .ok_or_else(|| RescanError::Remote("table not opened".into()))?;
                 let row = self
                     .runtime
                     .block_on(
@@ -240,39 +249,45 @@ impl Fetcher {
                             .bind(key)
                             .fetch_optional(&reader.pool),
                     )
-                    .map_err(|e| e.to_string())?
-                    .ok_or_else(|| "row no longer exists".to_string())?;
+                    .map_err(|e| RescanError::Remote(e.to_string()))?
+                    .ok_or_else(|| RescanError::Remote("row no longer exists".into()))?;
                 let mut bytes = match row.try_get::<Option<Vec<u8>>, _>(0) {
                     Ok(b) => b.unwrap_or_default(),
                     Err(_) => row
                         .try_get::<Option<String>, _>(0)
-                        .map_err(|e| format!("content column is neither text nor bytea: {e}"))?
+                        .map_err(|e| {
+                            RescanError::Remote(format!(
+                                "content column is neither text nor bytea: {e}"
+                            ))
+                        })?
                         .unwrap_or_default()
                         .into_bytes(),
                 };
                 bytes.truncate(cap as usize);
                 Ok(bytes)
             }
-            Input::Stdin | Input::File { .. } => Err("not a remote input".into()),
+            Input::Stdin | Input::File { .. } => {
+                Err(RescanError::Remote("not a remote input".into()))
+            }
         }
     }
 
-    async fn read_url(&self, url: &str, cap: u64) -> Result<Vec<u8>, String> {
+    async fn read_url(&self, url: &str, cap: u64) -> Result<Vec<u8>, RescanError> {
         let mut response = self
             .http
             .get(url)
             .send()
             .await
-            .map_err(|e| format!("cannot fetch: {}", e.without_url()))?;
+            .map_err(|e| RescanError::Remote(format!("cannot fetch: {}", e.without_url())))?;
         let status = response.status();
         if !status.is_success() {
-            return Err(format!("the server answered {status}"));
+            return Err(RescanError::Remote(format!("the server answered {status}")));
         }
         let mut body = Vec::new();
         while let Some(chunk) = response
             .chunk()
             .await
-            .map_err(|e| format!("reading: {}", e.without_url()))?
+            .map_err(|e| RescanError::Remote(format!("reading: {}", e.without_url())))?
         {
             let room = (cap as usize).saturating_sub(body.len());
             body.extend_from_slice(&chunk[..chunk.len().min(room)]);

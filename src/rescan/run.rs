@@ -14,6 +14,7 @@ use super::walk::{Input, Shard};
 use crate::engine::Engine;
 use crate::model::Document;
 use crate::report::{DocResult, Renderer, Summary};
+use crate::rescan::RescanError;
 
 /// How to run a scan.
 pub struct Options<'a> {
@@ -51,7 +52,7 @@ pub struct Scanned<'a> {
 /// Receives every scanned document on the writer thread (e.g. to record
 /// it in the shared store). An error stops nothing: it is returned at the
 /// end, and the scan's exit code says the run was incomplete.
-pub type Sink<'a> = &'a mut dyn FnMut(Scanned<'_>) -> Result<(), String>;
+pub type Sink<'a> = &'a mut dyn FnMut(Scanned<'_>) -> Result<(), RescanError>;
 
 /// What a run produced besides the rendered output.
 pub struct Outcome {
@@ -62,13 +63,17 @@ pub struct Outcome {
     /// Documents skipped because neither they nor the policy changed.
     pub unchanged: usize,
     /// The first error the sink returned, if any.
-    pub sink_error: Option<String>,
+    pub sink_error: Option<RescanError>,
 }
 
 /// Reads at most `limit + 1` bytes: enough for the engine to see that an
 /// input is over its size limit (and report it), without loading a huge
 /// file into memory.
-fn read_input(input: &Input, limit: usize, fetcher: Option<&Fetcher>) -> Result<Vec<u8>, String> {
+fn read_input(
+    input: &Input,
+    limit: usize,
+    fetcher: Option<&Fetcher>,
+) -> Result<Vec<u8>, RescanError> {
     let cap = limit as u64 + 1;
     let mut buf = Vec::new();
     let result = match input {
@@ -79,11 +84,15 @@ fn read_input(input: &Input, limit: usize, fetcher: Option<&Fetcher>) -> Result<
         remote => {
             return match fetcher {
                 Some(f) => f.read(remote, cap),
-                None => Err("no reader for remote inputs".into()),
+                None => Err(RescanError::Remote("no reader for remote inputs".into())),
             };
         }
     };
-    result.map(|_| buf).map_err(|e| e.kind().to_string())
+    // The kind only: an OS message can carry the path, which the report
+    // already names.
+    result
+        .map(|_| buf)
+        .map_err(|e| RescanError::Input(e.kind().to_string()))
 }
 
 /// Scans all inputs with `engine` and renders each result to `out` as soon
@@ -127,7 +136,7 @@ pub fn run(
     let mut summary = Summary::default();
     let mut fingerprints = HashSet::new();
     let mut write_error: Option<std::io::Error> = None;
-    let mut sink_error: Option<String> = None;
+    let mut sink_error: Option<RescanError> = None;
     let mut unchanged = 0;
     std::thread::scope(|scope| {
         let inputs = &inputs;
@@ -153,7 +162,7 @@ pub fn run(
                         // A store's error can quote the object key or
                         // address, which can carry a number: masked like
                         // the path itself.
-                        let why = crate::model::mask_digit_runs(&why, 11);
+                        let why = crate::model::mask_digit_runs(&why.to_string(), 11);
                         doc.unreadable("file", format!("无法读取：{why} / cannot read"));
                         let report = engine.scan_document(doc, baseline);
                         Done::Scanned(DocResult { path: name, report }, 0, input, String::new())

@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
+use crate::rescan::RescanError;
+
 /// One input to scan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
@@ -97,20 +99,22 @@ pub struct Shard {
 
 impl Shard {
     /// Parses `K/N` with K in 1..=N (people count from one).
-    pub fn parse(s: &str) -> Result<Shard, String> {
+    pub fn parse(s: &str) -> Result<Shard, RescanError> {
         let (k, n) = s
             .split_once('/')
-            .ok_or_else(|| format!("--shard must be K/N, got \"{s}\""))?;
+            .ok_or_else(|| RescanError::Input(format!("--shard must be K/N, got \"{s}\"")))?;
         let k: u64 = k
             .trim()
             .parse()
-            .map_err(|_| format!("--shard: K must be a number, got \"{k}\""))?;
+            .map_err(|_| RescanError::Input(format!("--shard: K must be a number, got \"{k}\"")))?;
         let n: u64 = n
             .trim()
             .parse()
-            .map_err(|_| format!("--shard: N must be a number, got \"{n}\""))?;
+            .map_err(|_| RescanError::Input(format!("--shard: N must be a number, got \"{n}\"")))?;
         if n == 0 || k == 0 || k > n {
-            return Err(format!("--shard K/N needs 1 ≤ K ≤ N, got {k}/{n}"));
+            return Err(RescanError::Input(format!(
+                "--shard K/N needs 1 ≤ K ≤ N, got {k}/{n}"
+            )));
         }
         Ok(Shard {
             index: k - 1,
@@ -120,15 +124,14 @@ impl Shard {
 
     /// From a Kubernetes Indexed Job: `JOB_COMPLETION_INDEX` (0-based) and
     /// the shard count.
-    pub fn from_index(index: &str, count: u64) -> Result<Shard, String> {
-        let index: u64 = index
-            .trim()
-            .parse()
-            .map_err(|_| format!("JOB_COMPLETION_INDEX is not a number: \"{index}\""))?;
+    pub fn from_index(index: &str, count: u64) -> Result<Shard, RescanError> {
+        let index: u64 = index.trim().parse().map_err(|_| {
+            RescanError::Input(format!("JOB_COMPLETION_INDEX is not a number: \"{index}\""))
+        })?;
         if count == 0 || index >= count {
-            return Err(format!(
+            return Err(RescanError::Input(format!(
                 "JOB_COMPLETION_INDEX {index} is outside 0..{count}"
-            ));
+            )));
         }
         Ok(Shard { index, count })
     }
@@ -144,7 +147,7 @@ impl Shard {
 
 /// Lists every input under `args`. Missing paths are errors (a typo must not
 /// look like a clean archive).
-pub fn list(args: &[String]) -> Result<Vec<Input>, String> {
+pub fn list(args: &[String]) -> Result<Vec<Input>, RescanError> {
     let mut out = Vec::new();
     for arg in args {
         if arg == "-" {
@@ -153,7 +156,7 @@ pub fn list(args: &[String]) -> Result<Vec<Input>, String> {
         }
         let root = Path::new(arg);
         let source: Arc<str> = Arc::from(arg.as_str());
-        let meta = std::fs::metadata(root).map_err(|e| format!("{arg}: {e}"))?;
+        let meta = std::fs::metadata(root).map_err(RescanError::io(arg))?;
         if meta.is_file() {
             let key = root
                 .file_name()
@@ -217,8 +220,8 @@ pub fn list(args: &[String]) -> Result<Vec<Input>, String> {
 /// blank lines and lines starting with `#` are skipped. A local path is
 /// read as [`list`] reads an argument (a folder is walked). An `s3://`
 /// line is refused here: buckets are listed with `--s3`.
-pub fn list_file(file: &Path) -> Result<Vec<Input>, String> {
-    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+pub fn list_file(file: &Path) -> Result<Vec<Input>, RescanError> {
+    let text = std::fs::read_to_string(file).map_err(RescanError::io(file.display()))?;
     let source: Arc<str> = Arc::from(format!("list:{}", file.display()).as_str());
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
@@ -232,15 +235,16 @@ pub fn list_file(file: &Path) -> Result<Vec<Input>, String> {
                 source: source.clone(),
             });
         } else if line.contains("://") {
-            return Err(format!(
+            return Err(RescanError::Input(format!(
                 "{}:{}: only local paths and http(s):// addresses can be listed (use --s3 for buckets)",
                 file.display(),
                 n + 1
-            ));
+            )));
         } else {
             out.extend(
-                list(&[line.to_string()])
-                    .map_err(|e| format!("{}:{}: {e}", file.display(), n + 1))?,
+                list(&[line.to_string()]).map_err(|e| {
+                    RescanError::Input(format!("{}:{}: {e}", file.display(), n + 1))
+                })?,
             );
         }
     }

@@ -7,12 +7,11 @@ use std::time::Duration;
 use http::{Request, Uri};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
 
 use serde::Serialize;
 
 use crate::store::HoldStatus;
-use crate::upstream::{ProxyBody, full};
+use crate::upstream::{ProxyBody, full, pooled_client};
 
 /// A state change, as told to the webhook.
 #[derive(Debug, Clone, Serialize)]
@@ -73,11 +72,9 @@ impl Webhook {
         if url.scheme_str() != Some("http") {
             return None;
         }
-        let mut connector = HttpConnector::new();
-        connector.set_connect_timeout(Some(Duration::from_secs(5)));
         Some(Webhook {
             url,
-            client: Client::builder(TokioExecutor::new()).build(connector),
+            client: pooled_client(Duration::from_secs(5), 4),
         })
     }
 

@@ -20,9 +20,9 @@ mod travel;
 
 use std::ops::Range;
 
-use super::checksum::{luhn_valid, valid_id15, valid_id18, valid_uscc};
 use super::dictionary::Trigger;
-use super::layout::{
+use super::text::checksum::{luhn_valid, valid_id15, valid_id18, valid_uscc};
+use super::text::layout::{
     CONTACT_LABELS, before, ceil_boundary, floor_boundary, line_above, line_before,
 };
 use super::{Candidate, Context, Detector};
@@ -568,6 +568,18 @@ impl Personal {
 impl Detector for Personal {
     fn id(&self) -> &'static str {
         "personal"
+    }
+
+    fn rules(&self) -> &'static [(&'static str, Category)] {
+        &[
+            ("personal.id_card", Category::PersonalData),
+            ("personal.id_card_legacy", Category::PersonalData),
+            ("personal.bank_card", Category::PersonalData),
+            ("personal.passport", Category::PersonalData),
+            ("personal.travel_permit", Category::PersonalData),
+            ("personal.mobile", Category::PersonalData),
+            ("personal.email", Category::PersonalData),
+        ]
     }
 
     fn detect(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {

@@ -5,7 +5,7 @@ use regex::Regex;
 
 use super::{candidate, has_any};
 use crate::detect::Context;
-use crate::detect::layout::{before, ceil_boundary};
+use crate::detect::text::layout::{before, ceil_boundary};
 use crate::model::{Confidence, Severity, mask_digits};
 
 /// Patterns with the context words that must precede them.

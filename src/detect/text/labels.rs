@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-use super::dictionary::normalize_term;
+use crate::detect::dictionary::normalize_term;
 use crate::normalize::NormalizedDoc;
 
 /// A compiled set of labels, each with an owner (a field index, say).
