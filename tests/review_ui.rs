@@ -490,3 +490,84 @@ async fn takedown_candidates_are_judged_in_the_ui_and_the_api() {
     );
     gw.shutdown().await;
 }
+
+/// The item page reads the held request through the same intake door as
+/// the gateway, so a value found in the query string is highlighted there
+/// too (it used to be listed but not marked).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_value_in_the_query_string_is_highlighted_on_the_item_page() {
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let gw = gateway(config(&up.url(), dir.path())).await;
+    let clean = std::fs::read_to_string("tests/corpus/05-tender-liaoning-clean.txt").unwrap();
+    let a = send(
+        gw.proxy_addr,
+        Method::POST,
+        &format!("/api/notices?idno={ID}"),
+        &[],
+        clean,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::ACCEPTED);
+    let id = a.json()["id"].as_str().unwrap().to_string();
+    let (cookie, _) = login(gw.admin_addr, "alice").await;
+    let page = ui_get(gw.admin_addr, &format!("/ui/holds/{id}"), &cookie).await;
+    let html = String::from_utf8(page.body.to_vec()).unwrap();
+    assert!(
+        html.contains(&format!("{ID}</mark>")),
+        "the query's ID is not marked"
+    );
+    gw.shutdown().await;
+}
+
+/// A decision the workflow refuses comes back as a page in the reviewer's
+/// words, with the status the API would give.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_decision_is_explained_in_chinese() {
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let gw = gateway(config(&up.url(), dir.path())).await;
+    let a = publish(&gw, &[("x-submitter", "alice")], held_notice()).await;
+    let id = a.json()["id"].as_str().unwrap().to_string();
+    let (cookie, _) = login(gw.admin_addr, "alice").await;
+    let page = ui_get(gw.admin_addr, &format!("/ui/holds/{id}"), &cookie).await;
+    let html = String::from_utf8(page.body.to_vec()).unwrap();
+    let csrf = html
+        .split("name=csrf value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let post = |action: &'static str, form: String| {
+        let cookie = cookie.clone();
+        let path = format!("/ui/holds/{id}/{action}");
+        async move {
+            send(
+                gw.admin_addr,
+                Method::POST,
+                &path,
+                &[
+                    ("cookie", cookie.as_str()),
+                    ("content-type", "application/x-www-form-urlencoded"),
+                ],
+                form,
+            )
+            .await
+        }
+    };
+    let own = post("approve", format!("csrf={csrf}&comment=ok")).await;
+    assert_eq!(own.status, StatusCode::FORBIDDEN);
+    let text = String::from_utf8_lossy(&own.body);
+    assert!(text.contains("提交人不能批准"), "{text}");
+    let no_reason = post("reject", format!("csrf={csrf}&comment=")).await;
+    assert_eq!(no_reason.status, StatusCode::BAD_REQUEST);
+    let text = String::from_utf8_lossy(&no_reason.body);
+    assert!(text.contains("请填写理由"), "{text}");
+    assert_eq!(
+        item(&gw, "admin", &id).await.json()["item"]["status"],
+        "held"
+    );
+    gw.shutdown().await;
+}

@@ -65,7 +65,7 @@ pub struct ServeConfig {
     /// Proxy threads (each with its own event loop); 0 = one per core.
     pub proxy_threads: usize,
     /// Size and time limits.
-    pub limits: Limits,
+    pub limits: ServeLimits,
     /// Delivery of approved items.
     pub delivery: crate::review::delivery::DeliverySettings,
     /// Keys kept outside the database: encryption at rest, audit signing.
@@ -104,10 +104,11 @@ pub enum HostHeader {
     Upstream,
 }
 
-/// Size and time limits.
+/// Size and time limits (the `[limits]` table); `serve` hands each component
+/// its share (intake limits, the gateway's timeouts, the admin rate).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Limits {
+pub struct ServeLimits {
     /// Largest inspected body (after decoding); more is answered 413.
     pub max_body_bytes: usize,
     /// Largest ratio of decoded to encoded size for gzip/deflate/br.
@@ -159,7 +160,7 @@ impl Default for ServeConfig {
             egress_recheck_secs: 10,
             accounts: Vec::new(),
             proxy_threads: 0,
-            limits: Limits::default(),
+            limits: ServeLimits::default(),
             delivery: crate::review::delivery::DeliverySettings::default(),
             secrets: crate::store::KeySources::default(),
             cluster: Cluster::default(),
@@ -167,9 +168,9 @@ impl Default for ServeConfig {
     }
 }
 
-impl Default for Limits {
-    fn default() -> Limits {
-        Limits {
+impl Default for ServeLimits {
+    fn default() -> ServeLimits {
+        ServeLimits {
             max_body_bytes: 50 << 20,
             max_decode_ratio: 100,
             max_parts: 1000,
@@ -187,7 +188,7 @@ impl Default for Limits {
     }
 }
 
-impl Limits {
+impl ServeLimits {
     /// Seconds as a `Duration`.
     pub fn secs(s: u64) -> Duration {
         Duration::from_secs(s)

@@ -19,13 +19,14 @@ use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinHandle;
 
-use crate::cluster::{Cluster, Reloader};
+use crate::cluster::{Cluster, Reloader, replica};
 use crate::engine::LiveEngine;
 use crate::extract::Extractors;
 use crate::gateway::decisions::DecisionLog;
 use crate::gateway::state::{GatewaySettings, GatewayState};
 use crate::metrics::Metrics;
 use crate::review::auth::{Accounts, new_token};
+use crate::review::delivery;
 use crate::review::limit::{AdminRate, RateLimiter};
 use crate::review::state::{ReviewSettings, ReviewState};
 use crate::review::webhook::Notifier;
@@ -144,42 +145,17 @@ pub async fn start(
     raise_open_file_limit(config.limits.max_connections);
     let (shutdown, shutdown_rx) = watch::channel(false);
     let demo_addr = start_demo_without_upstream(&mut config, &shutdown_rx).await?;
-    let metrics = Arc::new(Metrics::new()?);
-    let replica = crate::cluster::replica::replica_name(config.cluster.replica.as_deref());
-    let engine = crate::cluster::reload::build_engine(
+    // The operator files first: a file that does not load stops the start
+    // before the store is created or locked.
+    let live = Arc::new(LiveEngine::new(crate::cluster::reload::build_engine(
         config.dictionaries.as_ref(),
         config.policy.as_ref(),
         extractors.clone(),
-    )?;
-    let live = Arc::new(LiveEngine::new(engine));
-    metrics
-        .engine_info
-        .with_label_values(&[live.current().version(), &replica])
-        .set(1);
+    )?));
     let (store, sqlite_lock) = open_store(&config).await?;
     let (accounts, generated_admin_token) = accounts(&config);
-    let shared = Shared {
-        upstream: Upstream::new(
-            config.upstream.as_deref().unwrap_or_default(),
-            config.host == HostHeader::Upstream,
-            Duration::from_secs(config.limits.connect_timeout_secs),
-            Duration::from_secs(config.limits.upstream_timeout_secs),
-        )?,
-        notifier: Arc::new(Notifier::new(
-            config.webhook.as_deref(),
-            metrics.webhook_failures.clone(),
-        )),
-        live,
-        store,
-        metrics,
-        accounts,
-        replica,
-    };
-    let proxy_listener = reuseport_listener(config.listen)
-        .map_err(io(format!("cannot listen on {}", config.listen)))?;
-    let admin_listener = TcpListener::bind(config.admin_listen)
-        .await
-        .map_err(io(format!("cannot listen on {}", config.admin_listen)))?;
+    let shared = shared(&config, live, store, accounts)?;
+    let (proxy_listener, admin_listener) = bind(&config).await?;
     let proxy_addr = proxy_listener.local_addr().map_err(io("proxy address"))?;
     let admin_addr = admin_listener.local_addr().map_err(io("admin address"))?;
 
@@ -198,11 +174,11 @@ pub async fn start(
     )?;
     let admin = admin_router(&config, &shared, &review, &cluster);
     tasks.push(serve_admin(admin_listener, admin, shutdown_rx.clone()));
-    tasks.push(tokio::spawn(crate::review::delivery::run(
+    tasks.push(tokio::spawn(delivery::run(
         review.clone(),
         shutdown_rx.clone(),
     )));
-    tasks.push(tokio::spawn(crate::cluster::replica::run(
+    tasks.push(tokio::spawn(replica::run(
         cluster.clone(),
         shutdown_rx.clone(),
     )));
@@ -229,6 +205,17 @@ pub async fn start(
     })
 }
 
+/// The proxy's socket (the first of the workers' `SO_REUSEPORT` sockets)
+/// and the admin listener's.
+async fn bind(config: &ServeConfig) -> Result<(TcpListener, TcpListener), ServeError> {
+    let proxy = reuseport_listener(config.listen)
+        .map_err(io(format!("cannot listen on {}", config.listen)))?;
+    let admin = TcpListener::bind(config.admin_listen)
+        .await
+        .map_err(io(format!("cannot listen on {}", config.admin_listen)))?;
+    Ok((proxy, admin))
+}
+
 /// What the gateway, the review office and the cluster share.
 struct Shared {
     live: Arc<LiveEngine>,
@@ -238,6 +225,40 @@ struct Shared {
     accounts: Arc<Accounts>,
     notifier: Arc<Notifier>,
     replica: String,
+}
+
+/// The metrics, the upstream client and the notifier, with the engine and
+/// the store: what the three components share.
+fn shared(
+    config: &ServeConfig,
+    live: Arc<LiveEngine>,
+    store: Store,
+    accounts: Arc<Accounts>,
+) -> Result<Shared, ServeError> {
+    let metrics = Arc::new(Metrics::new()?);
+    let replica = replica::replica_name(config.cluster.replica.as_deref());
+    let version = live.current().version().to_string();
+    metrics
+        .engine_info
+        .with_label_values(&[&version, &replica])
+        .set(1);
+    Ok(Shared {
+        upstream: Upstream::new(
+            config.upstream.as_deref().unwrap_or_default(),
+            config.host == HostHeader::Upstream,
+            Duration::from_secs(config.limits.connect_timeout_secs),
+            Duration::from_secs(config.limits.upstream_timeout_secs),
+        )?,
+        notifier: Arc::new(Notifier::new(
+            config.webhook.as_deref(),
+            metrics.webhook_failures.clone(),
+        )),
+        live,
+        store,
+        metrics,
+        accounts,
+        replica,
+    })
 }
 
 /// The proxy workers' state.
