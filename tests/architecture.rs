@@ -131,31 +131,25 @@ fn code_of(text: &str) -> String {
 /// Top-level modules a piece of code names through `crate::`, including
 /// grouped imports (`use crate::{a::x, b};`).
 fn imports(code: &str) -> BTreeSet<String> {
+    // The leading identifier of a path.
+    let ident = |s: &str| -> String {
+        s.trim()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect()
+    };
     let mut out = BTreeSet::new();
     let mut rest = code;
     while let Some(at) = rest.find("crate::") {
         rest = &rest[at + "crate::".len()..];
-        if let Some(group) = rest.strip_prefix('{') {
-            let end = group.find('}').unwrap_or(group.len());
-            for item in group[..end].split(',') {
-                let name: String = item
-                    .trim()
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                    .collect();
-                if !name.is_empty() {
-                    out.insert(name);
-                }
+        let names: Vec<String> = match rest.strip_prefix('{') {
+            Some(group) => {
+                let end = group.find('}').unwrap_or(group.len());
+                group[..end].split(',').map(ident).collect()
             }
-        } else {
-            let name: String = rest
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect();
-            if !name.is_empty() {
-                out.insert(name);
-            }
-        }
+            None => vec![ident(rest)],
+        };
+        out.extend(names.into_iter().filter(|n| !n.is_empty()));
     }
     out
 }

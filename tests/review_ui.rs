@@ -15,6 +15,17 @@ use crate::util::http::{
 
 const ID: &str = "370102198001011237";
 
+/// The CSRF token of a signed-in page's forms.
+fn csrf_in(html: &str) -> String {
+    html.split("name=csrf value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
 fn held_notice() -> String {
     format!(
         "{}\n经办人身份证号：{ID}\n",
@@ -55,14 +66,7 @@ async fn sessions_are_strict_cookies_and_forms_need_the_csrf_token() {
     assert_eq!(item.status, StatusCode::OK);
     let html = String::from_utf8(item.body.to_vec()).unwrap();
     assert!(html.contains("<mark id=f0"), "finding not highlighted");
-    let csrf = html
-        .split("name=csrf value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let csrf = csrf_in(&html);
 
     let form = |csrf: &str| format!("csrf={csrf}&comment=ok");
     let ct = ("content-type", "application/x-www-form-urlencoded");
@@ -299,14 +303,7 @@ async fn an_admin_resolves_an_interrupted_delivery_in_the_ui() {
     let (admin, _) = login(gw.admin_addr, "admin").await;
     let page = ui_get(gw.admin_addr, &format!("/ui/holds/{id}"), &admin).await;
     let html = String::from_utf8(page.body.to_vec()).unwrap();
-    let csrf = html
-        .split("name=csrf value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let csrf = csrf_in(&html);
     let ct = ("content-type", "application/x-www-form-urlencoded");
     let r = send(
         gw.admin_addr,
@@ -406,14 +403,7 @@ async fn takedown_candidates_are_judged_in_the_ui_and_the_api() {
         "the findings table names the rule"
     );
     assert!(html.contains("待判定是否撤下"));
-    let csrf = html
-        .split("name=csrf value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let csrf = csrf_in(&html);
     let ct = ("content-type", "application/x-www-form-urlencoded");
     let path = format!("/ui/takedown/{id}/decide");
     let forged = send(
@@ -532,14 +522,7 @@ async fn a_refused_decision_is_explained_in_chinese() {
     let (cookie, _) = login(gw.admin_addr, "alice").await;
     let page = ui_get(gw.admin_addr, &format!("/ui/holds/{id}"), &cookie).await;
     let html = String::from_utf8(page.body.to_vec()).unwrap();
-    let csrf = html
-        .split("name=csrf value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let csrf = csrf_in(&html);
     let post = |action: &'static str, form: String| {
         let cookie = cookie.clone();
         let path = format!("/ui/holds/{id}/{action}");
