@@ -922,3 +922,69 @@ fn free_form_notices_name_their_fields_in_sentences() {
         电话: 0286-2600645\n某某医院\n2016年12月15日\n";
     assert!(!missing(canteen).contains(&"project_contact".to_string()));
 }
+
+/// Party contacts as result forms print them: a row with the phone in its
+/// own cell (a mistyped mobile too), one phone above the signatures of
+/// both parties, a bidder that is a supervising firm (not an agency), a
+/// project number alone on the first line.
+#[test]
+fn party_contacts_in_result_forms_and_signature_blocks() {
+    let engine = util::engine();
+    let missing = |text: &str| -> Vec<String> {
+        let report = engine.scan("t.txt", text.as_bytes());
+        let mut v: Vec<String> = report
+            .verdict
+            .findings
+            .iter()
+            .filter(|f| f.rule == "fields.missing")
+            .filter_map(|f| f.field.clone())
+            .collect();
+        v.sort();
+        v
+    };
+    let core = "项目名称：某某小学运动场工程\n\
+        中标人：某某建筑工程有限公司\n地址：某某市某某路8号\n中标金额：312.5万元\n\
+        主要标的信息：运动场改造一项\n评标委员会成员名单：张伟、李娜、王强\n\
+        代理服务收费标准及金额：按计价格[2002]1980号收取，8000元\n\
+        公示期：自本公告发布之日起1个工作日\n";
+
+    // A purchaser's row whose phone cell holds a ten-digit (mistyped)
+    // mobile: the contact is given, not missing.
+    let row = format!(
+        "某某小学运动场工程中标结果公示\n项目编号：CQ2021-069\n{core}\
+         招标人\t某某小学校\t联系电话\t1389641375\n"
+    );
+    assert_eq!(missing(&row), Vec::<String>::new());
+    let no_number = row.replace("\t联系电话\t1389641375", "");
+    assert_eq!(missing(&no_number), ["purchaser_contact"]);
+
+    // One phone above the signatures of the purchaser and the agency,
+    // then the date: both parties' contact.
+    let signed = format!(
+        "某某小学运动场工程中标候选人公示\n项目编号：CQ2021-069\n{core}\
+         如有异议请联系：023—68881331\n某某小学\n某某招标有限公司\n2016年11月10日\n"
+    );
+    assert_eq!(missing(&signed), Vec::<String>::new());
+    let unsigned = signed.replace("如有异议请联系：023—68881331\n", "");
+    assert_eq!(missing(&unsigned), ["agency_contact", "purchaser_contact"]);
+
+    // A bidder that is a supervising firm (`…项目管理有限公司`) does not
+    // make the notice one with an agency; an agency named as such does.
+    let bidders = format!(
+        "某某小学运动场工程监理中标公示\n项目编号：CQ2021-069\n{core}\
+         第二名 单位名称：某某建设工程项目管理有限公司\n\
+         招标人：某某小学，联系电话：023-75550535\n"
+    );
+    assert_eq!(missing(&bidders), Vec::<String>::new());
+    let with_agency = format!("{bidders}招标代理：某某建设工程项目管理有限公司\n");
+    assert_eq!(missing(&with_agency), ["agency_contact"]);
+
+    // The project number alone on the first line, before the title.
+    let code_first = format!(
+        "LYSG2021-069-048\n某某小学运动场工程中标结果公示\n{core}\
+         招标人：某某小学，联系电话：023-75550535\n"
+    );
+    assert_eq!(missing(&code_first), Vec::<String>::new());
+    let no_code = code_first.replace("LYSG2021-069-048\n", "");
+    assert_eq!(missing(&no_code), ["project_code"]);
+}

@@ -180,7 +180,32 @@ fn mentioned(cx: &Context<'_>, words: &[String]) -> bool {
                     let after = &piece[at + m.len()..];
                     !PAIRED_BEFORE.iter().any(|p| before.ends_with(p))
                         && !PAIRED_AFTER.iter().any(|p| after.starts_with(p))
+                        && (!w.ends_with("公司") || !names_a_bidder(&piece[..at]))
                 })
+        })
+    })
+}
+
+/// Whether the text before a company word, on its line, is a bidder's
+/// label (`第二名 单位名称: 新疆中厦建设工程项目管理有限公司`): a
+/// supervising firm that bid is not the notice's agency.
+fn names_a_bidder(before: &str) -> bool {
+    const BIDDER_LABELS: &[&str] = &[
+        "单位名称",
+        "中标人",
+        "中标单位",
+        "中标候选人",
+        "投标人",
+        "供应商名称",
+        "成交供应商",
+        "中标供应商",
+        "成交人",
+    ];
+    let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+    BIDDER_LABELS.iter().any(|label| {
+        line.rfind(label).is_some_and(|at| {
+            let name = &line[at + label.len()..];
+            name.chars().count() <= 40 && !name.contains("代理")
         })
     })
 }
@@ -840,6 +865,36 @@ fn local_number(value: &str) -> bool {
     })
 }
 
+/// A number in the cell of a phone label or the next cell (`联系电话：…`,
+/// `联系电话` / `1389641375`, a row `招标人\tX学校\t联系电话\t1389641375`):
+/// a mistyped mobile is still the party's contact, not a missing one.
+fn labelled_number(block: &str) -> bool {
+    let mut lines = block
+        .split(['\n', '\t'])
+        .map(str::trim)
+        .filter(|l| !l.is_empty());
+    while let Some(line) = lines.next() {
+        if !phone_labelled(line) {
+            continue;
+        }
+        let digits = |l: &str| {
+            let run = l.chars().filter(char::is_ascii_digit).count();
+            (7..=12).contains(&run)
+                && l.chars()
+                    .all(|c| c.is_ascii_digit() || "-— ()（）".contains(c))
+        };
+        let on_line = line
+            .split_once([':', '：'])
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty());
+        return match on_line {
+            Some(v) => digits(v),
+            None => lines.next().is_some_and(digits),
+        };
+    }
+    false
+}
+
 /// Whether a line is labelled as a phone (`联系电话: 58102240`, `(5)电 话:`):
 /// a local number on it is the party's phone, wherever it sits in the block.
 fn phone_labelled(line: &str) -> bool {
@@ -913,6 +968,7 @@ fn value_in(after_delim: &str, kind: ValueKind) -> bool {
             });
             re.is_match(after_delim)
                 || local_number(line_value(after_delim))
+                || labelled_number(after_delim)
                 || after_delim
                     .lines()
                     .any(|l| phone_labelled(l) && local_number(l))
