@@ -988,3 +988,51 @@ fn party_contacts_in_result_forms_and_signature_blocks() {
     let no_code = code_first.replace("LYSG2021-069-048\n", "");
     assert_eq!(missing(&no_code), ["project_code"]);
 }
+
+/// A result notice in the award template whose only result is a 废标
+/// names no winner: it ends the procurement (a termination), and the panel
+/// it lists has already sat, so the names are no secret. A notice that
+/// names a winner for another lot stays an award; a termination before
+/// any evaluation still keeps its panel secret.
+#[test]
+fn a_failed_result_in_the_award_template_is_a_termination() {
+    let engine = util::engine();
+    let failed = "某某学校体育器材采购项目结果公告（采购包1）\n\
+        一、项目编号：FJ-2025-003\n二、项目名称：某某学校体育器材采购项目\n\
+        三、采购结果\n采购包1：\n废标理由：\n某某体育公司检测报告不符合要求，符合性不通过。\
+        本项目有效供应商家数不足三家，本项目流标。\n\
+        四、主要标的信息\n无（废标）\n五、评审专家名单：\n张远浩、陈沪、林国庆\n\
+        六、公告期限\n自本公告发布之日起1个工作日。\n\
+        七、联系方式\n采购人：某某教育局，联系电话：0599-5820500\n";
+    let report = engine.scan("t.txt", failed.as_bytes());
+    assert_eq!(report.doc_type.as_deref(), Some("termination"));
+    assert!(
+        !report
+            .verdict
+            .findings
+            .iter()
+            .any(|f| f.rule == "procurement.expert_list"),
+        "the panel of an evaluation already made is no secret"
+    );
+
+    let other_lot_awarded = failed.replace(
+        "四、主要标的信息",
+        "采购包2：\n中标供应商名称：某某体育设施有限公司\n中标金额：12.5万元\n四、主要标的信息",
+    );
+    let report = engine.scan("t.txt", other_lot_awarded.as_bytes());
+    assert_eq!(report.doc_type.as_deref(), Some("award"));
+
+    let before_evaluation = "某某项目终止公告\n项目编号：FJ-2025-004\n项目名称：某某项目\n\
+        终止原因：采购需求发生变化，终止本次采购。\n评审专家名单：张远浩、陈沪、林国庆\n\
+        采购人：某某教育局，联系电话：0599-5820500\n";
+    let report = engine.scan("t.txt", before_evaluation.as_bytes());
+    assert_eq!(report.doc_type.as_deref(), Some("termination"));
+    assert!(
+        report
+            .verdict
+            .findings
+            .iter()
+            .any(|f| f.rule == "procurement.expert_list"),
+        "a panel named before any evaluation is a leak"
+    );
+}

@@ -150,6 +150,21 @@ pub struct DocType {
     /// count against it.
     #[serde(default)]
     pub quotes: Vec<String>,
+    /// Types this one takes over when its own body evidence is present
+    /// and none of `takes_over_unless` is: a result notice in the award
+    /// template whose only result is `废标理由：…本项目流标` names no
+    /// winner, and is a termination.
+    #[serde(default)]
+    pub takes_over: Vec<String>,
+    /// Phrases that keep the other type (a winner named for another lot).
+    #[serde(default)]
+    pub takes_over_unless: Vec<String>,
+    /// Phrases that report an evaluation already made (`符合性审查`): a
+    /// `pre_award` notice with one of them (a 废标 after the evaluation)
+    /// is published after the panel sat, when its names are no longer
+    /// secret.
+    #[serde(default)]
+    pub evaluated_if: Vec<String>,
     /// Mandatory field ids.
     pub required: Vec<String>,
     /// Published before the award: expert names, bidders and 标底 are secret.
@@ -314,7 +329,16 @@ impl AnnouncementSpec {
                 best = Some((score, t));
             }
         }
-        best.map(|(_, t)| t)
+        let best = best.map(|(_, t)| t)?;
+        let taker = self.types.iter().zip(&found).find(|(t, phrases)| {
+            t.takes_over.contains(&best.id)
+                && !phrases.is_empty()
+                && !t
+                    .takes_over_unless
+                    .iter()
+                    .any(|p| head.contains(p.as_str()))
+        });
+        Some(taker.map_or(best, |(t, _)| t))
     }
 
     /// All field labels as one set (owner: the field's index in `fields`).

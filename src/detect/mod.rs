@@ -118,9 +118,17 @@ impl Context<'_> {
     }
 
     /// Whether the announcement is published before the award, when the
-    /// names of experts and bidders are still secret.
+    /// names of experts and bidders are still secret: a type published
+    /// before it, unless the notice reports the evaluation (a 废标 after
+    /// 符合性审查 names the panel that sat).
     pub fn pre_award(&self) -> bool {
-        self.doc_type.is_some_and(|t| t.pre_award)
+        self.doc_type.is_some_and(|t| {
+            t.pre_award
+                && !t
+                    .evaluated_if
+                    .iter()
+                    .any(|p| self.doc.text.contains(p.as_str()))
+        })
     }
 }
 
