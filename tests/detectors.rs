@@ -979,6 +979,30 @@ fn party_contacts_in_result_forms_and_signature_blocks() {
     let with_agency = format!("{bidders}招标代理：某某建设工程项目管理有限公司\n");
     assert_eq!(missing(&with_agency), ["agency_contact"]);
 
+    // A result table whose header pairs the winner with an address
+    // column: two cells, not the label `成交供应商地址`; an empty address
+    // cell is a missing address.
+    let table = format!(
+        "某某小学运动场工程中标结果公示\n项目编号：CQ2021-069\n{core}\
+         招标人：某某小学，联系电话：023-75550535\n"
+    )
+    .replace(
+        "中标人：某某建筑工程有限公司\n地址：某某市某某路8号\n",
+        "分包内容\t成交供应商\t地址\t其他要求\n运动场\t某某建筑工程有限公司\t某某市某某路8号\t无\n",
+    );
+    assert_eq!(missing(&table), Vec::<String>::new());
+    let no_address = table.replace("\t某某市某某路8号\t无\n", "\t\t\t\n");
+    assert_eq!(missing(&no_address), ["winner_address"]);
+
+    // A party's contact in the column beside its name.
+    let columns = format!(
+        "某某小学运动场工程中标结果公示\n项目编号：CQ2021-069\n{core}\
+         采购单位\t联系方式\t地址\n某某小学\t连工0591-88216053\t某某市\n"
+    );
+    assert_eq!(missing(&columns), Vec::<String>::new());
+    let no_contact = columns.replace("\t连工0591-88216053\t", "\t\t");
+    assert_eq!(missing(&no_contact), ["purchaser_contact"]);
+
     // The project number alone on the first line, before the title.
     let code_first = format!(
         "LYSG2021-069-048\n某某小学运动场工程中标结果公示\n{core}\

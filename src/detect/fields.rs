@@ -26,7 +26,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::announcement::{FieldSpec, ValueKind};
-use super::structure::{Source, label_key, split_cells};
+use super::structure::{Source, key_matches, label_key, split_cells};
 use super::text::layout::after_in_content;
 use super::text::names::names_in;
 use super::{Candidate, Context, Detector};
@@ -252,6 +252,9 @@ pub fn presence(cx: &Context<'_>, id: &str, field: &FieldSpec) -> Presence {
             return best;
         }
     }
+    if field.value == ValueKind::Phone && contact_cell_beside(cx, &keys) {
+        return Presence::Present;
+    }
     if !field.presence_patterns.is_empty() && pattern_present(cx, field) {
         return Presence::Present;
     }
@@ -262,6 +265,28 @@ pub fn presence(cx: &Context<'_>, id: &str, field: &FieldSpec) -> Presence {
         best = best.max(sole_label_presence(cx, field));
     }
     best
+}
+
+/// A party's phone in the column beside its name: a table whose header
+/// reads `采购单位 | 联系方式 | 地址` gives, in each row, the party's name
+/// and then its contact (`福建省立医院 | 连工0591-88216053`).
+fn contact_cell_beside(cx: &Context<'_>, keys: &[String]) -> bool {
+    const CONTACT_KEYS: &[&str] = &[
+        "联系方式",
+        "联系电话",
+        "电话",
+        "联系人及电话",
+        "联系人及联系方式",
+    ];
+    let entries = &cx.structure().entries;
+    entries.windows(2).any(|pair| {
+        let (party, next) = (&pair[0], &pair[1]);
+        keys.iter().any(|k| key_matches(&party.key, k))
+            && CONTACT_KEYS.contains(&next.key.as_str())
+            && party.value.end <= next.value.start
+            && !cx.doc.text[party.value.end..next.value.start].contains('\n')
+            && judge(&cx.doc.text[next.value.clone()], ValueKind::Phone) == Presence::Present
+    })
 }
 
 /// The field's value after one of its `sole_labels` (`联系电话：0510-…` in

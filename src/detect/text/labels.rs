@@ -55,7 +55,9 @@ impl LabelSet {
         LabelSet { ac, owners }
     }
 
-    /// Every label occurrence: `(owner, text range)`, in text order.
+    /// Every label occurrence: `(owner, text range)`, in text order. A
+    /// match across a tab is two table cells, not a spaced label: the
+    /// header cells `成交供应商` and `地址` do not make `成交供应商地址`.
     pub fn find(&self, doc: &NormalizedDoc) -> Vec<(usize, Range<usize>)> {
         let Some(ac) = &self.ac else {
             return Vec::new();
@@ -69,6 +71,7 @@ impl LabelSet {
                     doc.skeleton_to_text(m.start()..m.end()),
                 )
             })
+            .filter(|(_, r)| !doc.text[r.clone()].contains('\t'))
             .collect();
         out.sort_by_key(|(_, r)| (r.start, r.end));
         out
