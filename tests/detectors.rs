@@ -1003,6 +1003,16 @@ fn party_contacts_in_result_forms_and_signature_blocks() {
     let no_contact = columns.replace("\t连工0591-88216053\t", "\t\t");
     assert_eq!(missing(&no_contact), ["purchaser_contact"]);
 
+    // An oversight office's number is not the purchaser's contact, however
+    // its label is worded; a named contact person on that line is.
+    let oversight = format!(
+        "某某小学运动场工程中标结果公示\n项目编号：CQ2021-069\n{core}\
+         投诉监督联系电话：0572-6685939\n某某村股份经济合作社\n2021年4月28日\n"
+    );
+    assert_eq!(missing(&oversight), ["purchaser_contact"]);
+    let named = oversight.replace("0572-6685939\n", "0572-6685939 联系人：沈主任\n");
+    assert_eq!(missing(&named), Vec::<String>::new());
+
     // The project number alone on the first line, before the title.
     let code_first = format!(
         "LYSG2021-069-048\n某某小学运动场工程中标结果公示\n{core}\

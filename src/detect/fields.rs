@@ -298,16 +298,30 @@ fn sole_label_presence(cx: &Context<'_>, field: &FieldSpec) -> Presence {
         for label in &field.sole_labels {
             let piece = &doc.text[span.range.clone()];
             for (at, _) in piece.match_indices(label.as_str()) {
-                // `监督电话`, `投诉电话`: the supervisor's line, not a party's.
-                if OVERSIGHT.iter().any(|w| piece[..at].ends_with(w)) {
+                // `监督电话`, `投诉监督联系电话`: the supervisor's line, not a
+                // party's (the words before the label, back to the last
+                // punctuation or space, name whose number it is).
+                if oversight_label(&piece[..at]) {
                     continue;
                 }
                 let end = span.range.start + at + label.len();
                 let raw = region(doc, end, field.window, subsection_re());
-                let found = match strip_delimiter(raw) {
+                let mut found = match strip_delimiter(raw) {
                     Some(after) => judge(after, field.value),
                     None => Presence::LabelOnly,
                 };
+                // A named contact on a line with a number (`监督管理联系电话:
+                // 0572-6651551 联系人:沈主任`): the person answers that
+                // number for the party, whatever the line's first label.
+                let line_start = piece[..at].rfind('\n').map_or(0, |i| i + 1);
+                let line_end = piece[at..].find('\n').map_or(piece.len(), |i| at + i);
+                if found != Presence::Present
+                    && label == "联系人"
+                    && field.value == ValueKind::Phone
+                    && value_in(&piece[line_start..line_end], ValueKind::Phone)
+                {
+                    found = Presence::Present;
+                }
                 if found == Presence::Present {
                     return found;
                 }
@@ -336,6 +350,24 @@ fn committee_sentence(key: &str) -> bool {
 
 /// Words before a phone label that make it an oversight body's line.
 const OVERSIGHT: &[&str] = &["监督", "投诉", "举报", "监管", "质疑"];
+
+/// Whether the words right before a phone label (back to the last
+/// punctuation, space or line break, at most eight characters) name an
+/// oversight office: `投诉监督联系` before `电话`.
+fn oversight_label(before: &str) -> bool {
+    let words: String = before
+        .chars()
+        .rev()
+        .take_while(|c| {
+            !c.is_whitespace() && !c.is_ascii_punctuation() && !"，。：；、（）".contains(*c)
+        })
+        .take(8)
+        .collect::<Vec<char>>()
+        .into_iter()
+        .rev()
+        .collect();
+    OVERSIGHT.iter().any(|w| words.contains(w))
+}
 
 /// Whether a title carries a name besides its notice words: at least four
 /// characters before the first notice word, `关于`, quotes and spaces aside.
