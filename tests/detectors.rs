@@ -712,22 +712,27 @@ fn announcement_types_from_titles() {
     );
 }
 
+/// The fields a scan reports missing, sorted.
+fn missing_fields(engine: &pubgate::engine::Engine, text: &str) -> Vec<String> {
+    let report = engine.scan("t.txt", text.as_bytes());
+    let mut fields: Vec<String> = report
+        .verdict
+        .findings
+        .iter()
+        .filter(|f| f.rule == "fields.missing")
+        .filter_map(|f| f.field.clone())
+        .collect();
+    fields.sort();
+    fields
+}
+
 /// Notices written as prose (no 2020-format headings) name their fields in
 /// sentences: the engine finds them there, and still reports the ones a
 /// sentence does not give.
 #[test]
 fn free_form_notices_name_their_fields_in_sentences() {
     let engine = util::engine();
-    let missing = |text: &str| -> Vec<String> {
-        let report = engine.scan("t.txt", text.as_bytes());
-        report
-            .verdict
-            .findings
-            .iter()
-            .filter(|f| f.rule == "fields.missing")
-            .filter_map(|f| f.field.clone())
-            .collect()
-    };
+    let missing = |text: &str| missing_fields(&engine, text);
     let termination = "关于某某学校教学楼维修工程流标的公告\n各投标人：\n\
         某某学校教学楼维修工程（编号：JX-2023-017）于2023年4月6日开标，\
         因递交投标文件的供应商不足三家，本项目流标，将另行组织采购。\n\
@@ -930,18 +935,7 @@ fn free_form_notices_name_their_fields_in_sentences() {
 #[test]
 fn party_contacts_in_result_forms_and_signature_blocks() {
     let engine = util::engine();
-    let missing = |text: &str| -> Vec<String> {
-        let report = engine.scan("t.txt", text.as_bytes());
-        let mut v: Vec<String> = report
-            .verdict
-            .findings
-            .iter()
-            .filter(|f| f.rule == "fields.missing")
-            .filter_map(|f| f.field.clone())
-            .collect();
-        v.sort();
-        v
-    };
+    let missing = |text: &str| missing_fields(&engine, text);
     let core = "项目名称：某某小学运动场工程\n\
         中标人：某某建筑工程有限公司\n地址：某某市某某路8号\n中标金额：312.5万元\n\
         主要标的信息：运动场改造一项\n评标委员会成员名单：张伟、李娜、王强\n\
