@@ -1015,6 +1015,11 @@ fn party_contacts_in_result_forms_and_signature_blocks() {
     assert_eq!(missing(&code_first), Vec::<String>::new());
     let no_code = code_first.replace("LYSG2021-069-048\n", "");
     assert_eq!(missing(&no_code), ["project_code"]);
+    // An empty `项目编号：` above the next label has no code.
+    let empty_code = no_code.replace("中标结果公示\n", "中标结果公示\n项目编号：\n");
+    assert_eq!(missing(&empty_code), ["project_code"]);
+    let filled = empty_code.replace("项目编号：\n", "项目编号：\nLY-2021-069\n");
+    assert_eq!(missing(&filled), Vec::<String>::new());
 }
 
 /// A result notice in the award template whose only result is a 废标

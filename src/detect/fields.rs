@@ -985,7 +985,11 @@ fn value_in(after_delim: &str, kind: ValueKind) -> bool {
                 .take_while(|c| !c.is_whitespace())
                 .filter(char::is_ascii_alphanumeric)
                 .count();
-            (alnum >= 3 || (v.chars().count() >= 3 && !EMPTY_VALUES.contains(&v))) && !is_masked(v)
+            // An empty `项目编号：` above `项目名称：…` has no code: the
+            // next label's line is no value.
+            (alnum >= 3 || (v.chars().count() >= 3 && !EMPTY_VALUES.contains(&v)))
+                && !is_masked(v)
+                && !another_label_line(v)
         }
         ValueKind::Amount => {
             // A figure stated before a pointer to the details (`2578474
