@@ -27,7 +27,7 @@ use regex::Regex;
 
 use super::announcement::{FieldSpec, ValueKind};
 use super::structure::{Source, key_matches, label_key, split_cells};
-use super::text::layout::after_in_content;
+use super::text::layout::{after_in_content, line_at, line_before};
 use super::text::names::names_in;
 use super::{Candidate, Context, Detector};
 use crate::model::{Category, Confidence, Severity};
@@ -180,16 +180,16 @@ fn mentioned(cx: &Context<'_>, words: &[String]) -> bool {
                     let after = &piece[at + m.len()..];
                     !PAIRED_BEFORE.iter().any(|p| before.ends_with(p))
                         && !PAIRED_AFTER.iter().any(|p| after.starts_with(p))
-                        && (!w.ends_with("公司") || !names_a_bidder(&piece[..at]))
+                        && (!w.ends_with("公司") || !names_a_bidder(line_before(piece, at)))
                 })
         })
     })
 }
 
-/// Whether the text before a company word, on its line, is a bidder's
-/// label (`第二名 单位名称: 新疆中厦建设工程项目管理有限公司`): a
-/// supervising firm that bid is not the notice's agency.
-fn names_a_bidder(before: &str) -> bool {
+/// Whether the text before a company word on its line (`line`) ends with
+/// a bidder's label (`第二名 单位名称: 新疆中厦建设工程项目管理有限公司`):
+/// a supervising firm that bid is not the notice's agency.
+fn names_a_bidder(line: &str) -> bool {
     const BIDDER_LABELS: &[&str] = &[
         "单位名称",
         "中标人",
@@ -201,7 +201,6 @@ fn names_a_bidder(before: &str) -> bool {
         "中标供应商",
         "成交人",
     ];
-    let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
     BIDDER_LABELS.iter().any(|label| {
         line.rfind(label).is_some_and(|at| {
             let name = &line[at + label.len()..];
@@ -313,12 +312,10 @@ fn sole_label_presence(cx: &Context<'_>, field: &FieldSpec) -> Presence {
                 // A named contact on a line with a number (`监督管理联系电话:
                 // 0572-6651551 联系人:沈主任`): the person answers that
                 // number for the party, whatever the line's first label.
-                let line_start = piece[..at].rfind('\n').map_or(0, |i| i + 1);
-                let line_end = piece[at..].find('\n').map_or(piece.len(), |i| at + i);
                 if found != Presence::Present
                     && label == "联系人"
                     && field.value == ValueKind::Phone
-                    && value_in(&piece[line_start..line_end], ValueKind::Phone)
+                    && value_in(line_at(piece, at), ValueKind::Phone)
                 {
                     found = Presence::Present;
                 }
@@ -566,7 +563,7 @@ fn party_re() -> &'static Regex {
 /// (`三、获取招标文件`, `（二）采购需求`), or a delimiter after it
 /// (`采购需求：…`). `采购内容含保密柜20台` in a sentence is not the section.
 fn heading_like(text: &str, label: std::ops::Range<usize>) -> bool {
-    let before = super::text::layout::line_before(text, label.start);
+    let before = line_before(text, label.start);
     let after = &text[label.end..];
     let rest_of_line = after.split('\n').next().unwrap_or("");
     // A delimiter, a table cell boundary (tab, or two spaces in PDF text).

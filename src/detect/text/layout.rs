@@ -239,6 +239,13 @@ pub fn line_before(text: &str, pos: usize) -> &str {
     &text[start..pos]
 }
 
+/// The whole line `pos` is on.
+pub fn line_at(text: &str, pos: usize) -> &str {
+    let start = pos - line_before(text, pos).len();
+    let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+    &text[start..end]
+}
+
 /// The line above `pos` when only blanks precede `pos` on its own line (a
 /// value or label at a line start, with what names it on the line above,
 /// as forms flattened one cell per line write it). None on the first line.
