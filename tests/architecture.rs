@@ -36,7 +36,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("rescan", &["model", "engine", "report", "store"]),
     (
         "review",
-        &["model", "engine", "intake", "metrics", "store", "upstream"],
+        &[
+            "model", "engine", "intake", "metrics", "redact", "store", "upstream",
+        ],
     ),
     (
         "gateway",

@@ -70,6 +70,9 @@ mod battery;
 // Canary values through every input; searched for in every output.
 mod leak_sweep;
 
+// The review office's daily work: 打码后发布, rejection reasons, the queue.
+mod review_office;
+
 // The review web UI: cookies, CSRF, and a reviewer in headless Chromium.
 mod review_ui;
 

@@ -55,6 +55,7 @@ impl From<WorkflowError> for ApiError {
             WorkflowError::NeedsReason(_) | WorkflowError::UnknownChoice(_) => {
                 StatusCode::BAD_REQUEST
             }
+            WorkflowError::NotMaskable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WorkflowError::Store(store) => {
                 tracing::error!(error = %store, "store error in the review API");
                 StatusCode::SERVICE_UNAVAILABLE
@@ -188,6 +189,10 @@ pub struct Comment {
     /// For reconcile: `delivered`, `resend` or `failed`.
     #[serde(default)]
     pub outcome: String,
+    /// For approve: deliver with every flagged personal-data and
+    /// procurement-secret value masked (打码后发布).
+    #[serde(default)]
+    pub mask: bool,
 }
 
 async fn approve(
@@ -196,8 +201,14 @@ async fn approve(
     Path(id): Path<String>,
     body: Option<Json<Comment>>,
 ) -> Result<Json<Value>, ApiError> {
-    let comment = body.map(|b| b.0.comment).unwrap_or_default();
-    workflow::decide(&app, &user, &id, HoldStatus::Approved, &comment).await?;
+    let body = body.map(|b| b.0).unwrap_or_default();
+    if body.mask {
+        let masked = workflow::approve_masked(&app, &user, &id, &body.comment).await?;
+        return Ok(Json(
+            json!({"id": id, "status": "approved", "masked": masked}),
+        ));
+    }
+    workflow::decide(&app, &user, &id, HoldStatus::Approved, &body.comment).await?;
     Ok(Json(json!({"id": id, "status": "approved"})))
 }
 

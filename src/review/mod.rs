@@ -9,6 +9,7 @@ pub mod api;
 pub mod auth;
 pub mod delivery;
 pub mod limit;
+pub mod masking;
 pub mod state;
 pub mod takedown;
 pub mod ui;

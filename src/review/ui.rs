@@ -34,6 +34,7 @@ pub fn routes() -> Router<Arc<ReviewState>> {
         .route("/ui/logout", post(logout))
         .route("/ui/holds/{id}", get(item))
         .route("/ui/holds/{id}/approve", post(approve))
+        .route("/ui/holds/{id}/approve_masked", post(approve_masked))
         .route("/ui/holds/{id}/reject", post(reject))
         .route("/ui/holds/{id}/reconcile", post(reconcile))
 }
@@ -159,7 +160,8 @@ pre.text{white-space:pre-wrap;background:#fafafa;border:1px solid #ddd;padding:.
 mark{background:#ffd54f;border-bottom:2px solid #c62828}mark.classified{background:#ef9a9a}\
 mark.procurement_confidential{background:#ce93d8}.err{color:#b71c1c}.inline{display:inline}\
 .status{font-weight:bold}.part{color:#555;font-size:.9em;margin-top:1em}\
-textarea{width:100%;min-height:3em}.actions{display:flex;gap:2em}.actions form{flex:1}";
+textarea{width:100%;min-height:3em}.actions{display:flex;gap:2em}.actions form{flex:1}\
+button.primary{background:#1b5e20;color:#fff;font-weight:bold;padding:.3em 1em}";
 
 pub(super) fn category_zh(c: &str) -> &'static str {
     match c {
@@ -460,16 +462,7 @@ async fn item(
     body.push_str("<h3>公告内容（已标出问题位置）</h3>");
     body.push_str(&marked_html(&text, &list));
     if s.status == HoldStatus::Held {
-        let _ = write!(
-            body,
-            "<h3>复核决定</h3><div class=actions>\
-             <form method=post action=\"/ui/holds/{id}/approve\"><input type=hidden name=csrf value=\"{csrf}\">\
-             <label>批准意见<textarea name=comment></textarea></label><button id=approve>批准发布</button></form>\
-             <form method=post action=\"/ui/holds/{id}/reject\"><input type=hidden name=csrf value=\"{csrf}\">\
-             <label>驳回理由（必填）<textarea name=comment required></textarea></label><button id=reject>驳回</button></form></div>",
-            id = esc(&s.id),
-            csrf = esc(&user.csrf),
-        );
+        body.push_str(&decision_forms(&s.id, &user.csrf, &list));
     }
     if s.status == HoldStatus::NeedsReconcile
         && user.principal.role == crate::review::auth::Role::Admin
@@ -495,8 +488,14 @@ struct DecisionForm {
     csrf: String,
     #[serde(default)]
     comment: String,
+    /// 按原文发布 confirmed on the page that lists what goes out unmasked.
+    #[serde(default)]
+    confirmed: bool,
 }
 
+/// 按原文发布. When the item has values that 打码后发布 would mask, the
+/// first press shows what will go out as it is (the values, masked here)
+/// and asks again; only the confirmed form approves.
 async fn approve(
     State(app): State<Arc<ReviewState>>,
     headers: HeaderMap,
@@ -504,7 +503,111 @@ async fn approve(
     Path(id): Path<String>,
     Form(form): Form<DecisionForm>,
 ) -> Response {
+    if let Some(r) = refuse_form(&headers, &user, &form.csrf) {
+        return r;
+    }
+    if !form.confirmed {
+        let values = match app.store.get(&id).await {
+            Ok(d) if user.principal.may_see(&d.summary.queue) => {
+                let findings: Value = serde_json::from_str(&d.findings_json).unwrap_or(Value::Null);
+                unmasked_on_approval(findings.as_array().map(Vec::as_slice).unwrap_or(&[]))
+            }
+            _ => Vec::new(),
+        };
+        if !values.is_empty() {
+            return confirm_original(&user, &id, &form.comment, &values);
+        }
+    }
     act(app, headers, user, id, form, HoldStatus::Approved).await
+}
+
+async fn approve_masked(
+    State(app): State<Arc<ReviewState>>,
+    headers: HeaderMap,
+    user: UiUser,
+    Path(id): Path<String>,
+    Form(form): Form<DecisionForm>,
+) -> Response {
+    if let Some(r) = refuse_form(&headers, &user, &form.csrf) {
+        return r;
+    }
+    match workflow::approve_masked(&app, &user.principal, &id, &form.comment).await {
+        Ok(_) => Redirect::to(&format!("/ui/holds/{id}")).into_response(),
+        Err(e) => failed(&user, &format!("/ui/holds/{id}"), e),
+    }
+}
+
+/// The masked values of the findings 打码后发布 would mask: personal data
+/// and procurement secrets with a value. Empty when the item has classified
+/// content (masking is not offered for it).
+fn unmasked_on_approval(list: &[Value]) -> Vec<String> {
+    fn category(f: &Value) -> &str {
+        f.get("category").and_then(Value::as_str).unwrap_or("")
+    }
+    if list.iter().any(|f| category(f) == "classified") {
+        return Vec::new();
+    }
+    let mut values: Vec<String> = list
+        .iter()
+        .filter(|f| matches!(category(f), "personal_data" | "procurement_confidential"))
+        .filter_map(|f| f.get("value").and_then(Value::as_str).map(str::to_string))
+        .collect();
+    values.dedup();
+    values
+}
+
+/// The decisions on a held item. With values to mask, 打码后发布 comes
+/// first and 按原文发布 asks for confirmation.
+fn decision_forms(id: &str, csrf: &str, list: &[Value]) -> String {
+    let (id, csrf) = (esc(id), esc(csrf));
+    let reject = format!(
+        "<form method=post action=\"/ui/holds/{id}/reject\"><input type=hidden name=csrf value=\"{csrf}\">\
+         <label>驳回理由（必填，提交人可见）<textarea name=comment required></textarea></label><button id=reject>驳回</button></form>"
+    );
+    let values = unmasked_on_approval(list);
+    if values.is_empty() {
+        return format!(
+            "<h3>复核决定</h3><div class=actions>\
+             <form method=post action=\"/ui/holds/{id}/approve\"><input type=hidden name=csrf value=\"{csrf}\">\
+             <label>批准意见<textarea name=comment></textarea></label><button id=approve>批准发布</button></form>{reject}</div>"
+        );
+    }
+    format!(
+        "<h3>复核决定</h3><p>发布前将把以下 {n} 处内容打码：{shown}</p><div class=actions>\
+         <form method=post action=\"/ui/holds/{id}/approve_masked\"><input type=hidden name=csrf value=\"{csrf}\">\
+         <label>批准意见<textarea name=comment></textarea></label><button id=approve_masked class=primary>打码后发布</button></form>\
+         <form method=post action=\"/ui/holds/{id}/approve\"><input type=hidden name=csrf value=\"{csrf}\">\
+         <label>批准意见<textarea name=comment></textarea></label><button id=approve>按原文发布…</button></form>{reject}</div>",
+        n = values.len(),
+        shown = values
+            .iter()
+            .map(|v| format!("<code>{}</code>", esc(v)))
+            .collect::<Vec<_>>()
+            .join("、"),
+    )
+}
+
+/// The confirmation before publishing values unmasked.
+fn confirm_original(user: &UiUser, id: &str, comment: &str, values: &[String]) -> Response {
+    let items: String = values
+        .iter()
+        .map(|v| format!("<li><code>{}</code></li>", esc(v)))
+        .collect();
+    let body = format!(
+        "<h2>确认按原文发布</h2><p class=err>以下 {n} 处内容将<strong>不打码</strong>、按原文发布到网站上（此处打码显示）：</p>\
+         <ul id=unmasked>{items}</ul><p>通常应选择“打码后发布”。确有必要公开原文时再确认。</p><div class=actions>\
+         <form method=post action=\"/ui/holds/{id}/approve\"><input type=hidden name=csrf value=\"{csrf}\">\
+         <input type=hidden name=confirmed value=true><input type=hidden name=comment value=\"{comment}\">\
+         <button id=approve_confirm>确认按原文发布</button></form>\
+         <form method=post action=\"/ui/holds/{id}/approve_masked\"><input type=hidden name=csrf value=\"{csrf}\">\
+         <input type=hidden name=comment value=\"{comment}\"><button id=approve_masked class=primary>改为打码后发布</button></form>\
+         <p><a href=\"/ui/holds/{id}\">返回</a></p></div>",
+        n = values.len(),
+        id = esc(id),
+        csrf = esc(&user.csrf),
+        comment = esc(comment),
+    );
+    page("确认按原文发布", Some(user), &body).into_response()
 }
 
 async fn reject(
@@ -554,6 +657,25 @@ pub(crate) fn failed(user: &UiUser, back: &str, e: WorkflowError) -> Response {
         WorkflowError::Conflict(_) => (StatusCode::CONFLICT, "该条目已被处理。"),
         WorkflowError::NeedsReason(_) => (StatusCode::BAD_REQUEST, "请填写理由（必填）。"),
         WorkflowError::UnknownChoice(_) => (StatusCode::BAD_REQUEST, "请选择一项处理决定。"),
+        WorkflowError::NotMaskable(refusal) => {
+            let zh = format!(
+                "无法打码后发布：{}条目仍在待复核状态，请驳回或另行处理。",
+                refusal.zh()
+            );
+            return (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                page(
+                    "操作未完成",
+                    Some(user),
+                    &format!(
+                        "<p class=err id=refusal>{}</p><p><a href=\"{}\">返回</a></p>",
+                        esc(&zh),
+                        esc(back)
+                    ),
+                ),
+            )
+                .into_response();
+        }
         WorkflowError::Store(store) => {
             tracing::error!(error = %store, "store error in the review UI");
             (

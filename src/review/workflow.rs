@@ -4,9 +4,10 @@
 //! its own answer (a status and English JSON; a Chinese page).
 
 use crate::review::auth::{Principal, Role};
+use crate::review::masking::{self, MaskRefusal};
 use crate::review::state::ReviewState;
 use crate::review::webhook::StateChange;
-use crate::store::{HoldStatus, StoreError, TakedownStatus, now_ms};
+use crate::store::{HoldDetail, HoldStatus, StoreError, TakedownStatus, now_ms};
 
 /// The queue takedown candidates are in (accounts are granted it like any
 /// other queue).
@@ -34,6 +35,9 @@ pub enum WorkflowError {
     /// The decision is not one of those offered.
     #[error("{0}")]
     UnknownChoice(&'static str),
+    /// Approval with masking was asked for and cannot be done safely.
+    #[error("cannot approve masked: {0}")]
+    NotMaskable(MaskRefusal),
     /// The store failed.
     #[error("store unavailable")]
     Store(StoreError),
@@ -61,6 +65,61 @@ pub async fn decide(
     to: HoldStatus,
     comment: &str,
 ) -> Result<(), WorkflowError> {
+    let item = checked(app, user, id, to, comment).await?;
+    app.store.decide(id, to, &user.name, comment.trim()).await?;
+    decided(app, user, &item, to);
+    Ok(())
+}
+
+/// 打码后发布: approve a held item with every personal-data and
+/// procurement-secret value masked (see [`masking`]); the same checks as
+/// [`decide`]. Returns the values as they will now read. Nothing is
+/// approved when the masking cannot be shown complete.
+pub async fn approve_masked(
+    app: &ReviewState,
+    user: &Principal,
+    id: &str,
+    comment: &str,
+) -> Result<Vec<String>, WorkflowError> {
+    let item = checked(app, user, id, HoldStatus::Approved, comment).await?;
+    if item.summary.status != HoldStatus::Held {
+        return Err(StoreError::Conflict(item.summary.status).into());
+    }
+    let masked = match masking::mask(app, &item.request).await {
+        Ok(m) => m,
+        Err(refusal) => {
+            app.store
+                .audit(
+                    &user.name,
+                    "approve_masked_refused",
+                    Some(id),
+                    &refusal.to_string(),
+                )
+                .await?;
+            return Err(WorkflowError::NotMaskable(refusal));
+        }
+    };
+    let detail = format!(
+        "{} | masked {}: {}",
+        comment.trim(),
+        masked.values.len(),
+        masked.values.join(", ")
+    );
+    app.store
+        .approve_masked(id, &user.name, comment.trim(), &masked.request, &detail)
+        .await?;
+    decided(app, user, &item, HoldStatus::Approved);
+    Ok(masked.values)
+}
+
+/// The checks every decision on a held item passes.
+async fn checked(
+    app: &ReviewState,
+    user: &Principal,
+    id: &str,
+    to: HoldStatus,
+    comment: &str,
+) -> Result<HoldDetail, WorkflowError> {
     let item = app.store.get(id).await?;
     if !user.may_see(&item.summary.queue) {
         return Err(WorkflowError::NotFound);
@@ -79,9 +138,13 @@ pub async fn decide(
     if to == HoldStatus::Rejected && comment.trim().is_empty() {
         return Err(WorkflowError::NeedsReason("a rejection needs a reason"));
     }
-    app.store.decide(id, to, &user.name, comment.trim()).await?;
+    Ok(item)
+}
+
+/// What follows a decision: the notifier, and delivery for an approval.
+fn decided(app: &ReviewState, user: &Principal, item: &HoldDetail, to: HoldStatus) {
     app.state_changed(StateChange {
-        id: id.to_string(),
+        id: item.summary.id.clone(),
         from: Some(HoldStatus::Held),
         to,
         queue: Some(item.summary.queue.clone()),
@@ -91,7 +154,6 @@ pub async fn decide(
     if to == HoldStatus::Approved {
         app.delivery_wake.notify_one();
     }
-    Ok(())
 }
 
 /// An admin's resolution of a `needs_reconcile` item: `delivered` (the

@@ -208,6 +208,57 @@ impl Store {
         Ok(())
     }
 
+    /// A reviewer's approval with the flagged values masked: `held →
+    /// approved`, the stored request replaced by `masked` (sealed like the
+    /// original) in the same transaction, so what is delivered is what was
+    /// approved and the unmasked body is no longer kept.
+    pub async fn approve_masked(
+        &self,
+        id: &str,
+        actor: &str,
+        comment: &str,
+        masked: &StoredRequest,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        let now = now_ms();
+        let (headers, body, sealed_with) = self.seal_request(id, masked)?;
+        let mut tx = self.write_tx().await?;
+        let changed = sqlx::query(
+            "UPDATE holds SET status = $1, decided_by = $2, comment = $3, updated_at = $4, \
+             next_attempt_at = $5, headers = $6, body = $7, sealed_with = $8 \
+             WHERE id = $9 AND status = $10",
+        )
+        .bind(HoldStatus::Approved.as_str())
+        .bind(actor)
+        .bind(comment)
+        .bind(now)
+        .bind(now)
+        .bind(headers)
+        .bind(body)
+        .bind(sealed_with)
+        .bind(id)
+        .bind(HoldStatus::Held.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            drop(tx);
+            return Err(self.why_not(id).await);
+        }
+        append_audit(
+            &mut tx,
+            self.audit_key(),
+            now,
+            actor,
+            "approved_masked",
+            Some(id),
+            detail,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// A person's resolution of a `needs_reconcile` item: it was in fact
     /// delivered, it should be sent again, or it is given up.
     pub async fn reconcile(
