@@ -152,6 +152,124 @@ async fn the_readme_loop_works_with_no_config_and_no_upstream() {
         log.contains("370102") || log.contains("personal.id_card"),
         "inspection not logged:\n{log}"
     );
+    assert!(
+        !log.contains('\x1b'),
+        "colour codes in a log that is not a terminal:\n{log}"
+    );
+}
+
+/// Runs `pubgate serve ARGS` expecting it to refuse to start: its exit
+/// status and what it printed. Killed (and the test failed) if it starts.
+fn refused_start(dir: &TempDir, args: &[&str]) -> (std::process::ExitStatus, String) {
+    let mut child = Command::new(crate::util::bin())
+        .arg("serve")
+        .args(args)
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("`pubgate serve {args:?}` started instead of refusing");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    (status, err)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_serve_on_a_taken_address_refuses_naming_the_flag() {
+    let up = crate::util::http::Upstream::start().await;
+    let first_dir = TempDir::new();
+    let first =
+        crate::util::http::gateway(crate::util::http::config(&up.url(), first_dir.path())).await;
+    let dir = TempDir::new();
+    let upstream = up.url();
+    for (flag, taken) in [
+        ("--listen", first.proxy_addr),
+        ("--admin-listen", first.admin_addr),
+    ] {
+        let taken = taken.to_string();
+        let (other, free) = if flag == "--listen" {
+            ("--admin-listen", "127.0.0.1:0")
+        } else {
+            ("--listen", "127.0.0.1:0")
+        };
+        let (status, err) =
+            refused_start(&dir, &[flag, &taken, other, free, "--upstream", &upstream]);
+        assert_eq!(status.code(), Some(2), "{err}");
+        assert!(
+            err.contains(&format!("{flag} {taken}")) && err.contains("already in use"),
+            "{err}"
+        );
+        assert_eq!(
+            err.matches("already in use").count(),
+            1,
+            "said more than once: {err}"
+        );
+    }
+    // The first gateway still holds its port alone and still answers.
+    let a = send(first.proxy_addr, Method::GET, "/", &[], "").await;
+    assert_eq!(a.status, StatusCode::OK);
+    first.shutdown().await;
+}
+
+#[test]
+fn a_config_without_upstream_or_demo_refuses_and_store_errors_name_the_flag() {
+    let dir = TempDir::new();
+    let free = ["--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"];
+    let bare = dir.write("bare.toml", b"monitor = false\n");
+    let bare = bare.to_str().unwrap();
+    let (status, err) = refused_start(&dir, &[&free[..], &["--config", bare]].concat());
+    assert!(!status.success());
+    assert!(
+        err.contains("no upstream") && err.contains("demo = true"),
+        "{err}"
+    );
+    let both = dir.write(
+        "both.toml",
+        b"demo = true\nupstream = \"http://127.0.0.1:1\"\n",
+    );
+    let (status, err) = refused_start(
+        &dir,
+        &[&free[..], &["--config", both.to_str().unwrap()]].concat(),
+    );
+    assert!(!status.success());
+    assert!(err.contains("remove one"), "{err}");
+
+    let up = ["--upstream", "http://127.0.0.1:1"];
+    let (status, err) = refused_start(
+        &dir,
+        &[&free[..], &up[..], &["--store", "sqlite:"]].concat(),
+    );
+    assert!(!status.success());
+    assert!(
+        err.contains("--store `sqlite:`: expected sqlite://PATH"),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("sqlite:").count(),
+        2,
+        "said more than once: {err}"
+    );
+
+    let closed = crate::util::http::free_addr();
+    let url = format!("postgres://pubgate:secret@{closed}/pubgate");
+    let (status, err) = refused_start(&dir, &[&free[..], &up[..], &["--store", &url]].concat());
+    assert!(!status.success());
+    assert!(
+        err.contains(&format!("connection refused at {closed}")),
+        "{err}"
+    );
+    assert!(!err.contains("secret"), "the password was shown: {err}");
 }
 
 #[test]

@@ -8,7 +8,12 @@ use crate::serve::config::ServeConfig;
 pub fn run(args: ServeArgs) -> anyhow::Result<i32> {
     let mut config = match &args.config {
         Some(path) => ServeConfig::load(path)?,
-        None => ServeConfig::default(),
+        // No file: a first run on the embedded defaults, against the demo
+        // publishing site unless --upstream names the real one.
+        None => ServeConfig {
+            demo: args.upstream.is_none(),
+            ..ServeConfig::default()
+        },
     };
     if let Some(v) = args.listen {
         config.listen = v;
@@ -45,7 +50,13 @@ pub fn run(args: ServeArgs) -> anyhow::Result<i32> {
     // shipper. Log fields carry rule ids and counts, never document values.
     let filter = tracing_subscriber::EnvFilter::try_from_env("PUBGATE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Colour codes only for a person at a terminal: a log file, journald
+    // or a container's log collector gets plain text (and NO_COLOR is
+    // honoured).
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::env::var_os("NO_COLOR").is_none();
     let logs = tracing_subscriber::fmt()
+        .with_ansi(colour)
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
     if std::env::var("PUBGATE_LOG_FORMAT").is_ok_and(|f| f == "json") {

@@ -20,9 +20,12 @@ pub struct ServeConfig {
     pub listen: SocketAddr,
     /// Administration address (review API, UI, metrics, probes).
     pub admin_listen: SocketAddr,
-    /// The publishing platform, e.g. `http://10.0.0.5:8000`. None starts
-    /// the demo publishing site.
+    /// The publishing platform, e.g. `http://10.0.0.5:8000`. Required
+    /// unless `demo` is on.
     pub upstream: Option<String>,
+    /// Without an upstream, start the demo publishing site (`pubgate serve`
+    /// with no config file does).
+    pub demo: bool,
     /// Where the demo publishing site listens when there is no upstream.
     pub demo_listen: SocketAddr,
     /// `sqlite://PATH` or `postgres://…`.
@@ -143,6 +146,7 @@ impl Default for ServeConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             admin_listen: SocketAddr::from(([127, 0, 0, 1], 9090)),
             upstream: None,
+            demo: false,
             demo_listen: SocketAddr::from(([127, 0, 0, 1], 8081)),
             store: "sqlite://data/pubgate.db".into(),
             dictionaries: None,
@@ -265,6 +269,15 @@ impl ServeConfig {
                     ),
                 ));
             }
+        }
+        if self.demo && self.upstream.is_some() {
+            errors.push(FileError::new(
+                file,
+                0,
+                "`demo = true` and `upstream` are both set: the demo site replaces the upstream; \
+                 remove one"
+                    .to_string(),
+            ));
         }
         if let Some(up) = &self.upstream
             && !up.starts_with("http://")

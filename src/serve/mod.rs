@@ -44,21 +44,41 @@ pub enum ServeError {
     #[error(transparent)]
     Upstream(#[from] crate::upstream::InvalidUpstream),
     /// The store cannot be opened or migrated.
-    #[error("cannot open the store {url}: {source}")]
+    // Fields named `error`, not `source`: the message already says it, and
+    // `{:#}` would print a source a second time.
+    #[error("--store `{url}`: {error}")]
     Store {
         /// The store URL, password removed.
         url: String,
         /// What failed.
-        source: crate::store::StoreError,
+        error: crate::store::StoreError,
     },
     /// A listener or folder could not be set up.
-    #[error("{what}: {source}")]
+    #[error("{what}: {error}")]
     Io {
         /// What was being done.
         what: String,
         /// The OS error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
+    /// An address this process must own is already bound by another
+    /// process (another `pubgate serve`, or anything else).
+    #[error(
+        "{flag} {addr}: the address is already in use (another pubgate serve, or another \
+         program, listens there); stop it or choose another address with {flag}"
+    )]
+    AddressInUse {
+        /// The flag (and config key) that set the address.
+        flag: &'static str,
+        /// The address.
+        addr: SocketAddr,
+    },
+    /// No upstream and no `demo = true`.
+    #[error(
+        "no upstream: set `upstream = \"http://HOST:PORT\"` in the config file or pass \
+         --upstream; `demo = true` starts the demo publishing site instead"
+    )]
+    NoUpstream,
     /// A key file or key variable is unusable.
     #[error("{0}")]
     Secrets(String),
@@ -97,7 +117,7 @@ fn raise_open_file_limit(max_connections: usize) {
 
 fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> ServeError {
     let what = what.into();
-    move |source| ServeError::Io { what, source }
+    move |error| ServeError::Io { what, error }
 }
 
 /// A running gateway.
@@ -143,6 +163,9 @@ pub async fn start(
     extractors: Option<Extractors>,
 ) -> Result<Running, ServeError> {
     raise_open_file_limit(config.limits.max_connections);
+    // Before anything is opened or locked: a taken address stops the start.
+    refuse_if_bound("--listen", config.listen)?;
+    refuse_if_bound("--admin-listen", config.admin_listen)?;
     let (shutdown, shutdown_rx) = watch::channel(false);
     let demo_addr = start_demo_without_upstream(&mut config, &shutdown_rx).await?;
     // The operator files first: a file that does not load stops the start
@@ -367,8 +390,9 @@ fn admin_router(
         ))
 }
 
-/// With no upstream configured, starts the demo publishing site and points
-/// the upstream at it.
+/// With no upstream configured and `demo` on, starts the demo publishing
+/// site and points the upstream at it; with neither, refuses to start (a
+/// forgotten `upstream` must not quietly publish to a toy site).
 async fn start_demo_without_upstream(
     config: &mut ServeConfig,
     shutdown: &watch::Receiver<bool>,
@@ -376,6 +400,10 @@ async fn start_demo_without_upstream(
     if config.upstream.is_some() {
         return Ok(None);
     }
+    if !config.demo {
+        return Err(ServeError::NoUpstream);
+    }
+    refuse_if_bound("--demo-listen", config.demo_listen)?;
     let addr = demo::start(config.demo_listen, shutdown.clone())
         .await
         .map_err(io(format!(
@@ -388,7 +416,7 @@ async fn start_demo_without_upstream(
 
 fn store_error(url: &str) -> impl FnOnce(crate::store::StoreError) -> ServeError {
     let url = crate::store::redact_url(url);
-    move |source| ServeError::Store { url, source }
+    move |error| ServeError::Store { url, error }
 }
 
 /// Opens (and migrates) the store with its keys, takes the SQLite lock,
@@ -509,6 +537,31 @@ fn serve_admin(
     })
 }
 
+/// Fails when someone already listens on `addr`. The proxy's own sockets
+/// use `SO_REUSEPORT`, which would let a second `pubgate serve` share the
+/// port with the first (and split the held items between two queues), so
+/// a plain socket (`SO_REUSEADDR` only, which still tolerates a previous
+/// run's `TIME_WAIT` connections) tries the address first.
+fn refuse_if_bound(flag: &'static str, addr: SocketAddr) -> Result<(), ServeError> {
+    if addr.port() == 0 {
+        return Ok(());
+    }
+    let probe = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()
+    } else {
+        tokio::net::TcpSocket::new_v6()
+    }
+    .and_then(|s| s.set_reuseaddr(true).map(|()| s))
+    .map_err(io(format!("cannot open a socket for {flag} {addr}")))?;
+    match probe.bind(addr) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+            Err(ServeError::AddressInUse { flag, addr })
+        }
+        Err(e) => Err(io(format!("{flag} {addr}"))(e)),
+    }
+}
+
 /// A listening socket with `SO_REUSEPORT`, so every proxy worker can bind
 /// the same address.
 fn reuseport_listener(addr: SocketAddr) -> std::io::Result<TcpListener> {
@@ -561,7 +614,7 @@ fn lock_sqlite(url: &str) -> Result<Option<std::fs::File>, ServeError> {
                 "another `pubgate serve` already uses the SQLite store {path} \
                  (SQLite serves one gateway; run several replicas on PostgreSQL)"
             ),
-            source: std::io::Error::last_os_error(),
+            error: std::io::Error::last_os_error(),
         });
     }
     Ok(Some(file))

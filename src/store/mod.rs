@@ -53,9 +53,13 @@ pub enum Backend {
 /// Errors from the store. Messages never carry request content.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// The URL names no supported database.
-    #[error("store URL must start with sqlite:// or postgres:// (got `{0}`)")]
-    BadUrl(String),
+    /// The URL is not one of the forms the store accepts (the message says
+    /// which form was expected; the caller names the URL and its flag).
+    #[error("expected {0}")]
+    BadUrl(&'static str),
+    /// Nothing listens where the URL points.
+    #[error("connection refused at {0} (is the database running?)")]
+    Refused(String),
     /// No item with this id.
     #[error("no such item")]
     NotFound,
@@ -355,6 +359,74 @@ pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
+/// The backend a store URL names, or which form was expected: an empty
+/// path or host is refused here, in words, rather than by the driver.
+pub fn backend_of(url: &str) -> Result<Backend, StoreError> {
+    let nonempty = |rest: &str| {
+        !rest
+            .split(['?', '/'])
+            .next()
+            .unwrap_or("")
+            .trim()
+            .is_empty()
+    };
+    if let Some(rest) = url.strip_prefix("sqlite:") {
+        let path = rest.strip_prefix("//").unwrap_or(rest);
+        let path = path.split('?').next().unwrap_or("");
+        if path.trim().is_empty() {
+            return Err(StoreError::BadUrl("sqlite://PATH"));
+        }
+        return Ok(Backend::Sqlite);
+    }
+    for scheme in ["postgres:", "postgresql:"] {
+        if let Some(rest) = url.strip_prefix(scheme) {
+            return match rest.strip_prefix("//") {
+                Some(rest) if nonempty(rest.rsplit('@').next().unwrap_or(rest)) => {
+                    Ok(Backend::Postgres)
+                }
+                _ => Err(StoreError::BadUrl("postgres://USER@HOST:PORT/DATABASE")),
+            };
+        }
+    }
+    Err(StoreError::BadUrl(
+        "sqlite://PATH or postgres://USER@HOST:PORT/DATABASE",
+    ))
+}
+
+/// Why the pool could not connect, in words. The pool keeps retrying
+/// until its acquire timeout and then says only that; one direct
+/// connection gives the real cause (nothing listening, a wrong password).
+async fn connect_error(e: sqlx::Error, url: &str) -> StoreError {
+    let refused = |e: &sqlx::Error| matches!(e, sqlx::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused);
+    let e = match e {
+        sqlx::Error::PoolTimedOut => {
+            match <sqlx::AnyConnection as sqlx::Connection>::connect(url).await {
+                Ok(_) => sqlx::Error::PoolTimedOut,
+                Err(direct) => direct,
+            }
+        }
+        other => other,
+    };
+    if refused(&e) {
+        StoreError::Refused(host_port(url))
+    } else {
+        StoreError::Database(e)
+    }
+}
+
+/// `HOST:PORT` of a PostgreSQL URL (5432 when it names none), for an
+/// error message: never the user or password.
+fn host_port(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    if host.contains(':') && !host.ends_with(']') {
+        host.to_string()
+    } else {
+        format!("{host}:5432")
+    }
+}
+
 impl Store {
     /// Opens (creating if needed) the store at `url` and runs migrations,
     /// with no encryption and an unkeyed audit chain.
@@ -365,13 +437,7 @@ impl Store {
     /// Opens the store with its keys.
     pub async fn open_with(url: &str, secrets: Secrets) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
-        let backend = if url.starts_with("sqlite:") {
-            Backend::Sqlite
-        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            Backend::Postgres
-        } else {
-            return Err(StoreError::BadUrl(url.to_string()));
-        };
+        let backend = backend_of(url)?;
         let url = match backend {
             Backend::Sqlite if !url.contains("mode=") => {
                 let sep = if url.contains('?') { '&' } else { '?' };
@@ -395,7 +461,10 @@ impl Store {
                 })
             });
         }
-        let pool = options.connect(&url).await?;
+        let pool = match options.connect(&url).await {
+            Ok(pool) => pool,
+            Err(e) => return Err(connect_error(e, &url).await),
+        };
         let store = Store {
             pool,
             backend,
