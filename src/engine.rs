@@ -215,6 +215,21 @@ impl Engine {
         self.policy.queues()
     }
 
+    /// A queue's name as reviewers read it (the policy's `[queues]`).
+    pub fn queue_label(&self, queue: &str) -> String {
+        self.policy.queue_label(queue).to_string()
+    }
+
+    /// An announcement type's Chinese name (`announcements.toml`), else
+    /// the id.
+    pub fn type_name(&self, id: &str) -> String {
+        self.spec
+            .types
+            .iter()
+            .find(|t| t.id == id)
+            .map_or_else(|| id.to_string(), |t| t.name.clone())
+    }
+
     /// The largest input the extractors accept; larger ones are reported
     /// `unscannable` (callers need read no more than one byte past it).
     pub fn max_input_bytes(&self) -> usize {
@@ -333,6 +348,18 @@ impl Engine {
             let hits = self.dictionaries.scan(&normalized);
             let cx = self.context(&normalized, &hits);
             crate::detect::survey::survey(&cx)
+        }))
+        .unwrap_or_default()
+    }
+
+    /// The title, 项目名称 and 项目编号 of extracted pieces, for the
+    /// review queue (computed for held items only).
+    pub fn summarize(&self, pieces: &[Piece]) -> crate::detect::summary::Summary {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let normalized = NormalizedDoc::build(pieces);
+            let hits = self.dictionaries.scan(&normalized);
+            let cx = self.context(&normalized, &hits);
+            crate::detect::summary::summarize(&cx)
         }))
         .unwrap_or_default()
     }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use ::http::{Method, StatusCode};
 
 use crate::util::TempDir;
-use crate::util::http::{Upstream, api, config, gateway, item, publish, wait_status};
+use crate::util::http::{Upstream, api, config, gateway, item, publish, send, wait_status};
 
 const ID: &str = "370102198001011237";
 const MASKED: &str = "370102********1237";
@@ -137,5 +137,197 @@ async fn masking_that_cannot_be_shown_complete_is_refused_and_nothing_is_sent() 
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(up.seen().is_empty(), "a refused masking sent something");
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rejection_reaches_the_submitter_by_status_url_and_webhook() {
+    let up = Upstream::start().await;
+    let hook = Upstream::start().await;
+    let dir = TempDir::new();
+    let mut c = config(&up.url(), dir.path());
+    c.webhook = Some(format!("{}/events", hook.url()));
+    let gw = gateway(c).await;
+    let a = publish(
+        &gw,
+        &[("content-type", "text/plain; charset=utf-8")],
+        text_with_id(),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::ACCEPTED);
+    let v = a.json();
+    let id = v["id"].as_str().unwrap().to_string();
+    let status_url = v["status_url"].as_str().unwrap().to_string();
+    assert!(
+        status_url.starts_with(&format!("/.pubgate/status/{id}/")),
+        "{status_url}"
+    );
+
+    // Readable with the token alone: no account, no admin port.
+    let get = |path: String, accept: &'static str| {
+        let addr = gw.proxy_addr;
+        async move { send(addr, Method::GET, &path, &[("accept", accept)], "").await }
+    };
+    let held = get(status_url.clone(), "application/json").await;
+    assert_eq!(held.status, StatusCode::OK);
+    assert_eq!(held.headers["cache-control"], "no-store");
+    let body = String::from_utf8(held.body.to_vec()).unwrap();
+    assert!(!body.contains(ID), "{body}");
+    let held = held.json();
+    assert_eq!(held["status"], "held");
+    assert_eq!(held["status_zh"], "待复核");
+    assert_eq!(held["findings"][0]["excerpt"], MASKED);
+
+    // A wrong token, another path or another method under the prefix: the
+    // gateway answers, the platform never sees it.
+    let wrong = format!("/.pubgate/status/{id}/{}", "0".repeat(64));
+    assert_eq!(
+        get(wrong, "application/json").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get("/.pubgate/anything".into(), "*/*").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let post = send(gw.proxy_addr, Method::POST, &status_url, &[], "x").await;
+    assert_eq!(post.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(up.seen().is_empty(), "a reserved path reached the platform");
+
+    let reason = "请删除经办人身份证号后重新提交";
+    let r = api(
+        gw.admin_addr,
+        Method::POST,
+        &format!("/api/holds/{id}/reject"),
+        "alice",
+        &format!(r#"{{"reason":"{reason}"}}"#),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let rejected = get(status_url.clone(), "application/json").await.json();
+    assert_eq!(rejected["status"], "rejected");
+    assert_eq!(rejected["reason"], reason);
+    assert!(rejected["message"].as_str().unwrap().contains(reason));
+    let page = get(status_url, "text/html").await;
+    let html = String::from_utf8(page.body.to_vec()).unwrap();
+    assert!(
+        html.contains("已驳回") && html.contains(reason) && html.contains(MASKED),
+        "{html}"
+    );
+    assert!(!html.contains(ID));
+
+    // The webhook's rejection event carries the reason and the masked findings.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let event = loop {
+        let found = hook.seen().into_iter().find_map(|s| {
+            let v: serde_json::Value = serde_json::from_slice(&s.body).ok()?;
+            (v["to"] == "rejected").then_some((v, s.body))
+        });
+        if let Some(found) = found {
+            break found;
+        }
+        assert!(std::time::Instant::now() < deadline, "no rejection event");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(event.0["reason"], reason);
+    assert_eq!(event.0["findings"][0]["excerpt"], MASKED);
+    assert!(!String::from_utf8_lossy(&event.1).contains(ID));
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_queue_shows_what_each_notice_is_finds_it_and_counts_it() {
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let gw = gateway(config(&up.url(), dir.path())).await;
+    let other = text_with_id().replace("JH24-210100-00123", "JH24-999999-00777");
+    held(
+        &gw,
+        &[
+            ("content-type", "text/plain; charset=utf-8"),
+            ("x-submitter", "bob"),
+        ],
+        text_with_id().into_bytes(),
+    )
+    .await;
+    let second = held(
+        &gw,
+        &[
+            ("content-type", "text/plain; charset=utf-8"),
+            ("x-submitter", "carol"),
+        ],
+        other.into_bytes(),
+    )
+    .await;
+    let list = |query: &'static str| async move {
+        let a = api(
+            gw.admin_addr,
+            Method::GET,
+            &format!("/api/holds{query}"),
+            "alice",
+            "",
+        )
+        .await;
+        assert_eq!(
+            a.status,
+            StatusCode::OK,
+            "{}",
+            String::from_utf8_lossy(&a.body)
+        );
+        a.json()
+    };
+    let all = list("").await;
+    let items = all["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    let first = &items[0];
+    assert_eq!(first["id"], second.as_str(), "newest first");
+    assert_eq!(first["project_code"], "JH24-999999-00777");
+    assert_eq!(first["project_name"], "医疗设备采购项目");
+    assert!(
+        first["title"]
+            .as_str()
+            .unwrap()
+            .ends_with("医疗设备采购项目招标公告"),
+        "{first}"
+    );
+    assert_eq!(first["finding_count"], 1);
+    let privacy_held = all["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["queue"] == "privacy" && c["status"] == "held")
+        .unwrap();
+    assert_eq!(privacy_held["count"], 2);
+
+    for (query, want) in [
+        ("?q=999999", Some(second.as_str())),
+        ("?q=carol", Some(second.as_str())),
+        ("?q=%E5%8C%BB%E7%96%97", None), // 医疗: both
+        ("?q=nothing-like-it", None),
+    ] {
+        let found = list(query).await;
+        let ids: Vec<&str> = found["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap())
+            .collect();
+        match (query, want) {
+            (_, Some(id)) => assert_eq!(ids, [id], "{query}"),
+            ("?q=nothing-like-it", None) => assert!(ids.is_empty()),
+            _ => assert_eq!(ids.len(), 2, "{query}"),
+        }
+    }
+    // A LIKE wildcard in the search is a literal character.
+    assert!(list("?q=%25").await["items"].as_array().unwrap().is_empty());
+
+    let page = list("?limit=1").await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    assert!(page["next_cursor"].is_string());
+    // sam sees neither the items nor their counts (the privacy queue is not his).
+    let sam = api(gw.admin_addr, Method::GET, "/api/holds", "sam", "")
+        .await
+        .json();
+    assert!(sam["items"].as_array().unwrap().is_empty());
+    assert!(sam["counts"].as_array().unwrap().is_empty());
     gw.shutdown().await;
 }

@@ -17,7 +17,7 @@ const ID: &str = "370102198001011237";
 
 /// The CSRF token of a signed-in page's forms.
 fn csrf_in(html: &str) -> String {
-    html.split("name=csrf value=\"")
+    html.split("name=\"csrf\" value=\"")
         .nth(1)
         .unwrap()
         .split('"')
@@ -65,7 +65,7 @@ async fn sessions_are_strict_cookies_and_forms_need_the_csrf_token() {
     let item = ui_get(gw.admin_addr, &format!("/ui/holds/{id}"), &cookie).await;
     assert_eq!(item.status, StatusCode::OK);
     let html = String::from_utf8(item.body.to_vec()).unwrap();
-    assert!(html.contains("<mark id=f0"), "finding not highlighted");
+    assert!(html.contains("<mark id=\"f0\""), "finding not highlighted");
     let csrf = csrf_in(&html);
 
     let form = |csrf: &str| format!("csrf={csrf}&comment=ok");
@@ -103,12 +103,31 @@ async fn sessions_are_strict_cookies_and_forms_need_the_csrf_token() {
     .await;
     assert_eq!(foreign.status, StatusCode::FORBIDDEN);
     assert!(up.seen().is_empty());
-    let ok = send(
+    // 按原文发布 of an item with a value to mask asks first, listing what
+    // would go out unmasked (shown masked); only the confirmed form approves.
+    let ask = send(
         gw.admin_addr,
         Method::POST,
         &format!("/ui/holds/{id}/approve"),
         &[ct, ("cookie", &cookie)],
         form(&csrf),
+    )
+    .await;
+    assert_eq!(ask.status, StatusCode::OK);
+    let html = String::from_utf8(ask.body.to_vec()).unwrap();
+    assert!(
+        html.contains("确认按原文发布") && html.contains("370102********1237"),
+        "{html}"
+    );
+    assert!(!html.contains(ID));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(up.seen().is_empty(), "approved before the confirmation");
+    let ok = send(
+        gw.admin_addr,
+        Method::POST,
+        &format!("/ui/holds/{id}/approve"),
+        &[ct, ("cookie", &cookie)],
+        format!("{}&confirmed=true", form(&csrf)),
     )
     .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
@@ -147,8 +166,49 @@ fn find_program(name: &str) -> Option<std::path::PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// Saves a screenshot of the browser's page as `NAME.png` under
+/// `target/screenshots/`, and also under `$PUBGATE_SCREENSHOTS` when set
+/// (the reviewer guide's pictures: `PUBGATE_SCREENSHOTS=docs/images`).
+async fn screenshot(client: &fantoccini::Client, name: &str) {
+    let png = client.screenshot().await.expect("screenshot");
+    assert!(png.starts_with(b"\x89PNG"), "not a PNG");
+    let mut dirs = vec![std::path::PathBuf::from("target/screenshots")];
+    if let Some(extra) = std::env::var_os("PUBGATE_SCREENSHOTS") {
+        dirs.push(extra.into());
+    }
+    for dir in dirs {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), &png).unwrap();
+    }
+}
+
+/// Reads `#status` until it says `want`, reloading the page (a click
+/// starts a navigation, so an element can go stale under us).
+async fn wait_for_status(
+    client: &fantoccini::Client,
+    want: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    use fantoccini::Locator;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let status = match client.find(Locator::Id("status")).await {
+            Ok(element) => element.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if status == want {
+            return Ok(());
+        }
+        assert!(
+            Instant::now() < deadline,
+            "status stayed {status:?}, wanted {want:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let _ = client.refresh().await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_reviewer_approves_in_a_real_browser() {
+async fn a_reviewer_works_the_queue_in_a_real_browser() {
     let required = std::env::var_os("PUBGATE_REQUIRE_BROWSER").is_some();
     let (Some(driver_bin), Some(chromium)) =
         (find_program("chromedriver"), find_program("chromium"))
@@ -158,16 +218,20 @@ async fn a_reviewer_approves_in_a_real_browser() {
             "PUBGATE_REQUIRE_BROWSER is set but chromium/chromedriver are not installed"
         );
         eprintln!(
-            "SKIP a_reviewer_approves_in_a_real_browser: chromium and chromedriver not installed (apt install chromium chromium-driver)"
+            "SKIP a_reviewer_works_the_queue_in_a_real_browser: chromium and chromedriver not installed (apt install chromium chromium-driver)"
         );
         return;
     };
     let up = Upstream::start().await;
     let dir = TempDir::new();
     let gw = gateway(config(&up.url(), dir.path())).await;
-    let a = publish(&gw, &[("x-submitter", "bob")], held_notice()).await;
-    assert_eq!(a.status, StatusCode::ACCEPTED);
-    let id = a.json()["id"].as_str().unwrap().to_string();
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let a = publish(&gw, &[("x-submitter", "bob")], held_notice()).await;
+        assert_eq!(a.status, StatusCode::ACCEPTED);
+        ids.push(a.json()["id"].as_str().unwrap().to_string());
+    }
+    let (masked_id, original_id) = (ids[0].clone(), ids[1].clone());
 
     let port = crate::util::http::free_addr().port();
     let _driver = Driver(
@@ -191,7 +255,9 @@ async fn a_reviewer_approves_in_a_real_browser() {
         "goog:chromeOptions".into(),
         serde_json::json!({
             "binary": chromium,
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=".to_string() + &dir.path().join("chrome").display().to_string()]
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1280,1000", "--lang=zh-CN",
+                     "--user-data-dir=".to_string() + &dir.path().join("chrome").display().to_string()]
         }),
     );
     let client =
@@ -220,10 +286,28 @@ async fn a_reviewer_approves_in_a_real_browser() {
             .await?
             .click()
             .await?;
-        // The queue lists the held item; open it.
+        // The queue: what each notice is, how much was found, how long it
+        // has waited, and the count per queue.
         client
             .wait()
-            .for_element(Locator::Css(&format!("a[href='/ui/holds/{id}']")))
+            .for_element(Locator::Css(&format!("a[href='/ui/holds/{masked_id}']")))
+            .await?;
+        let counts = client.find(Locator::Id("counts")).await?.text().await?;
+        assert!(counts.contains("个人信息 · 待复核：2"), "{counts}");
+        let row = client.find(Locator::Css("tr.item")).await?.text().await?;
+        assert!(
+            row.contains("医疗设备采购项目招标公告") && row.contains("JH24-210100-00123"),
+            "{row}"
+        );
+        assert!(
+            row.contains("1 处：个人信息") && row.contains("分钟"),
+            "{row}"
+        );
+        screenshot(&client, "queue").await;
+
+        // 打码后发布, the first choice for a privacy hold.
+        client
+            .find(Locator::Css(&format!("a[href='/ui/holds/{masked_id}']")))
             .await?
             .click()
             .await?;
@@ -240,43 +324,75 @@ async fn a_reviewer_approves_in_a_real_browser() {
         );
         let status = client.find(Locator::Id("status")).await?.text().await?;
         assert_eq!(status, "待复核");
+        let part = client.find(Locator::Css("div.part")).await?.text().await?;
+        assert!(part.starts_with("正文"), "{part}");
+        let to_mask = client.find(Locator::Id("to_mask")).await?.text().await?;
+        assert!(to_mask.contains("370102********1237"), "{to_mask}");
+        screenshot(&client, "item").await;
         client
-            .find(Locator::Css("form[action$='/approve'] textarea"))
+            .find(Locator::Css("form[action$='/approve_masked'] textarea"))
             .await?
-            .send_keys("已核实，可以公开")
+            .send_keys("已核实，打码后公开")
             .await?;
-        client.find(Locator::Id("approve")).await?.click().await?;
-        // Back on the item page: approved, then delivered. The click starts
-        // a navigation, so the old page's element can go stale under us:
-        // read the status afresh each time and retry until the deadline.
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            let status = match client.find(Locator::Id("status")).await {
-                Ok(element) => element.text().await.unwrap_or_default(),
-                Err(_) => String::new(),
-            };
-            if status == "已发布" {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "not delivered; status {status:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(200)).await;
-            let _ = client.refresh().await;
-        }
+        client
+            .find(Locator::Id("approve_masked"))
+            .await?
+            .click()
+            .await?;
+        wait_for_status(&client, "已发布").await?;
         let page = client.source().await?;
         assert!(
-            page.contains("已核实，可以公开"),
-            "the comment is in the audit trail"
+            page.contains("批准打码后发布"),
+            "the audit trail reads in Chinese"
         );
+        assert!(
+            page.contains("已核实，打码后公开"),
+            "the comment is in the trail"
+        );
+
+        // 按原文发布 asks first, showing what goes out unmasked.
+        client
+            .goto(&format!("{base}/ui/holds/{original_id}"))
+            .await?;
+        client
+            .wait()
+            .for_element(Locator::Id("approve"))
+            .await?
+            .click()
+            .await?;
+        let unmasked = client
+            .wait()
+            .for_element(Locator::Id("unmasked"))
+            .await?
+            .text()
+            .await?;
+        assert!(unmasked.contains("370102********1237"), "{unmasked}");
+        screenshot(&client, "confirm-original").await;
+        client
+            .find(Locator::Id("approve_confirm"))
+            .await?
+            .click()
+            .await?;
+        wait_for_status(&client, "已发布").await?;
         Ok::<_, fantoccini::error::CmdError>(())
     }
     .await;
     let _ = client.close().await;
     result.unwrap();
-    assert_eq!(up.seen().len(), 1);
-    assert_eq!(up.seen()[0].headers["idempotency-key"], id.as_str());
+    let seen = up.seen();
+    assert_eq!(seen.len(), 2);
+    let body = |id: &str| {
+        let s = seen
+            .iter()
+            .find(|s| s.headers["idempotency-key"] == id)
+            .unwrap();
+        String::from_utf8(s.body.to_vec()).unwrap()
+    };
+    assert!(!body(&masked_id).contains(ID) && body(&masked_id).contains("370102********1237"));
+    assert!(
+        body(&original_id).contains(ID),
+        "the confirmed original went out as is"
+    );
     gw.shutdown().await;
 }
 
@@ -544,6 +660,8 @@ async fn a_refused_decision_is_explained_in_chinese() {
     assert_eq!(own.status, StatusCode::FORBIDDEN);
     let text = String::from_utf8_lossy(&own.body);
     assert!(text.contains("提交人不能批准"), "{text}");
+    let own = post("approve_masked", format!("csrf={csrf}&comment=ok")).await;
+    assert_eq!(own.status, StatusCode::FORBIDDEN);
     let no_reason = post("reject", format!("csrf={csrf}&comment=")).await;
     assert_eq!(no_reason.status, StatusCode::BAD_REQUEST);
     let text = String::from_utf8_lossy(&no_reason.body);

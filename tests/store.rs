@@ -76,6 +76,7 @@ fn hold(id: &str, queue: &str) -> NewHold {
         doc_type: Some("tender".into()),
         findings_json: "[]".into(),
         engine_version: "v1".into(),
+        about: pubgate::store::HoldAbout::default(),
         held_by: "replica-a".into(),
     }
 }

@@ -333,6 +333,7 @@ fn canary_hold(id: &str) -> NewHold {
         doc_type: None,
         findings_json: "[]".into(),
         engine_version: "v1".into(),
+        about: pubgate::store::HoldAbout::default(),
         held_by: "replica-a".into(),
     }
 }

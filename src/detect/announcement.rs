@@ -386,7 +386,7 @@ fn morpheme_variants(
 /// too long to be a title (a page flattened onto one line) only the part
 /// before the first sentence break counts: a phrase later in it
 /// (`…发出的招标延期公告，…`) names another notice.
-fn title_text(doc: &NormalizedDoc) -> String {
+pub(super) fn title_text(doc: &NormalizedDoc) -> String {
     let mut out = String::new();
     for span in &doc.spans {
         if span.kind == PartKind::Title {
@@ -464,7 +464,7 @@ const TITLE_LINES: usize = 8;
 /// Whether a line reads as a whole title: it ends as a notice's name does
 /// and is long enough to name a project (not a bare `采购公告` menu entry or
 /// a `首页 > 中标公告` breadcrumb).
-fn complete_title(line: &str) -> bool {
+pub(super) fn complete_title(line: &str) -> bool {
     let mut core = line.trim();
     // A platform's tag of the notice kind on a line of its own
     // (`【发包公告】`, `发包公告` under the project's name) names the notice.

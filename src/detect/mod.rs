@@ -16,6 +16,7 @@ pub mod marking;
 pub mod personal;
 pub mod procurement;
 pub mod structure;
+pub mod summary;
 pub mod survey;
 pub mod text;
 

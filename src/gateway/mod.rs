@@ -25,6 +25,7 @@ pub mod publish;
 pub mod reply;
 pub mod routes;
 pub mod state;
+pub mod status;
 mod verdicts;
 
 use std::sync::Arc;

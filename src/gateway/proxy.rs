@@ -27,7 +27,7 @@ use crate::model::{Action, Finding};
 use crate::redact;
 use crate::review::auth::new_id;
 use crate::review::webhook::StateChange;
-use crate::store::{HoldStatus, NewHold, StoredRequest, now_ms};
+use crate::store::{HoldAbout, HoldStatus, NewHold, StoredRequest, now_ms};
 use crate::upstream::{ProxyBody, Upstream, UpstreamError, full, stream, strip_hop_by_hop};
 
 /// Handles one client request.
@@ -53,6 +53,10 @@ pub async fn handle(
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.trim() != "0");
     let (path, query) = (request.uri().path(), request.uri().query());
+    // The gateway's own paths (a submitter's status page): never forwarded.
+    if crate::gateway::status::reserved(&app.settings.status_prefix, path) {
+        return crate::gateway::status::serve(&app, request).await;
+    }
     // A reader's GET or HEAD on a public route: the answer is scanned.
     if !has_body && let Some(index) = app.egress.route_of(&method, path, query) {
         return crate::gateway::egress::serve(&app, upstream, request, client, index).await;
@@ -611,6 +615,8 @@ async fn hold(
         .find(|(n, _)| n.eq_ignore_ascii_case(&app.settings.submitter_header))
         .map(|(_, v)| String::from_utf8_lossy(v).into_owned());
     let id = new_id();
+    let token = crate::review::auth::new_token();
+    let about = about(app, report, &token).await;
     let hold = NewHold {
         id: id.clone(),
         queue: queue.clone(),
@@ -622,9 +628,11 @@ async fn hold(
         findings_json: reply::findings_json(&report.verdict.findings).to_string(),
         engine_version: app.engine().version().to_string(),
         held_by: app.replica.clone(),
+        about,
     };
     match app.store.insert_hold(&hold).await {
         Ok(()) => {
+            let findings = reply::findings_json(&report.verdict.findings);
             app.state_changed(StateChange {
                 id: id.clone(),
                 from: None,
@@ -632,18 +640,44 @@ async fn hold(
                 queue: Some(queue.clone()),
                 actor: "gateway".into(),
                 at: now_ms(),
+                reason: None,
+                findings: Some(findings),
             });
+            let status_url = crate::gateway::status::url(&app.settings.status_prefix, &id, &token);
             count(
                 app,
                 route,
                 "hold",
-                reply::held(admitted.answer_as, &id, &queue, &report.verdict.findings),
+                reply::held(
+                    admitted.answer_as,
+                    &id,
+                    &queue,
+                    &report.verdict.findings,
+                    &status_url,
+                ),
             )
         }
         Err(e) => {
             tracing::error!(error = %e, "could not store a hold; refusing the request");
             refuse(app, route, e.into())
         }
+    }
+}
+
+/// What the queue shows about a held notice (its title and project, read
+/// on the blocking pool) and the hash of its submitter's status token.
+async fn about(app: &GatewayState, report: &Report, token: &str) -> HoldAbout {
+    let engine = app.engine();
+    let pieces = report.pieces.clone();
+    let summary = tokio::task::spawn_blocking(move || engine.summarize(&pieces))
+        .await
+        .unwrap_or_default();
+    HoldAbout {
+        title: summary.title,
+        project_name: summary.project_name,
+        project_code: summary.project_code,
+        finding_count: report.verdict.findings.len() as i64,
+        status_token_sha256: Some(hex::encode(crate::review::auth::hash_token(token))),
     }
 }
 

@@ -204,17 +204,27 @@ pub fn blocked(client: Client, findings: &[Finding]) -> Response<ProxyBody> {
     response
 }
 
-/// 202: held for review, with where to look it up.
-pub fn held(client: Client, id: &str, queue: &str, findings: &[Finding]) -> Response<ProxyBody> {
+/// 202: held for review, with where the submitter follows it
+/// (`status_url`: the outcome and, if rejected, the reason).
+pub fn held(
+    client: Client,
+    id: &str,
+    queue: &str,
+    findings: &[Finding],
+    status_url: &str,
+) -> Response<ProxyBody> {
     let message =
         format!("公告已暂缓发布，等待人工复核（复核队列：{queue}）。复核通过后将自动发布。");
     match client {
         Client::XmlRpc => {
-            let text = format!("{message}\n编号：{id}\n{}", findings_lines(findings));
+            let text = format!(
+                "{message}\n编号：{id}\n查询复核结果：{status_url}\n{}",
+                findings_lines(findings)
+            );
             return xmlrpc_fault(202, &text, "hold");
         }
         Client::Browser => {
-            let text = format!("{message}\n复核编号：{id}");
+            let text = format!("{message}\n复核编号：{id}\n查询复核结果：{status_url}");
             return page(StatusCode::ACCEPTED, "已暂缓发布", &text, findings, "hold");
         }
         Client::Json => {}
@@ -227,6 +237,7 @@ pub fn held(client: Client, id: &str, queue: &str, findings: &[Finding]) -> Resp
             "queue": queue,
             "message": message,
             "findings": findings_json(findings),
+            "status_url": status_url,
         }),
     );
     if let Ok(location) = HeaderValue::from_str(&format!("/api/holds/{id}")) {

@@ -34,6 +34,9 @@ pub struct GatewaySettings {
     pub monitor: bool,
     /// Header that names the submitter (set by the platform's own login).
     pub submitter_header: String,
+    /// The gateway's own paths on the proxy port (`/.pubgate/`): never
+    /// forwarded.
+    pub status_prefix: String,
 }
 
 /// Shared by the proxy workers, behind an `Arc`.

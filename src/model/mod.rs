@@ -9,8 +9,10 @@ mod document;
 mod file_error;
 mod finding;
 mod masked;
+mod zh;
 
 pub use document::{Document, Embedded, Format, PartKind, Piece, UnreadKind, Unreadable};
 pub use file_error::{FileError, FileErrors};
 pub use finding::{Action, Category, Confidence, Finding, Location, Severity};
 pub use masked::{Sensitive, mask_digit_runs, mask_digits, mask_email, mask_name};
+pub use zh::part_zh;

@@ -24,6 +24,9 @@ pub struct PolicyFile {
     /// Allowlist entries.
     #[serde(default)]
     pub allow: Vec<AllowEntry>,
+    /// Each queue's name as reviewers read it (`privacy = "个人信息"`).
+    #[serde(default)]
+    pub queues: BTreeMap<String, String>,
 }
 
 /// `[categories.<name>]`.
@@ -256,6 +259,7 @@ pub fn parse(source: &str, text: &str, doc_types: &[&str]) -> Result<Policy, Fil
             categories,
             rules,
             allow,
+            queue_labels: raw.queues,
             source: source.to_string(),
         })
     } else {

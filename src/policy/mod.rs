@@ -110,6 +110,8 @@ pub struct Policy {
     pub rules: Vec<Rule>,
     /// Allowlist.
     pub allow: Vec<Allow>,
+    /// Queue names as reviewers read them (`[queues]`).
+    pub queue_labels: BTreeMap<String, String>,
     /// Where it was loaded from.
     pub source: String,
 }
@@ -140,6 +142,12 @@ impl Verdict {
 }
 
 impl Policy {
+    /// A queue's name as reviewers read it: the policy's `[queues]` label,
+    /// else the queue id.
+    pub fn queue_label<'a>(&'a self, queue: &'a str) -> &'a str {
+        self.queue_labels.get(queue).map_or(queue, String::as_str)
+    }
+
     /// Every queue the policy can send an item to, sorted.
     pub fn queues(&self) -> Vec<String> {
         let mut queues: Vec<String> = self

@@ -117,6 +117,8 @@ struct ListQuery {
     status: Option<String>,
     queue: Option<String>,
     category: Option<String>,
+    /// Text in the title, 项目名称, 项目编号 or submitter.
+    q: Option<String>,
     limit: Option<i64>,
     cursor: Option<String>,
 }
@@ -137,6 +139,7 @@ async fn list(
         status,
         queue: q.queue.filter(|s| !s.is_empty()),
         category: q.category.filter(|s| !s.is_empty()),
+        search: q.q.filter(|s| !s.trim().is_empty()),
         allowed_queues: user.queues.clone(),
         limit: q.limit.unwrap_or(50),
         cursor: q.cursor.filter(|s| !s.is_empty()),
@@ -154,7 +157,16 @@ async fn list(
             h
         })
         .collect();
-    Ok(Json(json!({"items": items, "next_cursor": next})))
+    let counts: Vec<Value> = app
+        .store
+        .counts_by_queue(user.queues.as_deref())
+        .await?
+        .into_iter()
+        .map(|(queue, status, n)| json!({"queue": queue, "status": status, "count": n}))
+        .collect();
+    Ok(Json(
+        json!({"items": items, "next_cursor": next, "counts": counts}),
+    ))
 }
 
 async fn detail(

@@ -189,6 +189,8 @@ fn change(id: &str, from: HoldStatus, to: HoldStatus) -> StateChange {
         queue: None,
         actor: "gateway".into(),
         at: now_ms(),
+        reason: None,
+        findings: None,
     }
 }
 

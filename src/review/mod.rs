@@ -10,6 +10,7 @@ pub mod auth;
 pub mod delivery;
 pub mod limit;
 pub mod masking;
+pub mod pages;
 pub mod state;
 pub mod takedown;
 pub mod ui;

@@ -7,7 +7,6 @@
 //! shows document keys masked (a file name can carry an ID number); the
 //! signed-in page shows them whole, as it does a held request.
 
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
@@ -20,11 +19,9 @@ use serde_json::{Value, json};
 
 use crate::model::mask_digit_runs;
 use crate::review::api::{ApiError, ApiUser};
+use crate::review::pages::{self, FindingRow, TakedownRow, TakedownView};
 use crate::review::state::ReviewState;
-use crate::review::ui::{
-    UiUser, audit_table, category_zh, esc, failed, findings_table, marked_html, page, refuse_form,
-    time,
-};
+use crate::review::ui::{UiUser, categories_zh, failed, refuse_form, time};
 use crate::review::workflow::{self, TAKEDOWN_QUEUE};
 use crate::store::{PublishedFilter, PublishedItem, StoreError, TakedownStatus};
 
@@ -136,7 +133,16 @@ async fn ui_list(
     let filter = match filter_of(q) {
         Ok(f) => f,
         Err(ApiError(status, message)) => {
-            return (status, page("参数错误", Some(&user), &esc(&message))).into_response();
+            return (
+                status,
+                pages::message(
+                    "参数错误",
+                    Some(&user.nav()),
+                    &message,
+                    Some("/ui/takedown"),
+                ),
+            )
+                .into_response();
         }
     };
     let (items, next) = if user.principal.may_see(TAKEDOWN_QUEUE) {
@@ -145,10 +151,11 @@ async fn ui_list(
             Err(_) => {
                 return (
                     StatusCode::SERVICE_UNAVAILABLE,
-                    page(
+                    pages::message(
                         "暂不可用",
-                        Some(&user),
-                        "<p class=err>存储不可用，请稍后重试。</p>",
+                        Some(&user.nav()),
+                        "存储不可用，请稍后重试。",
+                        None,
                     ),
                 )
                     .into_response();
@@ -157,40 +164,30 @@ async fn ui_list(
     } else {
         (Vec::new(), None)
     };
-    let mut body = String::from(
-        "<h2>已发布公告复查（存量扫描发现的问题）</h2><p>筛选：\
-         <a href=\"/ui/takedown\">待处理及已判定</a> · <a href=\"/ui/takedown?status=candidate\">待判定</a> · \
-         <a href=\"/ui/takedown?status=take_down\">应撤下</a> · <a href=\"/ui/takedown?status=fine\">无需处理</a></p>\
-         <table><tr><th>文档</th><th>来源</th><th>类型</th><th>问题类别</th><th>扫描时间</th><th>检查版本</th><th>状态</th></tr>",
-    );
-    for item in &items {
-        let categories: Vec<&str> = item.categories.iter().map(|c| category_zh(c)).collect();
-        let _ = write!(
-            body,
-            "<tr class=candidate><td><a href=\"/ui/takedown/{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
-            esc(&item.id),
-            esc(&item.doc_key),
-            esc(&item.source),
-            esc(item.doc_type.as_deref().unwrap_or("未识别")),
-            esc(&categories.join("、")),
-            time(item.scanned_at),
-            esc(&item.engine_version),
-            item.status.label_zh(),
-        );
-    }
-    body.push_str("</table>");
-    if items.is_empty() {
-        body.push_str("<p>没有条目。</p>");
-    }
-    if let Some(next) = next {
-        let _ = write!(
-            body,
-            "<p><a href=\"/ui/takedown?status={}&cursor={}\">下一页</a></p>",
-            esc(&status_arg),
-            esc(&next)
-        );
-    }
-    page("已发布公告复查", Some(&user), &body).into_response()
+    let engine = app.engine();
+    let rows: Vec<TakedownRow> = items
+        .iter()
+        .map(|item| TakedownRow {
+            id: item.id.clone(),
+            doc_key: item.doc_key.clone(),
+            source: item.source.clone(),
+            doc_type: item
+                .doc_type
+                .as_deref()
+                .map_or_else(|| "未识别".into(), |t| engine.type_name(t)),
+            categories: categories_zh(&item.categories),
+            scanned_at: time(item.scanned_at),
+            version: item.engine_version.clone(),
+            status: item.status.label_zh(),
+        })
+        .collect();
+    let next = next.map(|cursor| {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query.append_pair("status", &status_arg);
+        query.append_pair("cursor", &cursor);
+        format!("/ui/takedown?{}", query.finish())
+    });
+    pages::takedown_list(&user.nav(), &rows, next.as_deref()).into_response()
 }
 
 async fn ui_item(
@@ -203,7 +200,12 @@ async fn ui_item(
         _ => {
             return (
                 StatusCode::NOT_FOUND,
-                page("未找到", Some(&user), "<p>没有这个条目。</p>"),
+                pages::message(
+                    "未找到",
+                    Some(&user.nav()),
+                    "没有这个条目。",
+                    Some("/ui/takedown"),
+                ),
             )
                 .into_response();
         }
@@ -215,58 +217,57 @@ async fn ui_item(
         .audit_for(&format!("published:{id}"))
         .await
         .unwrap_or_default();
-    let mut body = String::new();
-    let _ = write!(
-        body,
-        "<h2>已发布公告 <code>{}</code></h2><p>状态：<span class=status id=status>{}</span>　来源：{}　类型：{}　结论：{}　扫描时间：{}　检查版本：{}　内容摘要：<code>{}</code></p>",
-        esc(&item.doc_key),
-        item.status.label_zh(),
-        esc(&item.source),
-        esc(item.doc_type.as_deref().unwrap_or("未识别")),
-        esc(&item.action),
-        time(item.scanned_at),
-        esc(&item.engine_version),
-        esc(item
-            .content_sha256
-            .get(..16)
-            .unwrap_or(&item.content_sha256)),
-    );
+    let engine = app.engine();
+    let mut meta = vec![
+        ("来源", item.source.clone()),
+        (
+            "公告类型",
+            item.doc_type
+                .as_deref()
+                .map_or_else(|| "未识别".into(), |t| engine.type_name(t)),
+        ),
+        (
+            "检查结论",
+            crate::model::Action::parse(&item.action)
+                .map_or_else(|| item.action.clone(), |a| a.label_zh().to_string()),
+        ),
+        ("扫描时间", time(item.scanned_at)),
+        ("检查版本", item.engine_version.clone()),
+        (
+            "内容摘要",
+            item.content_sha256
+                .get(..16)
+                .unwrap_or(&item.content_sha256)
+                .to_string(),
+        ),
+    ];
     if let Some(by) = &item.decided_by {
-        let _ = write!(
-            body,
-            "<p>判定人：{}　说明：{}</p>",
-            esc(by),
-            esc(item.comment.as_deref().unwrap_or(""))
-        );
+        meta.push(("判定人", by.clone()));
+        meta.push(("说明", item.comment.clone().unwrap_or_default()));
     }
-    body.push_str(&findings_table(&list));
-    match app.store.published_content(&id).await {
-        Ok(Some(content)) => {
-            let text = super::marked_page(&app, &item, content, &findings).await;
-            body.push_str("<h3>页面内容（已标出问题位置）</h3>");
-            body.push_str(&marked_html(&text, &list));
-        }
-        Ok(None) => body
-            .push_str("<p>未保存内容：请在原存档中查看该文档（公开页面被拦下时才保存内容）。</p>"),
-        Err(_) => body.push_str("<p class=err>保存的内容无法读取（存储或密钥不可用）。</p>"),
-    }
-    if item.status != TakedownStatus::Clean {
-        let _ = write!(
-            body,
-            "<p>“应撤下”只记录决定：请在发布平台上撤下该页面；公开访问在此期间继续被拦截（公开页面）。\
-             “无需处理”放行该版本。</p><div class=actions>\
-             <form method=post action=\"/ui/takedown/{id}/decide\"><input type=hidden name=csrf value=\"{csrf}\">\
-             <input type=hidden name=decision value=take_down><label>说明（可选）<textarea name=comment></textarea></label>\
-             <button id=take_down>应撤下</button></form>\
-             <form method=post action=\"/ui/takedown/{id}/decide\"><input type=hidden name=csrf value=\"{csrf}\">\
-             <input type=hidden name=decision value=fine><label>理由（必填）<textarea name=comment required></textarea></label>\
-             <button id=fine>无需处理</button></form></div>",
-            id = esc(&item.id),
-            csrf = esc(&user.csrf),
-        );
-    }
-    body.push_str(&audit_table(&audit));
-    page("已发布公告复查", Some(&user), &body).into_response()
+    let (text, no_text) = match app.store.published_content(&id).await {
+        Ok(Some(content)) => (
+            super::marked_page(&app, &item, content, &findings).await,
+            None,
+        ),
+        Ok(None) => (
+            Vec::new(),
+            Some("未保存内容：请在原存档中查看该文档（公开页面被拦下时才保存内容）。"),
+        ),
+        Err(_) => (Vec::new(), Some("保存的内容无法读取（存储或密钥不可用）。")),
+    };
+    let view = TakedownView {
+        id: item.id.clone(),
+        doc_key: item.doc_key.clone(),
+        status: item.status.label_zh(),
+        meta,
+        findings: list.iter().map(FindingRow::of).collect(),
+        text,
+        no_text,
+        decidable: item.status != TakedownStatus::Clean,
+        audit: pages::audit_table(&audit, time),
+    };
+    pages::takedown_item(&user.nav(), &view).into_response()
 }
 
 #[derive(Deserialize)]

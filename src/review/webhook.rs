@@ -1,6 +1,6 @@
 //! Tells the log and an operator's endpoint about every state change of a
-//! held item. The payload carries ids, statuses and the queue — never
-//! content.
+//! held item. The payload carries ids, statuses, the queue, a rejection's
+//! reason and the findings in their masked form — never content.
 
 use std::time::Duration;
 
@@ -28,6 +28,12 @@ pub struct StateChange {
     pub actor: String,
     /// When (ms since the epoch).
     pub at: i64,
+    /// A rejection's reason (what the submitter must fix).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The findings, masked (on a new hold and a rejection).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub findings: Option<serde_json::Value>,
 }
 
 /// Where state changes are told: the log always, the webhook if any. The

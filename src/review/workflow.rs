@@ -67,7 +67,7 @@ pub async fn decide(
 ) -> Result<(), WorkflowError> {
     let item = checked(app, user, id, to, comment).await?;
     app.store.decide(id, to, &user.name, comment.trim()).await?;
-    decided(app, user, &item, to);
+    decided(app, user, &item, to, comment.trim());
     Ok(())
 }
 
@@ -108,7 +108,7 @@ pub async fn approve_masked(
     app.store
         .approve_masked(id, &user.name, comment.trim(), &masked.request, &detail)
         .await?;
-    decided(app, user, &item, HoldStatus::Approved);
+    decided(app, user, &item, HoldStatus::Approved, comment.trim());
     Ok(masked.values)
 }
 
@@ -141,8 +141,11 @@ async fn checked(
     Ok(item)
 }
 
-/// What follows a decision: the notifier, and delivery for an approval.
-fn decided(app: &ReviewState, user: &Principal, item: &HoldDetail, to: HoldStatus) {
+/// What follows a decision: the notifier (a rejection tells its reason
+/// and the masked findings, for the submitter), and delivery for an
+/// approval.
+fn decided(app: &ReviewState, user: &Principal, item: &HoldDetail, to: HoldStatus, comment: &str) {
+    let rejected = to == HoldStatus::Rejected;
     app.state_changed(StateChange {
         id: item.summary.id.clone(),
         from: Some(HoldStatus::Held),
@@ -150,6 +153,10 @@ fn decided(app: &ReviewState, user: &Principal, item: &HoldDetail, to: HoldStatu
         queue: Some(item.summary.queue.clone()),
         actor: user.name.clone(),
         at: now_ms(),
+        reason: rejected.then(|| comment.to_string()),
+        findings: rejected
+            .then(|| serde_json::from_str(&item.findings_json).ok())
+            .flatten(),
     });
     if to == HoldStatus::Approved {
         app.delivery_wake.notify_one();
@@ -186,6 +193,8 @@ pub async fn resolve(
         queue: None,
         actor: user.name.clone(),
         at: now_ms(),
+        reason: None,
+        findings: None,
     });
     app.delivery_wake.notify_one();
     Ok(to)

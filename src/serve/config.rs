@@ -41,6 +41,10 @@ pub struct ServeConfig {
     pub host: HostHeader,
     /// Header that names the submitter (set by the platform's own login).
     pub submitter_header: String,
+    /// The gateway's own paths on the proxy port, never forwarded: a held
+    /// notice's `status_url` is under it. Pick one the platform does not
+    /// use.
+    pub status_prefix: String,
     /// The upstream dedupes on `Idempotency-Key`, so an item whose delivery
     /// was interrupted may be resent instead of checked by a person.
     pub upstream_idempotent: bool,
@@ -154,6 +158,7 @@ impl Default for ServeConfig {
             monitor: false,
             host: HostHeader::Keep,
             submitter_header: "X-Submitter".into(),
+            status_prefix: "/.pubgate/".into(),
             upstream_idempotent: false,
             webhook: None,
             cookie_secure: false,
@@ -269,6 +274,20 @@ impl ServeConfig {
                     ),
                 ));
             }
+        }
+        if !self.status_prefix.starts_with('/')
+            || !self.status_prefix.ends_with('/')
+            || self.status_prefix.len() < 3
+        {
+            errors.push(FileError::new(
+                file,
+                0,
+                format!(
+                    "status_prefix `{}` must start and end with `/` and name a path (e.g. \
+                     \"/.pubgate/\")",
+                    self.status_prefix
+                ),
+            ));
         }
         if self.demo && self.upstream.is_some() {
             errors.push(FileError::new(

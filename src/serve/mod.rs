@@ -302,6 +302,7 @@ fn gateway_state(config: &ServeConfig, shared: &Shared) -> Result<Arc<GatewaySta
             shutdown_grace: Duration::from_secs(limits.shutdown_grace_secs),
             monitor: config.monitor,
             submitter_header: config.submitter_header.clone(),
+            status_prefix: config.status_prefix.clone(),
         },
         engine: shared.live.clone(),
         routes: crate::gateway::routes::Routes::new(&config.inspect),

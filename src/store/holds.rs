@@ -9,6 +9,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
 use base64::Engine as _;
+use sha2::Digest as _;
 
 use super::audit::append_audit;
 use super::{
@@ -18,7 +19,7 @@ use super::{
 
 const SUMMARY_COLUMNS: &str = "id, created_at, updated_at, status, queue, categories, submitter, \
      route, method, uri, doc_type, engine_version, held_by, decided_by, comment, attempts, \
-     upstream_status, last_error";
+     upstream_status, last_error, title, project_name, project_code, finding_count, purged_at";
 
 impl Store {
     /// Writes a hold and its audit entry; returns only after COMMIT, so an
@@ -30,8 +31,9 @@ impl Store {
         sqlx::query(
             "INSERT INTO holds (id, created_at, updated_at, status, queue, categories, submitter, \
              route, method, uri, headers, body, doc_type, findings, engine_version, sealed_with, \
-             held_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+             held_by, title, project_name, project_code, finding_count, status_token, body_sha256) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+             $18, $19, $20, $21, $22, $23)",
         )
         .bind(&hold.id)
         .bind(now)
@@ -50,6 +52,12 @@ impl Store {
         .bind(&hold.engine_version)
         .bind(sealed_with)
         .bind(&hold.held_by)
+        .bind(hold.about.title.clone())
+        .bind(hold.about.project_name.clone())
+        .bind(hold.about.project_code.clone())
+        .bind(hold.about.finding_count)
+        .bind(hold.about.status_token_sha256.clone())
+        .bind(hex::encode(sha2::Sha256::digest(&hold.request.body)))
         .execute(&mut *tx)
         .await?;
         let detail = format!(
@@ -97,6 +105,35 @@ impl Store {
                 " AND (',' || categories || ',') LIKE ?",
                 Arg::Text(format!("%,{category},%")),
             );
+        }
+        if let Some(search) = filter
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            let pattern = format!(
+                "%{}%",
+                search
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            );
+            sql.push_str(" AND (");
+            for (i, column) in ["title", "project_name", "project_code", "submitter"]
+                .iter()
+                .enumerate()
+            {
+                if i > 0 {
+                    sql.push_str(" OR ");
+                }
+                push(
+                    &mut sql,
+                    &format!("{column} LIKE ? ESCAPE '\\'"),
+                    Arg::Text(pattern.clone()),
+                );
+            }
+            sql.push(')');
         }
         if let Some(allowed) = &filter.allowed_queues {
             if allowed.is_empty() {
@@ -505,6 +542,52 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Items per queue and status, in the queues `allowed` (`None`: all).
+    pub async fn counts_by_queue(
+        &self,
+        allowed: Option<&[String]>,
+    ) -> Result<Vec<(String, HoldStatus, i64)>, StoreError> {
+        let rows = sqlx::query("SELECT queue, status, COUNT(*) FROM holds GROUP BY queue, status")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = Vec::new();
+        for row in rows {
+            let queue: String = row.try_get(0)?;
+            let status: String = row.try_get(1)?;
+            let n: i64 = row.try_get(2)?;
+            if allowed.is_some_and(|a| !a.contains(&queue)) {
+                continue;
+            }
+            if let Ok(status) = status.parse::<HoldStatus>() {
+                out.push((queue, status, n));
+            }
+        }
+        out.sort_by(|a, b| (&a.0, a.1.as_str()).cmp(&(&b.0, b.1.as_str())));
+        Ok(out)
+    }
+
+    /// What the submitter's status page shows: the listing fields, the
+    /// masked findings and the status token's hash — never the request.
+    pub async fn status_of(
+        &self,
+        id: &str,
+    ) -> Result<(HoldSummary, String, Option<String>), StoreError> {
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {SUMMARY_COLUMNS}, findings, status_token FROM holds WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Ok((
+            summary_of(&row)?,
+            row.try_get("findings")?,
+            row.try_get("status_token")?,
+        ))
+    }
+}
+
 /// A dynamically bound parameter of the listing query.
 enum Arg {
     Text(String),
@@ -588,6 +671,11 @@ fn summary_of(row: &AnyRow) -> Result<HoldSummary, StoreError> {
         attempts: row.try_get("attempts")?,
         upstream_status: row.try_get("upstream_status")?,
         last_error: row.try_get("last_error")?,
+        title: row.try_get("title")?,
+        project_name: row.try_get("project_name")?,
+        project_code: row.try_get("project_code")?,
+        finding_count: row.try_get("finding_count")?,
+        purged_at: row.try_get("purged_at")?,
     })
 }
 

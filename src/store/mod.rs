@@ -195,6 +195,24 @@ pub struct NewHold {
     pub engine_version: String,
     /// Which gateway replica held it.
     pub held_by: String,
+    /// What the queue shows about it, and the submitter's status token.
+    pub about: HoldAbout,
+}
+
+/// What the queue shows about a held notice (read from its text), and the
+/// hash of the token its submitter reads the outcome with.
+#[derive(Debug, Clone, Default)]
+pub struct HoldAbout {
+    /// The notice's title.
+    pub title: Option<String>,
+    /// 项目名称.
+    pub project_name: Option<String>,
+    /// 项目编号.
+    pub project_code: Option<String>,
+    /// How many findings held it.
+    pub finding_count: i64,
+    /// SHA-256 (hex) of the status token in the submitter's `status_url`.
+    pub status_token_sha256: Option<String>,
 }
 
 /// One row of the queue listing.
@@ -237,6 +255,16 @@ pub struct HoldSummary {
     pub upstream_status: Option<i64>,
     /// The last delivery error.
     pub last_error: Option<String>,
+    /// The notice's title.
+    pub title: Option<String>,
+    /// 项目名称.
+    pub project_name: Option<String>,
+    /// 项目编号.
+    pub project_code: Option<String>,
+    /// How many findings held it.
+    pub finding_count: i64,
+    /// When its body and headers were purged (retention), if they were.
+    pub purged_at: Option<i64>,
 }
 
 /// A held item with its stored request and findings.
@@ -318,6 +346,9 @@ pub struct ListFilter {
     pub queue: Option<String>,
     /// Only items with a finding of this category.
     pub category: Option<String>,
+    /// Only items whose title, 项目名称, 项目编号 or submitter contains
+    /// this text.
+    pub search: Option<String>,
     /// `None` = every queue; `Some(list)` = only these.
     pub allowed_queues: Option<Vec<String>>,
     /// Page size (1–500).

@@ -138,6 +138,22 @@ ALTER TABLE published ADD COLUMN content_type TEXT;
 ALTER TABLE published ADD COLUMN content_sealed_with TEXT;
 "#,
     ),
+    // The queue shows what a notice is (title, project) and how much was
+    // found; the submitter reads the outcome with a capability token
+    // (its SHA-256 here); a purged item keeps the hash of its body.
+    (
+        6,
+        r#"
+ALTER TABLE holds ADD COLUMN title TEXT;
+ALTER TABLE holds ADD COLUMN project_name TEXT;
+ALTER TABLE holds ADD COLUMN project_code TEXT;
+ALTER TABLE holds ADD COLUMN finding_count BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE holds ADD COLUMN status_token TEXT;
+ALTER TABLE holds ADD COLUMN body_sha256 TEXT;
+ALTER TABLE holds ADD COLUMN purged_at BIGINT;
+CREATE INDEX IF NOT EXISTS holds_by_queue ON holds (queue, status);
+"#,
+    ),
 ];
 
 /// The SQL of every step newer than `current`, for `backend`.
