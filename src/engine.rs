@@ -77,6 +77,8 @@ pub struct Report {
     pub format: Format,
     /// The announcement type id, if recognised.
     pub doc_type: Option<String>,
+    /// Its Chinese name (`announcements.toml`), for people.
+    pub doc_type_name: Option<String>,
     /// The decision and the findings.
     pub verdict: Verdict,
     /// Bytes of extracted text.
@@ -325,6 +327,7 @@ impl Engine {
         let verdict = self.policy.decide(findings, doc_type.as_deref());
         Report {
             format: doc.format,
+            doc_type_name: doc_type.as_deref().map(|t| self.type_name(t)),
             doc_type,
             verdict,
             text_bytes: doc.text_len(),

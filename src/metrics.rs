@@ -30,6 +30,16 @@ pub struct Metrics {
     pub replay_failures: IntCounter,
     /// Time for the upstream to answer, by kind (`forward`, `replay`).
     pub upstream_seconds: HistogramVec,
+    /// Requests to the upstream that failed, by kind (`connect`,
+    /// `timeout`, `broken`).
+    pub upstream_errors: IntCounterVec,
+    /// Held items by queue (status `held`; refreshed on scrape).
+    pub queue_held: IntGaugeVec,
+    /// Age in seconds of the oldest item still held, by queue (refreshed
+    /// on scrape; 0 when the queue is empty).
+    pub oldest_held_seconds: IntGaugeVec,
+    /// Held bodies purged after the retention period.
+    pub purged: IntCounter,
     /// Reloads by result.
     pub reloads: IntCounterVec,
     /// Decision records dropped because the writer fell behind.
@@ -117,6 +127,32 @@ impl Metrics {
             "pubgate_webhook_failures_total",
             "Webhook calls that failed",
         )?;
+        let upstream_errors = IntCounterVec::new(
+            Opts::new(
+                "pubgate_upstream_errors_total",
+                "Requests to the publishing platform that failed, by kind",
+            ),
+            &["kind"],
+        )?;
+        let queue_held = IntGaugeVec::new(
+            Opts::new("pubgate_queue_held", "Items waiting for review, by queue"),
+            &["queue"],
+        )?;
+        let oldest_held_seconds = IntGaugeVec::new(
+            Opts::new(
+                "pubgate_oldest_held_seconds",
+                "Age of the oldest item waiting for review, by queue",
+            ),
+            &["queue"],
+        )?;
+        let purged = IntCounter::new(
+            "pubgate_purged_total",
+            "Held request bodies purged after the retention period",
+        )?;
+        registry.register(Box::new(upstream_errors.clone()))?;
+        registry.register(Box::new(queue_held.clone()))?;
+        registry.register(Box::new(oldest_held_seconds.clone()))?;
+        registry.register(Box::new(purged.clone()))?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(findings.clone()))?;
         registry.register(Box::new(scan_seconds.clone()))?;
@@ -165,6 +201,10 @@ impl Metrics {
             replay_attempts,
             replay_failures,
             upstream_seconds,
+            upstream_errors,
+            queue_held,
+            oldest_held_seconds,
+            purged,
             reloads,
             decisions_dropped,
             admin_rate_limited,

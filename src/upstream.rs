@@ -33,21 +33,50 @@ pub fn stream(body: Incoming) -> ProxyBody {
 #[derive(Debug, thiserror::Error)]
 pub enum UpstreamError {
     /// Could not connect: nothing was sent.
-    #[error("upstream unreachable")]
-    Connect,
+    #[error("cannot connect to the publishing platform at {at}: {cause}")]
+    Connect {
+        /// `HOST:PORT`.
+        at: String,
+        /// Why, in words (`connection refused`).
+        cause: String,
+    },
     /// No answer in time; the request may have arrived.
-    #[error("upstream did not answer within {0:?}")]
+    #[error("the publishing platform did not answer within {} s", .0.as_secs_f64())]
     Timeout(Duration),
     /// The connection failed after sending started.
-    #[error("upstream connection failed")]
-    Broken,
+    #[error("the connection to the publishing platform broke: {0}")]
+    Broken(String),
 }
 
 impl UpstreamError {
     /// True when the upstream certainly did not receive the request.
     pub fn nothing_sent(&self) -> bool {
-        matches!(self, UpstreamError::Connect)
+        matches!(self, UpstreamError::Connect { .. })
     }
+
+    /// The metric label: `connect`, `timeout` or `broken`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            UpstreamError::Connect { .. } => "connect",
+            UpstreamError::Timeout(_) => "timeout",
+            UpstreamError::Broken(_) => "broken",
+        }
+    }
+}
+
+/// The innermost cause of a client error, in words: the OS error's kind
+/// (`connection refused`) where there is one, else the deepest message.
+fn cause_of(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut deepest = e.to_string();
+    let mut next = e.source();
+    while let Some(inner) = next {
+        if let Some(io) = inner.downcast_ref::<std::io::Error>() {
+            return io.kind().to_string();
+        }
+        deepest = inner.to_string();
+        next = inner.source();
+    }
+    deepest
 }
 
 /// The upstream and its client.
@@ -161,6 +190,29 @@ impl Upstream {
         }
     }
 
+    /// Whether the platform accepts a connection now (for `/readyz`): a
+    /// TCP connect within the connect timeout, nothing sent.
+    pub async fn probe(&self) -> Result<(), UpstreamError> {
+        let at = if self.authority.port().is_some() {
+            self.authority.to_string()
+        } else {
+            format!("{}:80", self.authority.host())
+        };
+        let refused = |cause: String| UpstreamError::Connect {
+            at: at.clone(),
+            cause,
+        };
+        match tokio::time::timeout(self.connect_timeout, tokio::net::TcpStream::connect(&at)).await
+        {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => Err(refused(e.kind().to_string())),
+            Err(_) => Err(refused(format!(
+                "no answer within {} s",
+                self.connect_timeout.as_secs_f64()
+            ))),
+        }
+    }
+
     /// The upstream's authority, for logs.
     pub fn authority(&self) -> &str {
         self.authority.as_str()
@@ -181,7 +233,7 @@ impl Upstream {
             .authority(self.authority.clone())
             .path_and_query(path_and_query)
             .build()
-            .map_err(|_| UpstreamError::Broken)?;
+            .map_err(|_| UpstreamError::Broken(format!("invalid target {path_and_query:?}")))?;
         if let Some(addr) = client {
             add_forwarded(&mut headers, addr);
         }
@@ -197,8 +249,11 @@ impl Upstream {
         let started = Instant::now();
         match tokio::time::timeout(self.timeout, self.client.request(request)).await {
             Err(_) => Err(UpstreamError::Timeout(self.timeout)),
-            Ok(Err(e)) if e.is_connect() => Err(UpstreamError::Connect),
-            Ok(Err(_)) => Err(UpstreamError::Broken),
+            Ok(Err(e)) if e.is_connect() => Err(UpstreamError::Connect {
+                at: self.authority.to_string(),
+                cause: cause_of(&e),
+            }),
+            Ok(Err(e)) => Err(UpstreamError::Broken(cause_of(&e))),
             Ok(Ok(mut response)) => {
                 strip_hop_by_hop(response.headers_mut());
                 Ok((response, started.elapsed()))

@@ -264,7 +264,7 @@ async fn a_page_carrying_an_id_number_is_withheld_until_a_reviewer_releases_it()
     let item = ui_get(gw.admin_addr, &format!("/ui/takedown/{id}"), &cookie).await;
     let item = String::from_utf8_lossy(&item.body).into_owned();
     assert!(item.contains("页面内容"), "{item}");
-    let marked = item.split("<mark id=f0").nth(1).unwrap_or("");
+    let marked = item.split("<mark id=\"f0\"").nth(1).unwrap_or("");
     let marked = marked.split("</mark>").next().unwrap_or("");
     assert!(marked.ends_with(ID), "the number is marked: {item}");
 

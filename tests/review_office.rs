@@ -331,3 +331,197 @@ async fn the_queue_shows_what_each_notice_is_finds_it_and_counts_it() {
     assert!(sam["counts"].as_array().unwrap().is_empty());
     gw.shutdown().await;
 }
+
+fn metric(text: &str, line_start: &str) -> Option<i64> {
+    text.lines()
+        .find(|l| l.starts_with(line_start))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse::<f64>().ok())
+        .map(|v| v as i64)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_down_platform_is_counted_and_reported_apart_from_the_store() {
+    let closed = crate::util::http::free_addr();
+    let dir = TempDir::new();
+    let gw = gateway(config(&format!("http://{closed}"), dir.path())).await;
+    let clean = std::fs::read("tests/corpus/02-award-clean.html").unwrap();
+    let a = publish(&gw, &[("content-type", "text/html")], clean).await;
+    assert_eq!(a.status, StatusCode::BAD_GATEWAY);
+    let id = held(
+        &gw,
+        &[("content-type", "text/plain; charset=utf-8")],
+        text_with_id().into_bytes(),
+    )
+    .await;
+
+    let ready = send(gw.admin_addr, Method::GET, "/readyz", &[], "").await;
+    assert_eq!(
+        ready.status,
+        StatusCode::OK,
+        "the store is fine: still ready"
+    );
+    let text = String::from_utf8(ready.body.to_vec()).unwrap();
+    assert!(text.contains("store: ok"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "upstream: unreachable (cannot connect to the publishing platform at {closed}: connection refused)"
+        )),
+        "{text}"
+    );
+
+    let m = send(gw.admin_addr, Method::GET, "/metrics", &[], "").await;
+    let m = String::from_utf8(m.body.to_vec()).unwrap();
+    assert_eq!(
+        metric(&m, "pubgate_upstream_errors_total{kind=\"connect\"}"),
+        Some(1),
+        "{m}"
+    );
+    assert_eq!(metric(&m, "pubgate_queue_held{queue=\"privacy\"}"), Some(1));
+    assert_eq!(metric(&m, "pubgate_queue_held{queue=\"secrecy\"}"), Some(0));
+    assert!(metric(&m, "pubgate_oldest_held_seconds{queue=\"privacy\"}").is_some_and(|s| s >= 0));
+    assert_eq!(
+        metric(&m, "pubgate_oldest_held_seconds{queue=\"secrecy\"}"),
+        Some(0)
+    );
+
+    // An approved item the platform cannot take is retried; each failure counts.
+    crate::util::http::approve(&gw, "alice", &id).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let m = send(gw.admin_addr, Method::GET, "/metrics", &[], "").await;
+        let m = String::from_utf8(m.body.to_vec()).unwrap();
+        if metric(&m, "pubgate_upstream_errors_total{kind=\"connect\"}").unwrap_or(0) >= 2 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "delivery failures not counted: {m}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let d = item(&gw, "admin", &id).await.json();
+    let error = d["item"]["last_error"].as_str().unwrap_or("");
+    assert!(
+        error.starts_with("cannot connect to the publishing platform"),
+        "{error}"
+    );
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_block_also_lists_what_a_reviewer_would_have_held() {
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let gw = gateway(config(&up.url(), dir.path())).await;
+    let mut body = std::fs::read_to_string("tests/corpus/09-award-amount-words.txt").unwrap();
+    body.push_str(&format!("\n经办人身份证号：{ID}\n"));
+    let a = publish(&gw, &[("content-type", "text/plain; charset=utf-8")], body).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let message = a.json()["message"].as_str().unwrap().to_string();
+    assert!(message.contains("另有 1 处需人工复核"), "{message}");
+    assert!(
+        message.contains(MASKED) && !message.contains(ID),
+        "{message}"
+    );
+    assert!(
+        message.contains("（正文 第"),
+        "part names in Chinese: {message}"
+    );
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn final_items_lose_their_body_after_retention_and_keep_their_trail() {
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let gw = gateway(config(&up.url(), dir.path())).await;
+    let headers = [("content-type", "text/plain; charset=utf-8")];
+    let rejected = held(&gw, &headers, text_with_id().into_bytes()).await;
+    let waiting = held(&gw, &headers, text_with_id().into_bytes()).await;
+    let r = api(
+        gw.admin_addr,
+        Method::POST,
+        &format!("/api/holds/{rejected}/reject"),
+        "alice",
+        r#"{"reason":"请删除身份证号"}"#,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+
+    // `pubgate purge --days 0`, the real binary, beside the running gateway.
+    let store = format!("sqlite://{}", dir.path().join("pubgate.db").display());
+    let out = std::process::Command::new(crate::util::bin())
+        .args(["purge", "--store", &store, "--days", "0"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("purged 1 held request"), "{stdout}");
+
+    let d = item(&gw, "alice", &rejected).await.json();
+    assert!(d["item"]["purged_at"].is_i64(), "{d}");
+    assert_eq!(d["findings"][0]["excerpt"], MASKED, "findings are kept");
+    assert!(d["text"].as_array().unwrap().is_empty(), "the text is gone");
+    let trail = actions(&d);
+    assert_eq!(trail, ["held", "rejected", "purged"]);
+    let sha = d["audit"][2]["detail"].as_str().unwrap();
+    assert!(
+        sha.starts_with("body_sha256=") && sha.len() == 12 + 64,
+        "{sha}"
+    );
+    let stored = gw.store.get(&rejected).await.unwrap();
+    assert!(stored.request.body.is_empty() && stored.request.headers.is_empty());
+    // An item still waiting for a decision keeps its request.
+    assert!(
+        !gw.store
+            .get(&waiting)
+            .await
+            .unwrap()
+            .request
+            .body
+            .is_empty()
+    );
+    let verify = std::process::Command::new(crate::util::bin())
+        .args(["audit", "verify", "--store", &store])
+        .output()
+        .unwrap();
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stdout)
+    );
+    gw.shutdown().await;
+
+    // The gateway purges by itself at start (and hourly) with retention_days.
+    let dir = TempDir::new();
+    let mut c = config(&up.url(), dir.path());
+    c.retention_days = 1;
+    let gw = gateway(c.clone()).await;
+    let old = held(&gw, &headers, text_with_id().into_bytes()).await;
+    api(
+        gw.admin_addr,
+        Method::POST,
+        &format!("/api/holds/{old}/reject"),
+        "alice",
+        r#"{"reason":"x"}"#,
+    )
+    .await;
+    sqlx::query("UPDATE holds SET updated_at = 0 WHERE id = $1")
+        .bind(&old)
+        .execute(gw.store.pool())
+        .await
+        .unwrap();
+    gw.shutdown().await;
+    let gw = gateway(c).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while item(&gw, "alice", &old).await.json()["item"]["purged_at"].is_null() {
+        assert!(std::time::Instant::now() < deadline, "not purged at start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    gw.shutdown().await;
+}

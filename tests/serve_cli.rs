@@ -306,3 +306,82 @@ fn config_errors_name_the_file_and_line() {
         .to_string();
     assert!(e.contains("pubgate token"), "{e}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_down_platform_is_logged_in_words_at_warn() {
+    let dir = TempDir::new();
+    let closed = crate::util::http::free_addr();
+    let upstream = format!("http://{closed}");
+    let mut child = Command::new(crate::util::bin())
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--admin-listen",
+            "127.0.0.1:0",
+            "--upstream",
+            &upstream,
+        ])
+        .current_dir(dir.path())
+        .env("PUBGATE_ADMIN_TOKEN", "operator-token")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines: Arc<Mutex<Vec<String>>> = Arc::default();
+    let sink = lines.clone();
+    let stderr = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            sink.lock().unwrap().push(line);
+        }
+    });
+    let proxy = addr_after(&wait_for(&lines, "proxy on "), "proxy on ");
+    let admin = addr_after(&wait_for(&lines, "review UI on "), "review UI on ");
+    let clean = std::fs::read("tests/corpus/02-award-clean.html").unwrap();
+    let a = send(
+        proxy,
+        Method::POST,
+        "/x",
+        &[("content-type", "text/html")],
+        clean,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::BAD_GATEWAY);
+    let refused =
+        format!("cannot connect to the publishing platform at {closed}: connection refused");
+    let line = wait_for(&lines, &format!("forwarding: {refused}"));
+    assert!(line.contains("WARN"), "{line}");
+
+    let leaky = format!(
+        "{}\n经办人身份证号：370102198001011237\n",
+        std::fs::read_to_string("tests/corpus/05-tender-liaoning-clean.txt").unwrap()
+    );
+    let a = send(proxy, Method::POST, "/x", &[], leaky).await;
+    let id = a.json()["id"].as_str().unwrap().to_string();
+    let ok = send(
+        admin,
+        Method::POST,
+        &format!("/api/holds/{id}/approve"),
+        &[
+            ("authorization", "Bearer operator-token"),
+            ("content-type", "application/json"),
+        ],
+        "{}",
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::OK);
+    let retry = wait_for(&lines, "delivery attempt 1 failed: ");
+    assert!(
+        retry.contains("WARN") && retry.contains(&refused) && retry.contains("trying again in"),
+        "{retry}"
+    );
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let _ = child.wait();
+    reader.join().unwrap();
+    let log = lines.lock().unwrap().join("\n");
+    assert!(
+        !log.contains("Connect {") && !log.contains("Some("),
+        "debug output in the log:\n{log}"
+    );
+}

@@ -35,6 +35,9 @@ pub enum Command {
     /// Check the review store's audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Delete the request bodies and headers of final items older than the
+    /// retention period now (`serve` does it hourly).
+    Purge(PurgeArgs),
     /// Internal: extract one PDF from stdin in an isolated process.
     #[command(hide = true)]
     ExtractWorker(WorkerArgs),
@@ -230,6 +233,20 @@ pub struct AuditVerifyArgs {
     /// rewound the head.
     #[arg(long, value_name = "SEQ:HASH")]
     pub anchor: Option<String>,
+}
+
+/// `pubgate purge`.
+#[derive(Debug, Args)]
+pub struct PurgeArgs {
+    /// The serve config file: its store URL, keys and `retention_days`.
+    #[arg(long, short, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Store URL (overrides the config).
+    #[arg(long, value_name = "URL")]
+    pub store: Option<String>,
+    /// Days to keep (overrides `retention_days`; 0 purges every final item).
+    #[arg(long, value_name = "N")]
+    pub days: Option<u32>,
 }
 
 /// `pubgate serve`. Flags override the config file.

@@ -1,6 +1,7 @@
-//! `pubgate audit verify`: re-hashes the review store's audit chain.
+//! `pubgate audit verify`: re-hashes the review store's audit chain;
+//! `pubgate purge`: applies the retention period now.
 
-use crate::cli::args::AuditVerifyArgs;
+use crate::cli::args::{AuditVerifyArgs, PurgeArgs};
 use crate::serve::config::ServeConfig;
 use crate::store::Store;
 
@@ -57,4 +58,39 @@ pub fn verify(args: AuditVerifyArgs) -> anyhow::Result<i32> {
             Ok(1)
         }
     }
+}
+
+/// Purges final items past the retention period (`--days` or the config's
+/// `retention_days`); `--days 0` purges every final item now.
+pub fn purge(args: PurgeArgs) -> anyhow::Result<i32> {
+    let config = match &args.config {
+        Some(path) => ServeConfig::load(path)?,
+        None => ServeConfig::default(),
+    };
+    let url = args.store.unwrap_or(config.store);
+    if let Some(path) = url.strip_prefix("sqlite://")
+        && !std::path::Path::new(path.split('?').next().unwrap_or(path)).exists()
+    {
+        anyhow::bail!("--store {url}: no store at {path}");
+    }
+    // The keys sign the audit entries the purge writes.
+    let secrets = config.secrets.load().map_err(anyhow::Error::msg)?;
+    if args.days.is_none() && config.retention_days == 0 {
+        println!("retention_days = 0 keeps every request: nothing purged (--days N overrides)");
+        return Ok(0);
+    }
+    let days = args.days.unwrap_or(config.retention_days);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let purged = runtime.block_on(async {
+        let store = Store::open_with(&url, secrets).await?;
+        let before = crate::store::now_ms() - i64::from(days) * 24 * 3600 * 1000;
+        store.purge(before).await
+    })?;
+    println!(
+        "purged {} held request(s) final for more than {days} day(s); findings, hashes and the audit trail kept",
+        purged.len()
+    );
+    Ok(0)
 }

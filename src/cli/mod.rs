@@ -20,6 +20,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Token => serve::token(),
         Command::Key => serve::key(),
         Command::Audit(args::AuditCommand::Verify(a)) => audit::verify(a),
+        Command::Purge(a) => audit::purge(a),
         Command::ExtractWorker(a) => Ok(crate::extract::worker::run(a.max_pages)),
     }
 }

@@ -118,6 +118,13 @@ async fn pass_through(
     relay(app, sent)
 }
 
+/// Counts and logs a failed request to the platform: the operator sees
+/// the cause at WARN, not only the client's 502.
+pub(super) fn upstream_failed(metrics: &crate::metrics::Metrics, e: &UpstreamError, during: &str) {
+    metrics.upstream_errors.with_label_values(&[e.kind()]).inc();
+    tracing::warn!(kind = e.kind(), "{during}: {e}");
+}
+
 /// Turns the upstream's answer (or failure) into the client's response.
 pub(super) fn relay(
     app: &GatewayState,
@@ -128,7 +135,10 @@ pub(super) fn relay(
             app.metrics.upstream_forward.observe(took.as_secs_f64());
             response.map(stream)
         }
-        Err(e) => GatewayError::Upstream(e).response(),
+        Err(e) => {
+            upstream_failed(&app.metrics, &e, "forwarding");
+            GatewayError::Upstream(e).response()
+        }
     }
 }
 
@@ -503,7 +513,10 @@ async fn fetch_stored(
         let (response, _) = upstream
             .send(method, &target, headers.clone(), full(Bytes::new()), None)
             .await
-            .map_err(|e| format!("{target}: {e}"))?;
+            .map_err(|e| {
+                upstream_failed(&app.metrics, &e, "fetching stored content");
+                format!("{target}: {e}")
+            })?;
         let status = response.status();
         if !status.is_success() {
             return Err(format!("{target}: HTTP {}", status.as_u16()));

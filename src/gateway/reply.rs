@@ -166,11 +166,11 @@ pub fn blocked(client: Client, findings: &[Finding]) -> Response<ProxyBody> {
         let place = f
             .location
             .as_ref()
-            .map(|l| format!("（{} 第{}行）", l.part, l.line))
+            .map(|l| format!("（{} 第{}行）", crate::model::part_zh(&l.part), l.line))
             .unwrap_or_default();
         lines.push(format!("{}{place}；依据：{}", f.explanation, f.enforces));
     }
-    let message = format!(
+    let mut message = format!(
         "公告未通过发布前检查，请修改后重新提交：\n{}",
         lines
             .iter()
@@ -179,6 +179,32 @@ pub fn blocked(client: Client, findings: &[Finding]) -> Response<ProxyBody> {
             .collect::<Vec<_>>()
             .join("\n")
     );
+    // What a reviewer would have held is said too, so the submitter fixes
+    // everything in one round instead of meeting it on the next submission.
+    let review: Vec<String> = findings
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.action,
+                crate::model::Action::Hold | crate::model::Action::Redact
+            )
+        })
+        .map(|f| {
+            let place = f
+                .location
+                .as_ref()
+                .map(|l| format!("（{} 第{}行）", crate::model::part_zh(&l.part), l.line))
+                .unwrap_or_default();
+            format!("- {}{place}", f.explanation)
+        })
+        .collect();
+    if !review.is_empty() {
+        message.push_str(&format!(
+            "\n另有 {} 处需人工复核（修改后重新提交时一并处理可免于等待复核）：\n{}",
+            review.len(),
+            review.join("\n")
+        ));
+    }
     match client {
         Client::XmlRpc => return xmlrpc_fault(422, &message, "block"),
         Client::Browser => {

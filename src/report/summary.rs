@@ -75,9 +75,15 @@ impl fmt::Display for Summary {
             secs,
             self.bytes as f64 / 1e6 / secs
         )?;
-        let verdicts: Vec<String> = ["pass", "redact", "hold", "block"]
+        let verdicts: Vec<String> = [Action::Pass, Action::Redact, Action::Hold, Action::Block]
             .iter()
-            .map(|v| format!("{v} {}", self.verdicts.get(v).copied().unwrap_or(0)))
+            .map(|v| {
+                format!(
+                    "{} {}",
+                    v.label_zh(),
+                    self.verdicts.get(v.as_str()).copied().unwrap_or(0)
+                )
+            })
             .collect();
         writeln!(f, "结论：{}", verdicts.join("，"))?;
         let cats: Vec<String> = Category::ALL
@@ -85,7 +91,7 @@ impl fmt::Display for Summary {
             .map(|c| {
                 format!(
                     "{} {}",
-                    c.as_str(),
+                    c.label_zh(),
                     self.categories.get(c.as_str()).copied().unwrap_or(0)
                 )
             })

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::{DocResult, Renderer, Summary};
-use crate::model::Action;
+use crate::model::{Action, part_zh};
 
 /// The text renderer.
 pub struct Text {
@@ -34,23 +34,30 @@ impl Renderer for Text {
     fn document(&mut self, out: &mut dyn Write, doc: &DocResult) -> io::Result<()> {
         let r = &doc.report;
         let verdict = r.verdict.action;
-        let kind = r.doc_type.as_deref().unwrap_or("未识别类型");
+        let kind = r.doc_type_name.as_deref().unwrap_or("未识别类型");
         let queue = r
             .verdict
             .queue
             .as_deref()
-            .map(|q| format!(" → {q}"))
+            .map(|q| format!(" → 复核队列 {q}"))
             .unwrap_or_default();
+        // The verdict in Chinese, with the contract word after it for
+        // scripts that grep the text output.
+        let shown = format!(
+            "{}（{}）",
+            verdict.label_zh(),
+            verdict.as_str().to_uppercase()
+        );
         writeln!(
             out,
             "{}  {} [{kind}]{queue}",
-            self.paint(verdict, &verdict.as_str().to_uppercase()),
+            self.paint(verdict, &shown),
             doc.shown_path()
         )?;
         for f in &r.verdict.findings {
             let place = match &f.location {
-                Some(l) if l.line > 0 => format!("{}:{}", l.part, l.line),
-                Some(l) => l.part.clone(),
+                Some(l) if l.line > 0 => format!("{} 第{}行", part_zh(&l.part), l.line),
+                Some(l) => part_zh(&l.part),
                 None => "全文".to_string(),
             };
             let field = f
@@ -60,11 +67,11 @@ impl Renderer for Text {
                 .unwrap_or_default();
             writeln!(
                 out,
-                "  {} {}{field} [{}] {place}: {}",
-                self.paint(f.action, f.action.as_str()),
+                "  {} {}：{}（{place}）  [{}{field}]",
+                self.paint(f.action, f.action.label_zh()),
+                f.category.label_zh(),
+                f.excerpt,
                 f.rule,
-                f.category.as_str(),
-                f.excerpt
             )?;
             writeln!(out, "      {}", f.explanation)?;
             writeln!(out, "      依据：{}", f.enforces)?;

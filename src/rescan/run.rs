@@ -129,7 +129,8 @@ pub fn run(
     let version = engine.version();
     /// What a scan thread hands the writer: the result, or "unchanged".
     enum Done<'i> {
-        Scanned(DocResult, u64, &'i Input, String),
+        // Boxed: a report is large beside the empty variant.
+        Scanned(Box<DocResult>, u64, &'i Input, String),
         Unchanged,
     }
     let (tx, rx) = sync_channel::<Done<'_>>(64);
@@ -154,7 +155,7 @@ pub fn run(
                         } else {
                             let report = engine.scan_with(&name, &bytes, baseline, expect);
                             let n = bytes.len() as u64;
-                            Done::Scanned(DocResult { path: name, report }, n, input, sha)
+                            Done::Scanned(Box::new(DocResult { path: name, report }), n, input, sha)
                         }
                     }
                     Err(why) => {
@@ -165,7 +166,12 @@ pub fn run(
                         let why = crate::model::mask_digit_runs(&why.to_string(), 11);
                         doc.unreadable("file", format!("无法读取：{why} / cannot read"));
                         let report = engine.scan_document(doc, baseline);
-                        Done::Scanned(DocResult { path: name, report }, 0, input, String::new())
+                        Done::Scanned(
+                            Box::new(DocResult { path: name, report }),
+                            0,
+                            input,
+                            String::new(),
+                        )
                     }
                 };
                 // The writer hung up only if writing failed; stop quietly.
@@ -174,7 +180,7 @@ pub fn run(
         });
         for done in rx {
             let (mut doc, bytes, input, sha) = match done {
-                Done::Scanned(doc, bytes, input, sha) => (doc, bytes, input, sha),
+                Done::Scanned(doc, bytes, input, sha) => (*doc, bytes, input, sha),
                 Done::Unchanged => {
                     unchanged += 1;
                     if let Some(bar) = &bar {

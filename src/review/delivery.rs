@@ -70,6 +70,7 @@ pub async fn run(app: Arc<ReviewState>, mut shutdown: watch::Receiver<bool>) {
 
 async fn deliver(app: &ReviewState, upstream: &Upstream, claimed: Claimed) {
     let outcome = send(app, upstream, &claimed).await;
+    log_outcome(&claimed, &outcome);
     let label = match &outcome {
         DeliveryOutcome::Delivered(_) => "delivered",
         DeliveryOutcome::Failed { .. } => "failed",
@@ -157,19 +158,53 @@ async fn send(app: &ReviewState, upstream: &Upstream, claimed: &Claimed) -> Deli
             if status.is_success() || status.is_redirection() {
                 DeliveryOutcome::Delivered(code)
             } else if status.is_server_error() || code == 408 || code == 429 {
-                retry(Some(code), format!("upstream answered {code}"))
+                retry(
+                    Some(code),
+                    format!("the publishing platform answered HTTP {code}"),
+                )
             } else {
                 DeliveryOutcome::Failed {
                     status: Some(code),
-                    error: format!("upstream refused with {code}"),
+                    error: format!("the publishing platform refused it with HTTP {code}"),
                 }
             }
         }
-        Err(e) if e.nothing_sent() => retry(None, e.to_string()),
-        Err(e) if app.settings.upstream_idempotent => retry(None, e.to_string()),
-        Err(e) => DeliveryOutcome::NeedsReconcile(format!(
-            "{e}; the platform may have published it — check before resending"
-        )),
+        Err(e) => {
+            app.metrics
+                .upstream_errors
+                .with_label_values(&[e.kind()])
+                .inc();
+            if e.nothing_sent() || app.settings.upstream_idempotent {
+                retry(None, e.to_string())
+            } else {
+                DeliveryOutcome::NeedsReconcile(format!(
+                    "{e}; the platform may have published it — check before resending"
+                ))
+            }
+        }
+    }
+}
+
+/// One line per attempt that did not deliver, in words: what happened and
+/// what happens next.
+fn log_outcome(claimed: &Claimed, outcome: &DeliveryOutcome) {
+    let (id, attempt) = (&claimed.id, claimed.attempts);
+    match outcome {
+        DeliveryOutcome::Delivered(_) => {}
+        DeliveryOutcome::Retry {
+            error,
+            next_attempt_at,
+            ..
+        } => {
+            let wait = (next_attempt_at - now_ms()).max(0) as f64 / 1000.0;
+            tracing::warn!(%id, attempt, "delivery attempt {attempt} failed: {error}; trying again in {wait:.1} s");
+        }
+        DeliveryOutcome::Failed { error, .. } => {
+            tracing::warn!(%id, attempt, "delivery failed for good: {error}");
+        }
+        DeliveryOutcome::NeedsReconcile(error) => {
+            tracing::warn!(%id, attempt, "delivery interrupted, a person must check: {error}");
+        }
     }
 }
 

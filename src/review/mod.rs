@@ -11,6 +11,7 @@ pub mod delivery;
 pub mod limit;
 pub mod masking;
 pub mod pages;
+pub mod retention;
 pub mod state;
 pub mod takedown;
 pub mod ui;
@@ -43,11 +44,37 @@ pub fn router(app: Arc<ReviewState>) -> Router {
         .with_state(app)
 }
 
+/// Ready when the store answers: without it nothing can be held, so
+/// inspected requests are refused. The platform is reported beside it but
+/// does not decide readiness: with the platform down the gateway still
+/// holds what needs review, and every replica would be down alike.
 async fn readyz(State(app): State<Arc<ReviewState>>) -> impl IntoResponse {
-    match app.store.ping().await {
-        Ok(()) => (StatusCode::OK, "ready"),
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "store unavailable"),
-    }
+    let (store, upstream) = tokio::join!(app.store.ping(), app.upstream.probe());
+    let store_ok = store.is_ok();
+    let line = |ok: bool, error: String| if ok { "ok".to_string() } else { error };
+    let body = format!(
+        "store: {}\nupstream: {}\n",
+        line(
+            store_ok,
+            store
+                .err()
+                .map(|e| format!("unavailable ({e})"))
+                .unwrap_or_default()
+        ),
+        line(
+            upstream.is_ok(),
+            upstream
+                .err()
+                .map(|e| format!("unreachable ({e})"))
+                .unwrap_or_default()
+        ),
+    );
+    let status = if store_ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, body)
 }
 
 async fn metrics(State(app): State<Arc<ReviewState>>) -> impl IntoResponse {
@@ -57,6 +84,27 @@ async fn metrics(State(app): State<Arc<ReviewState>>) -> impl IntoResponse {
                 .queue_depth
                 .with_label_values(&[status.as_str()])
                 .set(n);
+        }
+    }
+    if let Ok(held) = app.store.held_by_queue().await {
+        // Every queue the policy names is exported, at 0 when empty, so a
+        // panel shows a line and an alert can fire on it.
+        app.metrics.queue_held.reset();
+        app.metrics.oldest_held_seconds.reset();
+        for queue in app.engine().queues() {
+            app.metrics.queue_held.with_label_values(&[&queue]).set(0);
+            app.metrics
+                .oldest_held_seconds
+                .with_label_values(&[&queue])
+                .set(0);
+        }
+        let now = crate::store::now_ms();
+        for (queue, n, oldest) in held {
+            app.metrics.queue_held.with_label_values(&[&queue]).set(n);
+            app.metrics
+                .oldest_held_seconds
+                .with_label_values(&[&queue])
+                .set((now - oldest).max(0) / 1000);
         }
     }
     if let Ok(counts) = app.store.count_published_by_status().await {

@@ -56,7 +56,8 @@ impl Notifier {
 
     /// Logs the change and tells the webhook, in the background.
     pub fn changed(&self, change: StateChange) {
-        tracing::info!(id = %change.id, from = ?change.from, to = %change.to, actor = %change.actor, "item state changed");
+        let from = change.from.map_or("new", HoldStatus::as_str);
+        tracing::info!(id = %change.id, from, to = %change.to, actor = %change.actor, "item state changed");
         if let Some(hook) = &self.webhook {
             hook.send(change, self.failures.clone());
         }

@@ -69,6 +69,9 @@ pub struct ServeConfig {
     pub egress_recheck_secs: u64,
     /// Reviewer and admin accounts.
     pub accounts: Vec<crate::review::auth::Account>,
+    /// Days a final item (delivered, rejected, failed) keeps its request
+    /// body and headers before they are purged; 0 keeps them forever.
+    pub retention_days: u32,
     /// Proxy threads (each with its own event loop); 0 = one per core.
     pub proxy_threads: usize,
     /// Size and time limits.
@@ -168,6 +171,7 @@ impl Default for ServeConfig {
             egress_page: None,
             egress_recheck_secs: 10,
             accounts: Vec::new(),
+            retention_days: 30,
             proxy_threads: 0,
             limits: ServeLimits::default(),
             delivery: crate::review::delivery::DeliverySettings::default(),

@@ -201,6 +201,12 @@ pub async fn start(
         review.clone(),
         shutdown_rx.clone(),
     )));
+    tasks.push(tokio::spawn(crate::review::retention::run(
+        shared.store.clone(),
+        shared.metrics.clone(),
+        config.retention_days,
+        shutdown_rx.clone(),
+    )));
     tasks.push(tokio::spawn(replica::run(
         cluster.clone(),
         shutdown_rx.clone(),

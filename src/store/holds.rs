@@ -567,6 +567,62 @@ impl Store {
         Ok(out)
     }
 
+    /// Retention: the body and headers of items whose last change (their
+    /// final decision or delivery) is older than `before` (ms) are deleted;
+    /// the row keeps the listing fields, the masked findings, the body's
+    /// SHA-256 and its audit trail, and the purge is audited. Only final
+    /// states are purged (`delivered`, `rejected`, `failed`): an item still
+    /// to be decided or delivered keeps its request. Returns the ids.
+    pub async fn purge(&self, before: i64) -> Result<Vec<String>, StoreError> {
+        let now = now_ms();
+        let mut tx = self.write_tx().await?;
+        let rows = sqlx::query(
+            "UPDATE holds SET headers = '[]', body = $1, sealed_with = NULL, purged_at = $2 \
+             WHERE status IN ($3, $4, $5) AND updated_at < $6 AND purged_at IS NULL \
+             RETURNING id, body_sha256",
+        )
+        .bind(Vec::<u8>::new())
+        .bind(now)
+        .bind(HoldStatus::Delivered.as_str())
+        .bind(HoldStatus::Rejected.as_str())
+        .bind(HoldStatus::Failed.as_str())
+        .bind(before)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut ids = Vec::with_capacity(rows.len());
+        for row in rows {
+            let id: String = row.try_get(0)?;
+            let sha: Option<String> = row.try_get(1)?;
+            let detail = format!("body_sha256={}", sha.as_deref().unwrap_or("unknown"));
+            append_audit(
+                &mut tx,
+                self.audit_key(),
+                now,
+                "gateway",
+                "purged",
+                Some(&id),
+                &detail,
+            )
+            .await?;
+            ids.push(id);
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// Per queue: items waiting for review and when the oldest was held.
+    pub async fn held_by_queue(&self) -> Result<Vec<(String, i64, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT queue, COUNT(*), MIN(created_at) FROM holds WHERE status = $1 GROUP BY queue",
+        )
+        .bind(HoldStatus::Held.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
+            .collect()
+    }
+
     /// What the submitter's status page shows: the listing fields, the
     /// masked findings and the status token's hash — never the request.
     pub async fn status_of(
