@@ -50,35 +50,59 @@ pub fn redact(
     }
 }
 
-/// `(raw, masked)` pairs for every finding the policy wants redacted. The
-/// raw value is taken from the extracted text at the finding's location
-/// (what the document really says, full-width digits and all) and, as a
-/// second spelling, from the detector's value.
-fn replacements(findings: &[Finding], pieces: &[Piece]) -> Option<Vec<(Vec<String>, String)>> {
+/// One flagged value: its spellings, each with its masked form.
+type Replacement = Vec<(String, String)>;
+
+/// The spellings of every finding the policy wants redacted, each with its
+/// masked form. The raw value is taken from the extracted text at the
+/// finding's location (what the document really says, full-width digits
+/// and all) and, as a second spelling, from the detector's value.
+fn replacements(findings: &[Finding], pieces: &[Piece]) -> Option<Vec<Replacement>> {
     let mut out = Vec::new();
     for f in findings.iter().filter(|f| f.action == Action::Redact) {
         let value = f.value.as_ref()?;
-        let mut spellings = vec![value.reveal().to_string()];
+        let (raw, masked) = (value.reveal(), value.masked());
+        let mut spellings = vec![(raw.to_string(), masked.to_string())];
         if let Some(loc) = &f.location
             && let Some(piece) = pieces.iter().find(|p| p.part == loc.part)
             && let Some(original) = piece.text.get(loc.start..loc.end)
-            && !spellings.iter().any(|s| s == original)
+            && original != raw
         {
-            spellings.push(original.to_string());
+            spellings.push((original.to_string(), masked_like(original, raw, masked)));
         }
-        spellings.retain(|s| !s.trim().is_empty());
+        spellings.retain(|(s, _)| !s.trim().is_empty());
         if spellings.is_empty() {
             return None;
         }
-        out.push((spellings, value.masked().to_string()));
+        out.push(spellings);
     }
     Some(out)
 }
 
-fn replace_all(text: &str, replacements: &[(Vec<String>, String)], found: &mut [bool]) -> String {
+/// The masked form of `original`, a spelling of `raw` (full-width digits,
+/// a full-width colon the detector read normalized): where the three have
+/// the same number of characters, only the characters masking changed are
+/// replaced, so the rest stays as the document wrote it; otherwise the
+/// masked form as is.
+fn masked_like(original: &str, raw: &str, masked: &str) -> String {
+    let (o, r, m): (Vec<char>, Vec<char>, Vec<char>) = (
+        original.chars().collect(),
+        raw.chars().collect(),
+        masked.chars().collect(),
+    );
+    if o.len() != r.len() || r.len() != m.len() {
+        return masked.to_string();
+    }
+    o.iter()
+        .zip(r.iter().zip(&m))
+        .map(|(o, (r, m))| if r == m { *o } else { *m })
+        .collect()
+}
+
+fn replace_all(text: &str, replacements: &[Replacement], found: &mut [bool]) -> String {
     let mut out = text.to_string();
-    for (i, (spellings, masked)) in replacements.iter().enumerate() {
-        for raw in spellings {
+    for (i, spellings) in replacements.iter().enumerate() {
+        for (raw, masked) in spellings {
             if out.contains(raw.as_str()) {
                 out = out.replace(raw.as_str(), masked);
                 found[i] = true;
@@ -190,6 +214,12 @@ mod tests {
             line: 1,
         });
         let out = redact(Some("text/plain"), wide.as_bytes(), &[f], &pieces(&wide)).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), MASKED);
+        // Masked where masking changed a character; as written elsewhere.
+        let want: String = wide
+            .chars()
+            .enumerate()
+            .map(|(i, c)| if (6..14).contains(&i) { '*' } else { c })
+            .collect();
+        assert_eq!(String::from_utf8(out).unwrap(), want);
     }
 }

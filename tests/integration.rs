@@ -73,6 +73,9 @@ mod leak_sweep;
 // The review office's daily work: 打码后发布, rejection reasons, the queue.
 mod review_office;
 
+// docs/openapi.json against the routes the binary serves.
+mod openapi;
+
 // The review web UI: cookies, CSRF, and a reviewer in headless Chromium.
 mod review_ui;
 

@@ -525,3 +525,62 @@ async fn final_items_lose_their_body_after_retention_and_keep_their_trail() {
     }
     gw.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expert_list_is_marked_by_its_names_and_masked_name_by_name() {
+    let up = Upstream::start().await;
+    let dir = TempDir::new();
+    let gw = gateway(config(&up.url(), dir.path())).await;
+    let clean = std::fs::read_to_string("tests/corpus/05-tender-liaoning-clean.txt").unwrap();
+    let body = format!("{clean}\n评审委员会成员：张伟、李娜、王强\n");
+    let id = held(
+        &gw,
+        &[("content-type", "text/plain; charset=utf-8")],
+        body.clone().into_bytes(),
+    )
+    .await;
+    let d = item(&gw, "alice", &id).await.json();
+    let (piece, span) = d["text"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|p| Some((p, p["spans"].as_array()?.first()?.clone())))
+        .unwrap();
+    let text = piece["text"].as_str().unwrap();
+    let marked =
+        &text[span["start"].as_u64().unwrap() as usize..span["end"].as_u64().unwrap() as usize];
+    assert!(
+        marked.ends_with("张伟、李娜、王强"),
+        "the names are marked: {marked}"
+    );
+    let finding = &d["findings"][0];
+    assert_eq!(finding["rule"], "procurement.expert_list");
+    let excerpt = finding["excerpt"].as_str().unwrap();
+    assert!(
+        !excerpt.contains("张伟") && !excerpt.contains("李娜"),
+        "{excerpt}"
+    );
+
+    let ok = api(
+        gw.admin_addr,
+        Method::POST,
+        &format!("/api/holds/{id}/approve"),
+        "alice",
+        r#"{"mask":true}"#,
+    )
+    .await;
+    assert_eq!(
+        ok.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&ok.body)
+    );
+    wait_status(gw.admin_addr, &id, "delivered").await;
+    let sent = String::from_utf8(up.seen()[0].body.to_vec()).unwrap();
+    assert!(sent.contains("评审委员会成员：张*、李*、王*"), "{sent}");
+    assert_eq!(
+        sent.replace("评审委员会成员：张*、李*、王*", ""),
+        body.replace("评审委员会成员：张伟、李娜、王强", "")
+    );
+    gw.shutdown().await;
+}

@@ -131,18 +131,33 @@ impl Detector for Procurement {
         for m in self.panel_label.find_iter(text) {
             // The names follow the label on the same line, or in the lines
             // of a table right below it.
-            let names = names_in(&after(text, m.end(), 120).replace(['\n', '\t'], "、"));
+            let following = after(text, m.end(), 120);
+            let names = names_in(&following.replace(['\n', '\t'], "、"));
             if names.len() < 2 {
                 continue;
             }
-            let excerpt: Vec<String> = names.iter().take(5).map(|n| mask_name(n)).collect();
-            let label: String = m.as_str().chars().filter(|c| !c.is_whitespace()).collect();
+            // The finding spans the label through the last name, so the
+            // reviewer sees the names marked, and its value is that text as
+            // written, with each name masked in its masked form: 打码后发布
+            // can then replace it literally.
+            let mut end = 0;
+            for name in &names {
+                if let Some(at) = following[end..].find(name.as_str()) {
+                    end += at + name.len();
+                }
+            }
+            let span = m.start()..m.end() + end;
+            let written = &text[span.clone()];
+            let mut masked = written.to_string();
+            for name in &names {
+                masked = masked.replace(name.as_str(), &mask_name(name));
+            }
             out.push(confidential(
                 "procurement.expert_list",
                 if names.len() >= 3 { Confidence::High } else { Confidence::Medium },
-                m.start()..m.end(),
-                names.join("、"),
-                format!("{label}{}", excerpt.join("、")),
+                span,
+                written.to_string(),
+                masked,
                 format!(
                     "{kind}中公开了评审专家/评标委员会成员名单（{} 人）。中标（成交）结果确定前，评审专家名单应当保密，只能在结果公告中公布。",
                     names.len()

@@ -93,7 +93,7 @@ fn xmlrpc_fault(code: u16, message: &str, verdict: &'static str) -> Response<Pro
     markup(StatusCode::OK, "text/xml; charset=UTF-8", body, verdict)
 }
 
-/// Text made safe inside XML or HTML, in text and in quoted attributes.
+/// Text made safe inside XML, in text and in quoted attributes.
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -117,8 +117,8 @@ fn markup(
     response
 }
 
-/// A short page for a browser: the message and the masked findings, every
-/// value escaped.
+/// A short page for a browser: the message and the masked findings (a
+/// maud template: every value escaped).
 fn page(
     status: StatusCode,
     title: &str,
@@ -126,25 +126,28 @@ fn page(
     findings: &[Finding],
     verdict: &'static str,
 ) -> Response<ProxyBody> {
-    let items: String = findings
-        .iter()
-        .map(|f| {
-            format!(
-                "<li>{}<br><small>{}</small></li>",
-                escape(&f.explanation),
-                escape(&f.excerpt)
-            )
-        })
-        .collect();
-    let body = format!(
-        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{}</title></head>\
-         <body><h1>{}</h1><p style=\"white-space:pre-line\">{}</p><ul>{items}</ul>\
-         <p><a href=\"javascript:history.back()\">返回修改</a></p></body></html>",
-        escape(title),
-        escape(title),
-        escape(message)
-    );
-    markup(status, "text/html; charset=utf-8", body, verdict)
+    let body = maud::html! {
+        (maud::DOCTYPE)
+        html lang="zh-CN" {
+            head { meta charset="utf-8"; title { (title) } }
+            body {
+                h1 { (title) }
+                p style="white-space:pre-line" { (message) }
+                ul {
+                    @for f in findings {
+                        li { (f.explanation) br; small { (f.excerpt) } }
+                    }
+                }
+                p { a href="javascript:history.back()" { "返回修改" } }
+            }
+        }
+    };
+    markup(
+        status,
+        "text/html; charset=utf-8",
+        body.into_string(),
+        verdict,
+    )
 }
 
 /// The findings in one line each, masked, for a fault string.

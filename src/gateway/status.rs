@@ -103,30 +103,30 @@ fn message(status: HoldStatus, reason: Option<&str>) -> String {
     }
 }
 
-/// The same answer as a short page for a browser.
+/// The same answer as a short page for a browser (a maud template).
 fn page(body: &Value) -> Response<ProxyBody> {
-    let esc = |s: &str| html_escape::encode_safe(s).into_owned();
     let get = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-    let items: String = body["findings"]
+    let findings = body["findings"]
         .as_array()
         .map(Vec::as_slice)
-        .unwrap_or(&[])
-        .iter()
-        .map(|f| {
-            format!(
-                "<li>{}<br><small>{}</small></li>",
-                esc(&get(f, "explanation")),
-                esc(&get(f, "excerpt"))
-            )
-        })
-        .collect();
-    let html = format!(
-        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>复核结果</title></head>\
-         <body><h1>复核结果：<span id=status>{}</span></h1><p id=message>{}</p><h2>检查发现的问题</h2><ul>{items}</ul></body></html>",
-        esc(&get(body, "status_zh")),
-        esc(&get(body, "message")),
-    );
-    let mut response = Response::new(full(html));
+        .unwrap_or(&[]);
+    let html = maud::html! {
+        (maud::DOCTYPE)
+        html lang="zh-CN" {
+            head { meta charset="utf-8"; title { "复核结果" } }
+            body {
+                h1 { "复核结果：" span id="status" { (get(body, "status_zh")) } }
+                p id="message" { (get(body, "message")) }
+                h2 { "检查发现的问题" }
+                ul {
+                    @for f in findings {
+                        li { (get(f, "explanation")) br; small { (get(f, "excerpt")) } }
+                    }
+                }
+            }
+        }
+    };
+    let mut response = Response::new(full(html.into_string()));
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),

@@ -371,8 +371,13 @@ pub fn audit_action_zh(action: &str) -> &str {
     }
 }
 
-/// An item's audit trail, oldest first.
-pub fn audit_table(audit: &[AuditEntry], time: impl Fn(i64) -> String) -> Markup {
+/// An item's audit trail, oldest first; `detail` says an entry's detail
+/// in the reviewer's words.
+pub fn audit_table(
+    audit: &[AuditEntry],
+    time: impl Fn(i64) -> String,
+    detail: impl Fn(&AuditEntry) -> String,
+) -> Markup {
     html! {
         h3 { "审计记录" }
         @if audit.is_empty() {
@@ -385,7 +390,7 @@ pub fn audit_table(audit: &[AuditEntry], time: impl Fn(i64) -> String) -> Markup
                         td { (time(a.at)) }
                         td { (if a.actor == "gateway" { "系统" } else { a.actor.as_str() }) }
                         td { (audit_action_zh(&a.action)) }
-                        td { (a.detail) }
+                        td { (detail(a)) }
                     }
                 }
             }

@@ -21,7 +21,7 @@ use crate::model::mask_digit_runs;
 use crate::review::api::{ApiError, ApiUser};
 use crate::review::pages::{self, FindingRow, TakedownRow, TakedownView};
 use crate::review::state::ReviewState;
-use crate::review::ui::{UiUser, categories_zh, failed, refuse_form, time};
+use crate::review::ui::{UiUser, categories_zh, detail_zh, failed, refuse_form, time};
 use crate::review::workflow::{self, TAKEDOWN_QUEUE};
 use crate::store::{PublishedFilter, PublishedItem, StoreError, TakedownStatus};
 
@@ -265,7 +265,7 @@ async fn ui_item(
         text,
         no_text,
         decidable: item.status != TakedownStatus::Clean,
-        audit: pages::audit_table(&audit, time),
+        audit: pages::audit_table(&audit, time, |a| detail_zh(&engine, a)),
     };
     pages::takedown_item(&user.nav(), &view).into_response()
 }

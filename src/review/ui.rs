@@ -410,6 +410,68 @@ fn queue_row(engine: &crate::engine::Engine, h: &HoldSummary) -> QueueRow {
     }
 }
 
+/// An audit entry's detail in the reviewer's words. The stored detail
+/// stays as written (it is hashed into the chain and read by scripts);
+/// the page translates the forms pubgate writes and shows the rest (a
+/// reviewer's comment) as it is.
+pub(super) fn detail_zh(engine: &crate::engine::Engine, a: &crate::store::AuditEntry) -> String {
+    let d = a.detail.as_str();
+    let field = |key: &str| {
+        d.split(' ')
+            .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
+            .unwrap_or("")
+    };
+    match a.action.as_str() {
+        "held" if d.starts_with("queue=") => {
+            let categories: Vec<String> =
+                field("categories").split(',').map(str::to_string).collect();
+            format!(
+                "复核队列：{}；问题类别：{}；检查版本：{}；副本：{}",
+                engine.queue_label(field("queue")),
+                categories_zh(&categories),
+                field("version"),
+                field("replica"),
+            )
+        }
+        "approved_masked" => match d.split_once(" | masked ") {
+            Some((comment, rest)) => {
+                let (n, values) = rest.split_once(": ").unwrap_or((rest, ""));
+                let comment = if comment.is_empty() {
+                    String::new()
+                } else {
+                    format!("{comment}｜")
+                };
+                format!("{comment}打码 {n} 处：{values}")
+            }
+            None => d.to_string(),
+        },
+        "approve_refused" if d == "reviewer is the submitter" => "复核人是该公告的提交人".into(),
+        "delivered" | "failed" | "approved" | "needs_reconcile"
+            if d.starts_with("upstream status ") =>
+        {
+            format!("发布平台返回 HTTP {}", &d["upstream status ".len()..])
+        }
+        "needs_reconcile" if d.starts_with("gateway stopped during delivery") => {
+            "发布过程中网关停止，发布平台是否收到未知".into()
+        }
+        "purged" => format!(
+            "正文和请求头已删除，保留正文 SHA-256：{}",
+            field("body_sha256")
+        ),
+        "reconciled" => {
+            let (outcome, comment) = d.split_once(' ').unwrap_or((d, ""));
+            let outcome = match outcome {
+                "delivered" => "记为已发布",
+                "approved" => "重新发送",
+                "failed" => "放弃发布",
+                other => other,
+            };
+            format!("{outcome} {comment}").trim().to_string()
+        }
+        _ => d.to_string(),
+    }
+}
+
 /// Categories in Chinese, joined with 、.
 pub(super) fn categories_zh(categories: &[String]) -> String {
     categories
@@ -519,7 +581,7 @@ async fn item(
         text,
         no_text,
         decisions,
-        audit: pages::audit_table(&audit, time),
+        audit: pages::audit_table(&audit, time, |a| detail_zh(&engine, a)),
     };
     pages::item(&user.nav(), &view).into_response()
 }

@@ -10,7 +10,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -86,24 +86,26 @@ async fn publish(
     )
 }
 
-async fn index(State(state): State<Shared>) -> Html<String> {
+async fn index(State(state): State<Shared>) -> maud::Markup {
     let published = match state.lock() {
         Ok(p) => p.notices.clone(),
         Err(_) => Vec::new(),
     };
-    let mut body = String::from(
-        "<!doctype html><html lang=zh-CN><head><meta charset=utf-8><title>演示发布平台（DEMO）</title></head><body>\
-         <h1>演示发布平台（DEMO，非真实平台）</h1><p>经 pubgate 放行或复核通过的公告出现在这里。</p>",
-    );
-    body.push_str(&format!("<p>已发布 {} 篇。</p>", published.len()));
-    for (i, (_, path, text)) in published.iter().enumerate().rev() {
-        body.push_str(&format!(
-            "<article><h2>#{} {}</h2><pre style=\"white-space:pre-wrap\">{}</pre></article>",
-            i + 1,
-            html_escape::encode_safe(path),
-            html_escape::encode_safe(text)
-        ));
+    maud::html! {
+        (maud::DOCTYPE)
+        html lang="zh-CN" {
+            head { meta charset="utf-8"; title { "演示发布平台（DEMO）" } }
+            body {
+                h1 { "演示发布平台（DEMO，非真实平台）" }
+                p { "经 pubgate 放行或复核通过的公告出现在这里。" }
+                p { "已发布 " (published.len()) " 篇。" }
+                @for (i, (_, path, text)) in published.iter().enumerate().rev() {
+                    article {
+                        h2 { "#" (i + 1) " " (path) }
+                        pre style="white-space:pre-wrap" { (text) }
+                    }
+                }
+            }
+        }
     }
-    body.push_str("</body></html>");
-    Html(body)
 }
