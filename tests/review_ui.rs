@@ -330,6 +330,13 @@ async fn a_reviewer_works_the_queue_in_a_real_browser() {
         assert!(to_mask.contains("370102********1237"), "{to_mask}");
         screenshot(&client, "item").await;
         client
+            .execute(
+                "document.getElementById('to_mask').scrollIntoView()",
+                Vec::new(),
+            )
+            .await?;
+        screenshot(&client, "item-decision").await;
+        client
             .find(Locator::Css("form[action$='/approve_masked'] textarea"))
             .await?
             .send_keys("已核实，打码后公开")

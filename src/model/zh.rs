@@ -35,10 +35,10 @@ impl Action {
 /// where it is one pubgate names (file names and form keys stay as they
 /// are).
 pub fn part_zh(part: &str) -> String {
-    part.split(" › ")
-        .map(step_zh)
-        .collect::<Vec<_>>()
-        .join(" › ")
+    let mut steps: Vec<String> = part.split(" › ").map(step_zh).collect();
+    // `body › body` (a request whose body is one text) reads as one step.
+    steps.dedup();
+    steps.join(" › ")
 }
 
 fn step_zh(step: &str) -> String {
@@ -109,6 +109,7 @@ mod tests {
     #[test]
     fn parts_read_in_chinese_names_kept() {
         assert_eq!(part_zh("body"), "正文");
+        assert_eq!(part_zh("body › body"), "正文");
         assert_eq!(
             part_zh("attachment 附件.pdf › page 3"),
             "附件 附件.pdf › 第3页"
