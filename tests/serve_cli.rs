@@ -37,25 +37,36 @@ fn addr_after(line: &str, marker: &str) -> std::net::SocketAddr {
         .unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_readme_loop_works_with_no_config_and_no_upstream() {
-    let dir = TempDir::new();
-    let mut child = Command::new(crate::util::bin())
+/// `pubgate serve` on free ports in `dir` with `args` (and the admin token
+/// `token`, or none: it generates one): the child, its stderr lines as
+/// they come, and the thread reading them.
+fn spawn_serve(
+    dir: &TempDir,
+    args: &[&str],
+    token: Option<&str>,
+) -> (
+    std::process::Child,
+    Arc<Mutex<Vec<String>>>,
+    std::thread::JoinHandle<()>,
+) {
+    let mut command = Command::new(crate::util::bin());
+    command
         .args([
             "serve",
             "--listen",
             "127.0.0.1:0",
             "--admin-listen",
             "127.0.0.1:0",
-            "--demo-listen",
-            "127.0.0.1:0",
         ])
+        .args(args)
         .current_dir(dir.path())
-        .env_remove("PUBGATE_ADMIN_TOKEN")
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        .stderr(Stdio::piped());
+    match token {
+        Some(t) => command.env("PUBGATE_ADMIN_TOKEN", t),
+        None => command.env_remove("PUBGATE_ADMIN_TOKEN"),
+    };
+    let mut child = command.spawn().unwrap();
     let lines: Arc<Mutex<Vec<String>>> = Arc::default();
     let sink = lines.clone();
     let stderr = child.stderr.take().unwrap();
@@ -64,6 +75,13 @@ async fn the_readme_loop_works_with_no_config_and_no_upstream() {
             sink.lock().unwrap().push(line);
         }
     });
+    (child, lines, reader)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_loop_works_with_no_config_and_no_upstream() {
+    let dir = TempDir::new();
+    let (mut child, lines, reader) = spawn_serve(&dir, &["--demo-listen", "127.0.0.1:0"], None);
     let proxy = addr_after(&wait_for(&lines, "proxy on "), "proxy on ");
     let admin = addr_after(&wait_for(&lines, "review UI on "), "review UI on ");
     let demo = addr_after(
@@ -312,30 +330,8 @@ async fn a_down_platform_is_logged_in_words_at_warn() {
     let dir = TempDir::new();
     let closed = crate::util::http::free_addr();
     let upstream = format!("http://{closed}");
-    let mut child = Command::new(crate::util::bin())
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--admin-listen",
-            "127.0.0.1:0",
-            "--upstream",
-            &upstream,
-        ])
-        .current_dir(dir.path())
-        .env("PUBGATE_ADMIN_TOKEN", "operator-token")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let lines: Arc<Mutex<Vec<String>>> = Arc::default();
-    let sink = lines.clone();
-    let stderr = child.stderr.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            sink.lock().unwrap().push(line);
-        }
-    });
+    let (mut child, lines, reader) =
+        spawn_serve(&dir, &["--upstream", &upstream], Some("operator-token"));
     let proxy = addr_after(&wait_for(&lines, "proxy on "), "proxy on ");
     let admin = addr_after(&wait_for(&lines, "review UI on "), "review UI on ");
     let clean = std::fs::read("tests/corpus/02-award-clean.html").unwrap();

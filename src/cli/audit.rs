@@ -5,20 +5,30 @@ use crate::cli::args::{AuditVerifyArgs, PurgeArgs};
 use crate::serve::config::ServeConfig;
 use crate::store::Store;
 
-/// Exit code 0 when the chain is intact, 1 when it is broken, 2 on errors.
-pub fn verify(args: AuditVerifyArgs) -> anyhow::Result<i32> {
-    let config = match &args.config {
+/// The serve config (`--config`, else the defaults) and the URL of an
+/// existing store (`--store` wins). Opening a SQLite URL creates the
+/// file, and a mistyped path would then "verify" or "purge" an empty store:
+/// a missing file is an error.
+fn existing_store(
+    config: Option<&std::path::Path>,
+    store: Option<String>,
+) -> anyhow::Result<(ServeConfig, String)> {
+    let config = match config {
         Some(path) => ServeConfig::load(path)?,
         None => ServeConfig::default(),
     };
-    let url = args.store.unwrap_or(config.store);
-    // Opening a SQLite URL creates the file; a mistyped path would then
-    // "verify" an empty chain.
+    let url = store.unwrap_or_else(|| config.store.clone());
     if let Some(path) = url.strip_prefix("sqlite://")
         && !std::path::Path::new(path.split('?').next().unwrap_or(path)).exists()
     {
-        anyhow::bail!("no store at {path}");
+        anyhow::bail!("--store {url}: no store at {path}");
     }
+    Ok((config, url))
+}
+
+/// Exit code 0 when the chain is intact, 1 when it is broken, 2 on errors.
+pub fn verify(args: AuditVerifyArgs) -> anyhow::Result<i32> {
+    let (config, url) = existing_store(args.config.as_deref(), args.store)?;
     let key = config.secrets.load().map_err(anyhow::Error::msg)?.audit_key;
     let anchor = match &args.anchor {
         None => None,
@@ -63,16 +73,7 @@ pub fn verify(args: AuditVerifyArgs) -> anyhow::Result<i32> {
 /// Purges final items past the retention period (`--days` or the config's
 /// `retention_days`); `--days 0` purges every final item now.
 pub fn purge(args: PurgeArgs) -> anyhow::Result<i32> {
-    let config = match &args.config {
-        Some(path) => ServeConfig::load(path)?,
-        None => ServeConfig::default(),
-    };
-    let url = args.store.unwrap_or(config.store);
-    if let Some(path) = url.strip_prefix("sqlite://")
-        && !std::path::Path::new(path.split('?').next().unwrap_or(path)).exists()
-    {
-        anyhow::bail!("--store {url}: no store at {path}");
-    }
+    let (config, url) = existing_store(args.config.as_deref(), args.store)?;
     // The keys sign the audit entries the purge writes.
     let secrets = config.secrets.load().map_err(anyhow::Error::msg)?;
     if args.days.is_none() && config.retention_days == 0 {

@@ -207,48 +207,14 @@ impl Store {
         actor: &str,
         comment: &str,
     ) -> Result<(), StoreError> {
-        let now = now_ms();
-        let mut tx = self.write_tx().await?;
-        let changed = sqlx::query(
-            "UPDATE holds SET status = $1, decided_by = $2, comment = $3, updated_at = $4, \
-             next_attempt_at = $5 WHERE id = $6 AND status = $7",
-        )
-        .bind(to.as_str())
-        .bind(actor)
-        .bind(comment)
-        .bind(now)
-        .bind(now)
-        .bind(id)
-        .bind(HoldStatus::Held.as_str())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if changed == 0 {
-            drop(tx);
-            return Err(self.why_not(id).await);
-        }
-        let action = match to {
-            HoldStatus::Approved => "approved",
-            _ => "rejected",
-        };
-        append_audit(
-            &mut tx,
-            self.audit_key(),
-            now,
-            actor,
-            action,
-            Some(id),
-            comment,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.decide_held(id, to, actor, comment, None).await
     }
 
     /// A reviewer's approval with the flagged values masked: `held →
     /// approved`, the stored request replaced by `masked` (sealed like the
     /// original) in the same transaction, so what is delivered is what was
-    /// approved and the unmasked body is no longer kept.
+    /// approved and the unmasked body is no longer kept. `detail` (the
+    /// masked values) goes to the audit entry.
     pub async fn approve_masked(
         &self,
         id: &str,
@@ -257,37 +223,67 @@ impl Store {
         masked: &StoredRequest,
         detail: &str,
     ) -> Result<(), StoreError> {
-        let now = now_ms();
-        let (headers, body, sealed_with) = self.seal_request(id, masked)?;
-        let mut tx = self.write_tx().await?;
-        let changed = sqlx::query(
-            "UPDATE holds SET status = $1, decided_by = $2, comment = $3, updated_at = $4, \
-             next_attempt_at = $5, headers = $6, body = $7, sealed_with = $8 \
-             WHERE id = $9 AND status = $10",
+        self.decide_held(
+            id,
+            HoldStatus::Approved,
+            actor,
+            comment,
+            Some((masked, detail)),
         )
-        .bind(HoldStatus::Approved.as_str())
-        .bind(actor)
-        .bind(comment)
-        .bind(now)
-        .bind(now)
-        .bind(headers)
-        .bind(body)
-        .bind(sealed_with)
-        .bind(id)
-        .bind(HoldStatus::Held.as_str())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        .await
+    }
+
+    /// One guarded `held → to` update and its audit entry; with `masked`,
+    /// the stored request is replaced too.
+    async fn decide_held(
+        &self,
+        id: &str,
+        to: HoldStatus,
+        actor: &str,
+        comment: &str,
+        masked: Option<(&StoredRequest, &str)>,
+    ) -> Result<(), StoreError> {
+        let now = now_ms();
+        let sealed = masked
+            .map(|(request, _)| self.seal_request(id, request))
+            .transpose()?;
+        let mut tx = self.write_tx().await?;
+        // Placeholders bind in order: $1–$7 always, $8–$10 with `masked`.
+        let sql = if sealed.is_some() {
+            "UPDATE holds SET status = $1, decided_by = $2, comment = $3, updated_at = $4, \
+             next_attempt_at = $5, headers = $8, body = $9, sealed_with = $10 \
+             WHERE id = $6 AND status = $7"
+        } else {
+            "UPDATE holds SET status = $1, decided_by = $2, comment = $3, updated_at = $4, \
+             next_attempt_at = $5 WHERE id = $6 AND status = $7"
+        };
+        let mut query = sqlx::query(sql)
+            .bind(to.as_str())
+            .bind(actor)
+            .bind(comment)
+            .bind(now)
+            .bind(now)
+            .bind(id)
+            .bind(HoldStatus::Held.as_str());
+        if let Some((headers, body, sealed_with)) = sealed {
+            query = query.bind(headers).bind(body).bind(sealed_with);
+        }
+        let changed = query.execute(&mut *tx).await?.rows_affected();
         if changed == 0 {
             drop(tx);
             return Err(self.why_not(id).await);
         }
+        let (action, detail) = match (to, masked) {
+            (HoldStatus::Approved, Some((_, detail))) => ("approved_masked", detail),
+            (HoldStatus::Approved, None) => ("approved", comment),
+            _ => ("rejected", comment),
+        };
         append_audit(
             &mut tx,
             self.audit_key(),
             now,
             actor,
-            "approved_masked",
+            action,
             Some(id),
             detail,
         )
