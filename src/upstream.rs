@@ -233,7 +233,8 @@ impl Upstream {
             .authority(self.authority.clone())
             .path_and_query(path_and_query)
             .build()
-            .map_err(|_| UpstreamError::Broken(format!("invalid target {path_and_query:?}")))?;
+            // The target itself is not quoted: a query can carry a value.
+            .map_err(|_| UpstreamError::Broken("the request target is not a valid URI".into()))?;
         if let Some(addr) = client {
             add_forwarded(&mut headers, addr);
         }

@@ -353,6 +353,17 @@ async fn a_reviewer_works_the_queue_in_a_real_browser() {
             "the audit trail reads in Chinese"
         );
         assert!(
+            page.contains("打码 1 处：370102********1237"),
+            "and says what was masked"
+        );
+        client
+            .execute(
+                "document.getElementById('audit').scrollIntoView()",
+                Vec::new(),
+            )
+            .await?;
+        screenshot(&client, "masked-published").await;
+        assert!(
             page.contains("已核实，打码后公开"),
             "the comment is in the trail"
         );
@@ -526,6 +537,11 @@ async fn takedown_candidates_are_judged_in_the_ui_and_the_api() {
         "the findings table names the rule"
     );
     assert!(html.contains("待判定是否撤下"));
+    assert!(
+        html.contains("只记录决定") && html.contains("请在发布平台上撤下该页面"),
+        "应撤下 says what it does and does not do"
+    );
+    assert!(html.contains("暂无记录"), "an empty trail says so");
     let csrf = csrf_in(&html);
     let ct = ("content-type", "application/x-www-form-urlencoded");
     let path = format!("/ui/takedown/{id}/decide");
