@@ -400,8 +400,15 @@ async fn a_down_platform_is_counted_and_reported_apart_from_the_store() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let d = item(&gw, "admin", &id).await.json();
-    let error = d["item"]["last_error"].as_str().unwrap_or("");
+    // The failure is counted when it happens and recorded just after.
+    let error = loop {
+        let d = item(&gw, "admin", &id).await.json();
+        let error = d["item"]["last_error"].as_str().unwrap_or("").to_string();
+        if !error.is_empty() || std::time::Instant::now() > deadline {
+            break error;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
     assert!(
         error.starts_with("cannot connect to the publishing platform"),
         "{error}"
