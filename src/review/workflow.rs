@@ -93,7 +93,7 @@ pub async fn approve_masked(
                     &user.name,
                     "approve_masked_refused",
                     Some(id),
-                    &refusal.to_string(),
+                    &refusal.zh(),
                 )
                 .await?;
             return Err(WorkflowError::NotMaskable(refusal));
