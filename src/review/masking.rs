@@ -82,7 +82,7 @@ pub struct Masked {
 }
 
 /// Finding categories whose values are masked on approval.
-fn maskable(category: Category) -> bool {
+pub fn maskable(category: Category) -> bool {
     matches!(
         category,
         Category::PersonalData | Category::ProcurementConfidential

@@ -260,10 +260,7 @@ impl FindingRow {
             })
             .unwrap_or_else(|| "全文".into());
         FindingRow {
-            category: Category::ALL
-                .into_iter()
-                .find(|c| c.as_str() == category_id)
-                .map_or("其他", Category::label_zh),
+            category: Category::parse(&category_id).map_or("其他", Category::label_zh),
             category_id,
             rule: get("rule"),
             explanation: get("explanation"),

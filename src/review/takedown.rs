@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use serde::Deserialize;
@@ -21,7 +21,7 @@ use crate::model::mask_digit_runs;
 use crate::review::api::{ApiError, ApiUser};
 use crate::review::pages::{self, FindingRow, TakedownRow, TakedownView};
 use crate::review::state::ReviewState;
-use crate::review::ui::{UiUser, categories_zh, detail_zh, failed, refuse_form, time};
+use crate::review::ui::{UiUser, categories_zh, decided, detail_zh, refuse_form, time};
 use crate::review::workflow::{self, TAKEDOWN_QUEUE};
 use crate::store::{PublishedFilter, PublishedItem, StoreError, TakedownStatus};
 
@@ -288,9 +288,7 @@ async fn ui_decide(
     if let Some(r) = refuse_form(&headers, &user, &form.csrf) {
         return r;
     }
-    match workflow::decide_takedown(&app, &user.principal, &id, &form.decision, &form.comment).await
-    {
-        Ok(_) => Redirect::to(&format!("/ui/takedown/{id}")).into_response(),
-        Err(e) => failed(&user, &format!("/ui/takedown/{id}"), e),
-    }
+    let outcome =
+        workflow::decide_takedown(&app, &user.principal, &id, &form.decision, &form.comment).await;
+    decided(&user, &format!("/ui/takedown/{id}"), outcome)
 }

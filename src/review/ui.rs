@@ -16,7 +16,9 @@ use serde::Deserialize;
 use serde_json::Value;
 use subtle::ConstantTimeEq;
 
+use crate::model::Category;
 use crate::review::auth::{Principal, Role, hash_token, new_token};
+use crate::review::masking;
 use crate::review::pages::{
     self, Choice, Count, Decisions, FindingRow, ItemView, Nav, QueueRow, QueueView,
 };
@@ -476,12 +478,7 @@ pub(super) fn detail_zh(engine: &crate::engine::Engine, a: &crate::store::AuditE
 pub(super) fn categories_zh(categories: &[String]) -> String {
     categories
         .iter()
-        .map(|c| {
-            crate::model::Category::ALL
-                .into_iter()
-                .find(|k| k.as_str() == c)
-                .map_or("其他", crate::model::Category::label_zh)
-        })
+        .map(|c| crate::model::Category::parse(c).map_or("其他", crate::model::Category::label_zh))
         .collect::<Vec<_>>()
         .join("、")
 }
@@ -641,26 +638,27 @@ async fn approve_masked(
     if let Some(r) = refuse_form(&headers, &user, &form.csrf) {
         return r;
     }
-    match workflow::approve_masked(&app, &user.principal, &id, &form.comment).await {
-        Ok(_) => Redirect::to(&format!("/ui/holds/{id}")).into_response(),
-        Err(e) => failed(&user, &format!("/ui/holds/{id}"), e),
-    }
+    let outcome = workflow::approve_masked(&app, &user.principal, &id, &form.comment).await;
+    decided(&user, &format!("/ui/holds/{id}"), outcome)
 }
 
-/// The masked values of the findings 打码后发布 would mask: personal data
-/// and procurement secrets with a value. Empty when the item has classified
-/// content (masking is not offered for it).
+/// The masked values of the findings 打码后发布 would mask (the
+/// categories [`masking::maskable`] names, with a value). Empty when the
+/// item has classified content (masking is not offered for it).
 fn unmasked_on_approval(list: &[Value]) -> Vec<String> {
-    fn category(f: &Value) -> &str {
-        f.get("category").and_then(Value::as_str).unwrap_or("")
+    fn category(f: &Value) -> Option<Category> {
+        Category::parse(f.get("category").and_then(Value::as_str)?)
     }
-    if list.iter().any(|f| category(f) == "classified") {
+    if list
+        .iter()
+        .any(|f| category(f) == Some(Category::Classified))
+    {
         return Vec::new();
     }
     // The stored findings carry only the masked excerpt, never the value.
     let mut values: Vec<String> = list
         .iter()
-        .filter(|f| matches!(category(f), "personal_data" | "procurement_confidential"))
+        .filter(|f| category(f).is_some_and(masking::maskable))
         .filter(|f| f.get("action").and_then(Value::as_str) != Some("pass"))
         .filter_map(|f| f.get("excerpt").and_then(Value::as_str).map(str::to_string))
         .filter(|v| !v.is_empty())
@@ -697,9 +695,16 @@ async fn reconcile(
     if let Some(r) = refuse_form(&headers, &user, &form.csrf) {
         return r;
     }
-    match workflow::resolve(&app, &user.principal, &id, &form.outcome, &form.comment).await {
-        Ok(_) => Redirect::to(&format!("/ui/holds/{id}")).into_response(),
-        Err(e) => failed(&user, &format!("/ui/holds/{id}"), e),
+    let outcome = workflow::resolve(&app, &user.principal, &id, &form.outcome, &form.comment).await;
+    decided(&user, &format!("/ui/holds/{id}"), outcome)
+}
+
+/// After a form's decision: back to the page it was made on (`back`), or
+/// the page saying why it was not made.
+pub(super) fn decided<T>(user: &UiUser, back: &str, outcome: Result<T, WorkflowError>) -> Response {
+    match outcome {
+        Ok(_) => Redirect::to(back).into_response(),
+        Err(e) => failed(user, back, e),
     }
 }
 
@@ -749,8 +754,6 @@ async fn act(
     if let Some(r) = refuse_form(&headers, &user, &form.csrf) {
         return r;
     }
-    match workflow::decide(&app, &user.principal, &id, to, &form.comment).await {
-        Ok(()) => Redirect::to(&format!("/ui/holds/{id}")).into_response(),
-        Err(e) => failed(&user, &format!("/ui/holds/{id}"), e),
-    }
+    let outcome = workflow::decide(&app, &user.principal, &id, to, &form.comment).await;
+    decided(&user, &format!("/ui/holds/{id}"), outcome)
 }
