@@ -397,7 +397,7 @@ impl Engine {
         let doc_type = cx.doc_type;
         let mut candidates = self.detectors.detect(&cx);
         if doc_type.is_none() && expect == Expect::Announcement {
-            candidates.extend(unknown_type(&normalized));
+            candidates.extend(unknown_type(&normalized, self.spec.other_kind(&normalized)));
         }
         let title_hint = title_hint(&normalized);
         let mut lines = LineIndex::default();
@@ -481,7 +481,7 @@ const MIN_DOCUMENT_CHARS: usize = 100;
 
 /// The finding for an announcement of no recognisable type: a document
 /// (not a short fragment) that says nothing of what it announces.
-fn unknown_type(doc: &NormalizedDoc) -> Option<Candidate> {
+fn unknown_type(doc: &NormalizedDoc, other_kind: Option<&str>) -> Option<Candidate> {
     let chars: usize = doc
         .spans
         .iter()
@@ -501,8 +501,14 @@ fn unknown_type(doc: &NormalizedDoc) -> Option<Candidate> {
         confidence: Confidence::Medium,
         span: None,
         value: None,
-        excerpt: "无法识别公告类型".into(),
-        explanation: "未能识别公告类型（标题、采购方式和章节中均无可判定的依据），因而无法核对必备内容；也可能是文字编码错误造成的乱码。请人工确认公告类型和内容。".into(),
+        excerpt: match other_kind {
+            Some(kind) => format!("不属于规定的公告类型：{kind}"),
+            None => "无法识别公告类型".into(),
+        },
+        explanation: match other_kind {
+            Some(kind) => format!("该页面看来是{kind}，不属于《政府采购公告和公示信息格式规范》所列的公告类型，因而未按公告核对必备内容。请人工确认它应否经此渠道发布、内容是否妥当。"),
+            None => "未能识别公告类型（标题、采购方式和章节中均无可判定的依据），因而无法核对必备内容；也可能是文字编码错误造成的乱码。请人工确认公告类型和内容。".into(),
+        },
         enforces: "《政府采购公告和公示信息格式规范（2020年版）》；《政府采购信息发布管理办法》（财政部令第101号）第九条".into(),
     })
 }

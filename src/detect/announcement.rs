@@ -185,6 +185,27 @@ pub struct DocType {
     pub min_period_rule: Option<String>,
 }
 
+/// A kind of page that is no announcement type.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OtherKind {
+    /// Chinese name, for the explanation.
+    pub name: String,
+    /// Phrase sets: every phrase of one set near the top is the evidence
+    /// (`投诉人` with `被投诉人`).
+    #[serde(default)]
+    pub all_of: Vec<Vec<String>>,
+    /// A salutation line near the top addressed to offices, not to
+    /// suppliers (`各预算单位：`, `院属各科室：`): a circular. Addressees
+    /// with one of `not_addressed_to` (`各潜在投标人：` over a
+    /// clarification) are the suppliers of a procurement.
+    #[serde(default)]
+    pub salutation: bool,
+    /// See `salutation`.
+    #[serde(default)]
+    pub not_addressed_to: Vec<String>,
+}
+
 /// The whole announcement spec.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -192,6 +213,12 @@ pub struct AnnouncementSpec {
     /// Types, in the order they are tried (more specific first: an award
     /// notice title often also says 招标).
     pub types: Vec<DocType>,
+    /// Pages the platforms publish beside announcements that are none of
+    /// the types (a circular to the budget units, a complaint decision):
+    /// recognised so that a type's body phrases in them do not make them
+    /// that type.
+    #[serde(default)]
+    pub other_kinds: Vec<OtherKind>,
     /// Fields by id.
     pub fields: std::collections::BTreeMap<String, FieldSpec>,
     /// Key morphemes of labels and the words platforms write in their
@@ -274,6 +301,22 @@ impl AnnouncementSpec {
             .filter(|c| !c.is_whitespace())
             .collect();
         let head = content_head(doc, 8000);
+        // A page of another kind is no type, unless its title names one
+        // and not the other kind (an aggregator's `【招标公告】` tag over a
+        // `采购预询价`).
+        if let Some(kind) = self.other_kind_in(doc, &head) {
+            let titled_as_type = self
+                .types
+                .iter()
+                .any(|t| t.title.iter().any(|p| title.contains(p.as_str())));
+            let titled_as_kind = kind
+                .all_of
+                .iter()
+                .any(|set| set.iter().all(|p| title.contains(p.as_str())));
+            if !titled_as_type || titled_as_kind {
+                return None;
+            }
+        }
         let headings = heading_text(doc, 8000);
         let method = method_value(&head);
         // Each type's body phrases found near the top, searched once.
@@ -313,8 +356,10 @@ impl AnnouncementSpec {
             // The title decides; a loose title the body does not bear out
             // (`结果公示` over a 废标 notice) only breaks ties, and a notice
             // with no other evidence still gets it.
-            let contradicted =
-                phrases.is_empty() && t.contradicted_by.iter().any(|p| head.contains(p.as_str()));
+            let contradicted = phrases.is_empty()
+                && t.contradicted_by
+                    .iter()
+                    .any(|p| outside_summary(&head, p.as_str()));
             if t.title.iter().any(|p| title.contains(p.as_str())) && !contradicted {
                 score += if t.amends { 2000 } else { 1000 };
             } else if t
@@ -339,6 +384,22 @@ impl AnnouncementSpec {
                     .any(|p| head.contains(p.as_str()))
         });
         Some(taker.map_or(best, |(t, _)| t))
+    }
+
+    /// The kind of page this is when it is none of the types (see
+    /// `other_kinds`), by name.
+    pub fn other_kind(&self, doc: &NormalizedDoc) -> Option<&str> {
+        self.other_kind_in(doc, &content_head(doc, 8000))
+            .map(|k| k.name.as_str())
+    }
+
+    fn other_kind_in(&self, doc: &NormalizedDoc, head: &str) -> Option<&OtherKind> {
+        self.other_kinds.iter().find(|k| {
+            k.all_of
+                .iter()
+                .any(|set| set.iter().all(|p| head.contains(p.as_str())))
+                || (k.salutation && addressed_to_offices(doc, &k.not_addressed_to))
+        })
     }
 
     /// All field labels as one set (owner: the field's index in `fields`).
@@ -406,6 +467,10 @@ pub(super) fn title_text(doc: &NormalizedDoc) -> String {
         .take(TITLE_LINES);
     let mut whole_title_seen = false;
     for (i, line) in lines.enumerate() {
+        // Below a salutation (`各预算单位：`) is the letter's body.
+        if salutation(line).is_some() {
+            break;
+        }
         if whole_title_seen || i >= 3 {
             // Below the first lines (or a whole title) only another whole
             // title counts: an aggregator page puts its own headline first
@@ -418,7 +483,9 @@ pub(super) fn title_text(doc: &NormalizedDoc) -> String {
             }
             continue;
         }
-        if labelled_value(line) {
+        // `宁乡市人民医院:医用服装及布品项目采购需求公开` is a title all the
+        // same.
+        if labelled_value(line) && !complete_title(line) {
             continue;
         }
         let line = if line.chars().count() <= MAX_TITLE_CHARS {
@@ -484,7 +551,10 @@ pub(super) fn complete_title(line: &str) -> bool {
     {
         core = core[..at].trim_end();
     }
-    ["公告", "公示", "通告"].iter().any(|w| core.ends_with(w))
+    // `……采购需求公开`, `……采购意向公开` are titles too.
+    ["公告", "公示", "通告", "需求公开", "意向公开"]
+        .iter()
+        .any(|w| core.ends_with(w))
         && core.chars().count() >= 10
         && !core.contains(['>', '»', '|', '｜'])
 }
@@ -511,6 +581,55 @@ fn method_value(head: &str) -> Option<String> {
     }
     Some(rest.chars().take(12).collect())
 }
+
+/// Whether `phrase` occurs in `head` other than in a summary of another
+/// notice: an aggregator's card over a result notice repeats the tender's
+/// 项目概况 (`概况：…潜在投标人应在…获取招标文件`), which does not make
+/// the result an invitation.
+fn outside_summary(head: &str, phrase: &str) -> bool {
+    head.match_indices(phrase).any(|(at, _)| {
+        let before = &head[..at];
+        let from = before
+            .char_indices()
+            .rev()
+            .nth(SUMMARY_REACH)
+            .map_or(0, |(i, _)| i);
+        !before[from..].contains("概况")
+    })
+}
+
+/// How far back (characters) a 概况 label covers a phrase.
+const SUMMARY_REACH: usize = 160;
+
+/// Whether one of the first lines of the content is a salutation to
+/// offices (`各预算单位：`, `院属各科室：`, `各招标人、招标代理机构和政府采购当事人：`)
+/// rather than to the suppliers of a procurement (`各潜在投标人：`).
+fn addressed_to_offices(doc: &NormalizedDoc, not_addressed_to: &[String]) -> bool {
+    doc.spans
+        .iter()
+        .filter(|s| s.kind == PartKind::Content)
+        .flat_map(|span| doc.text[span.range.clone()].lines())
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(SALUTATION_LINES)
+        .filter_map(salutation)
+        .any(|addressee| !not_addressed_to.iter().any(|w| addressee.contains(w.as_str())))
+}
+
+/// The addressee of a salutation line (`各预算单位：` → `各预算单位`).
+fn salutation(line: &str) -> Option<&str> {
+    let addressee = line.trim().strip_suffix([':', '：'])?;
+    ((3..=40).contains(&addressee.chars().count())
+        && addressee
+            .find('各')
+            .is_some_and(|at| addressee[..at].chars().count() <= 12)
+        && !addressee.contains(['，', ',', '。', '；', ';', ' ']))
+    .then_some(addressee)
+}
+
+/// How many first lines of the content may hold a salutation (below a
+/// site's breadcrumb, the title and its date line).
+const SALUTATION_LINES: usize = 12;
 
 /// The text of the heading lines (numbered, or short lines ending the
 /// paragraph) of the visible content, without whitespace.

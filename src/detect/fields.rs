@@ -895,7 +895,13 @@ fn another_label_line(value: &str) -> bool {
     let Some(at) = value.find([':', '：']) else {
         return false;
     };
+    // The next entry may be numbered (`一、采购项目编号：` above
+    // `二、采购项目名称：…`).
     let label = value[..at].trim();
+    let label = label
+        .get(super::structure::numbering(label).unwrap_or(0)..)
+        .unwrap_or(label)
+        .trim();
     (2..=10).contains(&label.chars().count())
         && label
             .chars()

@@ -121,14 +121,27 @@ pub fn key_matches(doc_key: &str, known: &str) -> bool {
     }
     doc_key == known
         || (doc_key.chars().count() <= known.chars().count() + 14
-            && (doc_key.ends_with(known) || doc_key.starts_with(known)))
+            && (doc_key.ends_with(known)
+                || doc_key.starts_with(known)
+                || joined_heading(doc_key, known)))
+}
+
+/// A heading that names two things, the known label first after a short
+/// lead: `拟选择采取单一来源采购方式的原因及满足需求的说明` holds
+/// `单一来源采购方式的原因`; the `及` (`和`, `与`) after it says the label
+/// ends there.
+fn joined_heading(doc_key: &str, known: &str) -> bool {
+    doc_key.match_indices(known).any(|(at, _)| {
+        doc_key[..at].chars().count() <= 6
+            && doc_key[at + known.len()..].starts_with(['及', '和', '与'])
+    })
 }
 
 /// The length of a line's numbering (`一、`, `（二）`, `3.`, `第四部分`, with
 /// the blanks after it), if it starts with one. `3.` is numbering only
 /// when no digit follows (`3.5万元` is a figure); the regex crate has no
 /// look-ahead, so that is checked here.
-fn numbering(line: &str) -> Option<usize> {
+pub(super) fn numbering(line: &str) -> Option<usize> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
         #[allow(clippy::unwrap_used)] // A constant pattern, covered by tests.
