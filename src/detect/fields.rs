@@ -605,7 +605,7 @@ fn heading_like(text: &str, label: std::ops::Range<usize>) -> bool {
 
 /// When a label is a whole header cell of a table row, the cell in the
 /// same column of the next row (`预算金额（万元）` over `120`).
-fn table_cell_below(text: &str, label_end: usize) -> Option<&str> {
+fn table_cell_below(text: &str, label_end: usize, kind: ValueKind) -> Option<&str> {
     let line_start = text[..label_end].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[label_end..]
         .find('\n')
@@ -636,14 +636,43 @@ fn table_cell_below(text: &str, label_end: usize) -> Option<&str> {
         return None;
     }
     let column = split_cells(&text[line_start..label_end]).len() - 1;
-    let next = text[line_end..]
+    // A table flattened to text may rule its header off (`---|---|`).
+    let mut rows = text[line_end..]
         .split('\n')
         .map(str::trim_end)
-        .find(|l| !l.trim().is_empty())?;
+        .filter(|l| !l.trim().is_empty() && !rule_line(l));
+    let next = rows.next()?;
     let below = split_cells(next);
-    (below.len() == row.len())
-        .then(|| below.get(column).copied())
-        .flatten()
+    if below.len() == row.len() {
+        return below.get(column).copied();
+    }
+    if kind != ValueKind::Amount {
+        return None;
+    }
+    // Cells holding line breaks break the row over several lines, so the
+    // columns cannot be counted; a masked figure (`***.******`, an
+    // aggregator hiding every digit) in those lines is the masked value
+    // of a figure column.
+    std::iter::once(next)
+        .chain(rows.take(BROKEN_ROW_LINES))
+        .flat_map(split_cells)
+        .map(str::trim)
+        .find(|cell| masked_figure(cell))
+}
+
+/// How many lines below a header row a row broken by its cells' line
+/// breaks is looked through.
+const BROKEN_ROW_LINES: usize = 12;
+
+/// A line that only rules a flattened table (`---|---|---`).
+fn rule_line(line: &str) -> bool {
+    line.contains("--") && line.chars().all(|c| "-|:—－ \t".contains(c))
+}
+
+/// A figure whose every digit an aggregator replaced by `*`
+/// (`***.******`, `**.**`).
+fn masked_figure(cell: &str) -> bool {
+    cell.contains("**") && cell.chars().all(|c| c == '*' || c == '.' || c == ',')
 }
 
 /// The label search: any label of `field` followed by a value.
@@ -793,7 +822,7 @@ fn value_follows(cx: &Context<'_>, label_end: usize, field: &FieldSpec) -> Prese
             Presence::LabelOnly
         };
     }
-    if let Some(cell) = table_cell_below(text, label_end) {
+    if let Some(cell) = table_cell_below(text, label_end, field.value) {
         return judge(cell, field.value);
     }
     // A party's block numbers its lines (`(1)名 称`, `(5)电 话`): its
