@@ -1069,3 +1069,129 @@ fn a_failed_result_in_the_award_template_is_a_termination() {
         "a panel named before any evaluation is a leak"
     );
 }
+
+/// Platforms publish beside their announcements pages that are none of
+/// the types: a circular to the budget units that quotes
+/// `单一来源采购方式`, a complaint decision that names the winner. Each
+/// is no type (held for a person, told what kind of page it seems to
+/// be), not the type whose words it quotes; a clarification addressed
+/// to the bidders is still a correction.
+#[test]
+fn pages_of_other_kinds_are_no_type() {
+    let engine = util::engine();
+    for (text, kind) in [
+        (
+            "各预算单位：\n为进一步规范单一来源采购方式适用，现将有关通知转发给你们，请遵照执行。\n\
+             采用单一来源采购方式的，应当对供应商的唯一性进行充分论证，并在公告成交结果时完整、准确载明采用该方式的理由。\n\
+             我区范围的其他采购人，比照前述要求实施。\n附件：关于进一步做好单一来源采购项目信息发布工作的通知\n某某区财政局\n2023年11月30日\n",
+            "通知",
+        ),
+        (
+            "通知公告\n关于暂停与某某医疗器械有限公司合作的通知\n院属各科室：\n\
+             2025年5月7日，某某医疗器械有限公司投标我院导管采购项目并被推荐为第一中标候选人，中标公示后，\
+             该供应商因生产厂家拒绝供货放弃中标资格。为规范招投标活动，经与监审部门会商，\
+             现决定暂停与其合作三年，在此期间禁止该单位参加我院采购项目。\n\
+             特此通知。\n某某医院\n2025年5月28日\n",
+            "通知",
+        ),
+        (
+            "一、项目编号：SC2025-0440\n二、项目名称：某某学院物业管理服务\n三、相关当事人\n\
+             投诉人：某某物业管理有限公司\n被投诉人：某某学院\n相关供应商：某某物业有限公司（中标供应商）\n\
+             四、基本情况\n投诉人称中标供应商报价低于成本，评审委员会未按评审标准评分。\n\
+             五、处理结果\n投诉事项缺乏事实依据，根据财政部令第94号第二十九条第（二）项，驳回投诉。\n",
+            "投诉处理决定",
+        ),
+        (
+            "某某训练中心赞助项目\n项目编号：R32026SH1000004 标的名称：某某训练中心赞助项目 \
+             交易价格：480.000000（万元） 成交日期：2026-03-16 \
+             转让方：某某训练中心 受让方：某某体育用品有限公司 交易方式：网络竞价 \
+             交易机构：某某联合产权交易所 公示期：2026-03-17至2026-03-23\n",
+            "产权交易",
+        ),
+        (
+            "【招标公告】【某某机场保洁服务项目】采购预询价\n基本信息\n采购单位：某某机场有限公司\n\
+             为合理确定采购预算，请有意向的供应商按附件格式提供与之相匹配的报价资料，\
+             本次询价不作为选定供应商的依据。报价资料提交截止时间：2024年10月25日17:00\n",
+            "预询价",
+        ),
+    ] {
+        let report = engine.scan("t.txt", text.as_bytes());
+        assert_eq!(report.doc_type, None, "{text}");
+        let finding = report
+            .verdict
+            .findings
+            .iter()
+            .find(|f| f.rule == "fields.unknown_type")
+            .unwrap_or_else(|| panic!("no unknown_type finding: {text}"));
+        assert!(finding.excerpt.contains(kind), "{}", finding.excerpt);
+        assert_eq!(report.verdict.action, pubgate::model::Action::Hold);
+    }
+    let clarification = "某某项目澄清公告\n各潜在投标人：\n某某项目招标文件作如下澄清：\
+        投标截止时间延期至2021年8月30日10:00。\n某某公司\n2021年8月24日\n";
+    let report = engine.scan("t.txt", clarification.as_bytes());
+    assert_eq!(report.doc_type.as_deref(), Some("correction"));
+}
+
+/// Layouts met on pages published in 2019–2026 that the first readers
+/// missed: a self-run 询价 with its own title, a result under an
+/// aggregator card that repeats the tender's 项目概况, a heading that
+/// joins two items, an empty numbered code above the next entry, a
+/// masked figure in a table whose row the page broke over lines.
+#[test]
+fn fields_and_types_in_layouts_of_new_pages() {
+    let engine = util::engine();
+    let inquiry = "关于某某局配餐服务询价的公告\n为做好我局配餐服务工作，现就该项目进行公开询价，\
+        诚邀符合要求的单位参与报价。\n一、项目基本信息\n";
+    let report = engine.scan("t.txt", inquiry.as_bytes());
+    assert_eq!(report.doc_type.as_deref(), Some("inquiry"));
+
+    let result_under_card = "某某县学生营养餐食材采购项目中标(成交)结果公告\n\
+        项目名称：某某县学生营养餐食材采购项目\n\
+        概况：某某县学生营养餐食材采购项目招标项目的潜在投标人应在政采云平台线上获取招标文件，\
+        并于2026年02月09日11:00（北京时间）前递交投标文件；\n";
+    let report = engine.scan("t.txt", result_under_card.as_bytes());
+    assert_eq!(report.doc_type.as_deref(), Some("award"));
+
+    let single = "某某医院医疗废物转运项目单一来源公告\n一、采购项目信息\n\
+        项目名称：某某医院医疗废物转运项目\n总金额：预算5万元（据实结算）\n\
+        二、拟选择采取单一来源采购方式的原因及满足需求的说明\n\
+        根据市生态环境局的通知，现指定某某环保工程有限公司为项目的单一来源供应商。\n\
+        三、公示期：5个工作日\n四、联系电话：027-85787713\n某某医院\n2024年1月9日\n";
+    assert_eq!(missing_fields(&engine, single), Vec::<String>::new());
+    let no_reason = single.replace(
+        "二、拟选择采取单一来源采购方式的原因及满足需求的说明\n\
+        根据市生态环境局的通知，现指定某某环保工程有限公司为项目的单一来源供应商。\n",
+        "",
+    );
+    assert_eq!(
+        missing_fields(&engine, &no_reason),
+        ["single_source_reason", "single_source_supplier"]
+    );
+
+    let negotiation = "某某医院院内谈判文件\n项目编号：\n项目名称：某某医院救护车购置项目\n\
+        某某医院对以下项目进行竞争性谈判采购。\n一、采购项目编号：\n二、采购项目名称：某某医院救护车购置项目\n\
+        三、采购项目预算金额：人民币50万\n四、谈判时间：2022年5月20日10:00\n";
+    let missing = missing_fields(&engine, negotiation);
+    assert!(missing.contains(&"project_code".to_string()), "{missing:?}");
+    assert!(
+        !missing.contains(&"bid_deadline".to_string()),
+        "{missing:?}"
+    );
+
+    let intent = "为便于供应商及时了解政府采购信息，根据《财政部关于开展政府采购意向公开工作的通知》等有关规定，\
+        现将某某街道办事处采购意向公开如下：\n\
+        序号 | 采购项目名称 | 采购需求概况 | 预算金额(万元) | 预计采购时间 | 备注 |\n\
+        ---|---|---|---|---|---|\n\
+        * | 某某街道食堂食材采购 |\n采购内容：餐饮服务\n|\n\
+        ***.****** | ****年**月 | 项目服务时间：合同签订后 |\n";
+    let report = engine.scan("t.txt", intent.as_bytes());
+    assert!(
+        report
+            .verdict
+            .findings
+            .iter()
+            .any(|f| f.rule == "fields.masked" && f.field.as_deref() == Some("budget_amount")),
+        "{:?}",
+        report.verdict.findings
+    );
+}

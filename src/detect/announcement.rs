@@ -613,7 +613,11 @@ fn addressed_to_offices(doc: &NormalizedDoc, not_addressed_to: &[String]) -> boo
         .filter(|l| !l.is_empty())
         .take(SALUTATION_LINES)
         .filter_map(salutation)
-        .any(|addressee| !not_addressed_to.iter().any(|w| addressee.contains(w.as_str())))
+        .any(|addressee| {
+            !not_addressed_to
+                .iter()
+                .any(|w| addressee.contains(w.as_str()))
+        })
 }
 
 /// The addressee of a salutation line (`各预算单位：` → `各预算单位`).

@@ -632,7 +632,11 @@ fn table_cell_below(text: &str, label_end: usize, kind: ValueKind) -> Option<&st
     let rest = rest.trim_start_matches(|c: char| {
         c == ')' || c == '）' || c == '(' || c == '（' || c == '万' || c == '元'
     });
-    if !(rest.is_empty() || rest.starts_with('\t') || rest.starts_with("  ")) {
+    if !(rest.is_empty()
+        || rest.starts_with('\t')
+        || rest.starts_with("  ")
+        || rest.trim_start_matches(' ').starts_with('|'))
+    {
         return None;
     }
     let column = split_cells(&text[line_start..label_end]).len() - 1;
