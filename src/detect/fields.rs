@@ -967,6 +967,12 @@ fn labelled_number(block: &str) -> bool {
         .map(str::trim)
         .filter(|l| !l.is_empty());
     while let Some(line) = lines.next() {
+        // The phone label may follow the person on the same line
+        // (`韩老师 联系电话: 1399960853`).
+        let line = match PHONE_LABELS.iter().filter_map(|l| line.find(l)).min() {
+            Some(at) if !phone_labelled(line) => &line[at..],
+            _ => line,
+        };
         if !phone_labelled(line) {
             continue;
         }
@@ -997,10 +1003,11 @@ fn phone_labelled(line: &str) -> bool {
         .skip_while(|c| c.is_ascii_digit() || "().、．（）".contains(*c))
         .take(6)
         .collect();
-    ["联系电话", "电话", "联系方式", "手机", "办公电话"]
-        .iter()
-        .any(|l| compact.starts_with(l))
+    PHONE_LABELS.iter().any(|l| compact.starts_with(l))
 }
+
+/// Labels of a phone number.
+const PHONE_LABELS: &[&str] = &["联系电话", "电话", "联系方式", "手机", "办公电话"];
 
 /// Whether `after_delim` (the text after a label and its delimiter) holds
 /// a value of `kind`.
