@@ -195,15 +195,15 @@ pub struct OtherKind {
     /// (`投诉人` with `被投诉人`).
     #[serde(default)]
     pub all_of: Vec<Vec<String>>,
-    /// A salutation line near the top addressed to offices, not to
-    /// suppliers (`各预算单位：`, `院属各科室：`): a circular. Addressees
-    /// with one of `not_addressed_to` (`各潜在投标人：` over a
-    /// clarification) are the suppliers of a procurement.
+    /// A salutation line near the top addressed to offices (`各预算单位：`,
+    /// `院属各科室：`) — an addressee with one of `addressed_to` — is a
+    /// circular. `各有关单位：` and `各潜在投标人：` head procurement
+    /// notices themselves, so only the listed addressees count.
     #[serde(default)]
     pub salutation: bool,
     /// See `salutation`.
     #[serde(default)]
-    pub not_addressed_to: Vec<String>,
+    pub addressed_to: Vec<String>,
 }
 
 /// The whole announcement spec.
@@ -347,6 +347,12 @@ impl AnnouncementSpec {
                     let n = p.chars().count();
                     score += if headings.contains(p) { 2 * n } else { n };
                 }
+                // A notice that amends another quotes it (`已购买招标文件的
+                // 单位` in a notice that suspends a tender): what it does
+                // to it weighs more than what it quotes.
+                if t.amends {
+                    score *= 2;
+                }
             }
             if let Some(m) = &method
                 && t.method.iter().any(|v| m.contains(v.as_str()))
@@ -398,7 +404,7 @@ impl AnnouncementSpec {
             k.all_of
                 .iter()
                 .any(|set| set.iter().all(|p| head.contains(p.as_str())))
-                || (k.salutation && addressed_to_offices(doc, &k.not_addressed_to))
+                || (k.salutation && addressed_to_offices(doc, &k.addressed_to))
         })
     }
 
@@ -602,9 +608,9 @@ fn outside_summary(head: &str, phrase: &str) -> bool {
 const SUMMARY_REACH: usize = 160;
 
 /// Whether one of the first lines of the content is a salutation to
-/// offices (`各预算单位：`, `院属各科室：`, `各招标人、招标代理机构和政府采购当事人：`)
-/// rather than to the suppliers of a procurement (`各潜在投标人：`).
-fn addressed_to_offices(doc: &NormalizedDoc, not_addressed_to: &[String]) -> bool {
+/// offices (`各预算单位：`, `院属各科室：`, `各招标人、招标代理机构和政府采购当事人：`):
+/// an addressee naming one of `offices`.
+fn addressed_to_offices(doc: &NormalizedDoc, offices: &[String]) -> bool {
     doc.spans
         .iter()
         .filter(|s| s.kind == PartKind::Content)
@@ -613,11 +619,7 @@ fn addressed_to_offices(doc: &NormalizedDoc, not_addressed_to: &[String]) -> boo
         .filter(|l| !l.is_empty())
         .take(SALUTATION_LINES)
         .filter_map(salutation)
-        .any(|addressee| {
-            !not_addressed_to
-                .iter()
-                .any(|w| addressee.contains(w.as_str()))
-        })
+        .any(|addressee| offices.iter().any(|w| addressee.contains(w.as_str())))
 }
 
 /// The addressee of a salutation line (`各预算单位：` → `各预算单位`).
