@@ -679,6 +679,24 @@ mod morpheme_tests {
     use super::*;
 
     #[test]
+    fn a_summary_card_quotes_another_notice() {
+        let head = "项目名称：某某项目概况：某某项目的潜在投标人应在政采云平台获取招标文件";
+        assert!(!outside_summary(head, "潜在投标人应在"));
+        let invitation = "一、项目基本情况某某项目的潜在投标人应在政采云平台获取招标文件";
+        assert!(outside_summary(invitation, "潜在投标人应在"));
+    }
+
+    #[test]
+    fn salutations_name_their_addressee() {
+        assert_eq!(salutation("各预算单位："), Some("各预算单位"));
+        assert_eq!(salutation("院属各科室:"), Some("院属各科室"));
+        assert_eq!(salutation("各潜在投标人："), Some("各潜在投标人"));
+        // A labelled line or a sentence is no salutation.
+        assert_eq!(salutation("项目名称：某某项目"), None);
+        assert_eq!(salutation("现将有关事项通知如下："), None);
+    }
+
+    #[test]
     fn a_morpheme_is_swapped_only_after_the_labels_first_word() {
         let morphemes = [(
             "供应商".to_string(),

@@ -852,6 +852,16 @@ mod tests {
             &label_key("预算金额")
         ));
         assert!(!key_matches(&label_key("编号"), &label_key("项目编号")));
+        // A heading that joins two items holds the first.
+        assert!(key_matches(
+            &label_key("拟选择采取单一来源采购方式的原因及满足需求的说明"),
+            &label_key("单一来源采购方式的原因")
+        ));
+        // Not a label merely inside a longer one.
+        assert!(!key_matches(
+            &label_key("关于单一来源采购方式的原因说明的补充"),
+            &label_key("单一来源采购方式的原因")
+        ));
     }
 
     #[test]
