@@ -1126,6 +1126,17 @@ fn pages_of_other_kinds_are_no_type() {
         assert!(finding.excerpt.contains(kind), "{}", finding.excerpt);
         assert_eq!(report.verdict.action, pubgate::model::Action::Hold);
     }
+    // Letters that end or move a procurement in their own words, with
+    // none of the template's phrases.
+    let ended = "各有关单位：\n我单位于2020年6月9日发布了某某研究室修缮项目的招标公告，\
+        项目原定于6月22日开标。经单位领导研究，决定取消该修缮项目的招标，另行安排。\
+        已购买招标文件的单位，请与代理公司联系退还费用。\n特此公告。\n某某研究所\n2020年6月18日\n";
+    let report = engine.scan("t.txt", ended.as_bytes());
+    assert_eq!(report.doc_type.as_deref(), Some("termination"));
+    let moved = "各投标单位：\n某某产业园区基础设施项目的资格预审会议，因场地原因推迟到2022年3月8日上午9时举行，\
+        地点不变，请各投标单位相互转告。\n某某管理委员会\n2022年3月1日\n";
+    let report = engine.scan("t.txt", moved.as_bytes());
+    assert_eq!(report.doc_type.as_deref(), Some("correction"));
     let clarification = "某某项目澄清公告\n各潜在投标人：\n某某项目招标文件作如下澄清：\
         投标截止时间延期至2021年8月30日10:00。\n某某公司\n2021年8月24日\n";
     let report = engine.scan("t.txt", clarification.as_bytes());

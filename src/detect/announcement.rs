@@ -165,6 +165,17 @@ pub struct DocType {
     /// secret.
     #[serde(default)]
     pub evaluated_if: Vec<String>,
+    /// Sentences (regular expressions, on the text without whitespace)
+    /// that do what the type does, however a notice words it:
+    /// `决定…取消…招标` ends a procurement, `延期至` corrects one. Each
+    /// one present counts as a body phrase of `PATTERN_WEIGHT`
+    /// characters — the evidence of notices written as a letter, with
+    /// none of the template's phrases.
+    #[serde(default)]
+    pub body_patterns: Vec<String>,
+    /// `body_patterns`, compiled once.
+    #[serde(skip)]
+    compiled_body: std::sync::OnceLock<Vec<regex::Regex>>,
     /// Mandatory field ids.
     pub required: Vec<String>,
     /// Published before the award: expert names, bidders and 标底 are secret.
@@ -184,6 +195,22 @@ pub struct DocType {
     #[serde(default)]
     pub min_period_rule: Option<String>,
 }
+
+impl DocType {
+    /// The body patterns, compiled (checked when the spec loads).
+    fn compiled_body_patterns(&self) -> &[regex::Regex] {
+        self.compiled_body.get_or_init(|| {
+            self.body_patterns
+                .iter()
+                .filter_map(|p| regex::Regex::new(p).ok())
+                .collect()
+        })
+    }
+}
+
+/// What one body pattern weighs, in characters of a body phrase: about a
+/// characteristic phrase's (`终止原因`, `延期至`).
+const PATTERN_WEIGHT: usize = 4;
 
 /// A kind of page that is no announcement type.
 #[derive(Debug, Clone, Deserialize)]
@@ -275,6 +302,11 @@ impl AnnouncementSpec {
             if t.title.is_empty() {
                 return Err(format!("type \"{}\" has no title phrases", t.id));
             }
+            for p in &t.body_patterns {
+                if let Err(e) = regex::Regex::new(p) {
+                    return Err(format!("type \"{}\": body pattern {p:?}: {e}", t.id));
+                }
+            }
         }
         for (id, f) in &self.fields {
             if f.labels.iter().any(|l| l.trim().is_empty()) || f.labels.is_empty() {
@@ -347,6 +379,11 @@ impl AnnouncementSpec {
                     let n = p.chars().count();
                     score += if headings.contains(p) { 2 * n } else { n };
                 }
+                score += PATTERN_WEIGHT
+                    * t.compiled_body_patterns()
+                        .iter()
+                        .filter(|p| p.is_match(&head))
+                        .count();
                 // A notice that amends another quotes it (`已购买招标文件的
                 // 单位` in a notice that suspends a tender): what it does
                 // to it weighs more than what it quotes.
