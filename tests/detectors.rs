@@ -1189,6 +1189,14 @@ fn fields_and_types_in_layouts_of_new_pages() {
         "{missing:?}"
     );
 
+    // A party's line with the person first and the phone label after it;
+    // an oversight office's number on that line is no party's.
+    let result = "某某中学道路工程中标公示\n1、项目编号：ZCD-2016-122\n2、项目名称：某某中学道路工程\n\
+        3、招标单位：某某中学\n4、招标单位联系人：韩老师 联系电话：1399960853\n5、中标单位：某某建筑工程有限公司\n";
+    assert!(!missing_fields(&engine, result).contains(&"purchaser_contact".to_string()));
+    let oversight = result.replace("联系电话：1399960853", "监督电话：1399960853");
+    assert!(missing_fields(&engine, &oversight).contains(&"purchaser_contact".to_string()));
+
     let intent = "为便于供应商及时了解政府采购信息，根据《财政部关于开展政府采购意向公开工作的通知》等有关规定，\
         现将某某街道办事处采购意向公开如下：\n\
         序号 | 采购项目名称 | 采购需求概况 | 预算金额(万元) | 预计采购时间 | 备注 |\n\

@@ -968,9 +968,10 @@ fn labelled_number(block: &str) -> bool {
         .filter(|l| !l.is_empty());
     while let Some(line) = lines.next() {
         // The phone label may follow the person on the same line
-        // (`韩老师 联系电话: 1399960853`).
+        // (`韩老师 联系电话: 1399960853`), but not an oversight office
+        // (`监督电话：`).
         let line = match PHONE_LABELS.iter().filter_map(|l| line.find(l)).min() {
-            Some(at) if !phone_labelled(line) => &line[at..],
+            Some(at) if !phone_labelled(line) && !oversight_label(&line[..at]) => &line[at..],
             _ => line,
         };
         if !phone_labelled(line) {
