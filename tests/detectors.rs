@@ -506,6 +506,12 @@ fn consistency_checks() {
             &[],
         ),
         row(
+            "self-run tender sets its own period",
+            "（自行采购）某某中心银行账户招标公告\n三、获取招标文件\n时间：2024年5月10日至2024年5月15日\n四、提交投标文件截止时间：2024年5月20日9时30分",
+            &[],
+            &["consistency.bid_period"],
+        ),
+        row(
             "legal tender period",
             "某某项目公开招标公告\n三、获取招标文件\n时间：2024年5月10日至2024年5月15日\n四、提交投标文件截止时间：2024年6月3日9时30分",
             &[],

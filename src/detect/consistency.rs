@@ -234,6 +234,21 @@ impl Consistency {
         let Some(min_days) = doc_type.min_bid_days else {
             return;
         };
+        // The statutory periods bind procurement under the 政府采购法; a
+        // notice that says it is outside it (`（自行采购）`, below the
+        // procurement thresholds; a hospital's `院内` tender) sets its own.
+        if cx
+            .doc
+            .spans
+            .iter()
+            .filter(|s| s.kind.is_content())
+            .any(|s| {
+                let text = &cx.doc.text[s.range.clone()];
+                OUTSIDE_STATUTE.iter().any(|w| text.contains(w))
+            })
+        {
+            return;
+        }
         // The deadline is the latest date named as one (a 文件获取截止时间
         // may also carry the word); the start is the earliest publication or
         // document-issue date (the 项目概况 sentence also mentions 获取招标文件,
@@ -646,3 +661,13 @@ impl Detector for Consistency {
         self.invalid_dates(cx, out);
     }
 }
+
+/// Words by which a notice says it is outside the 政府采购法's procedures,
+/// so its statutory minimum periods do not bind it.
+const OUTSIDE_STATUTE: &[&str] = &[
+    "自行采购",
+    "非政府采购",
+    "院内招标",
+    "院内采购",
+    "院内公开招标",
+];
