@@ -233,6 +233,15 @@ pub struct OtherKind {
     pub addressed_to: Vec<String>,
 }
 
+impl OtherKind {
+    /// Whether every phrase of one of `all_of`'s sets is in `text`.
+    fn phrases_in(&self, text: &str) -> bool {
+        self.all_of
+            .iter()
+            .any(|set| set.iter().all(|p| text.contains(p.as_str())))
+    }
+}
+
 /// The whole announcement spec.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -341,11 +350,7 @@ impl AnnouncementSpec {
                 .types
                 .iter()
                 .any(|t| t.title.iter().any(|p| title.contains(p.as_str())));
-            let titled_as_kind = kind
-                .all_of
-                .iter()
-                .any(|set| set.iter().all(|p| title.contains(p.as_str())));
-            if !titled_as_type || titled_as_kind {
+            if !titled_as_type || kind.phrases_in(&title) {
                 return None;
             }
         }
@@ -438,10 +443,7 @@ impl AnnouncementSpec {
 
     fn other_kind_in(&self, doc: &NormalizedDoc, head: &str) -> Option<&OtherKind> {
         self.other_kinds.iter().find(|k| {
-            k.all_of
-                .iter()
-                .any(|set| set.iter().all(|p| head.contains(p.as_str())))
-                || (k.salutation && addressed_to_offices(doc, &k.addressed_to))
+            k.phrases_in(head) || (k.salutation && addressed_to_offices(doc, &k.addressed_to))
         })
     }
 
@@ -500,14 +502,7 @@ pub(super) fn title_text(doc: &NormalizedDoc) -> String {
     }
     // The first lines of the content, across pieces: a page's first piece
     // may hold nothing but blanks (an indented container, an empty cell).
-    let lines = doc
-        .spans
-        .iter()
-        .filter(|s| s.kind == PartKind::Content)
-        .flat_map(|span| doc.text[span.range.clone()].lines())
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .take(TITLE_LINES);
+    let lines = content_lines(doc).take(TITLE_LINES);
     let mut whole_title_seen = false;
     for (i, line) in lines.enumerate() {
         // Below a salutation (`各预算单位：`) is the letter's body.
@@ -630,15 +625,8 @@ fn method_value(head: &str) -> Option<String> {
 /// 项目概况 (`概况：…潜在投标人应在…获取招标文件`), which does not make
 /// the result an invitation.
 fn outside_summary(head: &str, phrase: &str) -> bool {
-    head.match_indices(phrase).any(|(at, _)| {
-        let before = &head[..at];
-        let from = before
-            .char_indices()
-            .rev()
-            .nth(SUMMARY_REACH)
-            .map_or(0, |(i, _)| i);
-        !before[from..].contains("概况")
-    })
+    head.match_indices(phrase)
+        .any(|(at, _)| !super::text::layout::before(head, at, SUMMARY_REACH).contains("概况"))
 }
 
 /// How far back (characters) a 概况 label covers a phrase.
@@ -648,15 +636,21 @@ const SUMMARY_REACH: usize = 160;
 /// offices (`各预算单位：`, `院属各科室：`, `各招标人、招标代理机构和政府采购当事人：`):
 /// an addressee naming one of `offices`.
 fn addressed_to_offices(doc: &NormalizedDoc, offices: &[String]) -> bool {
+    content_lines(doc)
+        .take(SALUTATION_LINES)
+        .filter_map(salutation)
+        .any(|addressee| offices.iter().any(|w| addressee.contains(w.as_str())))
+}
+
+/// The non-empty lines of the content pieces, trimmed, across pieces (a
+/// page's first piece may hold nothing but blanks).
+fn content_lines(doc: &NormalizedDoc) -> impl Iterator<Item = &str> {
     doc.spans
         .iter()
         .filter(|s| s.kind == PartKind::Content)
         .flat_map(|span| doc.text[span.range.clone()].lines())
         .map(str::trim)
         .filter(|l| !l.is_empty())
-        .take(SALUTATION_LINES)
-        .filter_map(salutation)
-        .any(|addressee| offices.iter().any(|w| addressee.contains(w.as_str())))
 }
 
 /// The addressee of a salutation line (`各预算单位：` → `各预算单位`).
