@@ -255,6 +255,11 @@ pub struct AnnouncementSpec {
     /// that type.
     #[serde(default)]
     pub other_kinds: Vec<OtherKind>,
+    /// Words by which a notice says it is outside the 政府采购法's
+    /// procedures (`自行采购`, a hospital's `院内招标`): the statutory
+    /// minimum bid periods (`min_bid_days`) do not bind it.
+    #[serde(default)]
+    pub outside_statute: Vec<String>,
     /// Fields by id.
     pub fields: std::collections::BTreeMap<String, FieldSpec>,
     /// Key morphemes of labels and the words platforms write in their

@@ -244,7 +244,10 @@ impl Consistency {
             .filter(|s| s.kind.is_content())
             .any(|s| {
                 let text = &cx.doc.text[s.range.clone()];
-                OUTSIDE_STATUTE.iter().any(|w| text.contains(w))
+                cx.spec
+                    .outside_statute
+                    .iter()
+                    .any(|w| text.contains(w.as_str()))
             })
         {
             return;
@@ -661,13 +664,3 @@ impl Detector for Consistency {
         self.invalid_dates(cx, out);
     }
 }
-
-/// Words by which a notice says it is outside the 政府采购法's procedures,
-/// so its statutory minimum periods do not bind it.
-const OUTSIDE_STATUTE: &[&str] = &[
-    "自行采购",
-    "非政府采购",
-    "院内招标",
-    "院内采购",
-    "院内公开招标",
-];
