@@ -1220,3 +1220,41 @@ fn fields_and_types_in_layouts_of_new_pages() {
         report.verdict.findings
     );
 }
+
+/// Tables flattened with bars whose rows do not keep to a line: each cell
+/// on a line of its own closed by its bar, a cell wrapped over lines with
+/// its bar below, the sentence that introduces the table on the header's
+/// line. The header cell labels the value in its column however the row
+/// broke; an emptied budget cell is still reported missing.
+#[test]
+fn barred_tables_whose_rows_break_over_lines() {
+    let engine = util::engine();
+    let intro = "为便于供应商及时了解政府采购信息，根据《财政部关于开展政府采购意向公开工作的通知》等有关规定，\
+        现将某某医院2024年3月采购意向公开如下：";
+    let one_cell_per_line = format!(
+        "{intro}\n序号 |\n采购项目名称 |\n采购需求概况 |\n预算金额 (万元) |\n预计采购时间(填写到月) |\n备注 |\n\
+         1 |\n某某医院污水处理站改造项目 |\n改造污水处理设备一套，满足排放标准。 |\n23.5 |\n2024.3 |\n|\n\
+         本次公开的采购意向是本单位政府采购工作的初步安排。\n"
+    );
+    let wrapped_cell = format!(
+        "{intro}\n序号 |\n采购项目名称 |\n采购需求概况 |\n预算金额 |\n预计采购时间 |\n1 |\n\
+         某某医院2024年-2025年职工食堂委托运营项目\n|\n\
+         要求具备食品经营许可证，有医院食堂经验者优先 | 每年约30万元 | 2024年3月 |\n"
+    );
+    let header_after_sentence = format!(
+        "{intro}| 序号 | 采购项目名称 | 采购需求概况 | 预算金额(万元) | 预计采购时间(精确到月) | 备注 |\n\
+         |---|---|---|---|---|---|\n\
+         | 1 | 某某医院食堂运营外包项目 | 食堂及超市运营外包。 | 120 | 2024年3月 |\n"
+    );
+    for text in [&one_cell_per_line, &wrapped_cell, &header_after_sentence] {
+        assert_eq!(
+            missing_fields(&engine, text),
+            Vec::<String>::new(),
+            "{text}"
+        );
+    }
+    let emptied = one_cell_per_line.replace("23.5 |", "|");
+    assert_eq!(missing_fields(&engine, &emptied), ["budget_amount"]);
+    let emptied = header_after_sentence.replace("| 120 |", "| |");
+    assert_eq!(missing_fields(&engine, &emptied), ["budget_amount"]);
+}

@@ -26,7 +26,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::announcement::{FieldSpec, ValueKind};
-use super::structure::{Source, key_matches, label_key, split_cells};
+use super::structure::{Source, key_matches, label_key, rule_line, split_cells};
 use super::text::layout::{after_in_content, line_at, line_before};
 use super::text::names::names_in;
 use super::{Candidate, Context, Detector};
@@ -667,11 +667,6 @@ fn table_cell_below(text: &str, label_end: usize, kind: ValueKind) -> Option<&st
 /// How many lines below a header row a row broken by its cells' line
 /// breaks is looked through.
 const BROKEN_ROW_LINES: usize = 12;
-
-/// A line that only rules a flattened table (`---|---|---`).
-fn rule_line(line: &str) -> bool {
-    line.contains("--") && line.chars().all(|c| "-|:—－ \t".contains(c))
-}
 
 /// A figure whose every digit an aggregator replaced by `*`
 /// (`***.******`, `**.**`).

@@ -191,6 +191,54 @@ pub fn split_cells(line: &str) -> Vec<&str> {
     re.split(line).collect()
 }
 
+/// A line that only rules a flattened table (`---|---|---`).
+pub fn rule_line(line: &str) -> bool {
+    line.contains("--") && line.chars().all(|c| "-|:—－ \t".contains(c))
+}
+
+/// Whether a line closes a cell with a bar, as a table flattened to one
+/// cell per line does (`序号 |`, `17.1 |`, a bar alone for an empty cell).
+fn closes_a_cell(line: &str) -> bool {
+    let t = line.trim();
+    t.ends_with(['|', '｜']) && !rule_line(t)
+}
+
+/// The header of a barred table whose rows may break over lines, at line
+/// `i`: three or more header cells each on a line closing it (`序号 |`),
+/// or on one line closing its last (`序号 | 采购项目名称 | … | 备注 |`,
+/// perhaps after the sentence that introduces the table). Returns the
+/// header cells, qualified, and the line the cells below start on.
+fn barred_header(text: &str, lines: &[Range<usize>], i: usize) -> Option<(Vec<String>, usize)> {
+    let line = |n: usize| text[lines[n].clone()].trim();
+    let header_like = |c: &str| label_like(c) && ends_like_a_header(c);
+    let l = line(i);
+    if !closes_a_cell(l) || (i > 0 && closes_a_cell(line(i - 1))) {
+        return None;
+    }
+    let mut row = cells(l);
+    if !l.starts_with(['|', '｜']) {
+        let prose = row.iter().take_while(|c| !label_like(c)).count();
+        row.drain(..prose);
+    }
+    if row.len() >= 3 && row.iter().all(|c| header_like(c)) {
+        return Some((
+            qualified(row.iter().map(|c| c.to_string()).collect()),
+            i + 1,
+        ));
+    }
+    let mut headers = Vec::new();
+    let mut n = i;
+    while n < lines.len() {
+        let row = cells(line(n));
+        match row.as_slice() {
+            [cell] if closes_a_cell(line(n)) && header_like(cell) => headers.push(cell.to_string()),
+            _ => break,
+        }
+        n += 1;
+    }
+    (headers.len() >= 3).then(|| (qualified(headers), n))
+}
+
 /// Cells of a table row: tabs, `|`, or runs of two or more spaces.
 pub fn cells(line: &str) -> Vec<&str> {
     let cells: Vec<&str> = split_cells(line).into_iter().map(str::trim).collect();
@@ -376,6 +424,7 @@ impl Structure {
         for r in &lines {
             self.read_inline_header_row(text, r.clone(), range.end);
         }
+        self.read_barred_cells(text, &lines);
         let mut i = 0;
         while i < lines.len() {
             let r = lines[i].clone();
@@ -434,6 +483,15 @@ impl Structure {
             // Tables: a header row and the rows below it. A header that
             // wraps onto the next line (label cells only) continues there.
             let mut header = cells(l);
+            // The sentence that introduces a barred table may share the
+            // header's line (`…采购意向公开如下:| 序号 | 采购项目名称 |…`):
+            // it is no column.
+            if !l.trim_start().starts_with(['|', '｜']) && l.contains(['|', '｜']) {
+                let prose = header.iter().take_while(|c| !label_like(c)).count();
+                if header.len() >= prose + 3 && header[prose..].iter().all(|c| label_like(c)) {
+                    header.drain(..prose);
+                }
+            }
             let mut next_row = i + 1;
             if header.len() >= 2 && header.iter().all(|c| label_like(c)) {
                 while let Some(next) = lines.get(next_row) {
@@ -451,12 +509,13 @@ impl Structure {
                 }
             }
             if header.len() >= 2
+                && !rule_line(l)
                 && header.iter().filter(|c| label_like(c)).count() * 3 >= header.len() * 2
             {
                 let mut j = next_row;
                 let mut rows = 0;
                 while j < lines.len() && rows < 200 {
-                    if !nonempty(&lines[j]) {
+                    if !nonempty(&lines[j]) || rule_line(line(&lines[j])) {
                         j += 1;
                         continue;
                     }
@@ -708,6 +767,100 @@ impl Structure {
                 let start = rows_start + m.start();
                 self.push(cell, start..start + m.len(), Source::Column);
             }
+        }
+    }
+
+    /// A table flattened to text whose cells are closed by bars but whose
+    /// rows are not kept to a line: cells one per line (`序号 |` /
+    /// `采购项目名称 |` / … / `1 |`), or a header row on one line and rows
+    /// whose cells hold line breaks (`* | 锦官驿…食材采购 |` / `采购内容:…` /
+    /// `|` / `***.****** | ****年**月 | … |`). A cell runs up to its bar,
+    /// over lines if it wraps; an empty cell is a bar alone. The cells after
+    /// the header fill its rows, left to right.
+    fn read_barred_cells(&mut self, text: &str, lines: &[Range<usize>]) {
+        let line = |n: usize| text[lines[n].clone()].trim();
+        let mut i = 0;
+        while i < lines.len() {
+            let Some((headers, mut from)) = barred_header(text, lines, i) else {
+                i += 1;
+                continue;
+            };
+            // (A header of one cell per line takes three lines or more.)
+            let header_on_one_line = from == i + 1;
+            if from < lines.len() && rule_line(line(from)) {
+                from += 1;
+            }
+            // The run: lines that close cells, each after at most
+            // `WRAPPED_LINES` lines of a cell that wrapped.
+            const WRAPPED_LINES: usize = 8;
+            let mut end = None;
+            let mut k = from;
+            while k < lines.len() {
+                let closing = (k..lines.len().min(k + WRAPPED_LINES + 1))
+                    .find(|&n| line(n).contains(['|', '｜']))
+                    .filter(|&n| closes_a_cell(line(n)));
+                match closing {
+                    Some(n) => {
+                        end = Some(n);
+                        k = n + 1;
+                    }
+                    None => break,
+                }
+            }
+            let Some(end) = end else {
+                i = from.max(i + 1);
+                continue;
+            };
+            // Below a header on one line, rows whose every line holds cells
+            // (whole rows, or a row wrapped over ruled lines) are the row
+            // reader's (`read_piece`); a cell's lines without a bar, or a
+            // bar alone, are this reader's.
+            if header_on_one_line
+                && lines[from..=end].iter().all(|r| {
+                    let l = text[r.clone()].trim();
+                    l.contains(['|', '｜']) && !cells(l).iter().all(|c| c.is_empty())
+                })
+            {
+                i = end + 1;
+                continue;
+            }
+            let region = lines[from].start..lines[end].end;
+            // The cells: the text between bars, trimmed, with its range.
+            let mut found: Vec<Range<usize>> = Vec::new();
+            let mut start = region.start;
+            for (at, bar) in text[region.clone()].match_indices(['|', '｜']) {
+                let at = region.start + at;
+                let raw = &text[start..at];
+                // A row drawn with outer bars (`| 1 | … |`) opens with one:
+                // nothing before it is a cell. A bar alone on its line
+                // closes a cell (empty, or wrapped from the lines above).
+                let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+                let line_end = text[at..].find('\n').map_or(text.len(), |n| at + n);
+                let opening = text[line_start..at].trim().is_empty()
+                    && !text[at + bar.len()..line_end].trim().is_empty();
+                if !(opening && raw.trim().is_empty()) {
+                    let lead = raw.len() - raw.trim_start().len();
+                    found.push(start + lead..start + lead + raw.trim().len());
+                }
+                start = at + bar.len();
+            }
+            let numbered = label_key(&headers[0]) == "序号";
+            for row in found.chunks(headers.len()) {
+                // A numbered table's rows open with their number (masked on
+                // some mirrors); a row that does not has lost a cell, and
+                // the columns with it.
+                let first = text[row[0].clone()].trim();
+                let masked = !first.is_empty() && first.chars().all(|c| "*＊#".contains(c));
+                if numbered && !row_start(first) && !masked {
+                    break;
+                }
+                for (h, cell) in headers.iter().zip(row) {
+                    if !cell.is_empty() {
+                        self.push(h, cell.clone(), Source::Column);
+                    }
+                }
+            }
+            i = end + 1;
         }
     }
 
