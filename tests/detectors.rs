@@ -1258,3 +1258,26 @@ fn barred_tables_whose_rows_break_over_lines() {
     let emptied = header_after_sentence.replace("| 120 |", "| |");
     assert_eq!(missing_fields(&engine, &emptied), ["budget_amount"]);
 }
+
+/// A termination gives its reason in a sentence as often as under a
+/// heading: a complaint found true, a winner who walked away from the
+/// contract, a decision to suspend. Without one the reason is missing.
+#[test]
+fn termination_reasons_in_prose() {
+    let engine = util::engine();
+    let head = "某某学校围墙改造工程终止公告\n项目编号：ZC-2024-018\n项目名称：某某学校围墙改造工程\n";
+    let tail = "联系人：王老师 联系电话：0571-88886666\n某某学校\n2024年5月6日\n";
+    for reason in [
+        "本项目开标后收到投诉，经监督部门调查核实投诉情况属实，对本项目依法重新招标。\n",
+        "第一中标候选人向我校递交了弃标函，经研究决定，重新启动采购活动。\n",
+        "经报请采购监管部门审查决定暂停该项目的招标。\n",
+    ] {
+        let text = format!("{head}{reason}{tail}");
+        assert!(
+            !missing_fields(&engine, &text).contains(&"termination_reason".to_string()),
+            "{text}"
+        );
+    }
+    let no_reason = format!("{head}本项目终止。\n{tail}");
+    assert!(missing_fields(&engine, &no_reason).contains(&"termination_reason".to_string()));
+}
