@@ -1265,7 +1265,8 @@ fn barred_tables_whose_rows_break_over_lines() {
 #[test]
 fn termination_reasons_in_prose() {
     let engine = util::engine();
-    let head = "某某学校围墙改造工程终止公告\n项目编号：ZC-2024-018\n项目名称：某某学校围墙改造工程\n";
+    let head =
+        "某某学校围墙改造工程终止公告\n项目编号：ZC-2024-018\n项目名称：某某学校围墙改造工程\n";
     let tail = "联系人：王老师 联系电话：0571-88886666\n某某学校\n2024年5月6日\n";
     for reason in [
         "本项目开标后收到投诉，经监督部门调查核实投诉情况属实，对本项目依法重新招标。\n",
@@ -1280,4 +1281,21 @@ fn termination_reasons_in_prose() {
     }
     let no_reason = format!("{head}本项目终止。\n{tail}");
     assert!(missing_fields(&engine, &no_reason).contains(&"termination_reason".to_string()));
+}
+
+/// A letter that ends a procurement without the template's headings is a
+/// termination: `终止此次…采购活动`, `本项目活动终止`.
+#[test]
+fn terminations_written_as_letters() {
+    let engine = util::engine();
+    for text in [
+        "某某招标有限公司于2015年8月28日就某某水厂设备采购项目进行了公开招标公告。\n过程中出现如下情形：\n\
+         报名截止时报名数量不足三家，延期后仍不足三家，采购人要求变更采购方式。\n\
+         鉴于以上原因，本项目活动终止。\n某某招标有限公司\n2015年10月28日\n",
+        "某某学院于2016年11月9日就某某屋面防水工程项目公开招标，因实质性响应的供应商不足3家，\
+         经学院领导小组批准，终止此次某某屋面防水工程项目公开招标采购活动。\n特此公告。\n某某学院\n",
+    ] {
+        let report = engine.scan("t.txt", text.as_bytes());
+        assert_eq!(report.doc_type.as_deref(), Some("termination"), "{text}");
+    }
 }

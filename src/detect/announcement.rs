@@ -531,6 +531,13 @@ pub(super) fn title_text(doc: &NormalizedDoc) -> String {
         if labelled_value(line) && !complete_title(line) {
             continue;
         }
+        // A short line that is a finished sentence
+        // (`某某公司于2015年8月28日就…进行了公开招标公告。`) is the body's
+        // first line: a title has no full stop. (A long line is cut at its
+        // first break below: a title glued to its body.)
+        if line.chars().count() <= MAX_TITLE_CHARS && line.trim_end().ends_with(['。', '．']) {
+            continue;
+        }
         let line = if line.chars().count() <= MAX_TITLE_CHARS {
             line
         } else {
