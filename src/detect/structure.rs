@@ -474,8 +474,14 @@ impl Structure {
                         self.push(&trimmed[..at], value_start..r.end, Source::Heading);
                     }
                     _ => {
-                        let end = self.block_end(text, &lines, i + 1, true);
-                        let start = lines.get(i + 1).map_or(r.end, |n| n.start);
+                        // A crawler may put the heading's colon on a line of
+                        // its own (`一、项目编号` / `：` / `MASCG-…`).
+                        let colon_line = lines
+                            .get(i + 1)
+                            .is_some_and(|n| matches!(line(n).trim(), ":" | "："));
+                        let below = i + 1 + usize::from(colon_line);
+                        let end = self.block_end(text, &lines, below, true);
+                        let start = lines.get(below).map_or(r.end, |n| n.start);
                         self.push(trimmed, start..end.max(start), Source::Heading);
                     }
                 }
@@ -1104,6 +1110,10 @@ mod tests {
         );
         assert_eq!(value_of(&doc, &s, "预算金额(万元)"), ["####.##"]);
         assert_eq!(value_of(&doc, &s, "预计采购时间"), ["####年##月"]);
+        // The heading's colon on a line of its own.
+        let (doc, s) =
+            structure("一、项目编号\n：\nMASCG-3-F-2026-0067\n二、项目名称\n：\n某某项目\n");
+        assert_eq!(value_of(&doc, &s, "项目编号"), ["MASCG-3-F-2026-0067"]);
         // `1.` numbering is not part of the label.
         let (doc, s) = structure("1.成交供应商名称：某某公司\n");
         assert_eq!(value_of(&doc, &s, "成交供应商名称"), ["某某公司"]);
