@@ -370,6 +370,12 @@ fn procurement_secrets_depend_on_the_phase() {
             &[],
         ),
         row(
+            "experts under a construction form's label, before award",
+            format!("{TENDER_HEAD}11、评委专家：张伟（组长）、李娜、王强。"),
+            &["procurement.expert_list"],
+            &[],
+        ),
+        row(
             "experts in award",
             format!("{AWARD_HEAD}五、评审专家名单：张伟、李娜、王强"),
             &[],
