@@ -164,6 +164,12 @@ fn personal_data_positives() {
             &[],
         ),
         row(
+            "the winner's project manager's mobile in a result form, one cell per line",
+            "中标单位\n某某建筑设计研究院\n项目经理（负责人）\n陈某\n项目经理（负责人）\n联系电话\n13912345678".to_string(),
+            &["personal.mobile"],
+            &[],
+        ),
+        row(
             "personal mailbox outside contacts",
             "专家张三的邮箱zhangsan1980@163.com已登记".to_string(),
             &["personal.email"],

@@ -114,6 +114,10 @@ const CODE_CONTEXT: &[&str] = &[
     "发票号",
     "采购计划",
 ];
+/// A supplier's staff, named in a result with their certificates: a phone
+/// labelled as theirs is a person's.
+const SUPPLIER_STAFF: &[&str] = &["项目经理", "项目总监"];
+
 /// Words that make a contact number personal.
 const PERSONAL_CONTEXT: &[&str] = &[
     "身份证",
@@ -477,7 +481,11 @@ impl Personal {
             return false;
         }
         let w = window(cx, span.start);
-        let personal = has_any(w, PERSONAL_CONTEXT);
+        // A supplier's project manager's own number (`项目经理（负责人）联系电话`
+        // in a construction award's form) is no contact of the procurement:
+        // the notices' contacts are the purchaser's, the agency's and the
+        // project's (`项目联系人`), never the winner's staff.
+        let personal = has_any(w, PERSONAL_CONTEXT) || has_any(w, SUPPLIER_STAFF);
         if !personal
             && (is_contact(cx, span.start)
                 || in_company_row(cx, span.start)
