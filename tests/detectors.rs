@@ -1319,3 +1319,16 @@ fn terminations_written_as_letters() {
         assert_eq!(report.doc_type.as_deref(), Some("termination"), "{text}");
     }
 }
+
+/// A project named only in quotes before `采购项目` or `的公开招标`, however
+/// short (`“棉织品”`), is named.
+#[test]
+fn a_project_named_in_quotes() {
+    let engine = util::engine();
+    let text = "废标公告\n我院于2023年8月11日组织了“棉织品(招标编号YT-2022-027)”的公开招标活动。\
+        中标结果公示期间收到质疑，复议结果为预中标公司存在虚假应标情况，取消其预中标资格。\n\
+        “棉织品”采购项目作废标处理，择期重新招标。\n联系电话：0755-25000000\n某某医院\n2023年8月24日\n";
+    assert!(!missing_fields(&engine, text).contains(&"project_name".to_string()));
+    let unnamed = text.replace("“棉织品(招标编号YT-2022-027)”的", "").replace("“棉织品”", "本");
+    assert!(missing_fields(&engine, &unnamed).contains(&"project_name".to_string()), "{unnamed}");
+}
