@@ -1329,6 +1329,34 @@ fn a_project_named_in_quotes() {
         中标结果公示期间收到质疑，复议结果为预中标公司存在虚假应标情况，取消其预中标资格。\n\
         “棉织品”采购项目作废标处理，择期重新招标。\n联系电话：0755-25000000\n某某医院\n2023年8月24日\n";
     assert!(!missing_fields(&engine, text).contains(&"project_name".to_string()));
-    let unnamed = text.replace("“棉织品(招标编号YT-2022-027)”的", "").replace("“棉织品”", "本");
-    assert!(missing_fields(&engine, &unnamed).contains(&"project_name".to_string()), "{unnamed}");
+    let unnamed = text
+        .replace("“棉织品(招标编号YT-2022-027)”的", "")
+        .replace("“棉织品”", "本");
+    assert!(
+        missing_fields(&engine, &unnamed).contains(&"project_name".to_string()),
+        "{unnamed}"
+    );
+}
+
+/// A result published without a title tells the tender's history first
+/// (`我院于…发布…招标公告`, `评标委员会按照招标公告要求…`): those sentences
+/// name the notice before, not this one, which is the award. Its deadline
+/// for objections to the result is the end of its publicity period.
+#[test]
+fn a_result_that_tells_the_tender_history() {
+    let engine = util::engine();
+    let text = "我院于2019年11月25日起在学院网站上发布某某学院实验室改造工程施工单位招标公告(招标编号:后勤招2019028号),\
+        投标截止时间内,共有21家单位参与投标。\n\
+        评标委员会按照招标公告要求对投标人递交的21家投标文件进行唱标、抽取代表球号,经评审,19家投标单位资格审查合格,\
+        1家投标单位资格审查不合格,不合格原因:某某建设工程有限公司未按招标公告第一条第2款要求提供建设行政主管部门核发的\
+        建筑工程施工总承包三级及以上资质,资格审查不合格。\n\
+        根据随机抽取结果:第一中标候选人为某某建设工程有限公司,第二中标候选人为某某建筑工程有限公司。\
+        评标委员会一致建议该项目中标人为某某建设工程有限公司。\n\
+        若对中标结果有异议,请于2019年12月12日前向学院纪检监察室投诉。投诉电话:0591-22869962。\n\
+        特此公示\n某某学院\n2019年12月10日\n";
+    let report = engine.scan("t.txt", text.as_bytes());
+    assert_eq!(report.doc_type.as_deref(), Some("award"));
+    assert!(!missing_fields(&engine, text).contains(&"announcement_period".to_string()));
+    let no_deadline = text.replace("若对中标结果有异议,请于2019年12月12日前向学院纪检监察室投诉。", "");
+    assert!(missing_fields(&engine, &no_deadline).contains(&"announcement_period".to_string()));
 }

@@ -551,6 +551,9 @@ pub(super) fn title_text(doc: &NormalizedDoc) -> String {
             }
             head
         };
+        if narrates(line) {
+            continue;
+        }
         out.push_str(line);
         out.push('\n');
         // The lines below a whole title are the body: its first sentence
@@ -559,6 +562,45 @@ pub(super) fn title_text(doc: &NormalizedDoc) -> String {
         whole_title_seen = complete_title(line);
     }
     out
+}
+
+/// Whether a title-zone line (or the head of a long one) tells what
+/// happened rather than names a notice: `我院于2019年11月25日起在学院网站上
+/// 发布…招标公告` opens a result's body, and the notice it names is the one
+/// before. A title dates its project (`2024年…采购项目`, `关于2024年…`), it
+/// does not say when something was done (`于2019年`).
+fn narrates(line: &str) -> bool {
+    const SELF: &[&str] = &[
+        "我院",
+        "我校",
+        "我局",
+        "我司",
+        "我公司",
+        "我单位",
+        "我中心",
+        "我所",
+        "我委",
+        "我办",
+    ];
+    /// Words that open a sentence's reason or authority (`评标委员会按照招标
+    /// 公告要求…`, `根据…的规定`), within a subject's length of the start.
+    const GROUNDS: &[&str] = &["按照", "根据", "依据", "依照"];
+    let line = line.trim_start();
+    if SELF.iter().any(|w| line.starts_with(w)) {
+        return true;
+    }
+    let opening: String = line.chars().take(12).collect();
+    if !line.starts_with("关于") && GROUNDS.iter().any(|w| opening.contains(w)) {
+        return true;
+    }
+    line.match_indices('于').any(|(at, _)| {
+        let before = line[..at].chars().next_back();
+        let after = line[at + '于'.len_utf8()..].trim_start();
+        !matches!(before, Some('关' | '对' | '至' | '属' | '由' | '基' | '等'))
+            && after.chars().take(4).all(|c| c.is_ascii_digit())
+            && after.chars().take(5).count() == 5
+            && after.chars().nth(4) == Some('年')
+    })
 }
 
 /// Whether a line is a labelled value (`项目编号:…`, `公告类型:竞争性磋商`):
@@ -727,6 +769,16 @@ mod morpheme_tests {
         assert!(!outside_summary(head, "潜在投标人应在"));
         let invitation = "一、项目基本情况某某项目的潜在投标人应在政采云平台获取招标文件";
         assert!(outside_summary(invitation, "潜在投标人应在"));
+    }
+
+    #[test]
+    fn narrative_lines_are_no_titles() {
+        assert!(narrates("我院于2019年11月25日起在学院网站上发布某某招标公告"));
+        assert!(narrates("评标委员会按照招标公告要求对投标人递交的投标文件进行唱标"));
+        assert!(narrates("某某公司于2015年8月28日就某某项目进行了公开招标公告"));
+        assert!(!narrates("关于2024年某某学校食堂食材采购项目的招标公告"));
+        assert!(!narrates("某某县2024年学生营养餐采购项目中标结果公告"));
+        assert!(!narrates("关于根据审计意见调整某某项目预算的更正公告"));
     }
 
     #[test]
