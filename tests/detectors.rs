@@ -1357,6 +1357,9 @@ fn a_result_that_tells_the_tender_history() {
     let report = engine.scan("t.txt", text.as_bytes());
     assert_eq!(report.doc_type.as_deref(), Some("award"));
     assert!(!missing_fields(&engine, text).contains(&"announcement_period".to_string()));
-    let no_deadline = text.replace("若对中标结果有异议,请于2019年12月12日前向学院纪检监察室投诉。", "");
+    let no_deadline = text.replace(
+        "若对中标结果有异议,请于2019年12月12日前向学院纪检监察室投诉。",
+        "",
+    );
     assert!(missing_fields(&engine, &no_deadline).contains(&"announcement_period".to_string()));
 }

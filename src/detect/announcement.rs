@@ -773,9 +773,15 @@ mod morpheme_tests {
 
     #[test]
     fn narrative_lines_are_no_titles() {
-        assert!(narrates("我院于2019年11月25日起在学院网站上发布某某招标公告"));
-        assert!(narrates("评标委员会按照招标公告要求对投标人递交的投标文件进行唱标"));
-        assert!(narrates("某某公司于2015年8月28日就某某项目进行了公开招标公告"));
+        assert!(narrates(
+            "我院于2019年11月25日起在学院网站上发布某某招标公告"
+        ));
+        assert!(narrates(
+            "评标委员会按照招标公告要求对投标人递交的投标文件进行唱标"
+        ));
+        assert!(narrates(
+            "某某公司于2015年8月28日就某某项目进行了公开招标公告"
+        ));
         assert!(!narrates("关于2024年某某学校食堂食材采购项目的招标公告"));
         assert!(!narrates("某某县2024年学生营养餐采购项目中标结果公告"));
         assert!(!narrates("关于根据审计意见调整某某项目预算的更正公告"));

@@ -705,6 +705,63 @@ fn decode_entities(raw: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The rules of a style sheet that apply on every screen: `selectors {
+/// declarations }` at the top level. A rule inside an at-rule block
+/// (`@media screen and (max-width:768px) { .pc{display:none} }`) hides on
+/// some screens only — a phone's view of a page that shows the notice on
+/// a desktop — so what it hides is published all the same.
+fn top_level_rules(css: &str) -> Vec<(&str, &str)> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    // Where the current top-level rule's prelude starts, and whether it
+    // is an at-rule's.
+    let mut prelude = 0;
+    let mut open = 0;
+    for (at, c) in css.char_indices() {
+        match c {
+            '{' => {
+                if depth == 0 {
+                    open = at;
+                }
+                depth += 1;
+            }
+            '}' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    let selectors = &css[prelude..open];
+                    if !selectors.trim_start().starts_with('@') {
+                        out.push((selectors, &css[open + 1..at]));
+                    }
+                    prelude = at + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A selector of a hiding rule as lol_html can match it: the selector as
+/// written (`.topbar_box p`), its pseudo-classes left off (wider); else —
+/// a combinator lol_html does not read (`+`, `~`) — its last compound, when
+/// that names a class, id or attribute (`.a + .x` → `.x`). A bare element
+/// (`p` of `.topbar_box + p`) would hide every paragraph of the page.
+fn hiding_selector(sel: &str) -> Option<Selector> {
+    let sel = sel.trim();
+    let without_pseudo =
+        |compound: &str| -> String { compound.split(':').next().unwrap_or("").to_string() };
+    let whole: Vec<String> = sel.split_whitespace().map(without_pseudo).collect();
+    if let Ok(parsed) = whole.join(" ").parse::<Selector>() {
+        return Some(parsed);
+    }
+    let last = sel.split_whitespace().last().unwrap_or("");
+    let last = without_pseudo(last.rsplit(['>', '+', '~']).next().unwrap_or(""));
+    if !last.contains(['.', '#', '[']) {
+        return None;
+    }
+    last.parse::<Selector>().ok()
+}
+
 /// The selectors of hidden content: the inline-style ones, and the classes
 /// and ids the page's own `<style>` blocks hide (a junk digit in a
 /// `<span class=x>` with `.x{display:none}`). Each is parsed on its own:
@@ -765,20 +822,12 @@ fn hidden_selectors(html: &str) -> Vec<Selector> {
         let end = lower[body_start..]
             .find("</style")
             .map_or(html.len(), |e| body_start + e);
-        for rule in html[body_start..end].split('}') {
-            let Some((selectors, declarations)) = rule.split_once('{') else {
-                continue;
-            };
+        for (selectors, declarations) in top_level_rules(&html[body_start..end]) {
             if !hides(declarations) {
                 continue;
             }
             for sel in selectors.split(',') {
-                // Keep the selector's last compound (`.a .x` → `.x`): wider,
-                // never narrower, and always something lol_html reads.
-                let last = sel.split_whitespace().last().unwrap_or("");
-                let last = last.rsplit(['>', '+', '~']).next().unwrap_or("");
-                let last = last.split(':').next().unwrap_or("");
-                if let Ok(parsed) = last.parse::<Selector>() {
+                if let Some(parsed) = hiding_selector(sel) {
                     out.push(parsed);
                 }
             }
@@ -1064,6 +1113,26 @@ mod tests {
                 .split_whitespace()
                 .collect::<String>(),
             "985"
+        );
+    }
+
+    #[test]
+    fn a_phone_layout_and_a_descendant_rule_hide_only_what_they_say() {
+        // A portal's style sheet: the notice is shown on a desktop; its
+        // rules for narrow screens hide the desktop parts, and a rule for
+        // the top bar's paragraphs hides those alone.
+        let doc = parts(
+            "<style>.wap{display:none}\n@media screen and (max-width:768px){.pc{display:none;}\n.topbar_box p{display:none;}}\n             .topbar_box p{display:none}</style>             <div class=\"topbar_box\"><p>今天是星期四</p></div>             <div class=\"pc\"><p>项目编号：JLSZC20250080601</p><p>预算金额：855645.95元</p></div>             <div class=\"wap\">手机版</div>",
+        );
+        let body = piece(&doc, "body");
+        assert!(body.contains("项目编号：JLSZC20250080601"), "{body:?}");
+        assert!(body.contains("预算金额：855645.95元"), "{body:?}");
+        let hidden = piece(&doc, "html:hidden");
+        assert!(hidden.contains("今天是星期四"), "{hidden:?}");
+        assert!(hidden.contains("手机版"), "{hidden:?}");
+        assert!(
+            !body.contains("今天是星期四") && !body.contains("手机版"),
+            "{body:?}"
         );
     }
 
