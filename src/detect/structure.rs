@@ -203,6 +203,48 @@ fn closes_a_cell(line: &str) -> bool {
     t.ends_with(['|', '｜']) && !rule_line(t)
 }
 
+/// The last line of a run of barred cells from line `from`: lines that
+/// close cells, each after at most `WRAPPED_LINES` lines of a cell that
+/// wrapped.
+fn barred_run(text: &str, lines: &[Range<usize>], from: usize) -> Option<usize> {
+    const WRAPPED_LINES: usize = 8;
+    let line = |n: usize| text[lines[n].clone()].trim();
+    let mut end = None;
+    let mut k = from;
+    while k < lines.len() {
+        let closing = (k..lines.len().min(k + WRAPPED_LINES + 1))
+            .find(|&n| line(n).contains(['|', '｜']))
+            .filter(|&n| closes_a_cell(line(n)));
+        let Some(closing) = closing else { break };
+        end = Some(closing);
+        k = closing + 1;
+    }
+    end
+}
+
+/// The cells of a barred region: the text between bars, trimmed, with its
+/// range. A row drawn with outer bars (`| 1 | … |`) opens with one:
+/// nothing before it is a cell. A bar alone on its line closes a cell
+/// (empty, or wrapped from the lines above).
+fn barred_cells(text: &str, region: Range<usize>) -> Vec<Range<usize>> {
+    let mut found: Vec<Range<usize>> = Vec::new();
+    let mut start = region.start;
+    for (at, bar) in text[region.clone()].match_indices(['|', '｜']) {
+        let at = region.start + at;
+        let raw = &text[start..at];
+        let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+        let line_end = text[at..].find('\n').map_or(text.len(), |n| at + n);
+        let opening = text[line_start..at].trim().is_empty()
+            && !text[at + bar.len()..line_end].trim().is_empty();
+        if !(opening && raw.trim().is_empty()) {
+            let lead = raw.len() - raw.trim_start().len();
+            found.push(start + lead..start + lead + raw.trim().len());
+        }
+        start = at + bar.len();
+    }
+    found
+}
+
 /// The header of a barred table whose rows may break over lines, at line
 /// `i`: three or more header cells each on a line closing it (`序号 |`),
 /// or on one line closing its last (`序号 | 采购项目名称 | … | 备注 |`,
@@ -788,7 +830,10 @@ impl Structure {
         let mut i = 0;
         while i < lines.len() {
             let Some((headers, mut from)) = barred_header(text, lines, i) else {
-                i += 1;
+                i = match self.read_barred_form(text, lines, i) {
+                    Some(end) => end + 1,
+                    None => i + 1,
+                };
                 continue;
             };
             // (A header of one cell per line takes three lines or more.)
@@ -796,24 +841,7 @@ impl Structure {
             if from < lines.len() && rule_line(line(from)) {
                 from += 1;
             }
-            // The run: lines that close cells, each after at most
-            // `WRAPPED_LINES` lines of a cell that wrapped.
-            const WRAPPED_LINES: usize = 8;
-            let mut end = None;
-            let mut k = from;
-            while k < lines.len() {
-                let closing = (k..lines.len().min(k + WRAPPED_LINES + 1))
-                    .find(|&n| line(n).contains(['|', '｜']))
-                    .filter(|&n| closes_a_cell(line(n)));
-                match closing {
-                    Some(n) => {
-                        end = Some(n);
-                        k = n + 1;
-                    }
-                    None => break,
-                }
-            }
-            let Some(end) = end else {
+            let Some(end) = barred_run(text, lines, from) else {
                 i = from.max(i + 1);
                 continue;
             };
@@ -830,26 +858,7 @@ impl Structure {
                 i = end + 1;
                 continue;
             }
-            let region = lines[from].start..lines[end].end;
-            // The cells: the text between bars, trimmed, with its range.
-            let mut found: Vec<Range<usize>> = Vec::new();
-            let mut start = region.start;
-            for (at, bar) in text[region.clone()].match_indices(['|', '｜']) {
-                let at = region.start + at;
-                let raw = &text[start..at];
-                // A row drawn with outer bars (`| 1 | … |`) opens with one:
-                // nothing before it is a cell. A bar alone on its line
-                // closes a cell (empty, or wrapped from the lines above).
-                let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
-                let line_end = text[at..].find('\n').map_or(text.len(), |n| at + n);
-                let opening = text[line_start..at].trim().is_empty()
-                    && !text[at + bar.len()..line_end].trim().is_empty();
-                if !(opening && raw.trim().is_empty()) {
-                    let lead = raw.len() - raw.trim_start().len();
-                    found.push(start + lead..start + lead + raw.trim().len());
-                }
-                start = at + bar.len();
-            }
+            let found = barred_cells(text, lines[from].start..lines[end].end);
             let numbered = label_key(&headers[0]) == "序号";
             for row in found.chunks(headers.len()) {
                 // A numbered table's rows open with their number (masked on
@@ -868,6 +877,47 @@ impl Structure {
             }
             i = end + 1;
         }
+    }
+
+    /// A two-column form flattened the same way (`招标人 |` / `江西省妇幼
+    /// 保健院` / `|` / `工程名称 |` / …): each label cell names the cell
+    /// after it. A label cell whose next cell is another label (a group's
+    /// heading, `建造师 |` / `姓名 |` / `戴苏平 |`) labels nothing. Returns
+    /// the form's last line.
+    fn read_barred_form(&mut self, text: &str, lines: &[Range<usize>], i: usize) -> Option<usize> {
+        let line = |n: usize| text[lines[n].clone()].trim();
+        let header_like = |c: &str| label_like(c) && ends_like_a_header(c);
+        let first = cells(line(i));
+        if !closes_a_cell(line(i))
+            || (i > 0 && closes_a_cell(line(i - 1)))
+            || first.len() != 1
+            || !header_like(first[0])
+        {
+            return None;
+        }
+        let end = barred_run(text, lines, i)?;
+        let found = barred_cells(text, lines[i].start..lines[end].end);
+        if found.len() < 4 {
+            return None;
+        }
+        let cell = |n: usize| found.get(n).map_or("", |r| text[r.clone()].trim());
+        let mut n = 0;
+        while n + 1 < found.len() {
+            let (label, value) = (cell(n), cell(n + 1));
+            if !label_like(label) {
+                n += 1;
+                continue;
+            }
+            if header_like(value) && !cell(n + 2).is_empty() && !header_like(cell(n + 2)) {
+                n += 1;
+                continue;
+            }
+            if !value.is_empty() {
+                self.push(label, found[n + 1].clone(), Source::Column);
+            }
+            n += 2;
+        }
+        Some(end)
     }
 
     /// Where the block below a label or heading ends: the next numbered
@@ -1110,6 +1160,22 @@ mod tests {
         );
         assert_eq!(value_of(&doc, &s, "预算金额(万元)"), ["####.##"]);
         assert_eq!(value_of(&doc, &s, "预计采购时间"), ["####年##月"]);
+        // A two-column form flattened one cell per line, each closed by a
+        // bar; a group's heading cell (`建造师`) labels nothing.
+        let (doc, s) = structure(
+            " 招标人 | \n\n 某某省妇幼保健院\n | \n 工程名称 | \n 某某医院信息化系统项目\n | \n\
+             中标候选人排序及相关内容\n | \n 中标候选人1单位名称 | \n 某某科技有限公司\n | \n\
+             投标报价 | \n 27499999.87 元\n | \n 建造师\n | \n 姓名\n | \n 戴某\n | \n",
+        );
+        assert_eq!(value_of(&doc, &s, "招标人"), ["某某省妇幼保健院"]);
+        assert_eq!(value_of(&doc, &s, "工程名称"), ["某某医院信息化系统项目"]);
+        assert_eq!(
+            value_of(&doc, &s, "中标候选人1单位名称"),
+            ["某某科技有限公司"]
+        );
+        assert_eq!(value_of(&doc, &s, "投标报价"), ["27499999.87 元"]);
+        assert_eq!(value_of(&doc, &s, "姓名"), ["戴某"]);
+        assert!(value_of(&doc, &s, "建造师").is_empty());
         // The heading's colon on a line of its own.
         let (doc, s) =
             structure("一、项目编号\n：\nMASCG-3-F-2026-0067\n二、项目名称\n：\n某某项目\n");
