@@ -1363,3 +1363,18 @@ fn a_result_that_tells_the_tender_history() {
     );
     assert!(missing_fields(&engine, &no_deadline).contains(&"announcement_period".to_string()));
 }
+
+/// Companies' sourcing platforms publish a 询比采购 (an inquiry by another
+/// name) and give the price ceiling (`最高限价`) where a government notice
+/// gives its budget.
+#[test]
+fn inquiry_by_comparison_and_a_price_ceiling() {
+    let engine = util::engine();
+    let text = "某某市场有限公司现场运维保障服务项目\n一、项目概况\n项目编号：ZGZB2025-481\n\
+        采购方式：询比采购\n最高限价：330000.00元\n二、供应商资格要求\n具有独立承担民事责任的能力。\n";
+    let report = engine.scan("t.txt", text.as_bytes());
+    assert_eq!(report.doc_type.as_deref(), Some("inquiry"));
+    assert!(!missing_fields(&engine, text).contains(&"budget_amount".to_string()));
+    let no_ceiling = text.replace("最高限价：330000.00元\n", "");
+    assert!(missing_fields(&engine, &no_ceiling).contains(&"budget_amount".to_string()));
+}
