@@ -1266,7 +1266,20 @@ fn barred_tables_whose_rows_break_over_lines() {
          |---|---|---|---|---|---|\n\
          | 1 | 某某医院食堂运营外包项目 | 食堂及超市运营外包。 | 120 | 2024年3月 |\n"
     );
-    for text in [&one_cell_per_line, &wrapped_cell, &header_after_sentence] {
+    // A construction platform's plan: a caption cell, a header cell wrapped
+    // (`招标` / `方式`), a note inside a row's cell.
+    let wrapped_header = "某某县垃圾分拣中心建设项目采购意向 | \n\
+        序号 | 项目名称 | 建设单位(或招标人) | 项目概况 | 招标\n\
+        方式 | 投资额或估算价(万元) | 资金来源 | 预计招标时间 | \n\
+        1 | 某某县垃圾分拣中心建设项目 | 某某县城市管理局 | 建设一栋钢结构分拣中心\n\n 注:以招标公告为准 \n\
+         | 公开\n招标 | 2380 | 专项债资金 | 2026年5月 | \n"
+        .to_string();
+    for text in [
+        &one_cell_per_line,
+        &wrapped_cell,
+        &header_after_sentence,
+        &wrapped_header,
+    ] {
         assert_eq!(
             missing_fields(&engine, text),
             Vec::<String>::new(),

@@ -205,16 +205,15 @@ fn closes_a_cell(line: &str) -> bool {
 
 /// The last line of a run of barred cells from line `from`: lines that
 /// close cells, each after at most `WRAPPED_LINES` lines of a cell that
-/// wrapped.
+/// wrapped (with or without bars of their own: `序号 | … | 招标` /
+/// `方式 | … |`).
 fn barred_run(text: &str, lines: &[Range<usize>], from: usize) -> Option<usize> {
     const WRAPPED_LINES: usize = 8;
     let line = |n: usize| text[lines[n].clone()].trim();
     let mut end = None;
     let mut k = from;
     while k < lines.len() {
-        let closing = (k..lines.len().min(k + WRAPPED_LINES + 1))
-            .find(|&n| line(n).contains(['|', '｜']))
-            .filter(|&n| closes_a_cell(line(n)));
+        let closing = (k..lines.len().min(k + WRAPPED_LINES + 1)).find(|&n| closes_a_cell(line(n)));
         let Some(closing) = closing else { break };
         end = Some(closing);
         k = closing + 1;
@@ -243,42 +242,6 @@ fn barred_cells(text: &str, region: Range<usize>) -> Vec<Range<usize>> {
         start = at + bar.len();
     }
     found
-}
-
-/// The header of a barred table whose rows may break over lines, at line
-/// `i`: three or more header cells each on a line closing it (`序号 |`),
-/// or on one line closing its last (`序号 | 采购项目名称 | … | 备注 |`,
-/// perhaps after the sentence that introduces the table). Returns the
-/// header cells, qualified, and the line the cells below start on.
-fn barred_header(text: &str, lines: &[Range<usize>], i: usize) -> Option<(Vec<String>, usize)> {
-    let line = |n: usize| text[lines[n].clone()].trim();
-    let header_like = |c: &str| label_like(c) && ends_like_a_header(c);
-    let l = line(i);
-    if !closes_a_cell(l) || (i > 0 && closes_a_cell(line(i - 1))) {
-        return None;
-    }
-    let mut row = cells(l);
-    if !l.starts_with(['|', '｜']) {
-        let prose = row.iter().take_while(|c| !label_like(c)).count();
-        row.drain(..prose);
-    }
-    if row.len() >= 3 && row.iter().all(|c| header_like(c)) {
-        return Some((
-            qualified(row.iter().map(|c| c.to_string()).collect()),
-            i + 1,
-        ));
-    }
-    let mut headers = Vec::new();
-    let mut n = i;
-    while n < lines.len() {
-        let row = cells(line(n));
-        match row.as_slice() {
-            [cell] if closes_a_cell(line(n)) && header_like(cell) => headers.push(cell.to_string()),
-            _ => break,
-        }
-        n += 1;
-    }
-    (headers.len() >= 3).then(|| (qualified(headers), n))
 }
 
 /// Cells of a table row: tabs, `|`, or runs of two or more spaces.
@@ -822,35 +785,50 @@ impl Structure {
     /// rows are not kept to a line: cells one per line (`序号 |` /
     /// `采购项目名称 |` / … / `1 |`), or a header row on one line and rows
     /// whose cells hold line breaks (`* | 锦官驿…食材采购 |` / `采购内容:…` /
-    /// `|` / `***.****** | ****年**月 | … |`). A cell runs up to its bar,
-    /// over lines if it wraps; an empty cell is a bar alone. The cells after
-    /// the header fill its rows, left to right.
+    /// `|` / `***.****** | ****年**月 | … |`), or a header cell wrapped
+    /// (`招标` / `方式 |`). A cell runs up to its bar, over lines if it
+    /// wraps; an empty cell is a bar alone. The leading header cells of the
+    /// run are the header (after a caption or the sentence that introduces
+    /// the table); the cells after it fill its rows, left to right.
     fn read_barred_cells(&mut self, text: &str, lines: &[Range<usize>]) {
         let line = |n: usize| text[lines[n].clone()].trim();
+        let barred = |n: usize| line(n).contains(['|', '｜']);
+        let header_like = |c: &str| label_like(c) && ends_like_a_header(c);
         let mut i = 0;
         while i < lines.len() {
-            let Some((headers, mut from)) = barred_header(text, lines, i) else {
-                i = match self.read_barred_form(text, lines, i) {
-                    Some(end) => end + 1,
-                    None => i + 1,
+            if !barred(i) || (i > 0 && barred(i - 1)) {
+                i += 1;
+                continue;
+            }
+            let Some(end) = barred_run(text, lines, i) else {
+                i += 1;
+                continue;
+            };
+            let found: Vec<Range<usize>> = barred_cells(text, lines[i].start..lines[end].end)
+                .into_iter()
+                .filter(|c| !rule_line(&text[c.clone()]))
+                .collect();
+            let cell = |n: usize| found.get(n).map_or("", |r| text[r.clone()].trim());
+            let skip = usize::from(!header_like(cell(0)) && header_like(cell(1)));
+            let width = (skip..found.len())
+                .take_while(|&n| header_like(cell(n)))
+                .count();
+            if width < 3 {
+                i = match self.read_barred_form(text, lines, i, end, &found) {
+                    true => end + 1,
+                    false => i + 1,
                 };
                 continue;
-            };
-            // (A header of one cell per line takes three lines or more.)
-            let header_on_one_line = from == i + 1;
-            if from < lines.len() && rule_line(line(from)) {
-                from += 1;
             }
-            let Some(end) = barred_run(text, lines, from) else {
-                i = from.max(i + 1);
-                continue;
-            };
             // Below a header on one line, rows whose every line holds cells
             // (whole rows, or a row wrapped over ruled lines) are the row
-            // reader's (`read_piece`); a cell's lines without a bar, or a
-            // bar alone, are this reader's.
+            // reader's (`read_piece`); a cell's lines without a bar, a bar
+            // alone, a header of one cell a line or wrapped are this one's.
+            let header_on_one_line = found
+                .get(skip + width - 1)
+                .is_some_and(|c| c.end <= lines[i].end);
             if header_on_one_line
-                && lines[from..=end].iter().all(|r| {
+                && lines[i..=end].iter().all(|r| {
                     let l = text[r.clone()].trim();
                     l.contains(['|', '｜']) && !cells(l).iter().all(|c| c.is_empty())
                 })
@@ -858,9 +836,9 @@ impl Structure {
                 i = end + 1;
                 continue;
             }
-            let found = barred_cells(text, lines[from].start..lines[end].end);
+            let headers = qualified((skip..skip + width).map(|n| cell(n).to_string()).collect());
             let numbered = label_key(&headers[0]) == "序号";
-            for row in found.chunks(headers.len()) {
+            for row in found[skip + width..].chunks(width) {
                 // A numbered table's rows open with their number (masked on
                 // some mirrors); a row that does not has lost a cell, and
                 // the columns with it.
@@ -882,23 +860,21 @@ impl Structure {
     /// A two-column form flattened the same way (`招标人 |` / `江西省妇幼
     /// 保健院` / `|` / `工程名称 |` / …): each label cell names the cell
     /// after it. A label cell whose next cell is another label (a group's
-    /// heading, `建造师 |` / `姓名 |` / `戴苏平 |`) labels nothing. Returns
-    /// the form's last line.
-    fn read_barred_form(&mut self, text: &str, lines: &[Range<usize>], i: usize) -> Option<usize> {
-        let line = |n: usize| text[lines[n].clone()].trim();
+    /// heading, `建造师 |` / `姓名 |` / `戴苏平 |`) labels nothing. Whether
+    /// the run from line `i` to `end`, of cells `found`, was such a form.
+    fn read_barred_form(
+        &mut self,
+        text: &str,
+        lines: &[Range<usize>],
+        i: usize,
+        end: usize,
+        found: &[Range<usize>],
+    ) -> bool {
         let header_like = |c: &str| label_like(c) && ends_like_a_header(c);
-        let first = cells(line(i));
-        if !closes_a_cell(line(i))
-            || (i > 0 && closes_a_cell(line(i - 1)))
-            || first.len() != 1
-            || !header_like(first[0])
-        {
-            return None;
-        }
-        let end = barred_run(text, lines, i)?;
-        let found = barred_cells(text, lines[i].start..lines[end].end);
-        if found.len() < 4 {
-            return None;
+        // One label cell a line, its value on the lines below.
+        let first = cells(text[lines[i].clone()].trim());
+        if first.len() != 1 || !header_like(first[0]) || found.len() < 4 || end <= i {
+            return false;
         }
         let cell = |n: usize| found.get(n).map_or("", |r| text[r.clone()].trim());
         let mut n = 0;
@@ -917,7 +893,7 @@ impl Structure {
             }
             n += 2;
         }
-        Some(end)
+        true
     }
 
     /// Where the block below a label or heading ends: the next numbered
