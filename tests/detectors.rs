@@ -190,6 +190,12 @@ fn personal_data_hard_negatives() {
             &[],
             PERSONAL,
         ),
+        row(
+            "a platform's support line",
+            "如初次投标，操作说明详见平台公告或致电技术支持:0574-87187195、13396609883。".to_string(),
+            &[],
+            PERSONAL,
+        ),
         row("corporate account", "户名：某某市财政局 开户银行：中国银行某某支行 账号：100026211970010002".to_string(), &[], PERSONAL),
         row("masked mobile", "联系人：王工 139****0555；身份证号：370102********1234".to_string(), &[], PERSONAL),
         row("project code", "项目编号：SDGP370000000202401000123 采购计划号：2024000123456789".to_string(), &[], PERSONAL),
@@ -1390,4 +1396,16 @@ fn inquiry_by_comparison_and_a_price_ceiling() {
     assert!(!missing_fields(&engine, text).contains(&"budget_amount".to_string()));
     let no_ceiling = text.replace("最高限价：330000.00元\n", "");
     assert!(missing_fields(&engine, &no_ceiling).contains(&"budget_amount".to_string()));
+}
+
+/// A framework call's purchaser signs as `征集人` (财政部令第110号).
+#[test]
+fn a_framework_call_names_its_purchaser_as_the_collector() {
+    let engine = util::engine();
+    let text = "某某集团2026-2027年度造价咨询服务框架协议征集公告\n一、项目基本情况\n项目名称：某某集团造价咨询服务框架协议采购项目\n\
+        九、联系方式\n征集人:某某集团有限公司\n地址:某某区某某路1388号\n联系人:施老师\n联系电话:0574-86868686\n\
+        采购代理机构:某某工程管理咨询有限公司\n联系人:梁女士\n联系电话:0574-87878787\n";
+    assert!(!missing_fields(&engine, text).contains(&"purchaser_contact".to_string()));
+    let no_phone = text.replace("联系人:施老师\n联系电话:0574-86868686\n", "");
+    assert!(missing_fields(&engine, &no_phone).contains(&"purchaser_contact".to_string()));
 }

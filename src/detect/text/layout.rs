@@ -54,6 +54,10 @@ pub const CONTACT_LABELS: &[&str] = &[
     "联系",
     "电 话",
     "号码",
+    // A platform's support line (`致电技术支持:0574-…、133…`).
+    "致电",
+    "技术支持",
+    "客服",
 ];
 
 /// A line of the normalized text.
