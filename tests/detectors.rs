@@ -1409,3 +1409,23 @@ fn a_framework_call_names_its_purchaser_as_the_collector() {
     let no_phone = text.replace("联系人:施老师\n联系电话:0574-86868686\n", "");
     assert!(missing_fields(&engine, &no_phone).contains(&"purchaser_contact".to_string()));
 }
+
+/// A tender's rules for what may happen (`如中标候选人为失信被执行人的，则
+/// 取消中标候选人资格，本项目重新招标`) end nothing: it stays a tender.
+#[test]
+fn a_condition_is_no_termination() {
+    let engine = util::engine();
+    let text = "某某公司受某某单位的委托，现就某某维修项目进行公开招标，欢迎合格的投标人参加。\n\
+        一、项目基本情况\n项目编号：NBSD2025-090\n项目名称：某某维修项目\n\
+        二、申请人的资格要求\n供应商未被列入失信被执行人名单。如中标候选人为失信被执行人的，则取消中标候选人资格，本项目重新招标。\n\
+        三、招标文件的获取\n凡有意参加投标者，请登录平台报名并下载。\n\
+        四、投标截止时间：2025年10月29日14时00分\n";
+    let report = engine.scan("t.txt", text.as_bytes());
+    assert_eq!(report.doc_type.as_deref(), Some("tender"));
+    let decided = text.replace(
+        "如中标候选人为失信被执行人的，则取消中标候选人资格，本项目重新招标。",
+        "经查第一中标候选人为失信被执行人，取消其中标候选人资格，本项目重新招标。",
+    );
+    let report = engine.scan("t.txt", decided.as_bytes());
+    assert_ne!(report.doc_type.as_deref(), Some("tender"));
+}

@@ -369,7 +369,7 @@ impl AnnouncementSpec {
                 t.body
                     .iter()
                     .map(String::as_str)
-                    .filter(|p| head.contains(p))
+                    .filter(|p| asserted(&head, p))
                     .collect()
             })
             .collect();
@@ -392,7 +392,7 @@ impl AnnouncementSpec {
                 score += PATTERN_WEIGHT
                     * t.compiled_body_patterns()
                         .iter()
-                        .filter(|p| p.is_match(&head))
+                        .filter(|p| p.find_iter(&head).any(|m| !conditional(&head, m.start())))
                         .count();
                 // A notice that amends another quotes it (`已购买招标文件的
                 // 单位` in a notice that suspends a tender): what it does
@@ -562,6 +562,28 @@ pub(super) fn title_text(doc: &NormalizedDoc) -> String {
         whole_title_seen = complete_title(line);
     }
     out
+}
+
+/// Whether a phrase occurs in `head` as something the notice says, not
+/// only inside a condition (`如中标候选人为失信被执行人的，则…本项目重新招标`:
+/// a tender's rules for what may happen, not a termination).
+fn asserted(head: &str, phrase: &str) -> bool {
+    head.match_indices(phrase)
+        .any(|(at, _)| !conditional(head, at))
+}
+
+/// Whether the sentence around `at`, up to it, is a condition: `若…`,
+/// `如果…`, `一旦…`, `…的，则…`, or a clause opening with `如` (`如遇…`,
+/// `，如…`).
+fn conditional(head: &str, at: usize) -> bool {
+    const MARKERS: &[&str] = &[
+        "若", "如果", "倘若", "一旦", "，则", ",则", "否则", "，如", ",如",
+    ];
+    let start = head[..at].rfind(['。', '；', ';', '\n']).map_or(0, |b| {
+        b + head[b..].chars().next().map_or(1, char::len_utf8)
+    });
+    let sentence = &head[start..at];
+    MARKERS.iter().any(|m| sentence.contains(m)) || sentence.trim_start().starts_with('如')
 }
 
 /// Whether a title-zone line (or the head of a long one) tells what
