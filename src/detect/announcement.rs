@@ -392,7 +392,10 @@ impl AnnouncementSpec {
                 score += PATTERN_WEIGHT
                     * t.compiled_body_patterns()
                         .iter()
-                        .filter(|p| p.find_iter(&head).any(|m| !conditional(&head, m.start())))
+                        .filter(|p| {
+                            p.is_match(&head)
+                                && p.find_iter(&head).any(|m| !conditional(&head, m.start()))
+                        })
                         .count();
                 // A notice that amends another quotes it (`已购买招标文件的
                 // 单位` in a notice that suspends a tender): what it does
@@ -568,8 +571,12 @@ pub(super) fn title_text(doc: &NormalizedDoc) -> String {
 /// only inside a condition (`如中标候选人为失信被执行人的，则…本项目重新招标`:
 /// a tender's rules for what may happen, not a termination).
 fn asserted(head: &str, phrase: &str) -> bool {
-    head.match_indices(phrase)
-        .any(|(at, _)| !conditional(head, at))
+    // `contains` first: its small-needle search is several times faster
+    // than `match_indices`, and most phrases are absent.
+    head.contains(phrase)
+        && head
+            .match_indices(phrase)
+            .any(|(at, _)| !conditional(head, at))
 }
 
 /// Whether the sentence around `at`, up to it, is a condition: `若…`,
