@@ -268,6 +268,12 @@ fn ends_like_a_header(cell: &str) -> bool {
     core.chars().last().is_some_and(|c| ENDS.contains(c))
 }
 
+/// Whether a cell reads as a column header: a label (`label_like`) that
+/// ends as a header does (`ends_like_a_header`).
+fn header_cell(cell: &str) -> bool {
+    label_like(cell) && ends_like_a_header(cell)
+}
+
 /// Whether a cell reads like a header label: short, mostly not digits.
 fn label_like(cell: &str) -> bool {
     let n = cell.chars().count();
@@ -728,7 +734,7 @@ impl Structure {
         };
         let header: Vec<&str> = words[first + 1..]
             .iter()
-            .take_while(|w| label_like(w) && ends_like_a_header(w))
+            .take_while(|w| header_cell(w))
             .copied()
             .collect();
         if header.len() < 3 {
@@ -793,7 +799,6 @@ impl Structure {
     fn read_barred_cells(&mut self, text: &str, lines: &[Range<usize>]) {
         let line = |n: usize| text[lines[n].clone()].trim();
         let barred = |n: usize| line(n).contains(['|', '｜']);
-        let header_like = |c: &str| label_like(c) && ends_like_a_header(c);
         let mut i = 0;
         while i < lines.len() {
             if !barred(i) || (i > 0 && barred(i - 1)) {
@@ -809,9 +814,9 @@ impl Structure {
                 .filter(|c| !rule_line(&text[c.clone()]))
                 .collect();
             let cell = |n: usize| found.get(n).map_or("", |r| text[r.clone()].trim());
-            let skip = usize::from(!header_like(cell(0)) && header_like(cell(1)));
+            let skip = usize::from(!header_cell(cell(0)) && header_cell(cell(1)));
             let width = (skip..found.len())
-                .take_while(|&n| header_like(cell(n)))
+                .take_while(|&n| header_cell(cell(n)))
                 .count();
             if width < 3 {
                 i = match self.read_barred_form(text, lines, i, end, &found) {
@@ -870,10 +875,9 @@ impl Structure {
         end: usize,
         found: &[Range<usize>],
     ) -> bool {
-        let header_like = |c: &str| label_like(c) && ends_like_a_header(c);
         // One label cell a line, its value on the lines below.
         let first = cells(text[lines[i].clone()].trim());
-        if first.len() != 1 || !header_like(first[0]) || found.len() < 4 || end <= i {
+        if first.len() != 1 || !header_cell(first[0]) || found.len() < 4 || end <= i {
             return false;
         }
         let cell = |n: usize| found.get(n).map_or("", |r| text[r.clone()].trim());
@@ -884,7 +888,7 @@ impl Structure {
                 n += 1;
                 continue;
             }
-            if header_like(value) && !cell(n + 2).is_empty() && !header_like(cell(n + 2)) {
+            if header_cell(value) && !cell(n + 2).is_empty() && !header_cell(cell(n + 2)) {
                 n += 1;
                 continue;
             }
