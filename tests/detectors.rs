@@ -1146,6 +1146,18 @@ fn pages_of_other_kinds_are_no_type() {
 ",
             "进口产品",
         ),
+        (
+            "政府采购信息网\n某县集中采购办公桌椅两千余套\n作者：某某 发布于：2012-05-06 来源：某某日报\n\
+             近日，某县政府采购中心以公开招标方式为全县中小学采购办公桌椅两千余套，共有12家供应商参加投标。\n\
+             经评标委员会评审，某某家具有限公司中标，中标金额186.5万元，比预算节约资金21万元。\n",
+            "新闻报道",
+        ),
+        (
+            "4月2日，某市档案馆数字化加工项目在市公共资源交易中心开标，财政局派员监督了开标过程。\n\
+             该项目计划用两年时间完成馆藏120万页纸质档案的数字化工作，为建设数字档案馆打下基础。\n\
+             经评审，某某信息技术有限公司以综合得分第一中标，中标价为82万元。\n",
+            "新闻报道",
+        ),
     ] {
         let report = engine.scan("t.txt", text.as_bytes());
         assert_eq!(report.doc_type, None, "{text}");
@@ -1165,6 +1177,13 @@ fn pages_of_other_kinds_are_no_type() {
         已购买招标文件的单位，请与代理公司联系退还费用。\n特此公告。\n某某研究所\n2020年6月18日\n";
     let report = engine.scan("t.txt", ended.as_bytes());
     assert_eq!(report.doc_type.as_deref(), Some("termination"));
+    // A result notice titled as one keeps its type though its body opens
+    // with a date as a report does.
+    let titled = "某市档案馆数字化加工项目中标结果公告\n\
+        4月2日，某市档案馆数字化加工项目在市公共资源交易中心开标，经评审，确定某某信息技术有限公司为中标人，中标价为82万元。\n\
+        公示期：自本公告发布之日起1个工作日。\n";
+    let report = engine.scan("t.txt", titled.as_bytes());
+    assert_eq!(report.doc_type.as_deref(), Some("award"));
     let moved = "各投标单位：\n某某产业园区基础设施项目的资格预审会议，因场地原因推迟到2022年3月8日上午9时举行，\
         地点不变，请各投标单位相互转告。\n某某管理委员会\n2022年3月1日\n";
     let report = engine.scan("t.txt", moved.as_bytes());

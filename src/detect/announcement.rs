@@ -231,6 +231,15 @@ pub struct OtherKind {
     /// See `salutation`.
     #[serde(default)]
     pub addressed_to: Vec<String>,
+    /// How a news report opens its first paragraph (regular expressions on
+    /// the line as written: `^近日[,，]`, `^3月14日[,，]`): a report of a
+    /// procurement tells what happened, a notice addresses its market.
+    /// Matched on the first long lines of the content only.
+    #[serde(default)]
+    pub lead_patterns: Vec<String>,
+    /// `lead_patterns`, compiled once.
+    #[serde(skip)]
+    compiled_leads: std::sync::OnceLock<Vec<regex::Regex>>,
 }
 
 impl OtherKind {
@@ -240,7 +249,32 @@ impl OtherKind {
             .iter()
             .any(|set| set.iter().all(|p| text.contains(p.as_str())))
     }
+
+    /// Whether the first paragraph opens as a report does (`lead_patterns`).
+    fn opens_as_report(&self, doc: &NormalizedDoc) -> bool {
+        if self.lead_patterns.is_empty() {
+            return false;
+        }
+        let leads = self.compiled_leads.get_or_init(|| {
+            self.lead_patterns
+                .iter()
+                .filter_map(|p| regex::Regex::new(p).ok())
+                .collect()
+        });
+        content_lines(doc)
+            .take(LEAD_LINES)
+            .find(|l| l.chars().count() >= PARAGRAPH_CHARS && l.contains(['，', ',', '。']))
+            .is_some_and(|first| leads.iter().any(|r| r.is_match(first)))
+    }
 }
+
+/// How many first lines of the content may precede a report's first
+/// paragraph (a site's name, the headline, a byline).
+const LEAD_LINES: usize = 8;
+
+/// The shortest line read as a paragraph rather than a headline or byline
+/// (which also has no sentence punctuation).
+const PARAGRAPH_CHARS: usize = 40;
 
 /// The whole announcement spec.
 #[derive(Debug, Clone, Deserialize)]
@@ -319,6 +353,13 @@ impl AnnouncementSpec {
             for p in &t.body_patterns {
                 if let Err(e) = regex::Regex::new(p) {
                     return Err(format!("type \"{}\": body pattern {p:?}: {e}", t.id));
+                }
+            }
+        }
+        for k in &self.other_kinds {
+            for p in &k.lead_patterns {
+                if let Err(e) = regex::Regex::new(p) {
+                    return Err(format!("other kind \"{}\": lead pattern {p:?}: {e}", k.name));
                 }
             }
         }
@@ -451,7 +492,9 @@ impl AnnouncementSpec {
 
     fn other_kind_in(&self, doc: &NormalizedDoc, head: &str) -> Option<&OtherKind> {
         self.other_kinds.iter().find(|k| {
-            k.phrases_in(head) || (k.salutation && addressed_to_offices(doc, &k.addressed_to))
+            k.phrases_in(head)
+                || (k.salutation && addressed_to_offices(doc, &k.addressed_to))
+                || k.opens_as_report(doc)
         })
     }
 
