@@ -844,6 +844,20 @@ fn free_form_notices_name_their_fields_in_sentences() {
         "{tender}十二、业务咨询：\n联系人：陈某某 联系电话：0773-2887388\n传真：0773-2889218\n广西某某招标有限公司\n2014年4月1日\n"
     );
     assert_eq!(missing(&signed_by_agency), Vec::<String>::new());
+    // A demand notice publishes the requirement as its attachment
+    // (`现将本项目技术要求公布如下…附件：本项目技术要求`); without any
+    // mention of it, the requirement is missing.
+    let demand = "某某局监控系统改造项目采购需求公示\n\
+        某某市公共资源交易中心将于近期就某某局监控系统改造项目进行公开招标，现将本项目技术要求公布如下，公开征求意见。\n\
+        供应商如有异议，请于2024年6月5日17时前将书面材料送至交易中心。\n\
+        联系人：王女士 联系电话：0373-3012345\n附件：本项目技术要求\n某某市公共资源交易中心\n2024年5月29日\n";
+    let report = engine.scan("t.txt", demand.as_bytes());
+    assert_eq!(report.doc_type.as_deref(), Some("demand_notice"));
+    assert!(!missing(demand).contains(&"requirement".to_string()), "{:?}", missing(demand));
+    let no_requirement = demand
+        .replace("现将本项目技术要求公布如下，", "")
+        .replace("附件：本项目技术要求\n", "");
+    assert!(missing(&no_requirement).contains(&"requirement".to_string()));
     // A correction in prose: its title says 补充通知, the original date
     // and the change are in the first sentence.
     let correction = "某某市人民医院手术室过滤器采购项目补充通知\n各潜在供应商：\n\
