@@ -853,7 +853,11 @@ fn free_form_notices_name_their_fields_in_sentences() {
         联系人：王女士 联系电话：0373-3012345\n附件：本项目技术要求\n某某市公共资源交易中心\n2024年5月29日\n";
     let report = engine.scan("t.txt", demand.as_bytes());
     assert_eq!(report.doc_type.as_deref(), Some("demand_notice"));
-    assert!(!missing(demand).contains(&"requirement".to_string()), "{:?}", missing(demand));
+    assert!(
+        !missing(demand).contains(&"requirement".to_string()),
+        "{:?}",
+        missing(demand)
+    );
     let no_requirement = demand
         .replace("现将本项目技术要求公布如下，", "")
         .replace("附件：本项目技术要求\n", "");

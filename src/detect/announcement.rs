@@ -359,7 +359,10 @@ impl AnnouncementSpec {
         for k in &self.other_kinds {
             for p in &k.lead_patterns {
                 if let Err(e) = regex::Regex::new(p) {
-                    return Err(format!("other kind \"{}\": lead pattern {p:?}: {e}", k.name));
+                    return Err(format!(
+                        "other kind \"{}\": lead pattern {p:?}: {e}",
+                        k.name
+                    ));
                 }
             }
         }
