@@ -101,13 +101,33 @@ pub struct FieldSpec {
 impl FieldSpec {
     /// The presence patterns, compiled (checked when the spec loads).
     pub fn compiled_patterns(&self) -> &[regex::Regex] {
-        self.compiled.get_or_init(|| {
-            self.presence_patterns
-                .iter()
-                .filter_map(|p| regex::Regex::new(p).ok())
-                .collect()
-        })
+        compiled_once(&self.compiled, &self.presence_patterns)
     }
+}
+
+/// Operator-written regular expressions, compiled on first use. Each was
+/// checked by [`check_patterns`] when the spec loaded, so none is dropped.
+fn compiled_once<'a>(
+    cell: &'a std::sync::OnceLock<Vec<regex::Regex>>,
+    patterns: &[String],
+) -> &'a [regex::Regex] {
+    cell.get_or_init(|| {
+        patterns
+            .iter()
+            .filter_map(|p| regex::Regex::new(p).ok())
+            .collect()
+    })
+}
+
+/// Checks operator-written regular expressions when the spec loads; the
+/// error names `owner` and which list (`body pattern`) the bad one is in.
+fn check_patterns(owner: &str, list: &str, patterns: &[String]) -> Result<(), String> {
+    for p in patterns {
+        if let Err(e) = regex::Regex::new(p) {
+            return Err(format!("{owner}: {list} {p:?}: {e}"));
+        }
+    }
+    Ok(())
 }
 
 fn default_window() -> usize {
@@ -199,12 +219,7 @@ pub struct DocType {
 impl DocType {
     /// The body patterns, compiled (checked when the spec loads).
     fn compiled_body_patterns(&self) -> &[regex::Regex] {
-        self.compiled_body.get_or_init(|| {
-            self.body_patterns
-                .iter()
-                .filter_map(|p| regex::Regex::new(p).ok())
-                .collect()
-        })
+        compiled_once(&self.compiled_body, &self.body_patterns)
     }
 }
 
@@ -255,12 +270,7 @@ impl OtherKind {
         if self.lead_patterns.is_empty() {
             return false;
         }
-        let leads = self.compiled_leads.get_or_init(|| {
-            self.lead_patterns
-                .iter()
-                .filter_map(|p| regex::Regex::new(p).ok())
-                .collect()
-        });
+        let leads = compiled_once(&self.compiled_leads, &self.lead_patterns);
         content_lines(doc)
             .take(LEAD_LINES)
             .find(|l| l.chars().count() >= PARAGRAPH_CHARS && l.contains(['，', ',', '。']))
@@ -350,31 +360,22 @@ impl AnnouncementSpec {
             if t.title.is_empty() {
                 return Err(format!("type \"{}\" has no title phrases", t.id));
             }
-            for p in &t.body_patterns {
-                if let Err(e) = regex::Regex::new(p) {
-                    return Err(format!("type \"{}\": body pattern {p:?}: {e}", t.id));
-                }
-            }
+            check_patterns(
+                &format!("type \"{}\"", t.id),
+                "body pattern",
+                &t.body_patterns,
+            )?;
         }
         for k in &self.other_kinds {
-            for p in &k.lead_patterns {
-                if let Err(e) = regex::Regex::new(p) {
-                    return Err(format!(
-                        "other kind \"{}\": lead pattern {p:?}: {e}",
-                        k.name
-                    ));
-                }
-            }
+            let owner = format!("other kind \"{}\"", k.name);
+            check_patterns(&owner, "lead pattern", &k.lead_patterns)?;
         }
         for (id, f) in &self.fields {
             if f.labels.iter().any(|l| l.trim().is_empty()) || f.labels.is_empty() {
                 return Err(format!("field \"{id}\" has an empty label list or label"));
             }
-            for p in &f.presence_patterns {
-                if let Err(e) = regex::Regex::new(p) {
-                    return Err(format!("field \"{id}\": presence pattern {p:?}: {e}"));
-                }
-            }
+            let owner = format!("field \"{id}\"");
+            check_patterns(&owner, "presence pattern", &f.presence_patterns)?;
         }
         Ok(())
     }
