@@ -1176,6 +1176,18 @@ fn pages_of_other_kinds_are_no_type() {
              经评审，某某信息技术有限公司以综合得分第一中标，中标价为82万元。\n",
             "新闻报道",
         ),
+        (
+            "根据《某某厅机关非政府采购办法》的相关要求，厅办公室于2022年5月18日下午对《网上申报系统建设项目》进行了比选，\
+             某某光电子有限公司、某某信息技术股份有限公司参加。经比选，确定中标单位为某某信息技术股份有限公司。\
+             如有异议，请于5月20日前反映。联系电话：028-88888888\n",
+            "非政府采购",
+        ),
+        (
+            "某某第二中学25级新生校服采购公开遴选结果公示\n根据校服管理办法，经家长代表参与的公开遴选，\
+             中标企业为某某服饰有限公司，采购价格每套298元，家长自愿购买。\
+             公示期限：自本公告发布之日起5个工作日。如有异议，请在公示期内向学校反映。联系电话：0745-2222222\n",
+            "校服",
+        ),
     ] {
         let report = engine.scan("t.txt", text.as_bytes());
         assert_eq!(report.doc_type, None, "{text}");
@@ -1373,6 +1385,60 @@ fn terminations_written_as_letters() {
     ] {
         let report = engine.scan("t.txt", text.as_bytes());
         assert_eq!(report.doc_type.as_deref(), Some("termination"), "{text}");
+    }
+    // The project's long name between `取消` and `招标`, and no `决定`/`现`
+    // before it (the page's encoding mangled the `现`).
+    let cancelled = "由于某某县一级水电站增效扩容工程项目资金不能足额按时到位，两次延迟了开标时间。\
+        ?,F(xiàn)按有关规定取消某某县河口、铁炉一级水电站增效扩容工程（电气二次设备采购）招标。\n\
+        特此公告\n招 标 人：某某县农村水电增效扩容工程建设项目部\n2014年4月2日\n";
+    let report = engine.scan("t.txt", cancelled.as_bytes());
+    assert_eq!(report.doc_type.as_deref(), Some("termination"));
+    // Cancelling one condition is no termination.
+    let condition = "某某项目招标公告\n项目编号：ZB-2024-001\n获取招标文件时间：2024年3月1日至3月8日\n\
+        投标人资格要求：近三年内被取消投标资格的，不得参加本次招标。\n";
+    let report = engine.scan("t.txt", condition.as_bytes());
+    assert_eq!(report.doc_type.as_deref(), Some("tender"));
+}
+
+/// A result notice in the award template whose result row names no
+/// supplier (`无供应商报价`) ends the procurement, though its table keeps
+/// the `中标供应商` header; a result with a winner stays an award.
+#[test]
+fn a_result_without_a_bidder_is_a_termination() {
+    let engine = util::engine();
+    let head = "某某电子交易平台成交公告\n（竞价编号：1787589307924493 采购形式：协议供货）\n\
+        按照平台的定标原则，并经采购人确认，现将成交结果公布如下：\n\
+        包号\t中标供应商\t中标金额(元)\t报价时间\n";
+    let none = format!("{head}1\t无供应商报价\t--\t--\n采购执行方：某某大学\n");
+    let report = engine.scan("t.txt", none.as_bytes());
+    assert_eq!(report.doc_type.as_deref(), Some("termination"));
+    let won =
+        format!("{head}1\t某某科技有限公司\t12800.00\t2024-03-01 10:00\n采购执行方：某某大学\n");
+    let report = engine.scan("t.txt", won.as_bytes());
+    assert_eq!(report.doc_type.as_deref(), Some("award"));
+}
+
+/// The method a solicitation states (`采购方式：竞争性磋商`) decides between
+/// solicitations when the body borrows another one's wording (a 磋商 run
+/// by a construction agency that speaks of `投标人` and `投标文件`).
+#[test]
+fn the_stated_method_decides_between_solicitations() {
+    let engine = util::engine();
+    let body = |method: &str| {
+        format!(
+            "某某工程管理咨询有限公司受某某公路养护工程有限公司的委托，现就交通信号灯日常维修项目进行采购，\
+             欢迎合格的投标人前来投标。\n一、项目基本情况\n项目编号：NBSD2025-090\n\
+             采购方式：{method}\n预算金额：150000元\n二、投标人资格要求\n\
+             三、获取招标文件\n四、提交投标文件截止时间：2025年9月1日9时\n"
+        )
+    };
+    for (method, id) in [
+        ("竞争性磋商", "consultation"),
+        ("竞争性谈判", "negotiation"),
+        ("公开招标", "tender"),
+    ] {
+        let report = engine.scan("t.txt", body(method).as_bytes());
+        assert_eq!(report.doc_type.as_deref(), Some(id), "{method}");
     }
 }
 

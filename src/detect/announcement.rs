@@ -179,6 +179,11 @@ pub struct DocType {
     /// Phrases that keep the other type (a winner named for another lot).
     #[serde(default)]
     pub takes_over_unless: Vec<String>,
+    /// Phrases that take over even where a `takes_over_unless` phrase is
+    /// present: a result table whose winner cell reads `无供应商报价`
+    /// still carries the `中标供应商` column header.
+    #[serde(default)]
+    pub takes_over_despite: Vec<String>,
     /// Phrases that report an evaluation already made (`符合性审查`): a
     /// `pre_award` notice with one of them (a 废标 after the evaluation)
     /// is published after the panel sat, when its names are no longer
@@ -475,16 +480,46 @@ impl AnnouncementSpec {
                 best = Some((score, t));
             }
         }
-        let best = best.map(|(_, t)| t)?;
+        let best = self.by_stated_method(best.map(|(_, t)| t)?, method.as_deref(), &title);
         let taker = self.types.iter().zip(&found).find(|(t, phrases)| {
             t.takes_over.contains(&best.id)
                 && !phrases.is_empty()
-                && !t
-                    .takes_over_unless
+                && (t
+                    .takes_over_despite
                     .iter()
                     .any(|p| head.contains(p.as_str()))
+                    || !t
+                        .takes_over_unless
+                        .iter()
+                        .any(|p| head.contains(p.as_str())))
         });
         Some(taker.map_or(best, |(t, _)| t))
+    }
+
+    /// The solicitation the notice's own `采购方式` names, when the body
+    /// evidence chose another solicitation: a 竞争性磋商 run by a
+    /// construction agency borrows the tender's `投标人` and `投标文件`
+    /// wording, and its stated method is the better witness. A title that
+    /// names the chosen type keeps it, and amending types are never
+    /// switched (a termination states the method of what it ends).
+    fn by_stated_method<'a>(
+        &'a self,
+        best: &'a DocType,
+        method: Option<&str>,
+        title: &str,
+    ) -> &'a DocType {
+        let Some(method) = method else { return best };
+        let names = |t: &DocType| t.method.iter().any(|v| method.contains(v.as_str()));
+        if best.method.is_empty()
+            || names(best)
+            || best.title.iter().any(|p| title.contains(p.as_str()))
+        {
+            return best;
+        }
+        self.types
+            .iter()
+            .find(|t| !t.amends && names(t))
+            .unwrap_or(best)
     }
 
     /// The kind of page this is when it is none of the types (see
