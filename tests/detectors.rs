@@ -1532,3 +1532,55 @@ fn a_condition_is_no_termination() {
     let report = engine.scan("t.txt", decided.as_bytes());
     assert_ne!(report.doc_type.as_deref(), Some("tender"));
 }
+
+/// Fields in the words of notices first read on 2026-12-02 (ggzy.gov.cn
+/// records of 2019, ccgp.gov.cn pages of 2020): a code only in brackets
+/// after the name, a panel given by its leader and members, a single-source
+/// invitation naming its `被邀请单位`, a termination on a superior's
+/// instruction; each checked against the same notice without it.
+#[test]
+fn fields_in_the_words_of_2019_and_2020_records() {
+    let engine = util::engine();
+    let award = |code: &str, panel: &str| {
+        format!(
+            "某某县办公设备批量采购项目{code}成交公告\n\
+             受采购单位的委托，某某县公共资源交易中心于2020年3月17日组织本项目进行开标评审。\n\
+             成交供应商：某某信息技术有限公司\n地址：云南省某某县某某镇文华小区\n\
+             成交金额：8.4105万元\n采购货物名称及数量：办公设备一批\n{panel}\
+             代理服务费：800元\n公示期：2020年3月18日（1个工作日）。\n\
+             采购人：某某县旅游发展管理委员会 联系电话：0872-4122222\n\
+             代理机构：某某县公共资源交易中心 联系电话：0872-4133333\n"
+        )
+    };
+    let panel = "本次询价小组组长：马某某\n成员：洪某某、杨某某\n";
+    assert_eq!(
+        missing_fields(&engine, &award("(HQJC202003)", panel)),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        missing_fields(&engine, &award("", panel)),
+        vec!["project_code"]
+    );
+    assert_eq!(
+        missing_fields(&engine, &award("(HQJC202003)", "")),
+        vec!["expert_list"]
+    );
+
+    let termination = |reason: &str| {
+        format!(
+            "某某县公安局装备采购项目终止招标公告\n项目编号：HBZB-2019-017\n\
+             项目名称：某某县公安局装备采购项目\n采购人名称：某某县公安局机关 采购人联系方式：0310-3811111\n\
+             代理机构全称：某某工程项目管理有限公司 代理机构联系电话：0310-3038014\n\
+             更正内容：{reason}本次采购活动终止。\n更正日期：2019/5/13\n"
+        )
+    };
+    let instructed = "采购人接上级通知（某公警保【2019】77号），为实现全市装备的样式、标准统一，市局将采取统招分签的方式组织实施，";
+    assert_eq!(
+        missing_fields(&engine, &termination(instructed)),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        missing_fields(&engine, &termination("")),
+        vec!["termination_reason"]
+    );
+}
