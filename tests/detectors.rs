@@ -1405,6 +1405,12 @@ fn terminations_written_as_letters() {
         投标人资格要求：近三年内被取消投标资格的，不得参加本次招标。\n";
     let report = engine.scan("t.txt", condition.as_bytes());
     assert_eq!(report.doc_type.as_deref(), Some("tender"));
+    // Nor is the rule an invitation states for too few bidders.
+    let rule = "某某中心物业管理服务定点竞价采购\n项目编号：TLS-2023-165532\n预算金额：750000元\n\
+        欢迎符合条件的供应商参加报价。\n报价须知：\n1.报价供应商不足三家时，作废标处理。\n\
+        2.报价截止时间：2023年6月1日9时\n";
+    let report = engine.scan("t.txt", rule.as_bytes());
+    assert_eq!(report.doc_type.as_deref(), Some("inquiry"));
 }
 
 /// A result notice in the award template whose result row names no

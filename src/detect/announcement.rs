@@ -662,11 +662,22 @@ fn asserted(head: &str, phrase: &str) -> bool {
 }
 
 /// Whether the sentence around `at`, up to it, is a condition: `若…`,
-/// `如果…`, `一旦…`, `…的，则…`, or a clause opening with `如` (`如遇…`,
-/// `，如…`).
+/// `如果…`, `一旦…`, `…的，则…`, a clause opening with `如` (`如遇…`,
+/// `，如…`), or the rule every invitation states (`报价供应商不足三家时，
+/// 作废标处理`).
 fn conditional(head: &str, at: usize) -> bool {
     const MARKERS: &[&str] = &[
-        "若", "如果", "倘若", "一旦", "，则", ",则", "否则", "，如", ",如",
+        "若",
+        "如果",
+        "倘若",
+        "一旦",
+        "，则",
+        ",则",
+        "否则",
+        "，如",
+        ",如",
+        "家时",
+        "的情况下",
     ];
     let start = head[..at].rfind(['。', '；', ';', '\n']).map_or(0, |b| {
         b + head[b..].chars().next().map_or(1, char::len_utf8)
