@@ -1597,3 +1597,69 @@ fn fields_in_the_words_of_2019_and_2020_records() {
         vec!["termination_reason"]
     );
 }
+
+/// Kinds and wordings from stored pages first read on 2026-12-02: a
+/// report of acceptance, an award voided by its purchaser, a direct
+/// commission publicised as a single source, a ten-day publicity in words,
+/// reasons that are a purpose or a refusal to sign.
+#[test]
+fn kinds_and_wordings_of_stored_pages() {
+    let engine = util::engine();
+    let kind = |text: &str| engine.scan("t.txt", text.as_bytes()).doc_type;
+    assert_eq!(
+        kind(
+            "某某厅2023年度农村供水水质抽检监测项目验收报告公示\n一、合同编号：SDGP-2023-001\n\
+              二、合同名称：2023年度农村供水水质抽检监测项目\n五、合同主体\n采购人：某某厅\n"
+        )
+        .as_deref(),
+        Some("acceptance")
+    );
+    let voided = |reason: &str| {
+        format!(
+            "关于废止某某医院物业保洁服务采购项目中标公示的公告\n项目编号：ZJ-2025-017\n\
+             项目名称：某某医院物业保洁服务采购项目\n在本项目采购中，某某物业管理有限公司于2025年1月14日被确定为中标单位。\
+             {reason}经我单位研究决定，现正式废止于2025年1月14日发布的中标公示。\n\
+             采购人：某某医院 联系人：郦老师，联系方式：0575-87053351\n某某医院\n2025年2月10日\n"
+        )
+    };
+    assert_eq!(kind(&voided("")).as_deref(), Some("termination"));
+    assert_eq!(
+        missing_fields(
+            &engine,
+            &voided("在后续合同签订环节，该中标供应商未按约定签订合同并拒绝履约。")
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        missing_fields(&engine, &voided("")),
+        vec!["termination_reason"]
+    );
+    let suspended = "关于某某大学工程项目招标代理机构遴选采购工作调整的公告\n项目编号：WHU-2019-088\n\
+        为全面贯彻实施《财政部关于促进政府采购公平竞争优化营商环境的通知》精神，某某大学将暂停该项目的采购工作。\n\
+        采购人：某某大学 联系电话：027-68752222\n某某大学采购与招投标管理中心\n2019年11月25日\n";
+    assert_eq!(kind(suspended).as_deref(), Some("termination"));
+    assert_eq!(missing_fields(&engine, suspended), Vec::<String>::new());
+
+    let direct = "一、采购单位名称：某某市森林和野生动物保护管理总站\n二、采购项目名称：疫情疫病监测取样分析鉴定\n\
+        三、采购项目概况：鸟类疫情疫病监测，预算15万元。\n四、拟采用的采购方式：直接委托\n\
+        五、拟委托单位：某某野生动物世界\n六、其他事项：对该项目拟采用直接委托方式有异议的，\
+        可以自本公示发出之日起五个工作日内向采购人提出书面意见。\n";
+    assert_eq!(kind(direct).as_deref(), Some("single_source"));
+
+    let candidates = |period: &str| {
+        format!(
+            "某某市歌剧院室内装修工程中标候选人公示\n项目编号：CN-2015-003\n\
+             评标委员会向业主推荐中标候选人为：\n第一名：某某建设开发集团有限公司 投标报价：3216500元\n{period}\
+             发 包 人：某某市歌剧院工程建设指挥部 联系电话：0734-7222222\n招标代理：某某工程管理有限公司 联系电话：0734-8222222\n"
+        )
+    };
+    let report = engine.scan("t.txt", candidates("公示时间十天。\n").as_bytes());
+    let missing = |r: &pubgate::engine::Report| {
+        r.verdict
+            .findings
+            .iter()
+            .any(|f| f.field.as_deref() == Some("announcement_period"))
+    };
+    assert!(!missing(&report));
+    assert!(missing(&engine.scan("t.txt", candidates("").as_bytes())));
+}
