@@ -592,6 +592,19 @@ fn consistency_checks() {
             &["consistency.award_over_budget"],
         ),
         row(
+            "the words' 万 before a figure is no unit",
+            "某某项目成交结果公告\n二、预算金额：888200元。\n\
+             3、成交金额大写：捌拾柒万柒仟伍佰肆拾壹元陆角整，小写：877541.6元",
+            &[],
+            &["consistency.award_over_budget"],
+        ),
+        row(
+            "a unit note before a figure is",
+            "某某项目成交结果公告\n二、预算金额：888200元。\n3、成交金额（万元）：95",
+            &["consistency.award_over_budget"],
+            &[],
+        ),
+        row(
             "masked budget",
             "某某项目中标公告\n预算金额：******.73元\n中标金额：1,080,000.00元",
             &[],

@@ -584,6 +584,20 @@ fn bound(after: &str) -> bool {
     .any(|w| after.starts_with(w))
 }
 
+/// Whether the words before a figure set its unit to 万元 (`（万元）：`,
+/// `单位：万元`): a 万 that ends a number written in words
+/// (`大写：捌拾柒万柒仟…元，小写：877541.6元`) is part of that number.
+fn names_wan_unit(words: &str) -> bool {
+    const NUMERALS: &str = "零壹贰叁肆伍陆柒捌玖拾佰仟一二三四五六七八九十百千两〇";
+    words.char_indices().any(|(at, c)| {
+        c == '万'
+            && !words[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|p| NUMERALS.contains(p))
+    })
+}
+
 /// Amounts (in fen) right after any of `labels`, with 万元 detected in the
 /// label's unit note or after the number.
 fn amounts_after_labels(
@@ -602,7 +616,7 @@ fn amounts_after_labels(
                 || line
                     .split(|c: char| c.is_ascii_digit())
                     .next()
-                    .is_some_and(|h| h.contains('万'));
+                    .is_some_and(names_wan_unit);
             let Some(c) = number.captures(line) else {
                 continue;
             };
