@@ -257,6 +257,12 @@ pub struct OtherKind {
     /// Matched on the first long lines of the content only.
     #[serde(default)]
     pub lead_patterns: Vec<String>,
+    /// The evidence outweighs a type's phrase in the title: a news agency's
+    /// dateline (`人民网雄安1月25日电`) under a headline that quotes the
+    /// notice it reports (`雄安新区发布通知 暂停开标评标工作`) is still a
+    /// report. Without it, a title naming a type keeps the type.
+    #[serde(default)]
+    pub decisive: bool,
     /// `lead_patterns`, compiled once.
     #[serde(skip)]
     compiled_leads: std::sync::OnceLock<Vec<regex::Regex>>,
@@ -405,7 +411,7 @@ impl AnnouncementSpec {
                 .types
                 .iter()
                 .any(|t| t.title.iter().any(|p| title.contains(p.as_str())));
-            if !titled_as_type || kind.phrases_in(&title) {
+            if !titled_as_type || kind.decisive || kind.phrases_in(&title) {
                 return None;
             }
         }
