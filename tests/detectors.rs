@@ -664,6 +664,15 @@ fn announcement_types_from_titles() {
         ("某某水利工程施工终止招标公告", "termination"),
         ("关于某某食堂项目两次流标的通告", "termination"),
         ("某某项目中标结果变更的公示", "correction"),
+        // Title words of every type as platforms write them.
+        ("关于某某项目招标文件的澄清", "correction"),
+        ("关于撤销某某项目中标结果的公告", "termination"),
+        ("某某工程评标结果公示", "award"),
+        ("某某项目拟成交供应商公示", "award"),
+        ("某某局2024年度招标计划", "intent"),
+        ("某某项目采购文件征求意见公告", "demand_notice"),
+        ("某某中心办公用品竞价采购公告", "inquiry"),
+        ("某某医院耗材报价邀请", "inquiry"),
         // A method name alone is loose evidence; the contract's own words decide.
         (
             "某某服务采购政府采购合同 合同编号 XY-01 采购方式：公开招标 采购人(甲方)：某局",
