@@ -123,7 +123,39 @@ pub fn key_matches(doc_key: &str, known: &str) -> bool {
         || (doc_key.chars().count() <= known.chars().count() + 14
             && (doc_key.ends_with(known)
                 || doc_key.starts_with(known)
-                || joined_heading(doc_key, known)))
+                || joined_heading(doc_key, known)
+                || widened(doc_key, known)))
+}
+
+/// A longer label that a platform widened with a word or two inside it:
+/// `拟定单一来源采购供应商` for `拟定单一来源供应商`. Only labels of seven
+/// characters or more: inside a shorter one a word changes what it names
+/// (`项目经理名称` is no `项目名称`; `公告发布开始时间` gives a start, not
+/// the `公告开始时间` of a period).
+fn widened(doc_key: &str, known: &str) -> bool {
+    const MIN_KNOWN: usize = 7;
+    const MAX_INSERT: usize = 2;
+    let chars: Vec<(usize, char)> = known.char_indices().collect();
+    if chars.len() < MIN_KNOWN {
+        return false;
+    }
+    // Split the known label into a head and a tail of two characters or
+    // more; the document's label ends with the tail, and the head ends
+    // one or two characters before it.
+    (2..=chars.len() - 2).any(|split| {
+        let (head, tail) = known.split_at(chars[split].0);
+        let Some(before_tail) = doc_key.strip_suffix(tail) else {
+            return false;
+        };
+        (1..=MAX_INSERT).any(|gap| {
+            let cut = before_tail
+                .char_indices()
+                .rev()
+                .nth(gap - 1)
+                .map(|(at, _)| at);
+            cut.is_some_and(|at| before_tail[..at].ends_with(head))
+        })
+    })
 }
 
 /// A heading that names two things, the known label first after a short
@@ -1022,6 +1054,25 @@ mod tests {
         s.matching(&keys)
             .map(|e| doc.text[e.value.clone()].trim())
             .collect()
+    }
+
+    #[test]
+    fn a_label_widened_inside_is_the_label() {
+        let known = label_key("拟定单一来源供应商");
+        assert!(key_matches(&label_key("拟定单一来源采购供应商"), &known));
+        assert!(key_matches(
+            &label_key("三、拟定单一来源采购供应商"),
+            &known
+        ));
+        // Three words inside are another label; so is a short label widened.
+        assert!(!key_matches(
+            &label_key("拟定单一来源采购的备选供应商"),
+            &known
+        ));
+        assert!(!key_matches(
+            &label_key("项目经理名称"),
+            &label_key("项目名称")
+        ));
     }
 
     #[test]
