@@ -673,6 +673,13 @@ fn announcement_types_from_titles() {
         ("某某项目采购文件征求意见公告", "demand_notice"),
         ("某某中心办公用品竞价采购公告", "inquiry"),
         ("某某医院耗材报价邀请", "inquiry"),
+        // A platform list's status tag before the title is no type.
+        (
+            "[已流标]某某青年公寓项目家具采购及相关服务招标公告",
+            "tender",
+        ),
+        ("[暂停中]某某印刷基地夹层改造与装修工程招标公告", "tender"),
+        ("【终止公告】某某项目", "termination"),
         // A method name alone is loose evidence; the contract's own words decide.
         (
             "某某服务采购政府采购合同 合同编号 XY-01 采购方式：公开招标 采购人(甲方)：某局",
@@ -1223,6 +1230,12 @@ fn pages_of_other_kinds_are_no_type() {
              具体恢复时间另行通知。同时，通知要求各县公共资源交易中心做好解释工作。\n通知详情如下：\n\
              关于暂停开标评标工作的紧急通知\n",
             "新闻报道",
+        ),
+        (
+            "关于征求医疗器械临床试验备案有关事宜意见的函\n食药监械管便函〔2015〕25号\n各有关单位：\n\
+             为规范医疗器械临床试验备案工作，我司起草了医疗器械临床试验备案有关事宜，现向社会公开征求意见。\
+             请于2015年7月10日前将意见反馈至电子邮件：yijian@example.cn。\n",
+            "公文",
         ),
     ] {
         let report = engine.scan("t.txt", text.as_bytes());

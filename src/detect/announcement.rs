@@ -263,6 +263,14 @@ pub struct OtherKind {
     /// report. Without it, a title naming a type keeps the type.
     #[serde(default)]
     pub decisive: bool,
+    /// Lines a page of this kind has among its first lines, whole
+    /// (regular expressions on the trimmed line): an official document's
+    /// issuing number under its title (`食药监械管便函〔2015〕25号`).
+    #[serde(default)]
+    pub line_patterns: Vec<String>,
+    /// `line_patterns`, compiled once.
+    #[serde(skip)]
+    compiled_lines: std::sync::OnceLock<Vec<regex::Regex>>,
     /// `lead_patterns`, compiled once.
     #[serde(skip)]
     compiled_leads: std::sync::OnceLock<Vec<regex::Regex>>,
@@ -274,6 +282,17 @@ impl OtherKind {
         self.all_of
             .iter()
             .any(|set| set.iter().all(|p| text.contains(p.as_str())))
+    }
+
+    /// Whether one of the first lines is one of `line_patterns`.
+    fn has_line(&self, doc: &NormalizedDoc) -> bool {
+        if self.line_patterns.is_empty() {
+            return false;
+        }
+        let patterns = compiled_once(&self.compiled_lines, &self.line_patterns);
+        content_lines(doc)
+            .take(LEAD_LINES)
+            .any(|l| patterns.iter().any(|r| r.is_match(l.trim())))
     }
 
     /// Whether the first paragraph opens as a report does (`lead_patterns`).
@@ -380,6 +399,7 @@ impl AnnouncementSpec {
         for k in &self.other_kinds {
             let owner = format!("other kind \"{}\"", k.name);
             check_patterns(&owner, "lead pattern", &k.lead_patterns)?;
+            check_patterns(&owner, "line pattern", &k.line_patterns)?;
         }
         for (id, f) in &self.fields {
             if f.labels.iter().any(|l| l.trim().is_empty()) || f.labels.is_empty() {
@@ -540,6 +560,7 @@ impl AnnouncementSpec {
             k.phrases_in(head)
                 || (k.salutation && addressed_to_offices(doc, &k.addressed_to))
                 || k.opens_as_report(doc)
+                || k.has_line(doc)
         })
     }
 
@@ -601,6 +622,7 @@ pub(super) fn title_text(doc: &NormalizedDoc) -> String {
     let lines = content_lines(doc).take(TITLE_LINES);
     let mut whole_title_seen = false;
     for (i, line) in lines.enumerate() {
+        let line = without_status_tag(line);
         // Below a salutation (`各预算单位：`) is the letter's body.
         if salutation(line).is_some() {
             break;
@@ -653,6 +675,27 @@ pub(super) fn title_text(doc: &NormalizedDoc) -> String {
         whole_title_seen = complete_title(line);
     }
     out
+}
+
+/// A title without the status tag a platform's list puts before it
+/// (`[已流标]…招标公告`, `[暂停中]…`, `【报名中】…`): the tag says what
+/// became of the procurement since, the notice is still the tender. An
+/// aggregator's type tag (`【终止公告】`) is no status and stays.
+fn without_status_tag(line: &str) -> &str {
+    let trimmed = line.trim_start();
+    for (open, close) in [('[', ']'), ('【', '】')] {
+        let Some(rest) = trimmed.strip_prefix(open) else {
+            continue;
+        };
+        let Some(end) = rest.find(close) else {
+            continue;
+        };
+        let tag = &rest[..end];
+        if tag.chars().count() <= 4 && (tag.starts_with('已') || tag.ends_with('中')) {
+            return rest[end + close.len_utf8()..].trim_start();
+        }
+    }
+    line
 }
 
 /// Whether a phrase occurs in `head` as something the notice says, not
