@@ -1687,6 +1687,21 @@ fn kinds_and_wordings_of_stored_pages() {
         五、拟委托单位：某某野生动物世界\n六、其他事项：对该项目拟采用直接委托方式有异议的，\
         可以自本公示发出之日起五个工作日内向采购人提出书面意见。\n";
     assert_eq!(kind(direct).as_deref(), Some("single_source"));
+    // `单源` is a platform's short for 单一来源 inside a label.
+    let short = |reason: &str| {
+        format!(
+            "某某工程建设有限公司2025年度专用管件采购项目单一来源公示\n一、采购人名称：某某工程建设有限公司\n\
+             二、采购项目名称：2025年度专用管件采购项目\n项目编号：NBLG-2025-003\n四、采购预算：230万元\n{reason}\
+             七、拟定供应商名称：某某管道技术设备有限责任公司 拟定供应商地址：江西省新余市高新经济开发区\n\
+             九、公示期限：2026年2月26日至2026年3月4日\n采 购 人：某某工程建设有限公司 电 话：0574-27707089\n"
+        )
+    };
+    let missing_reason =
+        |text: &str| missing_fields(&engine, text).contains(&"single_source_reason".to_string());
+    assert!(!missing_reason(&short(
+        "六、采用单源采购方式的原因及说明：\n原厂配套的专用管件才能与原设备连接，避免泄漏。\n"
+    )));
+    assert!(missing_reason(&short("")));
 
     let candidates = |period: &str| {
         format!(
