@@ -1720,3 +1720,24 @@ fn kinds_and_wordings_of_stored_pages() {
     assert!(!missing(&report));
     assert!(missing(&engine.scan("t.txt", candidates("").as_bytes())));
 }
+
+/// A saved page opens with its site's name and menu over more lines than
+/// a title takes; below the breadcrumb is the notice's title.
+#[test]
+fn the_title_below_a_sites_menu() {
+    let engine = util::engine();
+    let menu = "某某省疾病预防控制中心\n设为首页 | 加入收藏 | 繁体中文\n站内搜索\n首 页\n组织机构\n工作动态\n\
+        重点科室\n科研培训\n健康主题\n技术标准\n疾控政策\n服务指南\n今天是：\n";
+    let notice = "某某省2018年二类疫苗集中采购项目入围供应商磋商结果\n来源：免疫规划所\n日期：2018-4-18\n\
+        某某省2018年二类疫苗集中采购项目竞争性磋商大会于2017年12月8日召开，根据磋商文件要求，经磋商小组评审，结果如下：\n\
+        包\t名称\t规格及包装\t入围单位\t成交单价\n A1\t甲型肝炎灭活疫苗\t0.5ml/支\t某某生物制品有限公司\t82.00元/支\n";
+    let page = format!("{menu}您所在的位置：首页 > 正文\n{notice}");
+    let report = engine.scan("t.txt", page.as_bytes());
+    assert_eq!(report.doc_type.as_deref(), Some("award"));
+    // A breadcrumb right under an aggregator's headline leaves the
+    // headline in the window.
+    let headline = "某某中学食堂设备采购项目终止公告\n首页 > 采购公告\n某某中学食堂设备采购项目招标公告\n\
+        项目编号：ZX-2024-006\n终止原因：采购需求发生变化。\n";
+    let report = engine.scan("t.txt", headline.as_bytes());
+    assert_eq!(report.doc_type.as_deref(), Some("termination"));
+}

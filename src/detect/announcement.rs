@@ -619,7 +619,7 @@ pub(super) fn title_text(doc: &NormalizedDoc) -> String {
     }
     // The first lines of the content, across pieces: a page's first piece
     // may hold nothing but blanks (an indented container, an empty cell).
-    let lines = content_lines(doc).take(TITLE_LINES);
+    let lines = after_site_chrome(doc).take(TITLE_LINES);
     let mut whole_title_seen = false;
     for (i, line) in lines.enumerate() {
         let line = without_status_tag(line);
@@ -786,6 +786,30 @@ fn labelled_value(line: &str) -> bool {
             && !label.contains("标题")
             && !label.contains("名称")
     })
+}
+
+/// The content lines from where the notice starts: below the breadcrumb
+/// (`您所在的位置:首页 > 正文`) when a saved page opens with its site's
+/// name and menu over more lines than the title window holds; from the
+/// first line otherwise (a breadcrumb right under an aggregator's own
+/// headline leaves both in the window).
+fn after_site_chrome(doc: &NormalizedDoc) -> impl Iterator<Item = &str> {
+    let skip = content_lines(doc)
+        .take(CHROME_LINES)
+        .position(breadcrumb)
+        .filter(|&at| at >= TITLE_LINES / 2)
+        .map_or(0, |at| at + 1);
+    content_lines(doc).skip(skip)
+}
+
+/// How many first lines a site's header and menu may take.
+const CHROME_LINES: usize = 40;
+
+/// Whether a line is a page's breadcrumb (`当前位置：首页 > 通知公告`).
+fn breadcrumb(line: &str) -> bool {
+    (line.contains("位置") || line.starts_with("首页"))
+        && line.contains(['>', '＞', '»', '→'])
+        && line.chars().count() <= 60
 }
 
 /// How many non-empty first lines of the content may hold the title.
