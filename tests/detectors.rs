@@ -1741,3 +1741,33 @@ fn the_title_below_a_sites_menu() {
     let report = engine.scan("t.txt", headline.as_bytes());
     assert_eq!(report.doc_type.as_deref(), Some("termination"));
 }
+
+/// A result whose panel is given as `评委会：…` and whose subject is a
+/// table of names and 规格 (a vaccine catalogue's award).
+#[test]
+fn a_catalogue_award_names_its_panel_and_subject() {
+    let engine = util::engine();
+    let award = |panel: &str, header: &str| {
+        format!(
+            "某某省二类疫苗供应商入围资格采购项目中标公告\n项目编号：HNZB-2016-188\n\
+             某某招标采购服务有限公司受某某省疾病预防控制中心委托，就本项目进行公开招标，按规定程序进行了开标、评标。\n\
+             四、评标信息：\n评标日期：2017年1月19日\n{panel}\
+             五、中标信息：\n序号\t投标人名称\t{header}\t投标报价\n\
+             1\t某某生物制品研究所有限责任公司\t0.5ml/瓶\t182元/瓶\n\
+             中标供应商地址：四川省成都市锦江区锦华路三段379号\n代理服务费：按国家标准收取，共计12000元\n\
+             公告期限：自本公告发布之日起1个工作日。\n\
+             采购人：某某省疾病预防控制中心 联系电话：0371-68089000\n\
+             代理机构：某某招标采购服务有限公司 联系电话：0371-65500000\n"
+        )
+    };
+    let full = award("评委会：职某某、张某某、王某某\n", "规格");
+    assert_eq!(missing_fields(&engine, &full), Vec::<String>::new());
+    assert_eq!(
+        missing_fields(&engine, &award("", "规格")),
+        vec!["expert_list"]
+    );
+    assert_eq!(
+        missing_fields(&engine, &award("评委会：职某某、张某某、王某某\n", "剂量")),
+        vec!["subject_info"]
+    );
+}
