@@ -196,6 +196,19 @@ fn personal_data_hard_negatives() {
             &[],
             PERSONAL,
         ),
+        row(
+            "a support line listing more numbers than the label's reach",
+            "如初次投标，操作说明详见平台公告或致电技术支持:0574-87187195、13396609883、18968299314。".to_string(),
+            &[],
+            PERSONAL,
+        ),
+        row(
+            "an agency's mobile in its row of a form",
+            "招标人\t某某化工园区开发(集团)有限公司\t联 系 电 话\t72707717\n\
+             招标代理机构\t某某招标代理有限公司\t18983306303".to_string(),
+            &[],
+            PERSONAL,
+        ),
         row("corporate account", "户名：某某市财政局 开户银行：中国银行某某支行 账号：100026211970010002".to_string(), &[], PERSONAL),
         row("masked mobile", "联系人：王工 139****0555；身份证号：370102********1234".to_string(), &[], PERSONAL),
         row("project code", "项目编号：SDGP370000000202401000123 采购计划号：2024000123456789".to_string(), &[], PERSONAL),

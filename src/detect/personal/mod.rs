@@ -220,7 +220,29 @@ fn is_contact(cx: &Context<'_>, at: usize) -> bool {
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
-    has_any(&tail, CONTACT_LABELS) || labelled_on_line_above(&cx.doc.text, at)
+    has_any(&tail, CONTACT_LABELS)
+        || labelled_on_line_above(&cx.doc.text, at)
+        || listed_after_contact_label(&cx.doc.text, at)
+}
+
+/// A number in a list of numbers after one contact label
+/// (`致电技术支持:0574-87187195、13396609883、18968299314`): the label
+/// may stand further back than the tail looked at, with nothing but
+/// numbers and separators between.
+fn listed_after_contact_label(text: &str, at: usize) -> bool {
+    let line = line_before(text, at);
+    let lower = line.to_ascii_lowercase();
+    let label_end = CONTACT_LABELS
+        .iter()
+        .filter_map(|l| lower.rfind(l).map(|i| i + l.len()))
+        .max();
+    label_end.is_some_and(|end| {
+        lower.get(end..).is_some_and(|between| {
+            between.chars().all(|c| {
+                c.is_ascii_digit() || " -—、,，;；/:：()（）".contains(c) || c == '\u{3000}'
+            })
+        })
+    })
 }
 
 /// A number alone at the start of its line under a short contact label
@@ -260,7 +282,12 @@ fn line_tail(text: &str, at: usize, chars: usize) -> String {
 /// the notice must give. A row that starts with a person (`张三 | 某某医院 |
 /// 138…`, an expert list) is not exempt.
 fn in_company_row(cx: &Context<'_>, at: usize) -> bool {
+    // A party's role as the row's label (`招标代理机构 | 某某招标代理有限公司 |
+    // 189…`) names an organisation as well.
     const ORGANISATIONS: &[&str] = &[
+        "机构",
+        "招标人",
+        "采购人",
         "公司",
         "集团",
         "厂",
