@@ -203,6 +203,18 @@ fn personal_data_hard_negatives() {
             PERSONAL,
         ),
         row(
+            "an agency's mailbox as 电子函件, repeated in a mailto link",
+            "联系人：某工\n电子函件：jxzb4@126.com\n\n<a>mailto:jxzb4@126.com</a>".to_string(),
+            &[],
+            PERSONAL,
+        ),
+        row(
+            "a mailbox to confirm participation",
+            "供应商应于2019年5月21日16:00时止，以邮件方式确认参加，信箱地址：（thxcgzx@163.com）；".to_string(),
+            &[],
+            PERSONAL,
+        ),
+        row(
             "an agency's mobile in its row of a form",
             "招标人\t某某化工园区开发(集团)有限公司\t联 系 电 话\t72707717\n\
              招标代理机构\t某某招标代理有限公司\t18983306303".to_string(),

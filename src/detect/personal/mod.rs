@@ -258,14 +258,14 @@ fn labelled_on_line_above(text: &str, at: usize) -> bool {
         && has_any(above, CONTACT_LABELS)
 }
 
-/// Whether the notice gives this number as a contact somewhere (written
-/// out whole): another copy of it — in a form field's hidden value, a
-/// summary table above the body — discloses nothing the contact line does
-/// not.
-fn published_as_contact(cx: &Context<'_>, digits: &str) -> bool {
+/// Whether the notice gives this number or address as a contact
+/// somewhere (written out whole): another copy of it — in a form field's
+/// hidden value, a summary table above the body, a `mailto:` link under
+/// the contact line — discloses nothing the contact line does not.
+fn published_as_contact(cx: &Context<'_>, value: &str) -> bool {
     cx.doc
         .text
-        .match_indices(digits)
+        .match_indices(value)
         .any(|(at, _)| cx.doc.kind_at(at).is_some_and(|k| k.is_content()) && is_contact(cx, at))
 }
 
@@ -576,7 +576,10 @@ impl Personal {
             let personal_context = has_any(w, PERSONAL_CONTEXT);
             let personal_domain = PERSONAL_MAIL_DOMAINS.contains(&domain.as_str());
             if !personal_context
-                && (!personal_domain || is_contact(cx, m.start()) || is_mail_drop(cx, m.start()))
+                && (!personal_domain
+                    || is_contact(cx, m.start())
+                    || is_mail_drop(cx, m.start())
+                    || published_as_contact(cx, addr))
             {
                 continue;
             }

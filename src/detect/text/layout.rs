@@ -41,6 +41,8 @@ pub const CONTACT_LABELS: &[&str] = &[
     "邮箱",
     "电子邮件",
     "电子邮箱",
+    "电子函件",
+    "信箱",
     "e-mail",
     "email",
     "mail",
