@@ -359,6 +359,24 @@ fn classified_markings_and_terms() {
             &["dictionary.secret_terms", "secret.marking"],
         ),
         row(
+            "the secrecy law's name in a list of standards",
+            "（二）规范、标准和文件要求\n《中华人民共和国档案法》\n《中华人民共和国保守国家秘密法》\n",
+            &[],
+            &["dictionary.secret_terms", "secret.marking"],
+        ),
+        row(
+            "a duty to keep the purchaser's work secrets",
+            "二、资格要求\n2.能够保守涉及单位的工作秘密，维护单位信息安全。",
+            &[],
+            &["dictionary.internal_markers"],
+        ),
+        row(
+            "a work-secret marking stays",
+            "工作秘密 注意保存\n某某项目采购需求论证材料",
+            &["dictionary.internal_markers"],
+            &[],
+        ),
+        row(
             "qualification",
             "供应商须具有涉密信息系统集成资质。",
             &[],
