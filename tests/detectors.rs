@@ -1182,6 +1182,29 @@ fn a_failed_result_in_the_award_template_is_a_termination() {
             .any(|f| f.rule == "procurement.expert_list"),
         "a panel named before any evaluation is a leak"
     );
+
+    // The number of bidders is secret until the deadline: a termination
+    // written after the opening, for too few bids, may give it; one
+    // written before may not.
+    let termination = |when: &str| {
+        format!(
+            "某某供电项目监理终止公告\n项目编号：E6500-2019-017\n项目名称：某某供电项目监理\n\
+             本项目于2019年6月3日发布招标公告及招标文件，截至目前共8家单位领取招标文件{when}。\n\
+             终止原因：投标人少于三个，经招标人研究决定，本项目依法重新招标。\n联系电话：0997-8888888\n"
+        )
+    };
+    let bidders = |text: &str| {
+        engine
+            .scan("t.txt", text.as_bytes())
+            .verdict
+            .findings
+            .iter()
+            .any(|f| f.rule == "procurement.potential_bidders")
+    };
+    assert!(!bidders(&termination(
+        "，于2019年7月8日在交易中心开标室组织开标活动，至投标截止时间只有1家单位上传投标文件"
+    )));
+    assert!(bidders(&termination("")));
 }
 
 /// Platforms publish beside their announcements pages that are none of
