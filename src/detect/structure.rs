@@ -135,10 +135,15 @@ pub fn key_matches(doc_key: &str, known: &str) -> bool {
 fn widened(doc_key: &str, known: &str) -> bool {
     const MIN_KNOWN: usize = 7;
     const MAX_INSERT: usize = 2;
-    let chars: Vec<(usize, char)> = known.char_indices().collect();
-    if chars.len() < MIN_KNOWN {
+    // Cheap refusals first: this runs for every entry against every key.
+    let last_agrees = known
+        .chars()
+        .next_back()
+        .is_some_and(|c| doc_key.ends_with(c));
+    if !last_agrees || known.chars().count() < MIN_KNOWN {
         return false;
     }
+    let chars: Vec<(usize, char)> = known.char_indices().collect();
     // Split the known label into a head and a tail of two characters or
     // more; the document's label ends with the tail, and the head ends
     // one or two characters before it.
