@@ -573,6 +573,13 @@ fn consistency_checks() {
             &["consistency.bid_period"],
         ),
         row(
+            "a notice asking for 响应文件 runs no tender's period",
+            "某某项目公开招标公告\n三、获取采购文件\n时间：2024年5月10日至2024年5月15日\n\
+             四、提交响应文件截止时间：2024年5月20日9时30分",
+            &[],
+            &["consistency.bid_period"],
+        ),
+        row(
             "legal tender period",
             "某某项目公开招标公告\n三、获取招标文件\n时间：2024年5月10日至2024年5月15日\n四、提交投标文件截止时间：2024年6月3日9时30分",
             &[],

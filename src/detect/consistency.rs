@@ -252,6 +252,16 @@ impl Consistency {
         {
             return;
         }
+        // A tender's twenty days run to the 投标文件; a notice whose
+        // suppliers submit only 响应文件 runs a non-tender procedure
+        // (磋商, 谈判, 询价) under its own shorter period, whatever the
+        // type its other words gave it.
+        if doc_type.id == "tender"
+            && cx.doc.text.contains("响应文件")
+            && !cx.doc.text.contains("投标文件")
+        {
+            return;
+        }
         // The deadline is the latest date named as one (a 文件获取截止时间
         // may also carry the word); the start is the earliest publication or
         // document-issue date (the 项目概况 sentence also mentions 获取招标文件,
