@@ -11,7 +11,7 @@ use std::ops::Range;
 use regex::Regex;
 
 use super::dictionary::Trigger;
-use super::text::amount::{format_fen, parse_number, parse_words};
+use super::text::amount::{format_fen, is_numeral, parse_number, parse_words};
 use super::text::dates::find_dates;
 use super::text::labels::LabelSet;
 use super::text::layout::{after, before, ceil_boundary, floor_boundary};
@@ -598,14 +598,9 @@ fn bound(after: &str) -> bool {
 /// `单位：万元`): a 万 that ends a number written in words
 /// (`大写：捌拾柒万柒仟…元，小写：877541.6元`) is part of that number.
 fn names_wan_unit(words: &str) -> bool {
-    const NUMERALS: &str = "零壹贰叁肆伍陆柒捌玖拾佰仟一二三四五六七八九十百千两〇";
-    words.char_indices().any(|(at, c)| {
-        c == '万'
-            && !words[..at]
-                .chars()
-                .next_back()
-                .is_some_and(|p| NUMERALS.contains(p))
-    })
+    words
+        .char_indices()
+        .any(|(at, c)| c == '万' && !words[..at].chars().next_back().is_some_and(is_numeral))
 }
 
 /// Amounts (in fen) right after any of `labels`, with 万元 detected in the

@@ -65,6 +65,12 @@ pub fn parse_words(s: &str) -> Option<u64> {
     total.checked_mul(100)?.checked_add(fen)
 }
 
+/// Whether `c` is part of a number written in words: a digit (大写 or
+/// simple) or a unit below 万 (`拾佰仟`, `十百千`).
+pub fn is_numeral(c: char) -> bool {
+    digit_value(c).is_some() || matches!(c, '拾' | '十' | '佰' | '百' | '仟' | '千')
+}
+
 fn digit_value(c: char) -> Option<u64> {
     Some(match c {
         '零' | '〇' => 0,
