@@ -1564,6 +1564,9 @@ fn the_stated_method_decides_between_solicitations() {
         ("竞争性磋商", "consultation"),
         ("竞争性谈判", "negotiation"),
         ("公开招标", "tender"),
+        // Word's Wingdings 2 boxes copied as letters: `R` ticked, `□`/`£` empty.
+        ("□竞争性谈判 R竞争性磋商 □询价", "consultation"),
+        ("R竞争性谈判 £竞争性磋商 £询价", "negotiation"),
     ] {
         let report = engine.scan("t.txt", body(method).as_bytes());
         assert_eq!(report.doc_type.as_deref(), Some(id), "{method}");
@@ -1792,6 +1795,49 @@ fn kinds_and_wordings_of_stored_pages() {
     };
     assert!(!missing(&report));
     assert!(missing(&engine.scan("t.txt", candidates("").as_bytes())));
+}
+
+/// A report signed by its correspondent, an explanation of a document and
+/// a school's call to parents for uniforms are pages of other kinds, even
+/// when their words or titles name a type; a company's result written as
+/// one paragraph names its winner and its publicity dates in sentences.
+#[test]
+fn reports_explanations_and_sentences_of_results() {
+    let engine = util::engine();
+    let kind = |text: &str| engine.scan("t.txt", text.as_bytes()).doc_type;
+    let report = "延吉市公开招标节支率创新高\n（通讯员 张某某）5月9日，某市政府采购中心成功组织了管网信息管理系统公开招标。        此项目采购预算690万元，中标金额538.8万，节约财政资金151.2万，节支率达21.9%。\n";
+    assert_eq!(kind(report), None);
+    let explanation = "首页>解读回应>政策解读\n《政府采购项目履约验收报告等文书范本》的政策解读说明\n\
+        为进一步规范我市政府采购履约验收工作，我局起草了履约验收报告等文书范本，现将有关情况说明如下：\n\
+        一、起草背景和依据\n验收结束后，采购人应当出具验收报告并发布验收结果公告，载明合同编号、验收日期、验收组成员。\n";
+    assert_eq!(kind(explanation), None);
+    let uniforms = "某某学校学生校服征订招标公告\n经征求学生家长意见，学校决定为2025年秋季学期新生征订校服。\n\
+        一、工作总体原则\n严格遵守校服质量安全等相关规定，价格合理，结果公示。\n";
+    assert_eq!(kind(uniforms), None);
+
+    let result = |sentences: &str| {
+        format!(
+            "关于选聘会计师事务所结果公示的公告\n项目编号：GJ-2018-09\n我集团发布审计中介服务采购的公告后，共收到9家事务所提交参聘材料。\
+             8月30日，经资格审查、评审，{sentences}\n异议受理部门：某集团审计部 联系人：吴小姐 联系电话：020-83525953\n\
+             某某公共交通集团有限公司\n2018年9月4日\n"
+        )
+    };
+    let named = result(
+        "根据评分结果选聘综合得分第一名的某某会计师事务所有限公司为项目中标人，中标金额38万元。\
+         现予以公示，公示时间从2018年9月4日至2018年9月13日止。",
+    );
+    let missing = missing_fields(&engine, &named);
+    assert!(!missing.contains(&"winner_name".to_string()), "{missing:?}");
+    assert!(
+        !missing.contains(&"announcement_period".to_string()),
+        "{missing:?}"
+    );
+    let missing = missing_fields(&engine, &result("现予以公示。"));
+    assert!(missing.contains(&"winner_name".to_string()), "{missing:?}");
+    assert!(
+        missing.contains(&"announcement_period".to_string()),
+        "{missing:?}"
+    );
 }
 
 /// A saved page opens with its site's name and menu over more lines than

@@ -855,13 +855,32 @@ fn method_value(head: &str) -> Option<String> {
     let at = head.find("采购方式")? + "采购方式".len();
     let rest = head[at..].trim_start_matches([':', '：', '为']);
     let rest: String = rest.chars().take(40).collect();
-    if let Some(checked) = rest.find(['☑', '☒', '■', '√', '✔', '✓']) {
+    // A form copied from Word keeps Wingdings 2's check boxes as letters:
+    // `R` is the ticked box, `£` the empty one (`□竞争性谈判 R竞争性磋商`).
+    // A letter counts as a tick only among empty boxes and right before the
+    // option's first Han character.
+    let wingdings_tick = || {
+        rest.contains(['□', '☐', '£'])
+            .then(|| {
+                rest.char_indices()
+                    .zip(rest.chars().skip(1))
+                    .find(|((_, c), next)| {
+                        matches!(c, 'R' | 'S') && super::text::names::is_cjk(*next)
+                    })
+                    .map(|((i, _), _)| i)
+            })
+            .flatten()
+    };
+    if let Some(checked) = rest
+        .find(['☑', '☒', '■', '√', '✔', '✓'])
+        .or_else(wingdings_tick)
+    {
         let after = &rest[checked..];
         let after = after.char_indices().nth(1).map_or("", |(i, _)| &after[i..]);
         return Some(
             after
                 .chars()
-                .take_while(|c| !"□☐".contains(*c))
+                .take_while(|c| !"□☐£".contains(*c))
                 .take(12)
                 .collect(),
         );

@@ -211,7 +211,8 @@ const NOT_NAMES: &[&str] = &[
     "桂林",
 ];
 
-fn is_cjk(c: char) -> bool {
+/// Whether `c` is a CJK unified ideograph (a Han character).
+pub fn is_cjk(c: char) -> bool {
     ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
 
