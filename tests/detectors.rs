@@ -1840,6 +1840,53 @@ fn reports_explanations_and_sentences_of_results() {
     );
 }
 
+/// Pages of other kinds that quote procurement (a web news item, a report
+/// on a draft's consultation, an approval sent to one unit) are no type; a
+/// tender document's copy publishes its first chapter, the notice; a
+/// title that ends `……政府采购意向` names an intent under an aggregator's
+/// headline of another type.
+#[test]
+fn pages_seen_in_stored_copies() {
+    let engine = util::engine();
+    let kind = |text: &str| engine.scan("t.txt", text.as_bytes()).doc_type;
+    let news = "某某讯 3月3日消息（记者）据中国政府采购网消息，日前，某县水库运行保障中心设备采购项目发布了一则更正公告，        原中标人不符合资格要求，第二中标候选人成为中标人，中标金额为752.3万元。\n";
+    assert_eq!(kind(news), None);
+    let consultation = "《某市财政局关于优化政府采购领域营商环境的通知（征求意见稿）》公开征求意见情况说明\n\
+        2021年11月4日至11月30日，某市财政局就通知进行了公开征求意见，共收到2条意见，采纳1条。\n\
+        一、公开征求意见情况\n向各政府采购单位、各政府采购社会代理机构书面征求意见。\n";
+    assert_eq!(kind(consultation), None);
+    let approval = "某某市中心医院：\n报来《关于变更某某市中心医院医疗设备更新项目总投资的请示》及相关材料收悉。\
+        经研究，同意变更项目总投资和建设内容，具体变更批复如下：\n一、项目总投资变更为10025万元，其中设备采购由医院依法组织招标。\n\
+        某某市发展和改革委员会\n2025年11月26日\n";
+    assert_eq!(kind(approval), None);
+
+    let document = |first_chapter: &str| {
+        format!(
+            "办公设备采购项目招标文件.docx\n某某大学\n2013年办公电脑、打印机等设备采购项目\n招标文件\n\
+             招标编号：SDGZ2013005\n某某大学国有资产管理处\n2013年2月26日\n{first_chapter}……1\n\
+             第二章 投标须知……3\n根据《中华人民共和国政府采购法》，现决定对我校设备采购项目进行公开采购。\n"
+        )
+    };
+    assert_eq!(
+        kind(&document("第一章 招标公告")).as_deref(),
+        Some("tender")
+    );
+    assert_eq!(kind(&document("第一章 目录说明")), None);
+
+    let aggregated = |title: &str| {
+        format!(
+            "餐饮招标通\n某某县教育体育局食堂承包招标公告\n您的位置：首页 > 招标公告 > {title}\n{title}\n\
+             为便于供应商及时了解政府采购信息，根据有关规定，现将某某县教育体育局2024年8（至）9月采购意向公开如下：\n\
+             采购项目名称：城区学校午餐校外供餐单位征集采购项目\n采购需求概况：为学校选择供餐单位，组织公开招标。\n\
+             预算金额：80万元\n预计采购时间：2024年8月\n"
+        )
+    };
+    assert_eq!(
+        kind(&aggregated("某某县教育体育局2024年8至9月政府采购意向")).as_deref(),
+        Some("intent")
+    );
+}
+
 /// A saved page opens with its site's name and menu over more lines than
 /// a title takes; below the breadcrumb is the notice's title.
 #[test]

@@ -674,8 +674,71 @@ pub(super) fn title_text(doc: &NormalizedDoc) -> String {
         // procedure, not the notice.
         whole_title_seen = complete_title(line);
     }
+    if let Some(chapter) = first_chapter_of_document(doc) {
+        out.push_str(&chapter);
+        out.push('\n');
+    }
     out
 }
+
+/// The first chapter's name of a procurement document (`招标文件`, a
+/// document-sharing site's copy of one): its notice is the first chapter
+/// (`第一章 招标公告`, `第一部分 投标邀请`), so that name is the title of
+/// what the page publishes. The cover names only the document.
+fn first_chapter_of_document(doc: &NormalizedDoc) -> Option<String> {
+    let lines: Vec<&str> = content_lines(doc).take(DOCUMENT_COVER_LINES).collect();
+    let is_document = |l: &str| {
+        let l: String = l.chars().filter(|c| !c.is_whitespace()).collect();
+        PROCUREMENT_DOCUMENTS.iter().any(|d| {
+            l.strip_suffix(".docx")
+                .or_else(|| l.strip_suffix(".doc"))
+                .or_else(|| l.strip_suffix(".pdf"))
+                .unwrap_or(&l)
+                .ends_with(d)
+        })
+    };
+    if !lines.iter().any(|l| is_document(l)) {
+        return None;
+    }
+    let at = lines.iter().position(|l| {
+        let l = l.trim_start();
+        ["第一章", "第1章", "第一部分", "第一篇"]
+            .iter()
+            .any(|c| l.starts_with(c))
+    })?;
+    // The chapter's name, without a table of contents' dot leader and page
+    // (`第一章招标公告……1`); a name on the next line when the number
+    // stands alone.
+    let name = |l: &str| -> String {
+        l.split(['…', '.', '．', '·'])
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_string()
+    };
+    let own = name(lines[at]);
+    let bare = ["第一章", "第1章", "第一部分", "第一篇"].contains(&own.as_str());
+    match (bare, lines.get(at + 1)) {
+        (true, Some(next)) => Some(name(next)),
+        (true, None) => None,
+        (false, _) => Some(own),
+    }
+}
+
+/// Words that close a procurement document's cover line (`……项目招标文件`).
+const PROCUREMENT_DOCUMENTS: &[&str] = &[
+    "招标文件",
+    "投标文件",
+    "采购文件",
+    "磋商文件",
+    "谈判文件",
+    "询价文件",
+    "比选文件",
+];
+
+/// How many first lines of the content hold a document's cover and the
+/// start of its table of contents.
+const DOCUMENT_COVER_LINES: usize = 40;
 
 /// A title without the status tag a platform's list puts before it
 /// (`[已流标]…招标公告`, `[暂停中]…`, `【报名中】…`): the tag says what
@@ -838,8 +901,9 @@ pub(super) fn complete_title(line: &str) -> bool {
     {
         core = core[..at].trim_end();
     }
-    // `……采购需求公开`, `……采购意向公开` are titles too.
-    ["公告", "公示", "通告", "需求公开", "意向公开"]
+    // `……采购需求公开`, `……采购意向公开`, `……2024年8至9月政府采购意向`
+    // are titles too.
+    ["公告", "公示", "通告", "需求公开", "意向公开", "采购意向"]
         .iter()
         .any(|w| core.ends_with(w))
         && core.chars().count() >= 10
