@@ -1073,6 +1073,24 @@ fn party_contacts_in_result_forms_and_signature_blocks() {
     let no_number = row.replace("\t联系电话\t1389641375", "");
     assert_eq!(missing(&no_number), ["purchaser_contact"]);
 
+    // A notice without an agency gives one contact block, the purchaser's;
+    // a consultancy named as a supplier (`…咨询有限公司为品牌酱料供货单位`)
+    // is no agency.
+    let sole = |supplier: &str| {
+        format!(
+            "某某大学食堂原材料单一来源采购公示\n一、项目名称：某某大学食堂特色风味窗口部分原材料单一来源\n\
+             项目编号：YZU-2022-08\n预算金额：60万元\n二、采用单一来源采购方式的原因及相关说明\n\
+             经专家论证，建议：\n1.某某食品有限公司为品牌包子供货单位\n2.{supplier}\n\
+             对此采购方式有异议，请于2022年8月29日前以书面形式向招标办提出意见。\n\
+             联系人：何老师\n联系电话：0514-87991766\n某某大学采购管理办公室\n2022年8月25日\n"
+        )
+    };
+    let contact = |text: &str| missing(text).contains(&"purchaser_contact".to_string());
+    assert!(!contact(&sole(
+        "某某餐饮管理咨询有限公司为品牌酱料供货单位"
+    )));
+    assert!(contact(&sole("采购代理机构：某某工程咨询有限公司")));
+
     // One phone above the signatures of the purchaser and the agency,
     // then the date: both parties' contact.
     let signed = format!(

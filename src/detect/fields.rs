@@ -180,9 +180,27 @@ fn mentioned(cx: &Context<'_>, words: &[String]) -> bool {
                     let after = &piece[at + m.len()..];
                     !PAIRED_BEFORE.iter().any(|p| before.ends_with(p))
                         && !PAIRED_AFTER.iter().any(|p| after.starts_with(p))
-                        && (!w.ends_with("公司") || !names_a_bidder(line_before(piece, at)))
+                        && (!w.ends_with("公司")
+                            || !(names_a_bidder(line_before(piece, at))
+                                || named_as_supplier(line_after(after))))
                 })
         })
+    })
+}
+
+/// The rest of the line that `after` starts.
+fn line_after(after: &str) -> &str {
+    &after[..after.find('\n').unwrap_or(after.len())]
+}
+
+/// Whether the words after a company on its line make it a supplier
+/// (`济南某某管理咨询有限公司为品牌酱料供货单位`, `…为第一中标候选人`):
+/// a consultancy that supplies or wins is not the notice's agency.
+fn named_as_supplier(rest: &str) -> bool {
+    const ROLES: &[&str] = &["供货", "供应商", "中标", "成交", "候选", "入围"];
+    rest.trim_start().strip_prefix('为').is_some_and(|role| {
+        let role: String = role.chars().take(12).collect();
+        ROLES.iter().any(|r| role.contains(r))
     })
 }
 
