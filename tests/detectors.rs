@@ -573,6 +573,27 @@ fn consistency_checks() {
             &["consistency.bid_period"],
         ),
         row(
+            "a works tender below any mandatory-tender amount sets its own period",
+            "某某村便民服务中心改造工程施工招标公告\n审核预算价：125143元\n三、获取招标文件\n\
+             时间：2024年5月10日至2024年5月15日\n四、投标截止时间：2024年5月20日9时30分",
+            &[],
+            &["consistency.bid_period"],
+        ),
+        row(
+            "a works tender of an amount that may have to be tendered keeps the period",
+            "某某村便民服务中心改造工程施工招标公告\n审核预算价：4125143元\n三、获取招标文件\n\
+             时间：2024年5月10日至2024年5月15日\n四、投标截止时间：2024年5月20日9时30分",
+            &["consistency.bid_period"],
+            &[],
+        ),
+        row(
+            "government procurement keeps the period whatever its amount",
+            "某某中心政府采购公开招标公告\n预算金额：125143元\n三、获取招标文件\n\
+             时间：2024年5月10日至2024年5月15日\n四、投标截止时间：2024年5月20日9时30分",
+            &["consistency.bid_period"],
+            &[],
+        ),
+        row(
             "a notice asking for 响应文件 runs no tender's period",
             "某某项目公开招标公告\n三、获取采购文件\n时间：2024年5月10日至2024年5月15日\n\
              四、提交响应文件截止时间：2024年5月20日9时30分",

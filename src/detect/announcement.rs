@@ -316,6 +316,19 @@ const LEAD_LINES: usize = 8;
 /// (which also has no sentence punctuation).
 const PARAGRAPH_CHARS: usize = 40;
 
+/// When a tender is outside the statutory bid period because nothing
+/// obliges it to be tendered: a notice that never calls itself government
+/// procurement runs under the 招标投标法, whose twenty days bind only
+/// projects that must be tendered, and no project below `floor_yuan` must.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BelowMandatoryTender {
+    /// The lowest amount (yuan) from which some project must be tendered.
+    pub floor_yuan: u64,
+    /// Words that make a notice government procurement (`政府采购`).
+    pub unless: Vec<String>,
+}
+
 /// The whole announcement spec.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -334,6 +347,11 @@ pub struct AnnouncementSpec {
     /// minimum bid periods (`min_bid_days`) do not bind it.
     #[serde(default)]
     pub outside_statute: Vec<String>,
+    /// Tenders under the 招标投标法 below the amount from which a project
+    /// must be tendered: the statutory bid period binds only projects
+    /// that must be (see `[below_mandatory_tender]`).
+    #[serde(default)]
+    pub below_mandatory_tender: Option<BelowMandatoryTender>,
     /// Fields by id.
     pub fields: std::collections::BTreeMap<String, FieldSpec>,
     /// Key morphemes of labels and the words platforms write in their

@@ -252,6 +252,9 @@ impl Consistency {
         {
             return;
         }
+        if self.below_mandatory_tender(cx) {
+            return;
+        }
         // A tender's twenty days run to the 投标文件; a notice whose
         // suppliers submit only 响应文件 runs a non-tender procedure
         // (磋商, 谈判, 询价) under its own shorter period, whatever the
@@ -314,6 +317,25 @@ impl Consistency {
             ),
             enforces: doc_type.min_bid_days_rule.clone().unwrap_or_else(|| "《政府采购法》第三十五条".into()),
         });
+    }
+
+    /// Whether the notice is a tender under the 招标投标法 for less than
+    /// any project must be tendered for (a village's 12万 works, a 75万
+    /// lift): its period is its own. Every budget it states must be below
+    /// the floor, and it must never call itself government procurement.
+    fn below_mandatory_tender(&self, cx: &Context<'_>) -> bool {
+        let Some(rule) = &cx.spec.below_mandatory_tender else {
+            return false;
+        };
+        if rule.unless.iter().any(|w| cx.doc.text.contains(w.as_str())) {
+            return false;
+        }
+        let budgets =
+            amounts_after_labels(cx, cx.field_label_ranges("budget_amount"), &self.number);
+        !budgets.is_empty()
+            && budgets
+                .iter()
+                .all(|(fen, _)| *fen < rule.floor_yuan.saturating_mul(100))
     }
 
     fn award_over_budget(&self, cx: &Context<'_>, out: &mut Vec<Candidate>) {
