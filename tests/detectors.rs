@@ -1610,6 +1610,16 @@ fn the_stated_method_decides_between_solicitations() {
         let report = engine.scan("t.txt", body(method).as_bytes());
         assert_eq!(report.doc_type.as_deref(), Some(id), "{method}");
     }
+    // `招标公告` heads any solicitation on an aggregator's page; another
+    // type's title keeps its type.
+    for (title, id) in [
+        ("某某医院食堂承包招标公告", "consultation"),
+        ("某某医院食堂承包竞争性谈判公告", "negotiation"),
+    ] {
+        let text = format!("{title}\n{}", body("竞争性磋商"));
+        let report = engine.scan("t.txt", text.as_bytes());
+        assert_eq!(report.doc_type.as_deref(), Some(id), "{title}");
+    }
 }
 
 /// A project named only in quotes before `采购项目` or `的公开招标`, however

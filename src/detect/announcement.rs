@@ -158,6 +158,11 @@ pub struct DocType {
     /// over the amended notice's (`…终止招标公告` is a termination).
     #[serde(default)]
     pub amends: bool,
+    /// The type's title phrase is written loosely for any solicitation
+    /// (`……食堂承包招标公告` over a 竞争性磋商): a stated `采购方式` of
+    /// another solicitation outweighs it.
+    #[serde(default)]
+    pub loose_title: bool,
     /// Sentences that say the notice is something else (an invitation's
     /// `现欢迎合格的供应商参加`): a title phrase of this type over a body
     /// that has one of them and none of this type's own body phrases
@@ -544,7 +549,8 @@ impl AnnouncementSpec {
     /// evidence chose another solicitation: a 竞争性磋商 run by a
     /// construction agency borrows the tender's `投标人` and `投标文件`
     /// wording, and its stated method is the better witness. A title that
-    /// names the chosen type keeps it, and amending types are never
+    /// names the chosen type keeps it (unless the type's title is written
+    /// loosely for any solicitation, `loose_title`), and amending types are never
     /// switched (a termination states the method of what it ends).
     fn by_stated_method<'a>(
         &'a self,
@@ -556,7 +562,7 @@ impl AnnouncementSpec {
         let names = |t: &DocType| t.method.iter().any(|v| method.contains(v.as_str()));
         if best.method.is_empty()
             || names(best)
-            || best.title.iter().any(|p| title.contains(p.as_str()))
+            || (!best.loose_title && best.title.iter().any(|p| title.contains(p.as_str())))
         {
             return best;
         }
