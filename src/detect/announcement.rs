@@ -711,15 +711,17 @@ pub(super) fn title_text(doc: &NormalizedDoc) -> String {
 /// what the page publishes. The cover names only the document.
 fn first_chapter_of_document(doc: &NormalizedDoc) -> Option<String> {
     let lines: Vec<&str> = content_lines(doc).take(DOCUMENT_COVER_LINES).collect();
+    // A cover line, not a numbered item of a notice (`四、递交投标文件`).
     let is_document = |l: &str| {
         let l: String = l.chars().filter(|c| !c.is_whitespace()).collect();
-        PROCUREMENT_DOCUMENTS.iter().any(|d| {
-            l.strip_suffix(".docx")
-                .or_else(|| l.strip_suffix(".doc"))
-                .or_else(|| l.strip_suffix(".pdf"))
-                .unwrap_or(&l)
-                .ends_with(d)
-        })
+        !l.contains(['、', ':', '：', '，', ',', '。'])
+            && PROCUREMENT_DOCUMENTS.iter().any(|d| {
+                l.strip_suffix(".docx")
+                    .or_else(|| l.strip_suffix(".doc"))
+                    .or_else(|| l.strip_suffix(".pdf"))
+                    .unwrap_or(&l)
+                    .ends_with(d)
+            })
     };
     if !lines.iter().any(|l| is_document(l)) {
         return None;
