@@ -728,9 +728,7 @@ fn first_chapter_of_document(doc: &NormalizedDoc) -> Option<String> {
     }
     let at = lines.iter().position(|l| {
         let l = l.trim_start();
-        ["第一章", "第1章", "第一部分", "第一篇"]
-            .iter()
-            .any(|c| l.starts_with(c))
+        FIRST_CHAPTERS.iter().any(|c| l.starts_with(c))
     })?;
     // The chapter's name, without a table of contents' dot leader and page
     // (`第一章招标公告……1`); a name on the next line when the number
@@ -743,13 +741,16 @@ fn first_chapter_of_document(doc: &NormalizedDoc) -> Option<String> {
             .to_string()
     };
     let own = name(lines[at]);
-    let bare = ["第一章", "第1章", "第一部分", "第一篇"].contains(&own.as_str());
+    let bare = FIRST_CHAPTERS.contains(&own.as_str());
     match (bare, lines.get(at + 1)) {
         (true, Some(next)) => Some(name(next)),
         (true, None) => None,
         (false, _) => Some(own),
     }
 }
+
+/// How a document numbers its first chapter.
+const FIRST_CHAPTERS: &[&str] = &["第一章", "第1章", "第一部分", "第一篇"];
 
 /// Words that close a procurement document's cover line (`……项目招标文件`).
 const PROCUREMENT_DOCUMENTS: &[&str] = &[
@@ -915,9 +916,7 @@ pub(super) fn complete_title(line: &str) -> bool {
         .strip_prefix('【')
         .and_then(|c| c.strip_suffix('】'))
         .unwrap_or(core);
-    if (4..=8).contains(&tag.chars().count())
-        && tag.chars().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
-    {
+    if (4..=8).contains(&tag.chars().count()) && tag.chars().all(super::text::names::is_cjk) {
         return ["公告", "公示", "通告"].iter().any(|w| tag.ends_with(w));
     }
     // A note in brackets at the end (`（第二次）`, `(更正)`) is not the end

@@ -27,7 +27,7 @@ use regex::Regex;
 
 use super::announcement::{FieldSpec, ValueKind};
 use super::structure::{Source, key_matches, label_key, rule_line, split_cells};
-use super::text::layout::{after_in_content, line_at, line_before};
+use super::text::layout::{after_in_content, line_after, line_at, line_before};
 use super::text::names::names_in;
 use super::{Candidate, Context, Detector};
 use crate::model::{Category, Confidence, Severity};
@@ -182,15 +182,10 @@ fn mentioned(cx: &Context<'_>, words: &[String]) -> bool {
                         && !PAIRED_AFTER.iter().any(|p| after.starts_with(p))
                         && (!w.ends_with("公司")
                             || !(names_a_bidder(line_before(piece, at))
-                                || named_as_supplier(line_after(after))))
+                                || named_as_supplier(line_after(piece, at + m.len()))))
                 })
         })
     })
-}
-
-/// The rest of the line that `after` starts.
-fn line_after(after: &str) -> &str {
-    &after[..after.find('\n').unwrap_or(after.len())]
 }
 
 /// Whether the words after a company on its line make it a supplier

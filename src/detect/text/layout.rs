@@ -245,11 +245,16 @@ pub fn line_before(text: &str, pos: usize) -> &str {
     &text[start..pos]
 }
 
+/// The text from `pos` to the end of its line.
+pub fn line_after(text: &str, pos: usize) -> &str {
+    let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+    &text[pos..end]
+}
+
 /// The whole line `pos` is on.
 pub fn line_at(text: &str, pos: usize) -> &str {
     let start = pos - line_before(text, pos).len();
-    let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
-    &text[start..end]
+    &text[start..pos + line_after(text, pos).len()]
 }
 
 /// The line above `pos` when only blanks precede `pos` on its own line (a
