@@ -1909,6 +1909,27 @@ fn pages_seen_in_stored_copies() {
         某某市发展和改革委员会\n2025年11月26日\n";
     assert_eq!(kind(approval), None);
 
+    // Datelines without 消息, bylines after the 讯, a newspaper's 本报讯
+    // behind a syndicating site's source line, and a lead dated with its
+    // year and hour: each only a report writes.
+    let reports = [
+        "某某网讯：2月22日，某某城市管理股份有限公司发布关于近期收到三份中标通知书的公告，预估中标金额合计约1.44亿元。\n",
+        "某某公司中标某公路项目第五合同段\n某某讯（通讯员 张三 李四）8月3日，某某建设有限公司收到某市公路管理处发来的《中标通知书》，中标金额47244188元。\n",
+        "某市办公家具采购收官\n2011-08-18 20:15 来源：某某采购报本报讯近日，某市政府采购中心受市地税局委托，对办公家具实行公开招标采购，合同金额79.83万元。\n",
+        "2010年3月18日上午9:30，某某医院监控系统竞争性谈判（招标编号：0811-DS10029）在我院科教楼727室顺利举行，三名专家参加。\n",
+    ];
+    for report in reports {
+        assert_eq!(kind(report), None, "{report}");
+    }
+    // Letters to the applicants of a drug round, or to the whole school,
+    // are circulars however much they speak of prices and intents.
+    for addressee in ["各申报企业：", "全校各单位："] {
+        let letter = format!(
+            "{addressee}\n按照有关要求，政府采购项目应公开采购意向，报价结果现予公示，请于3月30日前报送采购计划和预算金额。\n某某办公室\n2021年3月1日\n"
+        );
+        assert_eq!(kind(&letter), None, "{letter}");
+    }
+
     let document = |first_chapter: &str| {
         format!(
             "办公设备采购项目招标文件.docx\n某某大学\n2013年办公电脑、打印机等设备采购项目\n招标文件\n\
