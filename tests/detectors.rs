@@ -1921,6 +1921,26 @@ fn pages_seen_in_stored_copies() {
     for report in reports {
         assert_eq!(kind(report), None, "{report}");
     }
+    // A report that some unit published a notice, opening the page with a
+    // finished sentence: the headings below it (`单一来源原因`) are its body,
+    // not a title.
+    let retold = "2022年6月1日，某市信息中心发布《某市城市大脑服务采购单一来源采购审核前公示》，预算3884万。\n\
+        单一来源原因\n1、某某建设运营有限公司负责全市公共信息基础设施的投资建设与运营，由其建设能保证统一性。\n";
+    assert_eq!(kind(retold), None);
+    // A notice may open with the date of the event it reports: that alone
+    // does not make it news.
+    let failed = "2018年7月27日，某区政府采购中心在本中心会议室组织的某街道办事处物业管理服务项目（项目编号：KBSCG-G20180104）的政府采购活动中，出现了如下情形：\n\
+        经专家组评审，有效投标人不足三家，根据《中华人民共和国政府采购法》第三十六条，本项目予以废标，终止采购活动。\n";
+    assert_eq!(kind(failed).as_deref(), Some("termination"));
+    // The articles of a regulation, and the rounds of drug purchasing the
+    // health-insurance bodies run, are no notices of government procurement.
+    let regulation = "某省政府采购中心非招标采购方式信息公告管理暂行规定\n第一条 信息公告的原则\n\
+        为规范非招标采购方式的信息公告，增强竞争性谈判、询价采购的透明度，制定本暂行规定。\n\
+        第二条 信息公告的媒体\n竞争性谈判公告、询价公告在省政府采购网发布。\n第三条 信息公告的时限\n谈判文件发出之日起不得少于三个工作日。\n";
+    assert_eq!(kind(regulation), None);
+    let drugs = "某省2月底结束招标，医院不得三次议价\n各有关单位：\n我省新一轮药品集中采购入围结果已正式公布，\
+        采购过渡期为2个月，各医疗机构可登录省药械集中采购平台查询中标结果。\n某省医疗机构药品集中采购中心\n";
+    assert_eq!(kind(drugs), None);
     // Letters to the applicants of a drug round, or to the whole school,
     // are circulars however much they speak of prices and intents.
     for addressee in ["各申报企业：", "全校各单位："] {

@@ -670,10 +670,11 @@ pub(super) fn title_text(doc: &NormalizedDoc) -> String {
         }
         // A short line that is a finished sentence
         // (`某某公司于2015年8月28日就…进行了公开招标公告。`) is the body's
-        // first line: a title has no full stop. (A long line is cut at its
-        // first break below: a title glued to its body.)
+        // first line: a title has no full stop, and what follows is body too
+        // (its headings, `单一来源原因`, name no notice). (A long line is cut
+        // at its first break below: a title glued to its body.)
         if line.chars().count() <= MAX_TITLE_CHARS && line.trim_end().ends_with(['。', '．']) {
-            continue;
+            break;
         }
         let line = if line.chars().count() <= MAX_TITLE_CHARS {
             line
