@@ -308,7 +308,8 @@ fn ends_like_a_header(cell: &str) -> bool {
 /// Whether a cell reads as a column header: a label (`label_like`) that
 /// ends as a header does (`ends_like_a_header`).
 fn header_cell(cell: &str) -> bool {
-    label_like(cell) && ends_like_a_header(cell)
+    // A yes-or-no column is headed by its question (`是否专门面向中小企业采购`).
+    label_like(cell) && (ends_like_a_header(cell) || cell.starts_with("是否"))
 }
 
 /// Whether a cell reads like a header label: short, mostly not digits.
@@ -806,20 +807,38 @@ impl Structure {
         let rows = &text[rows_start..rows_end];
         for cell in header {
             let key = label_key(cell);
-            let found = if ["金额", "预算", "价"].iter().any(|w| key.contains(w)) {
-                // Not the row number (`1`, `#`) that opens the first row.
-                amount
-                    .captures_iter(rows)
-                    .filter_map(|c| c.get(1))
-                    .find(|m| m.start() > 3)
-            } else if ["时间", "日期"].iter().any(|w| key.contains(w)) {
-                month.find(rows)
-            } else {
-                None
-            };
-            if let Some(m) = found {
-                let start = rows_start + m.start();
-                self.push(cell, start..start + m.len(), Source::Column);
+            let found: Option<Range<usize>> =
+                if ["金额", "预算", "价"].iter().any(|w| key.contains(w)) {
+                    // Not the row number (`1`, `#`) that opens the first row.
+                    amount
+                        .captures_iter(rows)
+                        .filter_map(|c| c.get(1))
+                        .find(|m| m.start() > 3)
+                        .map(|m| m.range())
+                } else if ["时间", "日期"].iter().any(|w| key.contains(w)) {
+                    month.find(rows).map(|m| m.range())
+                } else if ["需求", "概况"].iter().any(|w| key.contains(w)) {
+                    // A description has no shape of its own: the first row's
+                    // text up to its first amount holds it (after the row's
+                    // number and names), so the column is filled when that
+                    // text is.
+                    let start = rows.len() - rows.trim_start().len();
+                    let first_row = rows[start..].lines().next().unwrap_or("");
+                    let end = amount
+                        .captures(first_row)
+                        .and_then(|c| c.get(1))
+                        .map_or(first_row.len(), |m| m.start());
+                    let described = first_row[..end].trim_end();
+                    (described.chars().count() >= 10).then_some(start..start + described.len())
+                } else {
+                    None
+                };
+            if let Some(r) = found {
+                self.push(
+                    cell,
+                    rows_start + r.start..rows_start + r.end,
+                    Source::Column,
+                );
             }
         }
     }
@@ -852,9 +871,18 @@ impl Structure {
                 .collect();
             let cell = |n: usize| found.get(n).map_or("", |r| text[r.clone()].trim());
             let skip = usize::from(!header_cell(cell(0)) && header_cell(cell(1)));
-            let width = (skip..found.len())
+            let mut width = (skip..found.len())
                 .take_while(|&n| header_cell(cell(n)))
                 .count();
+            // A header whose names end otherwise (`预计采购月份`) runs on,
+            // label by label, up to the first row's number: columns are
+            // only ever read with the whole header.
+            let labels_on = (skip + width..found.len())
+                .take_while(|&n| label_like(cell(n)) && !row_start(cell(n)))
+                .count();
+            if width >= 3 && labels_on > 0 && row_start(cell(skip + width + labels_on)) {
+                width += labels_on;
+            }
             if width < 3 {
                 i = match self.read_barred_form(text, lines, i, end, &found) {
                     true => end + 1,
@@ -869,7 +897,13 @@ impl Structure {
             let header_on_one_line = found
                 .get(skip + width - 1)
                 .is_some_and(|c| c.end <= lines[i].end);
+            // A header whose first row follows on its own line (a table
+            // flattened into one line of cells is this reader's).
+            let rows_below = found
+                .get(skip + width)
+                .is_none_or(|c| c.start >= lines[i].end);
             if header_on_one_line
+                && rows_below
                 && lines[i..=end].iter().all(|r| {
                     let l = text[r.clone()].trim();
                     l.contains(['|', '｜']) && !cells(l).iter().all(|c| c.is_empty())
@@ -1241,6 +1275,27 @@ mod tests {
         let (doc, s) =
             structure("序号 | 项目名称 | 预算金额(万元) |\n1 | 维修 | 12 |\n序号\n供应商名称\n");
         assert_eq!(value_of(&doc, &s, "预算金额"), ["12"]);
+    }
+
+    #[test]
+    fn intent_tables_flattened_onto_one_line() {
+        // Header and row in one line of barred cells, the header's last
+        // names ending as no noun does (`月份`, a `是否…` question).
+        let (doc, s) = structure(
+            "现将采购意向公告如下:\n编号 | 项目名称 | 采购需求概况 | 采购预算 (万元) | 预计采购月份 | 是否专门面向中小企业采购 | 备注 | 1 | 食品抽检 | 开展食品抽样检验约2450批次 | 270 | 2024-04 | 否 | |\n",
+        );
+        assert_eq!(value_of(&doc, &s, "预计采购月份"), ["2024-04"]);
+        assert_eq!(value_of(&doc, &s, "采购预算"), ["270"]);
+        assert_eq!(value_of(&doc, &s, "是否专门面向中小企业采购"), ["否"]);
+        // Header and row joined by single spaces: the description runs up
+        // to the row's first amount.
+        let (doc, s) = structure(
+            "序号 预算单位名称 采购项目名称 采购需求概况 预算金额(万元) 预计采购时间 备注\n1 某区园林绿化局 管护项目监理 采购数量:1,对养护地块每月巡查一次 255 2026年2月\n",
+        );
+        let described = value_of(&doc, &s, "采购需求概况");
+        assert_eq!(described.len(), 1);
+        assert!(described[0].ends_with("每月巡查一次"), "{described:?}");
+        assert_eq!(value_of(&doc, &s, "预算金额"), ["255"]);
     }
 
     #[test]
