@@ -55,6 +55,14 @@ pub fn find_dates(text: &str, base: usize) -> Vec<FoundDate> {
         let (Some(y), Some(m), Some(d)) = (year, month, day) else {
             continue;
         };
+        // `YSXY2024-21-1`: figures glued to a code's letters are the code's
+        // year and numbers, not a date.
+        if c.get(4).is_some()
+            && text[..whole.start()]
+                .ends_with(|ch: char| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '/'))
+        {
+            continue;
+        }
         // `2024-05-101`: a following digit means this was part of a longer
         // number (`2024年5月10日09点` is fine: 日 ends the date) — unless it
         // is a time run on without a space, as flattened pages print them
@@ -117,6 +125,13 @@ mod tests {
         assert_eq!(d[0].ymd, (2020, 10, 29));
         // A longer number is still not a date.
         assert!(find_dates("编号 2024-05-1012345", 0).is_empty());
+    }
+
+    #[test]
+    fn a_codes_figures_are_no_date() {
+        assert!(find_dates("项目编号：YSXY2024-21-1（招标文件编号：YSXY2024-21-1）", 0).is_empty());
+        // Beside Han characters or a colon, the same figures are a date.
+        assert_eq!(find_dates("日期：2024-05-10发布", 0).len(), 1);
     }
 
     #[test]
