@@ -55,12 +55,10 @@ pub fn find_dates(text: &str, base: usize) -> Vec<FoundDate> {
         let (Some(y), Some(m), Some(d)) = (year, month, day) else {
             continue;
         };
-        // `YSXY2024-21-1`: figures glued to a code's letters are the code's
-        // year and numbers, not a date.
-        if c.get(4).is_some()
-            && text[..whole.start()]
-                .ends_with(|ch: char| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '/'))
-        {
+        // `YSXY2024-21-1`, `ZB-2024-21-1`: figures glued to a code's letters
+        // are the code's year and numbers, not a date. (After a date's last
+        // digit and a dash, `2024-05-01-2024-05-10`, a date follows.)
+        if c.get(4).is_some() && part_of_a_code(&text[..whole.start()]) {
             continue;
         }
         // `2024-05-101`: a following digit means this was part of a longer
@@ -81,6 +79,17 @@ pub fn find_dates(text: &str, base: usize) -> Vec<FoundDate> {
         });
     }
     out
+}
+
+/// Whether the text `before` a dashed or slashed date ends in a code's
+/// letters or digits (`YSXY`, `ZB-`), so the figures continue that code.
+fn part_of_a_code(before: &str) -> bool {
+    let mut back = before.chars().rev();
+    match back.next() {
+        Some(ch) if ch.is_ascii_alphanumeric() || ch == '_' => true,
+        Some('-' | '/' | '_') => back.next().is_some_and(|ch| ch.is_ascii_alphabetic()),
+        _ => false,
+    }
 }
 
 /// Whether `rest` starts with a time of day (`16:42`, `9：30`).
@@ -130,8 +139,11 @@ mod tests {
     #[test]
     fn a_codes_figures_are_no_date() {
         assert!(find_dates("项目编号：YSXY2024-21-1（招标文件编号：YSXY2024-21-1）", 0).is_empty());
-        // Beside Han characters or a colon, the same figures are a date.
+        assert!(find_dates("编号：ZB-2024-21-1", 0).is_empty());
+        // Beside Han characters or a colon, or after a range's first date,
+        // the same figures are a date.
         assert_eq!(find_dates("日期：2024-05-10发布", 0).len(), 1);
+        assert_eq!(find_dates("公示期2024-05-01-2024-05-07", 0).len(), 2);
     }
 
     #[test]
